@@ -1,0 +1,109 @@
+"""Application settings, read from the environment.
+
+`Config` serves development (`make run`), `TestConfig` the test suite and
+`ProductionConfig` gunicorn; `config_from_env()` picks one from REGISTRY_ENV.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import ClassVar
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the settings cannot run the application safely."""
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    # Hosting panels hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url or f"sqlite:///{INSTANCE_DIR / 'registry.db'}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # Demo mode allows the printed demo passwords; elsewhere they must be changed.
+    DEMO_MODE = os.environ.get("DEMO_MODE", "1") == "1"
+
+    # Sessions end after this much inactivity (the cookie is refreshed on each request).
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_int("SESSION_MINUTES", 60))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Uploads: the whole request body is capped; spreadsheets are checked again by shape.
+    MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 200_000)
+    IMPORT_MAX_COLS = _int("IMPORT_MAX_COLS", 200)
+    IMPORT_FILE_RETENTION_DAYS = _int("IMPORT_FILE_RETENTION_DAYS", 365)
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    # Login attempts: per IP and user name, in Redis when REDIS_URL is set so that every
+    # gunicorn worker shares the count.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
+    LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)
+
+    # How many reverse proxies (nginx) stand in front of gunicorn; 0 when none.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+    PAGE_SIZE = 50
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL_SQLITE", "sqlite://")
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "1000 per minute"  # the rate-limit test sets the real one
+    DEMO_MODE = True
+    LOG_LEVEL = "WARNING"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    DEMO_MODE = os.environ.get("DEMO_MODE", "0") == "1"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to run without the secrets production needs."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise ConfigError(
+                "ProductionConfig needs these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {"development": Config, "test": TestConfig, "production": ProductionConfig}
+
+
+def config_from_env() -> type[Config]:
+    """The settings class named by REGISTRY_ENV (default: development)."""
+    name = os.environ.get("REGISTRY_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"REGISTRY_ENV must be one of {', '.join(CONFIGS)}") from None

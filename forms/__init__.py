@@ -1,0 +1,1 @@
+"""WTForms classes. They check shape and format only and never query the database."""

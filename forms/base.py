@@ -1,0 +1,43 @@
+"""Shared form base and validators with Vietnamese messages."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import ValidationError
+
+from registry.textutil import clean_text
+
+
+class BaseForm(FlaskForm):
+    """Form with Vietnamese CSRF messages; text fields come back NFC and trimmed."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", []))
+            if unbound_field.field_class.__name__ in ("StringField", "TextAreaField"):
+                filters.append(lambda v: clean_text(v) if isinstance(v, str) else v)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+REQUIRED = "Vui lòng nhập trường này."
+_LETTER = re.compile(r"[A-Za-zÀ-ỹĐđ]")
+_DIGIT = re.compile(r"\d")
+
+
+def strong_password_problem(password: str, username: str | None = None) -> str | None:
+    """Why a password is too weak, or None: 10+ characters, letters and digits."""
+    if len(password) < 10 or not _LETTER.search(password) or not _DIGIT.search(password):
+        return "Mật khẩu cần ít nhất 10 ký tự, có cả chữ và số."
+    if username and username.lower() in password.lower():
+        return "Mật khẩu không được chứa tên đăng nhập."
+    return None
+
+
+def strong_password(form, field) -> None:
+    """WTForms validator for strong_password_problem."""
+    username = getattr(getattr(form, "username", None), "data", None)
+    problem = strong_password_problem(field.data or "", username)
+    if problem:
+        raise ValidationError(problem)

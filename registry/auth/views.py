@@ -1,0 +1,116 @@
+"""Sign in, sign out, change one's own password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forms.auth import ChangePasswordForm, LoginForm
+from registry.extensions import db, limiter
+from registry.services import accounts, audit
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _login_key() -> str:
+    """Rate-limit login attempts per client address and user name together."""
+    username = (request.form.get("username") or "").strip().lower()
+    return f"{request.remote_addr}|{username}"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (open redirect)."""
+    if not target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    if "\\" in target:
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key, methods=["POST"]
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                db.session,
+                form.username.data,
+                form.password.data,
+                threshold=current_app.config["LOCKOUT_THRESHOLD"],
+                lock_minutes=current_app.config["LOCKOUT_MINUTES"],
+            )
+        except accounts.LoginRefused as refused:
+            db.session.commit()  # keep the failure count
+            flash(str(refused), "danger")
+            return render_template("auth/login.html", form=form), 200
+        db.session.commit()
+        session.clear()
+        login_user(user, remember=form.remember.data)
+        session.permanent = True
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record(db.session, current_user, "logout", "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        else:
+            accounts.change_password(db.session, current_user, form.new.data)
+            db.session.commit()
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
+
+
+def password_change_required() -> bool:
+    """Demo passwords must be changed outside demo mode, as must reset ones."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.must_change_password:
+        return True
+    return current_user.is_demo and not current_app.config["DEMO_MODE"]
+
+
+@bp.before_app_request
+def force_password_change():
+    allowed = {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
+    if request.endpoint not in allowed and password_change_required():
+        flash("Bạn cần đổi mật khẩu trước khi tiếp tục.", "warning")
+        return redirect(url_for("auth.change_password"))
+    return None

@@ -1,0 +1,456 @@
+"""A demo province (Lào Cai) with its pre-2025 districts, post-2025 communes, schools,
+enterprises, party cells, users of every role and a few thousand candidates.
+
+Names, numbers and codes below are invented for the demo; only the place names are real.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from registry.domain import STAGE_DATE_COLUMNS, STAGE_ORDER, Stage, group_for_unit_kind
+from registry.models import (
+    Area,
+    Candidate,
+    EnterpriseSurvey,
+    PartyCell,
+    StageEvent,
+    Target,
+    Unit,
+    User,
+)
+from registry.refdata import ethnicity_code
+from registry.services.areas import add_area
+from registry.textutil import fold, name_sort_key
+from registry.workdays import add_months, today_vn
+
+DEMO_PASSWORD = "laocai@2026"
+REFORM = date(2025, 7, 1)
+BEFORE_REFORM = date(2025, 6, 30)
+
+# District (before 07/2025) → its old communes → the commune each became after 07/2025.
+DISTRICTS = {
+    ("080", "Thành phố Lào Cai"): {
+        "Phường Cốc Lếu": "Phường Lào Cai",
+        "Phường Kim Tân": "Phường Lào Cai",
+        "Phường Bắc Cường": "Phường Cam Đường",
+        "Phường Nam Cường": "Phường Cam Đường",
+    },
+    ("082", "Huyện Bát Xát"): {"Thị trấn Bát Xát": "Xã Bát Xát"},
+    ("083", "Huyện Mường Khương"): {"Thị trấn Mường Khương": "Xã Mường Khương"},
+    ("084", "Huyện Si Ma Cai"): {"Xã Si Ma Cai": "Xã Si Ma Cai"},
+    ("085", "Huyện Bắc Hà"): {"Thị trấn Bắc Hà": "Xã Bắc Hà"},
+    ("086", "Huyện Bảo Thắng"): {
+        "Thị trấn Phố Lu": "Xã Bảo Thắng",
+        "Thị trấn Tằng Loỏng": "Xã Tằng Loỏng",
+    },
+    ("087", "Huyện Bảo Yên"): {"Thị trấn Phố Ràng": "Xã Bảo Yên"},
+    ("088", "Thị xã Sa Pa"): {"Phường Sa Pa": "Phường Sa Pa", "Phường Cầu Mây": "Phường Sa Pa"},
+    ("089", "Huyện Văn Bàn"): {"Thị trấn Khánh Yên": "Xã Văn Bàn"},
+}
+
+SCHOOLS = [
+    ("THPT-LC1", "Trường THPT số 1 thành phố Lào Cai", "thpt", "Phường Lào Cai"),
+    ("THPT-LC2", "Trường THPT số 2 thành phố Lào Cai", "thpt", "Phường Cam Đường"),
+    ("THPT-CHUYEN", "Trường THPT chuyên Lào Cai", "thpt", "Phường Cam Đường"),
+    ("THPT-SAPA", "Trường THPT số 1 Sa Pa", "thpt", "Phường Sa Pa"),
+    ("THPT-BATXAT", "Trường THPT số 1 Bát Xát", "thpt", "Xã Bát Xát"),
+    ("THPT-BAOTHANG", "Trường THPT số 1 Bảo Thắng", "thpt", "Xã Bảo Thắng"),
+    ("THPT-BAOYEN", "Trường THPT số 1 Bảo Yên", "thpt", "Xã Bảo Yên"),
+    ("THPT-VANBAN", "Trường THPT số 1 Văn Bàn", "thpt", "Xã Văn Bàn"),
+    ("GDNN-BACHA", "Trung tâm GDNN - GDTX huyện Bắc Hà", "gdnn_gdtx", "Xã Bắc Hà"),
+    ("GDNN-MK", "Trung tâm GDNN - GDTX huyện Mường Khương", "gdnn_gdtx", "Xã Mường Khương"),
+    ("CD-LAOCAI", "Trường Cao đẳng Lào Cai", "cao_dang_dai_hoc", "Phường Cam Đường"),
+]
+
+ENTERPRISE_NAMES = {
+    "cong_ty_tnhh": "Công ty TNHH {}",
+    "cong_ty_co_phan": "Công ty cổ phần {}",
+    "dn_tu_nhan": "Doanh nghiệp tư nhân {}",
+    "dn_fdi": "Công ty TNHH {} Việt Nam",
+    "hop_tac_xa": "Hợp tác xã {}",
+    "cong_ty_hop_danh": "Công ty hợp danh {}",
+}
+ENTERPRISE_WORDS = [
+    "Phú Hưng",
+    "Kim Thành",
+    "Apatit Tây Bắc",
+    "Chè Bản Xèo",
+    "Hoàng Liên",
+    "Mường Hoa",
+    "Cốc Lếu",
+    "Thép Việt Trung",
+    "Vận tải Sông Hồng",
+    "Du lịch Fansipan",
+    "Nông sản Bắc Hà",
+    "Xây dựng Phố Lu",
+    "May mặc Kim Tân",
+    "Dược liệu Sa Pa",
+    "Điện lực Tây Bắc",
+    "Thương mại Duyên Hải",
+    "Cơ khí Tằng Loỏng",
+    "Gạch ngói Bảo Thắng",
+    "Lâm sản Văn Bàn",
+    "Rau an toàn Bắc Cường",
+]
+COUNT_BY_KIND = {
+    "cong_ty_tnhh": 10,
+    "cong_ty_co_phan": 10,
+    "dn_tu_nhan": 10,
+    "dn_fdi": 10,
+    "hop_tac_xa": 5,
+    "cong_ty_hop_danh": 3,
+}
+
+# Family names by ethnicity, as common in Lào Cai.
+FAMILIES = {
+    "Kinh": ["Nguyễn", "Trần", "Lê", "Phạm", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương"],
+    "Mông": ["Giàng", "Vàng", "Sùng", "Thào", "Hầu", "Lù", "Ly"],
+    "Dao": ["Tẩn", "Triệu", "Bàn", "Chảo", "Lý"],
+    "Tày": ["Hoàng", "Nông", "Ma", "Lục"],
+    "Giáy": ["Lò", "Hoàng", "Vương"],
+    "Nùng": ["Nông", "Hoàng", "Lương"],
+}
+ETHNIC_WEIGHTS = {"Kinh": 55, "Mông": 15, "Dao": 10, "Tày": 12, "Giáy": 4, "Nùng": 4}
+MIDDLE = {
+    "M": ["Văn", "Đức", "Minh", "Quốc", "Hữu", "Anh", "Seo"],
+    "F": ["Thị", "Thu", "Ngọc", "Hồng", "Thanh", "Thị"],
+}
+GIVEN = {
+    "M": [
+        "Hùng",
+        "Dũng",
+        "Tuấn",
+        "Minh",
+        "Đức",
+        "Long",
+        "Nam",
+        "Quân",
+        "Hải",
+        "Thắng",
+        "Sơn",
+        "Phúc",
+        "Khánh",
+        "Páo",
+        "Dìn",
+        "Chứ",
+        "Lâm",
+        "Việt",
+    ],
+    "F": [
+        "Hoa",
+        "Lan",
+        "Hương",
+        "Mai",
+        "Thảo",
+        "Linh",
+        "Trang",
+        "Ngọc",
+        "Huyền",
+        "Thủy",
+        "Mẩy",
+        "Dung",
+        "Hòa",
+        "Thúy",
+        "Yến",
+        "Nhung",
+    ],
+}
+
+# Where candidates stop, in percent.
+FINAL_STAGE_WEIGHTS = {
+    Stage.SOURCE: 28,
+    Stage.TRAINED: 18,
+    Stage.DOSSIER: 10,
+    Stage.CELL_RESOLUTION: 6,
+    Stage.COMMITTEE_RESOLUTION: 2,
+    Stage.DECISION: 4,
+    Stage.ADMITTED: 14,
+    Stage.FULL_MEMBER: 12,
+    Stage.EXITED: 6,
+}
+
+DEMO_USERS = [
+    ("admin", "admin", "Quản trị hệ thống", {}),
+    ("sonoivu", "province", "Chuyên viên Sở Nội vụ", {}),
+    ("sogddt", "province", "Chuyên viên Sở GD&ĐT", {"subgroup": "thpt"}),
+    ("phuong.laocai", "area", "Cán bộ phường Lào Cai", {"area": "Phường Lào Cai"}),
+    ("phuong.camduong", "area", "Cán bộ phường Cam Đường", {"area": "Phường Cam Đường"}),
+    ("chibo.thpt1", "cell", "Bí thư chi bộ THPT số 1 TP Lào Cai", {"cell": "THPT-LC1"}),
+    (
+        "chibo.dn.laocai",
+        "cell",
+        "Bí thư chi bộ doanh nghiệp phường Lào Cai",
+        {"cell": "DN-Phường Lào Cai"},
+    ),
+]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(user name, password, what the account is) for every demo account."""
+    return [(name, DEMO_PASSWORD, label) for name, _role, label, _scope in DEMO_USERS]
+
+
+def seed(session: Session, candidates: int = 3000, today: date | None = None) -> dict:
+    """Fill an empty database with the demo province; returns counts."""
+    rng = random.Random(20250701)
+    today = today or today_vn()
+    communes = _areas(session)
+    units, cells = _units_and_cells(session, rng, communes)
+    users = _users(session, communes, cells)
+    _targets(session, communes, today)
+    made = _candidates(session, rng, units, candidates, today, users["admin"])
+    return {"areas": len(communes), "units": len(units), "cells": len(cells), "candidates": made}
+
+
+def _areas(session: Session) -> dict[str, Area]:
+    province = add_area(session, "10", "Tỉnh Lào Cai", "province")
+    new_communes: dict[str, Area] = {}
+    for index, name in enumerate(sorted({n for m in DISTRICTS.values() for n in m.values()})):
+        new_communes[name] = add_area(
+            session, f"LC-{index + 1:03d}", name, "commune", province, valid_from=REFORM
+        )
+    for (code, name), old in DISTRICTS.items():
+        district = add_area(session, code, name, "district", province, valid_to=BEFORE_REFORM)
+        for index, (old_name, new_name) in enumerate(old.items()):
+            commune = add_area(
+                session,
+                f"{code}-{index + 1:02d}",
+                old_name,
+                "commune",
+                district,
+                valid_to=BEFORE_REFORM,
+            )
+            commune.successor = new_communes[new_name]
+    return new_communes
+
+
+def _cell(session: Session, name: str, area: Area, kind: str = "co_so", parent=None) -> PartyCell:
+    cell = PartyCell(name=name, name_key=fold(name), area=area, kind=kind, parent_org=parent)
+    session.add(cell)
+    return cell
+
+
+def _units_and_cells(session, rng, communes) -> tuple[list[Unit], dict[str, PartyCell]]:
+    units: list[Unit] = []
+    cells: dict[str, PartyCell] = {}
+    for code, name, kind, commune in SCHOOLS:
+        short = name.replace("Trường ", "").replace("Trung tâm ", "")
+        # Colleges have a đảng bộ cơ sở with chi bộ trực thuộc; schools a chi bộ cơ sở.
+        truc_thuoc = kind == "cao_dang_dai_hoc"
+        cell = _cell(
+            session,
+            f"Chi bộ {short}" if not truc_thuoc else "Chi bộ Học sinh - Sinh viên",
+            communes[commune],
+            "truc_thuoc" if truc_thuoc else "co_so",
+            f"Đảng bộ {name}" if truc_thuoc else None,
+        )
+        cells[code] = cell
+        units.append(
+            Unit(
+                code=code,
+                name=name,
+                name_key=fold(name),
+                kind=kind,
+                area=communes[commune],
+                cell=cell,
+            )
+        )
+    commune_names = list(communes)
+    words = iter(rng.sample(ENTERPRISE_WORDS * 4, len(ENTERPRISE_WORDS) * 4))
+    serial = 0
+    for kind, count in COUNT_BY_KIND.items():
+        for _ in range(count):
+            serial += 1
+            commune = communes[commune_names[serial % len(commune_names)]]
+            name = ENTERPRISE_NAMES[kind].format(next(words))
+            if any(u.name == name for u in units):
+                name = f"{name} {serial}"
+            key = f"DN-{commune.name}"
+            if key not in cells:
+                cells[key] = _cell(
+                    session, f"Chi bộ doanh nghiệp ngoài khu vực nhà nước {commune.name}", commune
+                )
+            tax = f"53{serial:08d}"
+            units.append(
+                Unit(
+                    code=f"DN{serial:03d}",
+                    name=name,
+                    name_key=fold(name),
+                    kind=kind,
+                    area=commune,
+                    cell=cells[key],
+                    tax_code=tax,
+                )
+            )
+    session.add_all(units)
+    session.flush()
+    _surveys(session, rng, [u for u in units if u.code.startswith("DN")])
+    return units, cells
+
+
+def _surveys(session: Session, rng: random.Random, enterprises: list[Unit]) -> None:
+    for unit in enterprises:
+        for survey_date in (date(2024, 12, 31), date(2025, 12, 31)):
+            workers = rng.randint(8, 600)
+            members = rng.randint(0, max(1, workers // 25))
+            org = "chi_bo_co_so" if members >= 3 and rng.random() < 0.5 else "none"
+            union = workers >= 20 and rng.random() < 0.7
+            youth = workers >= 30 and rng.random() < 0.5
+            session.add(
+                EnterpriseSurvey(
+                    unit_id=unit.id,
+                    survey_date=survey_date,
+                    operating=True,
+                    workers=workers,
+                    party_org=org,
+                    party_members=members,
+                    party_members_held=members if org != "none" else 0,
+                    owner_is_member=rng.random() < 0.1,
+                    has_trade_union=union,
+                    trade_union_members=rng.randint(10, workers) if union else 0,
+                    has_youth_union=youth,
+                    youth_union_members=rng.randint(5, 30) if youth else 0,
+                )
+            )
+
+
+def _users(session: Session, communes: dict[str, Area], cells: dict[str, PartyCell]) -> dict:
+    made = {}
+    for username, role, label, scope in DEMO_USERS:
+        user = User(
+            username=username,
+            full_name=label,
+            role=role,
+            is_demo=True,
+            area=communes.get(scope.get("area", "")),
+            cell=cells.get(scope.get("cell", "")),
+            subgroup=scope.get("subgroup"),
+        )
+        user.set_password(DEMO_PASSWORD)
+        session.add(user)
+        made[username] = user
+    session.flush()
+    return made
+
+
+def _targets(session: Session, communes: dict[str, Area], today: date) -> None:
+    for year in (today.year - 1, today.year):
+        for index, area in enumerate(communes.values()):
+            session.add(Target(year=year, group_code="student", area=area, count=6 + index % 5))
+            session.add(Target(year=year, group_code="worker", area=area, count=4 + index % 4))
+
+
+def _person(rng: random.Random, cccd_seen: set[str], birth: date) -> dict:
+    ethnic = rng.choices(list(ETHNIC_WEIGHTS), weights=list(ETHNIC_WEIGHTS.values()))[0]
+    gender = rng.choice("MF")
+    middle = rng.choice(MIDDLE[gender])
+    if middle == "Seo" and ethnic != "Mông":
+        middle = "Văn"
+    name = f"{rng.choice(FAMILIES[ethnic])} {middle} {rng.choice(GIVEN[gender])}"
+    id_number = None
+    if rng.random() < 0.85:
+        century_digit = (0 if birth.year < 2000 else 2) + (1 if gender == "F" else 0)
+        while id_number is None or id_number in cccd_seen:
+            id_number = f"010{century_digit}{birth.year % 100:02d}{rng.randint(0, 999999):06d}"
+        cccd_seen.add(id_number)
+    religion = "99"
+    if ethnic == "Mông" and rng.random() < 0.15:
+        religion = "08"
+    elif rng.random() < 0.05:
+        religion = "01"
+    return {
+        "full_name": name,
+        "name_key": fold(name),
+        "sort_key": name_sort_key(name),
+        "gender": gender,
+        "birth_date": birth,
+        "ethnicity": ethnicity_code(ethnic),
+        "religion": religion,
+        "id_number": id_number,
+    }
+
+
+def _stage_dates(rng: random.Random, final: Stage, start: date, today: date, committee: bool):
+    """Dates for each stage up to `final`, never in the future; stops early if needed."""
+    dates: dict[Stage, date] = {}
+    current = start
+    for stage in STAGE_ORDER:
+        if stage == Stage.COMMITTEE_RESOLUTION and not committee:
+            continue
+        if stage == Stage.FULL_MEMBER:
+            current = add_months(dates[Stage.ADMITTED], 12) + timedelta(days=rng.randint(0, 40))
+        elif stage != Stage.SOURCE:
+            current = current + timedelta(days=rng.randint(10, 120))
+        if current > today:
+            break
+        dates[stage] = current
+        if stage == final:
+            break
+    return dates
+
+
+def _candidates(session, rng, units, count, today, admin) -> int:
+    cccd_seen: set[str] = set()
+    finals = list(FINAL_STAGE_WEIGHTS)
+    weights = list(FINAL_STAGE_WEIGHTS.values())
+    events: list[dict] = []
+    for _ in range(count):
+        unit = rng.choice(units)
+        group, subgroup = group_for_unit_kind(unit.kind)
+        committee = unit.cell is not None and unit.cell.kind == "truc_thuoc"
+        final = rng.choices(finals, weights=weights)[0]
+        start = today - timedelta(days=rng.randint(30, 5 * 365))
+        dates = _stage_dates(
+            rng, Stage.FULL_MEMBER if final == Stage.EXITED else final, start, today, committee
+        )
+        cell_res = dates.get(Stage.CELL_RESOLUTION, start + timedelta(days=200))
+        if group == "student":
+            birth = cell_res - timedelta(days=18 * 366 + rng.randint(0, 700))
+        else:
+            birth = cell_res - timedelta(days=rng.randint(19 * 366, 45 * 366))
+        row = _person(rng, cccd_seen, birth)
+        row.update(
+            group_code=group,
+            subgroup=subgroup,
+            unit_id=unit.id,
+            cell_id=unit.cell_id,
+            education="12/12",
+            trade_union=group == "worker" and rng.random() < 0.6,
+            introducers="2 đảng viên chính thức" if Stage.DOSSIER in dates else None,
+            created_by_id=admin.id,
+        )
+        stage = max(dates, key=lambda s: STAGE_ORDER.index(s))
+        if final == Stage.EXITED and stage not in (Stage.ADMITTED, Stage.FULL_MEMBER):
+            exit_day = max(dates.values()) + timedelta(days=rng.randint(20, 200))
+            if exit_day <= today:
+                dates[Stage.EXITED] = exit_day
+                row["exit_reason"] = rng.choice(["removed", "moved", "other"])
+                stage = Stage.EXITED
+        for s, d in dates.items():
+            row[STAGE_DATE_COLUMNS[s]] = d
+        row.update(stage=stage.value, last_event_date=max(dates.values()))
+        candidate_id = session.scalar(insert(Candidate).returning(Candidate.id), row)
+        for sequence, (s, d) in enumerate(dates.items()):
+            events.append(
+                {
+                    "candidate_id": candidate_id,
+                    "stage": s.value,
+                    "event_date": d,
+                    "unit_id": unit.id,
+                    "cell_id": unit.cell_id,
+                    "reason": row.get("exit_reason") if s == Stage.EXITED else None,
+                    "recorded_by_id": admin.id,
+                    "sequence": sequence,
+                }
+            )
+    session.execute(insert(StageEvent), events)
+    return count
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(Area.id).limit(1)) is None

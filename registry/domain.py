@@ -1,0 +1,135 @@
+"""Domain vocabulary shared by models, forms, the import pipeline and the reports.
+
+Codes are stored in the database; labels are what users read.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    SOURCE = "source"
+    TRAINED = "trained"
+    DOSSIER = "dossier"
+    CELL_RESOLUTION = "cell_resolution"
+    COMMITTEE_RESOLUTION = "committee_resolution"
+    DECISION = "decision"
+    ADMITTED = "admitted"
+    FULL_MEMBER = "full_member"
+    EXITED = "exited"
+
+
+# Forward order of the stages; `exited` stands outside it.
+STAGE_ORDER: tuple[Stage, ...] = (
+    Stage.SOURCE,
+    Stage.TRAINED,
+    Stage.DOSSIER,
+    Stage.CELL_RESOLUTION,
+    Stage.COMMITTEE_RESOLUTION,
+    Stage.DECISION,
+    Stage.ADMITTED,
+    Stage.FULL_MEMBER,
+)
+STAGE_RANK: dict[str, int] = {s.value: i + 1 for i, s in enumerate(STAGE_ORDER)}
+
+STAGE_LABELS: dict[str, str] = {
+    Stage.SOURCE: "Quần chúng ưu tú (nguồn)",
+    Stage.TRAINED: "Đã học lớp nhận thức về Đảng",
+    Stage.DOSSIER: "Đã hoàn thiện hồ sơ",
+    Stage.CELL_RESOLUTION: "Chi bộ đề nghị kết nạp",
+    Stage.COMMITTEE_RESOLUTION: "Đảng ủy cơ sở đề nghị",
+    Stage.DECISION: "Có quyết định kết nạp",
+    Stage.ADMITTED: "Đã kết nạp (dự bị)",
+    Stage.FULL_MEMBER: "Đảng viên chính thức",
+    Stage.EXITED: "Ra khỏi danh sách",
+}
+
+# The candidate column that keeps each stage's date in step with the events.
+STAGE_DATE_COLUMNS: dict[str, str] = {
+    Stage.SOURCE: "source_date",
+    Stage.TRAINED: "trained_date",
+    Stage.DOSSIER: "dossier_date",
+    Stage.CELL_RESOLUTION: "cell_resolution_date",
+    Stage.COMMITTEE_RESOLUTION: "committee_resolution_date",
+    Stage.DECISION: "decision_date",
+    Stage.ADMITTED: "admitted_date",
+    Stage.FULL_MEMBER: "full_member_date",
+    Stage.EXITED: "exited_date",
+}
+
+EXIT_REASONS: dict[str, str] = {
+    "removed": "Chi bộ đưa ra khỏi danh sách",
+    "moved": "Chuyển đi nơi khác",
+    "failed_verification": "Không đạt thẩm tra lý lịch",
+    "probation_failed": "Không được công nhận chính thức",
+    "other": "Lý do khác",
+}
+
+UNIT_KINDS: dict[str, str] = {
+    "thpt": "Trường THPT",
+    "gdnn_gdtx": "Trung tâm GDNN - GDTX",
+    "cao_dang_dai_hoc": "Trường cao đẳng, đại học",
+    "dn_tu_nhan": "Doanh nghiệp tư nhân",
+    "cong_ty_tnhh": "Công ty TNHH",
+    "cong_ty_co_phan": "Công ty cổ phần",
+    "cong_ty_hop_danh": "Công ty hợp danh",
+    "dn_fdi": "Doanh nghiệp có vốn đầu tư nước ngoài",
+    "hop_tac_xa": "Hợp tác xã",
+    "other": "Khác",
+}
+SCHOOL_KINDS = ("thpt", "gdnn_gdtx", "cao_dang_dai_hoc")
+ENTERPRISE_KINDS = tuple(k for k in UNIT_KINDS if k not in SCHOOL_KINDS)
+
+GROUPS: dict[str, str] = {"student": "Học sinh, sinh viên", "worker": "Công nhân, người lao động"}
+SUBGROUPS: dict[str, str] = {
+    "thpt": "Học sinh THPT",
+    "gdnn_gdtx": "Học viên GDNN - GDTX",
+    "sinh_vien": "Sinh viên",
+    "cong_nhan": "Công nhân, người lao động",
+}
+SUBGROUP_GROUP: dict[str, str] = {
+    "thpt": "student",
+    "gdnn_gdtx": "student",
+    "sinh_vien": "student",
+    "cong_nhan": "worker",
+}
+
+
+def group_for_unit_kind(kind: str) -> tuple[str, str]:
+    """Group and subgroup implied by the kind of unit a candidate belongs to."""
+    if kind == "thpt":
+        return "student", "thpt"
+    if kind == "gdnn_gdtx":
+        return "student", "gdnn_gdtx"
+    if kind == "cao_dang_dai_hoc":
+        return "student", "sinh_vien"
+    return "worker", "cong_nhan"
+
+
+GENDERS: dict[str, str] = {"M": "Nam", "F": "Nữ"}
+
+CELL_KINDS: dict[str, str] = {
+    "co_so": "Chi bộ cơ sở",
+    "truc_thuoc": "Chi bộ trực thuộc đảng bộ cơ sở",
+}
+
+PARTY_ORG_KINDS: dict[str, str] = {
+    "none": "Chưa có tổ chức đảng",
+    "chi_bo_co_so": "Chi bộ cơ sở",
+    "dang_bo_co_so": "Đảng bộ cơ sở",
+    "chi_bo_truc_thuoc": "Chi bộ trực thuộc",
+}
+
+AREA_LEVELS: dict[str, str] = {
+    "province": "Tỉnh, thành phố",
+    "district": "Huyện, thị xã, thành phố thuộc tỉnh",
+    "commune": "Xã, phường, thị trấn, đặc khu",
+}
+
+ROLES: dict[str, str] = {
+    "admin": "Quản trị hệ thống",
+    "province": "Cấp tỉnh (Sở Nội vụ, sở ngành)",
+    "area": "Cán bộ địa bàn (huyện, xã, phường)",
+    "cell": "Bí thư chi bộ",
+}

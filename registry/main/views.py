@@ -1,0 +1,51 @@
+"""Home page: the user's scope and headline counts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from registry.domain import STAGE_LABELS, STAGE_ORDER, Stage
+from registry.extensions import db
+from registry.models import Candidate, Unit
+from registry.scoping import scope_filter
+from registry.services.scope_text import describe_scope
+from registry.workdays import today_vn
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@login_required
+def home():
+    where = scope_filter(current_user, Candidate)
+    by_stage = dict(
+        db.session.execute(
+            select(Candidate.stage, func.count()).where(where).group_by(Candidate.stage)
+        ).all()
+    )
+    year_start = today_vn().replace(month=1, day=1)
+    admitted_this_year = db.session.scalar(
+        select(func.count()).where(where, Candidate.admitted_date >= year_start)
+    )
+    units = db.session.scalar(
+        select(func.count()).select_from(Unit).where(scope_filter(current_user, Unit))
+    )
+    stages = [(s.value, STAGE_LABELS[s], by_stage.get(s.value, 0)) for s in STAGE_ORDER]
+    stages.append((Stage.EXITED.value, STAGE_LABELS[Stage.EXITED], by_stage.get("exited", 0)))
+    return render_template(
+        "main/home.html",
+        scope=describe_scope(current_user),
+        stages=stages,
+        total=sum(by_stage.values()),
+        admitted_this_year=admitted_this_year,
+        year=year_start.year,
+        units=units,
+    )
+
+
+@bp.route("/health")
+def health():
+    db.session.execute(select(1))
+    return {"status": "ok"}

@@ -1,0 +1,139 @@
+"""Candidates and the stage events that move them towards membership."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.domain import EXIT_REASONS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS, Stage
+from registry.extensions import db
+from registry.models._types import one_of, utcnow
+
+
+class Candidate(db.Model):
+    """A person on the way to membership.
+
+    Each stage's date is stored on the row (kept in step with the events by the stage
+    service alone), so lists and reports filter on indexed columns without reading events.
+    """
+
+    __tablename__ = "candidate"
+    __table_args__ = (
+        one_of("gender", GENDERS),
+        one_of("group_code", GROUPS),
+        one_of("subgroup", SUBGROUPS),
+        one_of("stage", STAGE_LABELS),
+        one_of("exit_reason", EXIT_REASONS),
+        # Keyset pagination by name within a scope.
+        Index("ix_candidate_unit_sort", "unit_id", "sort_key", "id"),
+        Index("ix_candidate_cell_sort", "cell_id", "sort_key", "id"),
+        Index("ix_candidate_sort", "sort_key", "id"),
+        Index("ix_candidate_stage_unit", "stage", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120), index=True)
+    sort_key: Mapped[str] = mapped_column(String(120))
+    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    ethnicity: Mapped[str | None] = mapped_column(String(2), index=True)
+    religion: Mapped[str | None] = mapped_column(String(100))
+    id_number: Mapped[str | None] = mapped_column(String(12), unique=True)
+    hometown: Mapped[str | None] = mapped_column(String(255))
+    education: Mapped[str | None] = mapped_column(String(20))
+    group_code: Mapped[str] = mapped_column(String(10))
+    subgroup: Mapped[str] = mapped_column(String(12))
+    class_or_job: Mapped[str | None] = mapped_column(String(120))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("party_cell.id"))
+    youth_union_date: Mapped[date | None] = mapped_column(Date)
+    trade_union: Mapped[bool] = mapped_column(Boolean, default=False)
+    helpers: Mapped[str | None] = mapped_column(String(255))
+    introducers: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    stage: Mapped[str] = mapped_column(String(24), default=Stage.SOURCE.value)
+    source_date: Mapped[date | None] = mapped_column(Date)
+    trained_date: Mapped[date | None] = mapped_column(Date, index=True)
+    certificate_no: Mapped[str | None] = mapped_column(String(60))
+    dossier_date: Mapped[date | None] = mapped_column(Date)
+    cell_resolution_date: Mapped[date | None] = mapped_column(Date, index=True)
+    committee_resolution_date: Mapped[date | None] = mapped_column(Date)
+    decision_date: Mapped[date | None] = mapped_column(Date, index=True)
+    decision_no: Mapped[str | None] = mapped_column(String(60))
+    admitted_date: Mapped[date | None] = mapped_column(Date, index=True)
+    full_member_date: Mapped[date | None] = mapped_column(Date)
+    exited_date: Mapped[date | None] = mapped_column(Date)
+    exit_reason: Mapped[str | None] = mapped_column(String(24))
+    last_event_date: Mapped[date | None] = mapped_column(Date)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    # Set when a person's data has been erased at their request (the row keeps the counts).
+    erased: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    unit: Mapped[Unit] = relationship()  # noqa: F821
+    cell: Mapped[PartyCell | None] = relationship()  # noqa: F821
+    events: Mapped[list[StageEvent]] = relationship(
+        back_populates="candidate",
+        order_by="(StageEvent.event_date, StageEvent.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def exited(self) -> bool:
+        return self.stage == Stage.EXITED
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+    def __repr__(self) -> str:
+        return f"<Candidate {self.id} {self.full_name}>"
+
+
+class StageEvent(db.Model):
+    """One step a candidate took, with the unit and cell they belonged to at the time."""
+
+    __tablename__ = "stage_event"
+    __table_args__ = (
+        one_of("stage", STAGE_LABELS),
+        one_of("reason", EXIT_REASONS),
+        # Reports count events of one stage in a period.
+        Index("ix_stage_event_stage_date", "stage", "event_date"),
+        Index("ix_stage_event_candidate", "candidate_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(24))
+    event_date: Mapped[date] = mapped_column(Date)
+    document_no: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(24))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("party_cell.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="events")
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]

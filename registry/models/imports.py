@@ -1,0 +1,102 @@
+"""Imported files and submitted reports, kept as they came."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models._types import one_of, utcnow
+
+BATCH_STATUSES = ("previewed", "committed", "rolled_back", "failed")
+BATCH_KINDS = ("candidates", "units", "areas", "surveys", "targets")
+
+
+class ImportBatch(db.Model):
+    __tablename__ = "import_batch"
+    __table_args__ = (one_of("status", BATCH_STATUSES), one_of("kind", BATCH_KINDS))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), default="candidates")
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    # The original file; dropped after the retention period (the batch record stays).
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    sheet: Mapped[str | None] = mapped_column(String(120))
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor: Mapped[str] = mapped_column(String(120))
+    # The uploader's area at the time; decides who else may see the batch.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="previewed")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    committed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    uploaded_by: Mapped[User | None] = relationship()  # noqa: F821
+
+
+class ImportChange(db.Model):
+    """What a committed batch did to one candidate, so the batch can be rolled back."""
+
+    __tablename__ = "import_change"
+    __table_args__ = (one_of("action", ("new", "updated")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
+    )
+    candidate_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(8))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ImportMapping(db.Model):
+    """The column mapping a user confirmed for files with the same header row."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64))
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class SubmittedReport(db.Model):
+    """A report as it was submitted for a period: its workbook and figures."""
+
+    __tablename__ = "submitted_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report: Mapped[str] = mapped_column(String(20))
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    group_code: Mapped[str | None] = mapped_column(String(10))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    workbook: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Set when an event inside the period changed after submission.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,145 @@
+"""The one place that decides what a user may see.
+
+Every query for candidates, units, cells, areas, imports and reports takes its WHERE
+clause from `scope_filter`; `get_in_scope` turns an id outside the scope into a 404, so
+another scope's record is never told apart from a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import abort
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import Session
+
+from registry.domain import ENTERPRISE_KINDS, SCHOOL_KINDS
+from registry.models import (
+    Area,
+    Candidate,
+    EnterpriseSurvey,
+    ImportBatch,
+    PartyCell,
+    StageEvent,
+    SubmittedReport,
+    Target,
+    Unit,
+    User,
+)
+
+M = TypeVar("M")
+
+# Unit kinds a group- or subgroup-restricted user works with.
+_KINDS_FOR_RESTRICTION = {
+    "student": SCHOOL_KINDS,
+    "worker": ENTERPRISE_KINDS,
+    "thpt": ("thpt",),
+    "gdnn_gdtx": ("gdnn_gdtx",),
+    "sinh_vien": ("cao_dang_dai_hoc",),
+    "cong_nhan": ENTERPRISE_KINDS,
+}
+
+
+def full_scope(user: User) -> bool:
+    """True for users who see every area (admins and province users)."""
+    return user.role in ("admin", "province")
+
+
+def _area_path(user: User) -> str:
+    return user.area.path if user.area is not None else "/-/"
+
+
+def _areas_filter(user: User, area_id_column: Any) -> ColumnElement[bool]:
+    """area_id_column lies in the user's area subtree."""
+    if full_scope(user):
+        return true()
+    if user.role == "area":
+        subtree = select(Area.id).where(Area.path.startswith(_area_path(user)))
+        return area_id_column.in_(subtree)
+    if user.role == "cell" and user.cell is not None:
+        return area_id_column == user.cell.area_id
+    return false()
+
+
+def _units_filter(user: User) -> ColumnElement[bool]:
+    if user.role == "cell":
+        base = Unit.cell_id == user.cell_id
+    else:
+        base = _areas_filter(user, Unit.area_id)
+    restriction = user.subgroup or user.group_code
+    if restriction:
+        base = base & Unit.kind.in_(_KINDS_FOR_RESTRICTION[restriction])
+    return base
+
+
+def _candidates_filter(user: User) -> ColumnElement[bool]:
+    if user.role == "cell":
+        base = Candidate.cell_id == user.cell_id
+    elif full_scope(user):
+        base = true()
+    else:
+        units = select(Unit.id).where(_areas_filter(user, Unit.area_id))
+        base = Candidate.unit_id.in_(units)
+    if user.subgroup:
+        base = base & (Candidate.subgroup == user.subgroup)
+    elif user.group_code:
+        base = base & (Candidate.group_code == user.group_code)
+    return base
+
+
+def scope_filter(user: User, model: type) -> ColumnElement[bool]:
+    """WHERE clause limiting `model` rows to what `user` may see."""
+    if not user.is_authenticated or not user.active:
+        return false()
+    if model is Candidate:
+        return _candidates_filter(user)
+    if model is StageEvent:
+        return StageEvent.candidate_id.in_(select(Candidate.id).where(_candidates_filter(user)))
+    if model is Unit:
+        return _units_filter(user)
+    if model is EnterpriseSurvey:
+        return EnterpriseSurvey.unit_id.in_(select(Unit.id).where(_units_filter(user)))
+    if model is PartyCell:
+        if user.role == "cell":
+            return PartyCell.id == user.cell_id
+        return _areas_filter(user, PartyCell.area_id)
+    if model is Area:
+        if full_scope(user):
+            return true()
+        if user.role == "area":
+            return Area.path.startswith(_area_path(user))
+        return Area.id == (user.cell.area_id if user.cell else -1)
+    if model is Target:
+        units = select(Unit.id).where(_units_filter(user))
+        return _areas_filter(user, Target.area_id) | Target.unit_id.in_(units)
+    if model is ImportBatch:
+        if full_scope(user):
+            return true()
+        own = ImportBatch.uploaded_by_id == user.id
+        return own if user.role == "cell" else own | _areas_filter(user, ImportBatch.area_id)
+    if model is SubmittedReport:
+        return _areas_filter(user, SubmittedReport.area_id) if not full_scope(user) else true()
+    raise TypeError(f"no scope rule for {model.__name__}")
+
+
+def scoped(user: User, model: type[M]):
+    """SELECT of `model` already limited to the user's scope."""
+    return select(model).where(scope_filter(user, model))
+
+
+def get_in_scope(session: Session, user: User, model: type[M], ident: int) -> M:
+    """The row with this id if the user may see it; 404 otherwise."""
+    row = session.scalars(
+        select(model).where(model.id == ident, scope_filter(user, model))  # type: ignore[attr-defined]
+    ).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def in_scope(session: Session, user: User, model: type, ident: int | None) -> bool:
+    """Whether an id (from a form field or query string) names a row in scope."""
+    if ident is None:
+        return False
+    stmt = select(model.id).where(model.id == ident, scope_filter(user, model))  # type: ignore[attr-defined]
+    return session.scalar(stmt) is not None

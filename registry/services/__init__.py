@@ -1,0 +1,1 @@
+"""Plain functions over a session; they flush, the request or command commits."""

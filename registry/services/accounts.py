@@ -1,0 +1,49 @@
+"""Signing in, lockouts and passwords."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.models import User
+from registry.models._types import utcnow
+from registry.services import audit
+
+
+class LoginRefused(Exception):
+    """Sign-in refused; the message is safe to show (it never says which part was wrong)."""
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, threshold: int, lock_minutes: int
+) -> User:
+    """The user for these credentials, counting failures towards a lockout."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        raise LoginRefused(
+            "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau "
+            f"{lock_minutes} phút hoặc liên hệ quản trị viên."
+        )
+    if user is None or not user.active or not user.check_password(password):
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= threshold:
+                user.locked_until = now + timedelta(minutes=lock_minutes)
+                user.failed_logins = 0
+                audit.record(session, user, "lockout", "user", user.id)
+        raise LoginRefused("Tên đăng nhập hoặc mật khẩu không đúng.")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(session, user, "login", "user", user.id)
+    return user
+
+
+def change_password(session: Session, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.is_demo = False
+    audit.record(session, user, "change_password", "user", user.id)

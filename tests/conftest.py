@@ -1,0 +1,121 @@
+"""Fixtures: an application per backend, a clean database per test, a client, logins.
+
+The backend comes from `--backend` (sqlite, the default, or postgres). PostgreSQL and
+browser tests skip with a reason when their service is missing, unless REQUIRE_POSTGRES
+or REQUIRE_BROWSER is set (as CI does), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+from flask_migrate import upgrade
+
+from config import TestConfig
+from registry import create_app
+from registry.extensions import db
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="database backend for the integration tests",
+    )
+
+
+def required(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+def unavailable(reason: str, requirement: str):
+    """Skip, or fail when the service is required here."""
+    if required(requirement):
+        pytest.fail(f"{reason} ({requirement} is set, so this must not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    return request.config.getoption("--backend")
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory) -> str:
+    """A database of this worker's own, empty before the migrations run."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.db'}"
+    base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
+    schema = f"test_{_worker()}"
+    try:
+        engine = sa.create_engine(base, connect_args={"connect_timeout": 5})
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        unavailable(f"PostgreSQL is not reachable at {base}: {error.orig}", "REQUIRE_POSTGRES")
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on a freshly migrated database (the migrations are under test too)."""
+
+    class Settings(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    application = create_app(Settings)
+
+    # Tests hold one application context across requests, so Flask-Login's per-context
+    # cache of the user would leak from one request (or client) to the next.
+    @application.before_request
+    def _forget_cached_user():
+        g.pop("_login_user", None)
+
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context on an empty database, emptied again afterwards."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def client(ctx):
+    return ctx.test_client()
+
+
+@pytest.fixture
+def runner(ctx):
+    return ctx.test_cli_runner()

@@ -1,0 +1,70 @@
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import Area, AuditLog, Candidate, Holiday, StageEvent, User
+from registry.workdays import full_months_between, today_vn
+from tests.factories import AreaFactory
+
+
+def test_init_db_is_repeatable_and_loads_holidays(runner):
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    assert "phiên bản mới nhất" in first.output
+    holidays = db.session.scalar(select(func.count()).select_from(Holiday))
+    assert holidays > 50
+    again = runner.invoke(args=["init-db"])
+    assert "(0 ngày nghỉ lễ được thêm)" in again.output
+
+
+def test_create_user_reads_password_from_stdin(runner):
+    area = AreaFactory(code="X01")
+    db.session.commit()
+    result = runner.invoke(
+        args=["create-user", "canbo.x01", "--role", "area", "--area", "X01"],
+        input="MatKhauManh2026\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "canbo.x01"))
+    assert user.area_id == area.id and user.check_password("MatKhauManh2026")
+    assert db.session.scalar(select(AuditLog.actor)) == "dòng lệnh"
+
+
+def test_create_user_refuses_weak_password_and_missing_area(runner):
+    weak = runner.invoke(args=["create-user", "a1", "--role", "admin"], input="123\n")
+    assert weak.exit_code != 0 and "ít nhất 10 ký tự" in weak.output
+    no_area = runner.invoke(
+        args=["create-user", "a2", "--role", "area", "--area", "KHONGCO"], input="MatKhau12345\n"
+    )
+    assert no_area.exit_code != 0 and "--area" in no_area.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_seed_demo_fills_an_empty_database_once(runner):
+    result = runner.invoke(args=["seed-demo", "--candidates", "300"])
+    assert result.exit_code == 0, result.output
+    assert "laocai@2026" in result.output and "chibo.thpt1" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Candidate)) == 300
+    stages = set(db.session.scalars(select(Candidate.stage).distinct()))
+    assert {"source", "trained", "admitted", "full_member"} <= stages
+    # Every candidate's stored last date agrees with their events, none in the future,
+    # and nobody was proposed by the cell before turning 18.
+    latest = (
+        select(func.max(StageEvent.event_date))
+        .where(StageEvent.candidate_id == Candidate.id)
+        .scalar_subquery()
+    )
+    assert db.session.scalar(select(func.count()).where(Candidate.last_event_date != latest)) == 0
+    assert db.session.scalar(select(func.max(StageEvent.event_date))) <= today_vn()
+    for birth, proposed in db.session.execute(
+        select(Candidate.birth_date, Candidate.cell_resolution_date).where(
+            Candidate.cell_resolution_date.is_not(None)
+        )
+    ):
+        assert full_months_between(birth, proposed) >= 216
+    again = runner.invoke(args=["seed-demo"])
+    assert "không nạp dữ liệu mẫu" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Candidate)) == 300
+    assert (
+        db.session.scalar(select(func.count()).select_from(Area).where(Area.level == "district"))
+        == 9
+    )

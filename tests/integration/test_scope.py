@@ -1,0 +1,100 @@
+"""Each role sees its own scope, and another scope's record is a 404."""
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+
+from registry.extensions import db
+from registry.models import Area, Candidate, PartyCell, Unit
+from registry.scoping import get_in_scope, in_scope, scope_filter
+from tests.factories import AreaFactory, CandidateFactory, UnitFactory, UserFactory, login
+
+
+@pytest.fixture
+def world(ctx):
+    province = AreaFactory(name="Tỉnh Thử", level="province")
+    d1 = AreaFactory(name="Huyện Một", level="district", parent=province)
+    d2 = AreaFactory(name="Huyện Hai", level="district", parent=province)
+    a1 = AreaFactory(name="Xã Một", parent=d1)
+    b1 = AreaFactory(name="Xã Hai", parent=d2)
+    school_a = UnitFactory(area=a1, kind="thpt")
+    firm_a = UnitFactory(area=a1, kind="cong_ty_tnhh", name="Công ty TNHH Một")
+    school_b = UnitFactory(area=b1, kind="thpt")
+    w = {
+        "areas": (province, d1, d2, a1, b1),
+        "cand_a": CandidateFactory(unit=school_a),
+        "worker_a": CandidateFactory(unit=firm_a, group_code="worker", subgroup="cong_nhan"),
+        "cand_b": CandidateFactory(unit=school_b),
+        "units": (school_a, firm_a, school_b),
+    }
+    w["users"] = {
+        "admin": UserFactory(role="admin"),
+        "province": UserFactory(role="province"),
+        "gddt": UserFactory(role="province", subgroup="thpt"),
+        "district": UserFactory(role="area", area=d1),
+        "commune_b": UserFactory(role="area", area=b1),
+        "cell": UserFactory(role="cell", cell=school_a.cell),
+    }
+    db.session.commit()
+    return w
+
+
+EXPECTED = {
+    "admin": {"cand_a", "worker_a", "cand_b"},
+    "province": {"cand_a", "worker_a", "cand_b"},
+    "gddt": {"cand_a", "cand_b"},
+    "district": {"cand_a", "worker_a"},
+    "commune_b": {"cand_b"},
+    "cell": {"cand_a"},
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_sees_exactly_its_candidates(world, role):
+    user = world["users"][role]
+    seen = set(db.session.scalars(select(Candidate.id).where(scope_filter(user, Candidate))))
+    assert seen == {world[name].id for name in EXPECTED[role]}
+    for name in ("cand_a", "worker_a", "cand_b"):
+        candidate_id = world[name].id
+        if name in EXPECTED[role]:
+            assert get_in_scope(db.session, user, Candidate, candidate_id).id == candidate_id
+        else:
+            with pytest.raises(NotFound):
+                get_in_scope(db.session, user, Candidate, candidate_id)
+
+
+@pytest.mark.parametrize(
+    ("role", "units"),
+    [
+        ("district", {0, 1}),
+        ("commune_b", {2}),
+        ("cell", {0}),
+        ("gddt", {0, 2}),
+        ("admin", {0, 1, 2}),
+    ],
+)
+def test_units_follow_the_area_tree(world, role, units):
+    user = world["users"][role]
+    seen = set(db.session.scalars(select(Unit.id).where(scope_filter(user, Unit))))
+    assert seen == {world["units"][i].id for i in units}
+
+
+def test_area_officer_sees_subtree_not_siblings(world):
+    _province, d1, _d2, a1, b1 = world["areas"]
+    user = world["users"]["district"]
+    seen = set(db.session.scalars(select(Area.id).where(scope_filter(user, Area))))
+    assert seen == {d1.id, a1.id}
+    assert in_scope(db.session, user, Area, a1.id)
+    assert not in_scope(db.session, user, Area, b1.id)
+    cells = db.session.scalar(
+        select(func.count()).select_from(PartyCell).where(scope_filter(user, PartyCell))
+    )
+    assert cells == 2
+
+
+@pytest.mark.parametrize(
+    ("role", "total"), [("admin", "3"), ("district", "2"), ("cell", "1"), ("gddt", "2")]
+)
+def test_home_page_counts_follow_scope(world, client, role, total):
+    page = login(client, world["users"][role]).get_data(as_text=True)
+    assert f'data-testid="total">{total}<' in page
