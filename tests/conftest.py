@@ -54,9 +54,11 @@ def backend(request) -> str:
 def database_url(backend, tmp_path_factory) -> str:
     """A database of this worker's own, empty before the migrations run."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.db'}"
+        return
     base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
-    schema = f"test_{_worker()}"
+    # One schema per test process, so parallel runs on one server never meet.
+    schema = f"test_{_worker()}_{os.getpid()}"
     try:
         engine = sa.create_engine(base, connect_args={"connect_timeout": 5})
         with engine.begin() as conn:
@@ -65,7 +67,11 @@ def database_url(backend, tmp_path_factory) -> str:
         engine.dispose()
     except sa.exc.OperationalError as error:
         unavailable(f"PostgreSQL is not reachable at {base}: {error.orig}", "REQUIRE_POSTGRES")
-    return f"{base}?options=-csearch_path%3D{schema}"
+    yield f"{base}?options=-csearch_path%3D{schema}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
