@@ -93,5 +93,7 @@ def seed_demo(candidates: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, create_user, seed_demo):
+    from registry.backup import backup_command, restore_command
+
+    for command in (init_db, create_user, seed_demo, backup_command, restore_command):
         app.cli.add_command(command)
