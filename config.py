@@ -23,6 +23,17 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _rule_overrides() -> dict[str, int]:
+    """Admission-rule values that the sources leave unconfirmed, from RULE_<FIELD> variables
+    (e.g. RULE_CERTIFICATE_VALID_MONTHS=60); the fields are those of rules.RuleSettings."""
+    prefix = "RULE_"
+    return {
+        name[len(prefix) :].lower(): int(value)
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and value.strip()
+    }
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     # Hosting panels hand out postgres:// URLs; SQLAlchemy wants the driver named.
@@ -68,6 +79,8 @@ class Config:
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
+    # Overrides of registry.rules.RuleSettings (a RuleSettings instance is accepted too).
+    RULES: ClassVar[dict[str, int]] = _rule_overrides()
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
 

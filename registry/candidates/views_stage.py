@@ -1,0 +1,232 @@
+"""The candidate page: details, timeline, what is due; recording, correcting, undoing stages."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.candidates import CorrectEventForm, StageForm, UndoForm
+from registry.alerts import alerts_for, next_due
+from registry.candidates import bp
+from registry.candidates.views_edit import editable_candidate, list_url
+from registry.domain import STAGE_DATE_COLUMNS, STAGE_LABELS
+from registry.extensions import db
+from registry.models import Candidate, StageEvent, User
+from registry.refdata import ethnicity_names, religion_names
+from registry.rules import check_row, effective_full_member_date, probation_end
+from registry.scoping import get_in_scope
+from registry.services import stages
+from registry.services.candidates import log_view
+from registry.services.holidays import holiday_set
+from registry.workdays import fmt_date, today_vn
+
+
+def _alert_row(candidate: Candidate) -> dict:
+    row = {column: getattr(candidate, column) for column in STAGE_DATE_COLUMNS.values()}
+    row.update(
+        birth_date=candidate.birth_date,
+        group=candidate.group_code,
+        last_event_date=candidate.last_event_date,
+        exited=candidate.exited,
+    )
+    return row
+
+
+def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
+    """Warnings the rules raise on the dates recorded so far (over 60, dossier age …)."""
+    verdict = check_row(
+        facts.dates,
+        candidate.birth_date,
+        candidate.education,
+        today,
+        stages.rule_settings(),
+        committee_required=facts.committee_required,
+        introducers_count=facts.introducers_count,
+    )
+    return [issue.message for issue in verdict.warnings]
+
+
+def _recorders(events: list[StageEvent]) -> dict[int, str]:
+    ids = {e.recorded_by_id for e in events if e.recorded_by_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.full_name, User.username).where(User.id.in_(ids))
+    )
+    return {uid: full or name for uid, full, name in rows}
+
+
+def _stage_form(candidate: Candidate, allowed: list[str], form: StageForm | None) -> StageForm:
+    form = form or StageForm(formdata=None)
+    form.set_stages(allowed)
+    return form
+
+
+def _prefix(event_id: int) -> str:
+    # One correction form per event on the page: the prefix keeps their ids apart.
+    return f"e{event_id}"
+
+
+def _correct_forms(
+    events: list[StageEvent], bound: tuple[int, CorrectEventForm] | None
+) -> dict[int, CorrectEventForm]:
+    forms: dict[int, CorrectEventForm] = {}
+    for event in events:
+        if not stages.can_correct(current_user, event):
+            continue
+        if bound and bound[0] == event.id:
+            forms[event.id] = bound[1]
+        else:
+            forms[event.id] = CorrectEventForm(formdata=None, obj=event, prefix=_prefix(event.id))
+    return forms
+
+
+def _may_undo(events: list[StageEvent]) -> bool:
+    return current_user.role == "admin" and len(events) > 1
+
+
+def render_page(
+    candidate: Candidate,
+    stage_form: StageForm | None = None,
+    correct: tuple[int, CorrectEventForm] | None = None,
+    status: int = 200,
+):
+    """The candidate page; every showing of it is logged (it holds personal data)."""
+    today = today_vn()
+    settings = stages.rule_settings()
+    events = stages.ordered_events(candidate.events)
+    facts = stages.facts_for(candidate)
+    editor = current_user.role in stages.EDITOR_ROLES
+    allowed = stages.allowed_next_stages(candidate, today) if editor else []
+    admitted = candidate.admitted_date
+    page = render_template(
+        "candidates/detail.html",
+        candidate=candidate,
+        events=events,
+        recorders=_recorders(events),
+        due=next_due(facts, today, holiday_set(db.session), settings),
+        alerts=alerts_for(_alert_row(candidate), today, holiday_set(db.session), settings),
+        warnings=_rule_warnings(candidate, facts, today),
+        editor=editor,
+        stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,
+        correct_forms=_correct_forms(events, correct) if editor else {},
+        undo_form=UndoForm(formdata=None)
+        if current_user.role == "admin" and len(events) > 1
+        else None,
+        ethnicity=ethnicity_names().get(candidate.ethnicity or "", candidate.ethnicity or ""),
+        religion=religion_names().get(candidate.religion or "", candidate.religion or ""),
+        probation_end=probation_end(admitted, settings) if admitted else None,
+        effective_date=effective_full_member_date(admitted, settings) if admitted else None,
+        stage_labels=STAGE_LABELS,
+        list_url=list_url(),
+    )
+    log_view(db.session, current_user, candidate)
+    db.session.commit()
+    return page, status
+
+
+@bp.route("/<int:candidate_id>")
+@login_required
+def detail(candidate_id: int):
+    candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
+    return render_page(candidate)
+
+
+def _flash_warnings(warnings: list[tuple[str, str]]) -> None:
+    for _code, message in warnings:
+        flash(message, "warning")
+
+
+@bp.route("/<int:candidate_id>/stages", methods=["POST"])
+@login_required
+def record_stage(candidate_id: int):
+    candidate = editable_candidate(candidate_id)
+    form = StageForm()
+    form.set_stages(stages.allowed_next_stages(candidate))
+    if not form.validate():
+        return render_page(candidate, stage_form=form, status=422)
+    try:
+        result = stages.record_stage(
+            db.session,
+            current_user,
+            candidate,
+            form.stage.data,
+            form.event_date.data,
+            document_no=form.document_no.data,
+            note=form.note.data,
+            reason=form.reason.data or None,
+            holidays=holiday_set(db.session),
+        )
+    except stages.StageRefused as refused:
+        db.session.rollback()
+        form.event_date.errors = [message for _code, message in refused.issues]
+        return render_page(candidate, stage_form=form, status=422)
+    db.session.commit()
+    flash(
+        f"Đã ghi nhận bước “{STAGE_LABELS[result.event.stage]}” ngày "
+        f"{fmt_date(result.event.event_date)}.",
+        "success",
+    )
+    _flash_warnings(result.warnings)
+    return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+
+
+def _event_of(candidate: Candidate, event_id: int) -> StageEvent:
+    event = get_in_scope(db.session, current_user, StageEvent, event_id)
+    if event.candidate_id != candidate.id:
+        abort(404)
+    return event
+
+
+@bp.route("/<int:candidate_id>/events/<int:event_id>", methods=["POST"])
+@login_required
+def correct_event(candidate_id: int, event_id: int):
+    candidate = editable_candidate(candidate_id)
+    event = _event_of(candidate, event_id)
+    if not stages.can_correct(current_user, event):
+        abort(403)
+    form = CorrectEventForm(prefix=_prefix(event.id))
+    if not form.validate():
+        return render_page(candidate, correct=(event.id, form), status=422)
+    try:
+        result = stages.correct_event(
+            db.session,
+            current_user,
+            event,
+            form.event_date.data,
+            form.document_no.data,
+            note=form.note.data,
+        )
+    except stages.StageRefused as refused:
+        db.session.rollback()
+        form.event_date.errors = [message for _code, message in refused.issues]
+        return render_page(candidate, correct=(event.id, form), status=422)
+    db.session.commit()
+    flash(f"Đã sửa sự kiện “{STAGE_LABELS[event.stage]}”.", "success")
+    _flash_warnings(result.warnings)
+    return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+
+
+@bp.route("/<int:candidate_id>/events/undo", methods=["POST"])
+@login_required
+def undo_event(candidate_id: int):
+    candidate = editable_candidate(candidate_id)
+    if current_user.role != "admin":
+        abort(403)
+    form = UndoForm()
+    if not form.validate():
+        abort(400)
+    try:
+        event = stages.undo_last_event(db.session, current_user, candidate)
+    except stages.StageRefused as refused:
+        db.session.rollback()
+        for _code, message in refused.issues:
+            flash(message, "danger")
+        return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+    db.session.commit()
+    flash(
+        f"Đã hoàn tác sự kiện “{STAGE_LABELS[event.stage]}” ngày {fmt_date(event.event_date)}.",
+        "success",
+    )
+    return redirect(url_for("candidates.detail", candidate_id=candidate.id))
