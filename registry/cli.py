@@ -97,3 +97,7 @@ def register_cli(app: Flask) -> None:
 
     for command in (init_db, create_user, seed_demo, backup_command, restore_command):
         app.cli.add_command(command)
+    from registry.units.cli import COMMANDS as unit_commands
+
+    for command in unit_commands:
+        app.cli.add_command(command)

@@ -95,11 +95,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.admin.views import bp as admin_bp
     from registry.auth.views import bp as auth_bp
+    from registry.candidates import bp as candidates_bp
     from registry.main.views import bp as main_bp
+    from registry.units.views import bp as units_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(candidates_bp)
+    app.register_blueprint(units_bp)
+    app.register_blueprint(admin_bp)
 
 
 def render_error(code: int):
@@ -188,7 +194,7 @@ def register_template_helpers(app: Flask) -> None:
 NAV = (
     ("main.home", "Trang chủ", None),
     ("candidates.index", "Quần chúng ưu tú", None),
-    ("alerts.index", "Cảnh báo hạn", None),
+    ("candidates.alerts", "Cảnh báo hạn", None),
     ("imports.index", "Nhập từ Excel", ("admin", "area")),
     ("reports.index", "Báo cáo", ("admin", "province", "area")),
     ("units.index", "Đơn vị, chi bộ", ("admin", "province", "area")),

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from registry.domain import STAGE_LABELS, STAGE_ORDER, Stage
 from registry.extensions import db
+from registry.main.dashboard import dashboard_context
 from registry.models import Candidate, Unit
 from registry.scoping import scope_filter
+from registry.services.alerts import alert_counts
 from registry.services.scope_text import describe_scope
 from registry.workdays import today_vn
 
@@ -42,6 +44,8 @@ def home():
         admitted_this_year=admitted_this_year,
         year=year_start.year,
         units=units,
+        alert_counts=alert_counts(db.session, current_user, today_vn()),
+        **dashboard_context(db.session, current_user, today_vn(), stages),
     )
 
 

@@ -1,0 +1,68 @@
+"""Admin forms: accounts, the audit-log filter, holidays. Choices come from the views."""
+
+from __future__ import annotations
+
+from wtforms import PasswordField, StringField, SubmitField, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from forms.base import REQUIRED, BaseForm, strong_password
+from forms.fields import VNDateField, VNSelectField, optional_id
+from registry.domain import GROUPS, ROLES, SUBGROUPS
+from registry.workdays import HOLIDAY_KINDS
+
+USERNAME = Regexp(
+    r"^[a-z0-9][a-z0-9._-]{2,59}$",
+    message="Tên đăng nhập 3–60 ký tự: chữ thường không dấu, số và các dấu . _ -",
+)
+RESTRICTIONS = [("", "Không giới hạn")] + [
+    (code, f"Chỉ {label.lower()}") for code, label in {**GROUPS, **SUBGROUPS}.items()
+]
+
+
+class UserForm(BaseForm):
+    username = StringField(
+        "Tên đăng nhập", validators=[DataRequired(REQUIRED), Length(max=60), USERNAME]
+    )
+    full_name = StringField("Họ tên, chức vụ", validators=[Optional(), Length(max=120)])
+    role = VNSelectField("Vai trò", choices=list(ROLES.items()))
+    area_id = VNSelectField("Địa bàn (cán bộ địa bàn)", coerce=optional_id)
+    cell_id = VNSelectField("Chi bộ (bí thư chi bộ)", coerce=optional_id)
+    restriction = VNSelectField("Chỉ theo dõi đối tượng", choices=RESTRICTIONS)
+    submit = SubmitField("Lưu")
+
+    def validate_area_id(self, field) -> None:
+        if self.role.data == "area" and field.data is None:
+            raise ValidationError("Cán bộ địa bàn cần được giao một địa bàn.")
+
+    def validate_cell_id(self, field) -> None:
+        if self.role.data == "cell" and field.data is None:
+            raise ValidationError("Bí thư chi bộ cần được giao một chi bộ.")
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        "Mật khẩu ban đầu",
+        validators=[DataRequired(REQUIRED), Length(max=200), strong_password],
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu",
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", "Hai lần nhập mật khẩu không khớp."),
+        ],
+    )
+    submit = SubmitField("Tạo tài khoản")
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(
+        "Mật khẩu tạm thời", validators=[DataRequired(REQUIRED), Length(max=200), strong_password]
+    )
+    submit = SubmitField("Đặt lại mật khẩu")
+
+
+class HolidayForm(BaseForm):
+    day = VNDateField("Ngày nghỉ", validators=[DataRequired(REQUIRED)])
+    name = StringField("Tên ngày nghỉ", validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = VNSelectField("Loại", choices=list(HOLIDAY_KINDS.items()), default="swap")
+    submit = SubmitField("Thêm ngày nghỉ")

@@ -1,0 +1,99 @@
+"""Fields whose parse errors read in Vietnamese (WTForms ships no Vietnamese messages)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from wtforms import Field, IntegerField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
+
+from registry.workdays import fmt_date
+
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+NOT_A_CHOICE = "Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn."
+
+
+def optional_id(value: object) -> int | None:
+    """Coerce a select's value to an id; "" (the "none" choice) gives None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+def _as_choices(choices):
+    """(value, label) pairs as SelectChoice (WTForms deprecates tuples)."""
+    if choices is None or isinstance(choices, dict) or callable(choices):
+        return choices
+    return [c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in choices]
+
+
+class VNIntegerField(IntegerField):
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace(".", "").replace(" ", "")
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError("Hãy nhập một số nguyên.") from None
+
+
+class VNDateField(Field):
+    """A date typed day first (dd/mm/yyyy, as in the lists people keep), or ISO."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", None) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return fmt_date(self.data) if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist) -> None:
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        self.data = None
+        if not text:
+            return
+        found = _DMY.fullmatch(text)
+        parts = (found[3], found[2], found[1]) if found else None
+        if parts is None and (found := _ISO.fullmatch(text)):
+            parts = (found[1], found[2], found[3])
+        try:
+            self.data = date(*(int(p) for p in parts))  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            raise ValueError(
+                "Ngày không hợp lệ: ghi dạng ngày/tháng/năm, ví dụ 31/12/2025."
+            ) from None
+
+
+class VNSelectField(SelectField):
+    """A select with Vietnamese messages; choices may be given as (value, label) pairs."""
+
+    def __init__(self, label=None, validators=None, choices=None, **kwargs):
+        kwargs.setdefault("invalid_choice_message", NOT_A_CHOICE)
+        kwargs.setdefault("invalid_value_message", NOT_A_CHOICE)
+        super().__init__(label, validators, choices=_as_choices(choices), **kwargs)
+
+    @SelectField.choices.setter
+    def choices(self, value):
+        SelectField.choices.fset(self, _as_choices(value))
+
+
+class VNSelectMultipleField(SelectMultipleField):
+    def __init__(self, label=None, validators=None, choices=None, **kwargs):
+        kwargs.setdefault("invalid_choice_message", NOT_A_CHOICE)
+        kwargs.setdefault("invalid_value_message", NOT_A_CHOICE)
+        super().__init__(label, validators, choices=_as_choices(choices), **kwargs)
+
+    @SelectMultipleField.choices.setter
+    def choices(self, value):
+        SelectMultipleField.choices.fset(self, _as_choices(value))

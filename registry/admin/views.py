@@ -1,0 +1,162 @@
+"""Accounts: list, create, change role and scope, disable, reset password (admins only)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from forms.admin import NewUserForm, ResetPasswordForm, UserForm
+from forms.base import strong_password_problem
+from registry.admin import views_audit, views_holidays  # noqa: F401  (their routes)
+from registry.admin.blueprint import bp
+from registry.auth.decorators import roles_required
+from registry.domain import ROLES
+from registry.extensions import db
+from registry.models import Area, PartyCell, User
+from registry.services.scope_text import describe_scope
+from registry.services.user_admin import (
+    AccountError,
+    UserData,
+    create_user,
+    reset_password,
+    set_active,
+    update_user,
+)
+from registry.units import helpers
+
+__all__ = ["bp"]
+
+
+@bp.route("/users")
+@roles_required("admin")
+def users():
+    stmt = select(User).order_by(User.username)
+    q = (request.args.get("q") or "").strip().lower()
+    if q:
+        stmt = stmt.where(
+            or_(User.username.contains(q, autoescape=True), User.full_name.ilike(f"%{q}%"))
+        )
+    if request.args.get("role") in ROLES:
+        stmt = stmt.where(User.role == request.args["role"])
+    if request.args.get("status") in ("active", "disabled"):
+        stmt = stmt.where(User.active.is_(request.args["status"] == "active"))
+    page = helpers.paginate(db.session, stmt)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        roles=ROLES,
+        args=request.args,
+        describe_scope=describe_scope,
+    )
+
+
+def _prepare(form: UserForm) -> None:
+    form.area_id.choices = helpers.area_choices(
+        db.session, current_user, current_only=False, blank="— Không —"
+    )
+    form.cell_id.choices = helpers.cell_choices(db.session, current_user, blank="— Không —")
+
+
+def _data(form: UserForm) -> UserData:
+    return UserData(
+        username=form.username.data,
+        full_name=form.full_name.data or "",
+        role=form.role.data,
+        area=db.session.get(Area, form.area_id.data) if form.area_id.data else None,
+        cell=db.session.get(PartyCell, form.cell_id.data) if form.cell_id.data else None,
+        restriction=form.restriction.data or None,
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def user_new():
+    form = NewUserForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            user = create_user(db.session, current_user, _data(form), form.password.data)
+        except AccountError as error:
+            db.session.rollback()
+            form.username.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                f"Đã tạo tài khoản {user.username}. "
+                "Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
+                "success",
+            )
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def user_edit(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    _prepare(form)
+    if not form.is_submitted():
+        form.restriction.data = user.subgroup or user.group_code or ""
+    if form.validate_on_submit():
+        try:
+            update_user(db.session, current_user, user, _data(form))
+        except AccountError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã lưu tài khoản {user.username}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None)
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required("admin")
+def user_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = ResetPasswordForm()
+    problem = None
+    if form.validate_on_submit():
+        problem = strong_password_problem(form.password.data, user.username)
+    else:
+        problem = "; ".join(e for errors in form.errors.values() for e in errors)
+    if problem:
+        flash(f"Chưa đặt lại mật khẩu: {problem}", "danger")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    reset_password(db.session, current_user, user, form.password.data)
+    db.session.commit()
+    flash(
+        f"Đã đặt lại mật khẩu cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập.",
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required("admin")
+def user_active(user_id: int):
+    user = _user_or_404(user_id)
+    active = request.form.get("active") == "1"
+    try:
+        set_active(db.session, current_user, user, active)
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(
+            f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}.",
+            "success",
+        )
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,114 @@
+"""The audit log, read only: filters, newest first, a page at a time.
+
+There is deliberately no route that edits or deletes an entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from registry.admin.blueprint import bp
+from registry.auth.decorators import roles_required
+from registry.extensions import db
+from registry.models import AuditLog, User
+from registry.workdays import VN_TZ
+
+PER_PAGE = 50
+ACTION_LABELS = {
+    "create": "Thêm",
+    "update": "Sửa",
+    "delete": "Xóa",
+    "move": "Chuyển địa bàn cấp trên",
+    "transfer": "Chuyển đơn vị, chi bộ",
+    "login": "Đăng nhập",
+    "logout": "Đăng xuất",
+    "lockout": "Tạm khóa do sai mật khẩu",
+    "change_password": "Đổi mật khẩu",
+    "reset_password": "Đặt lại mật khẩu",
+    "disable": "Khóa tài khoản",
+    "enable": "Mở khóa tài khoản",
+    "import": "Nhập từ tệp",
+    "view": "Xem",
+    "export": "Tải xuống",
+}
+ENTITY_LABELS = {
+    "area": "Địa bàn",
+    "unit": "Đơn vị",
+    "cell": "Chi bộ",
+    "survey": "Phiếu khảo sát",
+    "target": "Chỉ tiêu",
+    "user": "Tài khoản",
+    "holiday": "Ngày nghỉ",
+    "candidate": "Quần chúng",
+}
+
+
+def _utc(day: date, end: bool = False) -> datetime:
+    """Start (or end) of a Vietnamese calendar day as the naive UTC time the log stores."""
+    moment = datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=VN_TZ)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_time(at: datetime) -> str:
+    return at.replace(tzinfo=UTC).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filtered():
+    args = request.args
+    stmt = select(AuditLog)
+    if args.get("user", type=int):
+        stmt = stmt.where(AuditLog.user_id == args.get("user", type=int))
+    elif args.get("user") == "system":
+        stmt = stmt.where(AuditLog.user_id.is_(None))
+    if args.get("action"):
+        stmt = stmt.where(AuditLog.action == args["action"])
+    if args.get("entity"):
+        stmt = stmt.where(AuditLog.entity == args["entity"])
+    if args.get("entity_id", type=int):
+        stmt = stmt.where(AuditLog.entity_id == args.get("entity_id", type=int))
+    start, end = _date_arg("from"), _date_arg("to")
+    if start:
+        stmt = stmt.where(AuditLog.at >= _utc(start))
+    if end:
+        stmt = stmt.where(AuditLog.at < _utc(end, end=True))
+    return stmt
+
+
+@bp.route("/audit")
+@roles_required("admin")
+def audit():
+    # Keyset pages (id descending): the log only grows, and counting it all is not needed.
+    before = request.args.get("before", type=int)
+    stmt = _filtered()
+    if before:
+        stmt = stmt.where(AuditLog.id < before)
+    entries = list(db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(PER_PAGE + 1)))
+    more = len(entries) > PER_PAGE
+    entries = entries[:PER_PAGE]
+    next_args = {k: v for k, v in request.args.items() if k != "before"}
+    actions = db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action))
+    entities = db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        more=more,
+        next_args=dict(next_args, before=entries[-1].id) if more else None,
+        first_args=next_args if before else None,
+        users=db.session.execute(select(User.id, User.username).order_by(User.username)).all(),
+        actions=list(actions),
+        entities=list(entities),
+        action_labels=ACTION_LABELS,
+        entity_labels=ENTITY_LABELS,
+        args=request.args,
+        local_time=local_time,
+    )

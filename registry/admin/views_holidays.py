@@ -1,0 +1,53 @@
+"""Public holidays used to count working days: list by year, add, delete."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import extract, select
+
+from forms.admin import HolidayForm
+from registry.admin.blueprint import bp
+from registry.auth.decorators import roles_required
+from registry.extensions import db
+from registry.models import Holiday
+from registry.services.holiday_admin import HolidayError, add_holiday, delete_holiday
+from registry.workdays import HOLIDAY_KINDS, today_vn
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@roles_required("admin")
+def holidays():
+    year = request.args.get("year", today_vn().year, type=int)
+    form = HolidayForm()
+    if form.validate_on_submit():
+        try:
+            holiday = add_holiday(
+                db.session, current_user, form.day.data, form.name.data, form.kind.data
+            )
+        except HolidayError as error:
+            db.session.rollback()
+            form.day.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã thêm ngày nghỉ {holiday.name}.", "success")
+            return redirect(url_for("admin.holidays", year=holiday.day.year))
+    rows = db.session.scalars(
+        select(Holiday).where(extract("year", Holiday.day) == year).order_by(Holiday.day)
+    ).all()
+    return render_template(
+        "admin/holidays.html", form=form, holidays=rows, year=year, kinds=HOLIDAY_KINDS
+    )
+
+
+@bp.route("/holidays/<int:holiday_id>/delete", methods=["POST"])
+@roles_required("admin")
+def holiday_delete(holiday_id: int):
+    holiday = db.session.get(Holiday, holiday_id)
+    if holiday is None:
+        abort(404)
+    year = holiday.day.year
+    delete_holiday(db.session, current_user, holiday)
+    db.session.commit()
+    flash("Đã xóa ngày nghỉ.", "success")
+    return redirect(url_for("admin.holidays", year=year))

@@ -1,0 +1,1 @@
+"""Areas, units, party cells, enterprise surveys and targets."""

@@ -1,0 +1,195 @@
+"""Shared by the units views: pagination, scoped choices, permissions, sheet uploads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from math import ceil
+
+from flask import abort, current_app, request
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from registry.models import Area, ImportBatch, PartyCell, Unit, User
+from registry.models._types import utcnow
+from registry.scoping import in_scope, scope_filter
+from registry.services.area_admin import LoadResult, current_areas_filter
+from registry.units.sheets import Row, read_table
+
+NBSP = "\u00a0"
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_number() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def paginate(session: Session, stmt: Select, per_page: int | None = None) -> Page:
+    """One page of `stmt` (rows as returned by execute) and the total, by page number."""
+    per_page = per_page or current_app.config.get("PAGE_SIZE", 50)
+    page = page_number()
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(rows), page, per_page, total or 0)
+
+
+def scoped_id_arg(session: Session, user: User, model: type, name: str) -> int | None:
+    """An id from the query string; another scope's id is a 404, like on any id route."""
+    ident = request.args.get(name, type=int)
+    if ident is not None and not in_scope(session, user, model, ident):
+        abort(404)
+    return ident
+
+
+def forbid_unless(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def may_manage_units(user: User) -> bool:
+    """Units, cells and surveys: area officers in their subtree, admins everywhere."""
+    return user.role in ("admin", "area")
+
+
+def may_edit_areas(user: User) -> bool:
+    return user.role == "admin"
+
+
+def may_set_targets(user: User) -> bool:
+    return user.role in ("admin", "province")
+
+
+def may_transfer(user: User) -> bool:
+    return user.role in ("admin", "area", "cell")
+
+
+def tree_order(areas: list[Area]) -> list[tuple[Area, int]]:
+    """Areas as a tree (children by name under their parent) with their indent level."""
+    ids = {a.id for a in areas}
+    children: dict[int | None, list[Area]] = defaultdict(list)
+    for area in areas:
+        children[area.parent_id if area.parent_id in ids else None].append(area)
+    ordered: list[tuple[Area, int]] = []
+
+    def walk(parent: int | None, level: int) -> None:
+        for area in sorted(children[parent], key=lambda a: (a.valid_to is not None, a.name)):
+            ordered.append((area, level))
+            walk(area.id, level + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def area_choices(
+    session: Session,
+    user: User,
+    *,
+    current_only: bool = True,
+    keep: Area | None = None,
+    blank: str | None = None,
+) -> list[tuple[int | str, str]]:
+    """Areas in scope, indented as a tree; abolished ones only when not current_only."""
+    stmt = select(Area).where(scope_filter(user, Area))
+    if current_only:
+        stmt = stmt.where(current_areas_filter())
+    areas = list(session.scalars(stmt))
+    if keep is not None and keep not in areas:
+        areas.append(keep)
+    choices: list[tuple[int | str, str]] = [("", blank)] if blank is not None else []
+    for area, level in tree_order(areas):
+        suffix = " (đã hết hiệu lực)" if area.valid_to is not None and not current_only else ""
+        choices.append((area.id, NBSP * 4 * level + area.name + suffix))
+    return choices
+
+
+def cell_choices(
+    session: Session, user: User, blank: str | None = None, keep: PartyCell | None = None
+) -> list[tuple[int | str, str]]:
+    rows = session.execute(
+        select(PartyCell.id, PartyCell.name, Area.name)
+        .join(Area, Area.id == PartyCell.area_id)
+        .where(scope_filter(user, PartyCell), PartyCell.active)
+        .order_by(PartyCell.name_key)
+    ).all()
+    choices: list[tuple[int | str, str]] = [("", blank)] if blank is not None else []
+    choices += [(ident, f"{name} — {area}") for ident, name, area in rows]
+    if keep is not None and all(c[0] != keep.id for c in choices):
+        choices.append((keep.id, keep.name))
+    return choices
+
+
+def unit_choices(session: Session, user: User, blank: str | None = None):
+    rows = session.execute(
+        select(Unit.id, Unit.name, Unit.code)
+        .where(scope_filter(user, Unit), Unit.active)
+        .order_by(Unit.name_key)
+    ).all()
+    choices: list[tuple[int | str, str]] = [("", blank)] if blank is not None else []
+    return choices + [(ident, f"{name} ({code})") for ident, name, code in rows]
+
+
+def read_upload(file_storage, columns: dict, required: tuple[str, ...], labels: dict):
+    """(rows, file bytes) of an uploaded sheet; SheetError when it can't be read."""
+    data = file_storage.read()
+    rows: list[Row] = read_table(
+        data,
+        file_storage.filename or "",
+        columns,
+        required,
+        labels,
+        max_rows=current_app.config["IMPORT_MAX_ROWS"],
+        max_cols=current_app.config["IMPORT_MAX_COLS"],
+    )
+    return rows, data
+
+
+def record_batch(
+    session: Session,
+    user: User | str,
+    kind: str,
+    filename: str,
+    data: bytes,
+    rows: int,
+    result: LoadResult,
+) -> ImportBatch:
+    """Keep a committed reference-data file with its counts, like every import."""
+    is_user = isinstance(user, User)
+    batch = ImportBatch(
+        kind=kind,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content=data,
+        uploaded_by_id=user.id if is_user else None,
+        actor=user.username if is_user else user,
+        area_id=user.area_id if is_user else None,
+        status="committed",
+        rows=rows,
+        new=result.created,
+        updated=result.updated,
+        unchanged=max(0, rows - result.created - result.updated),
+        error_count=0,
+        committed_at=utcnow(),
+    )
+    session.add(batch)
+    return batch

@@ -1,0 +1,125 @@
+"""The area tree: everyone reads their part of it; admins add, rename and move areas."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from forms.units import AreaForm
+from registry.auth.decorators import roles_required
+from registry.extensions import db
+from registry.models import Area, Unit
+from registry.scoping import get_in_scope, scope_filter
+from registry.services.area_admin import AreaData, create_area, update_area
+from registry.services.areas import AreaError
+from registry.units import helpers
+from registry.units.blueprint import bp
+from registry.workdays import today_vn
+
+
+@bp.route("/areas")
+@login_required
+def areas():
+    """The tree of areas in scope, with how many units each holds directly."""
+    user = current_user
+    show_old = request.args.get("old") != "0"
+    stmt = select(Area).where(scope_filter(user, Area))
+    if not show_old:
+        stmt = stmt.where(Area.valid_to.is_(None) | (Area.valid_to >= today_vn()))
+    found = list(db.session.scalars(stmt))
+    units = dict(
+        db.session.execute(
+            select(Unit.area_id, func.count())
+            .where(scope_filter(user, Unit))
+            .group_by(Unit.area_id)
+        ).all()
+    )
+    names = {a.id: a.name for a in found}
+    missing = {a.successor_id for a in found if a.successor_id and a.successor_id not in names}
+    if missing:
+        names.update(db.session.execute(select(Area.id, Area.name).where(Area.id.in_(missing))))
+    return render_template(
+        "units/areas.html",
+        tree=helpers.tree_order(found),
+        units=units,
+        names=names,
+        show_old=show_old,
+        today=today_vn(),
+        may_edit=helpers.may_edit_areas(user),
+    )
+
+
+def _prepare(form: AreaForm, area: Area | None) -> None:
+    everything = helpers.area_choices(
+        db.session, current_user, current_only=False, blank="— Không (cấp cao nhất) —"
+    )
+    form.parent_id.choices = [c for c in everything if area is None or c[0] != area.id]
+    form.successor_id.choices = [("", "— Không —")] + [
+        c for c in everything[1:] if area is None or c[0] != area.id
+    ]
+
+
+def _data(form: AreaForm) -> AreaData:
+    get = lambda ident: db.session.get(Area, ident) if ident is not None else None  # noqa: E731
+    return AreaData(
+        code=form.code.data,
+        name=form.name.data,
+        level=form.level.data,
+        parent=get(form.parent_id.data),
+        valid_from=form.valid_from.data,
+        valid_to=form.valid_to.data,
+        successor=get(form.successor_id.data),
+        disadvantaged=form.disadvantaged.data,
+    )
+
+
+def _error_field(form: AreaForm, message: str):
+    """The field a refusal from the tree service is about."""
+    if message.startswith("Mã"):
+        return form.code
+    if "kế thừa" in message:
+        return form.successor_id
+    if message.startswith("Ngày"):
+        return form.valid_to
+    return form.parent_id
+
+
+@bp.route("/areas/new", methods=["GET", "POST"])
+@roles_required("admin")
+def area_new():
+    form = AreaForm()
+    _prepare(form, None)
+    if request.method == "GET" and request.args.get("parent", type=int):
+        form.parent_id.data = request.args.get("parent", type=int)
+    if form.validate_on_submit():
+        try:
+            area = create_area(db.session, current_user, _data(form))
+        except AreaError as error:
+            db.session.rollback()
+            _error_field(form, str(error)).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã thêm địa bàn {area.name}.", "success")
+            return redirect(url_for("units.areas"))
+    return render_template("units/area_form.html", form=form, area=None)
+
+
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@login_required
+def area_edit(area_id: int):
+    area = get_in_scope(db.session, current_user, Area, area_id)
+    helpers.forbid_unless(helpers.may_edit_areas(current_user))
+    form = AreaForm(obj=area)
+    _prepare(form, area)
+    if form.validate_on_submit():
+        try:
+            update_area(db.session, current_user, area, _data(form))
+        except AreaError as error:
+            db.session.rollback()
+            _error_field(form, str(error)).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã lưu địa bàn {area.name}.", "success")
+            return redirect(url_for("units.areas"))
+    return render_template("units/area_form.html", form=form, area=area)

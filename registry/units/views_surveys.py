@@ -1,0 +1,140 @@
+"""Enterprise surveys: entry form, corrections, deletion and the sheet import."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from forms.units import SurveyForm, UploadForm
+from registry.auth.decorators import roles_required
+from registry.extensions import db
+from registry.models import EnterpriseSurvey, Unit
+from registry.scoping import get_in_scope
+from registry.services.sheet_import import SURVEY_COLUMNS, SURVEY_LABELS, import_surveys
+from registry.services.surveys import SurveyData, delete_survey, save_survey, survey_problems
+from registry.services.units import UnitError
+from registry.units import helpers
+from registry.units.blueprint import bp
+from registry.units.sheets import SheetError
+from registry.workdays import fmt_date, today_vn
+
+
+def _data(form: SurveyForm) -> SurveyData:
+    return SurveyData(
+        survey_date=form.survey_date.data,
+        operating=form.operating.data,
+        party_org=form.party_org.data,
+        owner_is_member=form.owner_is_member.data,
+        has_trade_union=form.has_trade_union.data,
+        has_youth_union=form.has_youth_union.data,
+        note=form.note.data or None,
+        **form.counts(),
+    )
+
+
+def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool:
+    data = _data(form)
+    if data.survey_date > today_vn():
+        form.survey_date.errors.append(
+            f"Ngày khảo sát không thể sau hôm nay ({fmt_date(today_vn())})."
+        )
+        return False
+    problems = survey_problems(data)
+    for name, message in problems.items():
+        getattr(form, name).errors.append(message)
+    if problems:
+        return False
+    try:
+        save_survey(db.session, current_user, unit, data, survey)
+    except UnitError as error:
+        db.session.rollback()
+        form.survey_date.errors.append(str(error))
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/<int:unit_id>/surveys/new", methods=["GET", "POST"])
+@login_required
+def survey_new(unit_id: int):
+    unit = get_in_scope(db.session, current_user, Unit, unit_id)
+    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    form = SurveyForm()
+    if not form.is_submitted():
+        form.survey_date.data = today_vn()
+    if form.validate_on_submit() and _save(form, unit, None):
+        flash("Đã lưu phiếu khảo sát.", "success")
+        return redirect(url_for("units.unit_view", unit_id=unit.id))
+    return render_template("units/survey_form.html", form=form, unit=unit, survey=None)
+
+
+@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
+@login_required
+def survey_edit(survey_id: int):
+    survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
+    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    form = SurveyForm(obj=survey)
+    if form.validate_on_submit() and _save(form, survey.unit, survey):
+        flash("Đã sửa phiếu khảo sát.", "success")
+        return redirect(url_for("units.unit_view", unit_id=survey.unit_id))
+    return render_template("units/survey_form.html", form=form, unit=survey.unit, survey=survey)
+
+
+@bp.route("/surveys/<int:survey_id>/delete", methods=["POST"])
+@login_required
+def survey_delete(survey_id: int):
+    survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
+    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    # CSRFProtect checks the token of every POST before the view runs.
+    unit_id = survey.unit_id
+    delete_survey(db.session, current_user, survey)
+    db.session.commit()
+    flash("Đã xóa phiếu khảo sát.", "success")
+    return redirect(url_for("units.unit_view", unit_id=unit_id))
+
+
+@bp.route("/surveys/import", methods=["POST"])
+@roles_required("admin", "area")
+def surveys_import():
+    form = UploadForm()
+    errors: list = []
+    if form.validate_on_submit():
+        try:
+            rows, data = helpers.read_upload(
+                form.file.data, SURVEY_COLUMNS, ("unit_code", "survey_date"), SURVEY_LABELS
+            )
+        except SheetError as error:
+            errors = [str(error)]
+        else:
+            result = import_surveys(db.session, current_user, rows)
+            if result.errors:
+                db.session.rollback()
+                errors = [str(e) for e in result.errors]
+            elif not rows:
+                errors = ["Tệp không có dòng dữ liệu nào."]
+            else:
+                helpers.record_batch(
+                    db.session,
+                    current_user,
+                    "surveys",
+                    form.file.data.filename,
+                    data,
+                    len(rows),
+                    result,
+                )
+                db.session.commit()
+                flash(
+                    f"Đã nhập {len(rows)} phiếu khảo sát: {result.created} mới, "
+                    f"{result.updated} cập nhật.",
+                    "success",
+                )
+                return redirect(url_for("units.index"))
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    return render_template(
+        "units/import_result.html",
+        title="Nhập phiếu khảo sát doanh nghiệp",
+        errors=errors,
+        back=url_for("units.index"),
+        columns=SURVEY_LABELS,
+    ), 422

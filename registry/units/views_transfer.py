@@ -1,0 +1,71 @@
+"""Moving a candidate to another unit and cell; their history stays as it was."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.units import TransferForm
+from registry.extensions import db
+from registry.models import Area, Candidate, PartyCell, StageEvent, Unit
+from registry.scoping import get_in_scope, in_scope
+from registry.services.units import UnitError, transfer_candidate
+from registry.units import helpers
+from registry.units.blueprint import bp
+
+
+def _history(candidate: Candidate) -> list:
+    """The candidate's events with the unit and cell of their time (one query)."""
+    return db.session.execute(
+        select(StageEvent, Unit.name, PartyCell.name)
+        .join(Unit, Unit.id == StageEvent.unit_id)
+        .outerjoin(PartyCell, PartyCell.id == StageEvent.cell_id)
+        .where(StageEvent.candidate_id == candidate.id)
+        .order_by(StageEvent.event_date, StageEvent.sequence, StageEvent.id)
+    ).all()
+
+
+@bp.route("/transfer/<int:candidate_id>", methods=["GET", "POST"])
+@login_required
+def transfer(candidate_id: int):
+    candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
+    helpers.forbid_unless(helpers.may_transfer(current_user))
+    form = TransferForm()
+    form.unit_id.choices = helpers.unit_choices(db.session, current_user, blank="— Chọn đơn vị —")
+    form.cell_id.choices = helpers.cell_choices(
+        db.session, current_user, blank="— Chi bộ đang phụ trách đơn vị đó —"
+    )
+    if form.validate_on_submit():
+        # Choices hold only units and cells in scope; in_scope guards a crafted post.
+        if not in_scope(db.session, current_user, Unit, form.unit_id.data):
+            form.unit_id.errors.append("Đơn vị nằm ngoài phạm vi của bạn.")
+        elif form.cell_id.data is not None and not in_scope(
+            db.session, current_user, PartyCell, form.cell_id.data
+        ):
+            form.cell_id.errors.append("Chi bộ nằm ngoài phạm vi của bạn.")
+        else:
+            new_unit = db.session.get(Unit, form.unit_id.data)
+            new_cell = db.session.get(PartyCell, form.cell_id.data) if form.cell_id.data else None
+            try:
+                transfer_candidate(db.session, current_user, candidate, new_unit, new_cell)
+            except UnitError as error:
+                db.session.rollback()
+                form.unit_id.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(
+                    f"Đã chuyển {candidate.full_name} sang {new_unit.name}. "
+                    "Lịch sử các giai đoạn được giữ nguyên.",
+                    "success",
+                )
+                return redirect(url_for("units.transfer", candidate_id=candidate.id))
+    if request.method == "GET":
+        form.unit_id.data = candidate.unit_id
+    return render_template(
+        "units/transfer.html",
+        form=form,
+        candidate=candidate,
+        area=db.session.get(Area, candidate.unit.area_id),
+        history=_history(candidate),
+    )

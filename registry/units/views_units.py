@@ -1,0 +1,132 @@
+"""A unit's page, and the forms to add or edit a unit."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from forms.units import UnitForm
+from registry.auth.decorators import roles_required
+from registry.domain import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORDER
+from registry.extensions import db
+from registry.models import Area, Candidate, PartyCell, Target, Unit
+from registry.scoping import get_in_scope, in_scope, scope_filter
+from registry.services.units import UnitData, UnitError, save_unit
+from registry.units import helpers
+from registry.units.blueprint import bp
+
+
+def _stage_counts(where) -> list[tuple[str, str, int]]:
+    counts = dict(
+        db.session.execute(
+            select(Candidate.stage, func.count()).where(where).group_by(Candidate.stage)
+        ).all()
+    )
+    stages = [s.value for s in STAGE_ORDER] + ["exited"]
+    return [(code, STAGE_LABELS[code], counts.get(code, 0)) for code in stages]
+
+
+def candidates_page(where):
+    """Candidates matching `where` (already scoped), a page at a time, by Vietnamese name."""
+    stmt = (
+        select(Candidate.id, Candidate.full_name, Candidate.birth_date, Candidate.stage)
+        .where(where)
+        .order_by(Candidate.sort_key, Candidate.id)
+    )
+    return helpers.paginate(db.session, stmt)
+
+
+@bp.route("/<int:unit_id>")
+@login_required
+def unit_view(unit_id: int):
+    unit = get_in_scope(db.session, current_user, Unit, unit_id)
+    in_unit = (Candidate.unit_id == unit.id) & scope_filter(current_user, Candidate)
+    targets = db.session.scalars(
+        select(Target)
+        .where(Target.unit_id == unit.id, scope_filter(current_user, Target))
+        .order_by(Target.year.desc(), Target.group_code)
+    ).all()
+    return render_template(
+        "units/unit.html",
+        unit=unit,
+        is_enterprise=unit.kind in ENTERPRISE_KINDS,
+        surveys=unit.surveys,
+        targets=targets,
+        stages=_stage_counts(in_unit),
+        candidates=candidates_page(in_unit),
+        may_manage=helpers.may_manage_units(current_user),
+        may_transfer=helpers.may_transfer(current_user),
+    )
+
+
+def _prepare(form: UnitForm, unit: Unit | None) -> None:
+    form.area_id.choices = helpers.area_choices(
+        db.session, current_user, blank="— Chọn địa bàn —", keep=unit.area if unit else None
+    )
+    form.cell_id.choices = helpers.cell_choices(
+        db.session,
+        current_user,
+        blank="— Chưa có chi bộ phụ trách —",
+        keep=unit.cell if unit else None,
+    )
+
+
+def _save(form: UnitForm, unit: Unit | None):
+    # The choices already hold only areas and cells in scope; in_scope guards a crafted post.
+    if not in_scope(db.session, current_user, Area, form.area_id.data):
+        form.area_id.errors.append("Địa bàn nằm ngoài phạm vi của bạn.")
+        return None
+    cell = None
+    if form.cell_id.data is not None:
+        if not in_scope(db.session, current_user, PartyCell, form.cell_id.data):
+            form.cell_id.errors.append("Chi bộ nằm ngoài phạm vi của bạn.")
+            return None
+        cell = db.session.get(PartyCell, form.cell_id.data)
+    data = UnitData(
+        code=form.code.data,
+        name=form.name.data,
+        kind=form.kind.data,
+        area=db.session.get(Area, form.area_id.data),
+        cell=cell,
+        tax_code=form.tax_code.data or None,
+        address=form.address.data or None,
+        active=form.active.data,
+    )
+    try:
+        saved = save_unit(db.session, current_user, data, unit)
+    except UnitError as error:
+        db.session.rollback()
+        field = form.code if str(error).startswith("Mã") else form.area_id
+        field.errors.append(str(error))
+        return None
+    db.session.commit()
+    return saved
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("admin", "area")
+def unit_new():
+    form = UnitForm()
+    _prepare(form, None)
+    if form.validate_on_submit():
+        unit = _save(form, None)
+        if unit is not None:
+            flash(f"Đã thêm đơn vị {unit.name}.", "success")
+            return redirect(url_for("units.unit_view", unit_id=unit.id))
+    return render_template("units/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
+@login_required
+def unit_edit(unit_id: int):
+    unit = get_in_scope(db.session, current_user, Unit, unit_id)
+    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    form = UnitForm(obj=unit)
+    _prepare(form, unit)
+    if form.validate_on_submit():
+        saved = _save(form, unit)
+        if saved is not None:
+            flash("Đã lưu thông tin đơn vị.", "success")
+            return redirect(url_for("units.unit_view", unit_id=saved.id))
+    return render_template("units/unit_form.html", form=form, unit=unit)
