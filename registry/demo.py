@@ -25,6 +25,7 @@ from registry.models import (
 )
 from registry.refdata import ethnicity_code
 from registry.services.areas import add_area
+from registry.taxcode import with_check_digit
 from registry.textutil import fold, name_sort_key
 from registry.workdays import add_months, today_vn
 
@@ -275,7 +276,7 @@ def _units_and_cells(session, rng, communes) -> tuple[list[Unit], dict[str, Part
                 cells[key] = _cell(
                     session, f"Chi bộ doanh nghiệp ngoài khu vực nhà nước {commune.name}", commune
                 )
-            tax = f"53{serial:08d}"
+            tax = _demo_tax_code(serial)
             units.append(
                 Unit(
                     code=f"DN{serial:03d}",
@@ -291,6 +292,16 @@ def _units_and_cells(session, rng, communes) -> tuple[list[Unit], dict[str, Part
     session.flush()
     _surveys(session, rng, [u for u in units if u.code.startswith("DN")])
     return units, cells
+
+
+def _demo_tax_code(serial: int) -> str:
+    """A valid MST for the demo: some nine-digit prefixes have no check digit, skip them."""
+    for offset in range(0, 1000, 97):
+        try:
+            return with_check_digit(f"53{serial * 1000 + offset:07d}")
+        except ValueError:
+            continue
+    raise ValueError(serial)
 
 
 def _surveys(session: Session, rng: random.Random, enterprises: list[Unit]) -> None:

@@ -1,7 +1,8 @@
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import Area, AuditLog, Candidate, Holiday, StageEvent, User
+from registry.models import Area, AuditLog, Candidate, Holiday, StageEvent, Unit, User
+from registry.taxcode import normalise_tax_code
 from registry.workdays import full_months_between, today_vn
 from tests.factories import AreaFactory
 
@@ -61,6 +62,8 @@ def test_seed_demo_fills_an_empty_database_once(runner):
         )
     ):
         assert full_months_between(birth, proposed) >= 216
+    for (tax_code,) in db.session.execute(select(Unit.tax_code).where(Unit.tax_code.is_not(None))):
+        assert normalise_tax_code(tax_code) == tax_code
     again = runner.invoke(args=["seed-demo"])
     assert "không nạp dữ liệu mẫu" in again.output
     assert db.session.scalar(select(func.count()).select_from(Candidate)) == 300
