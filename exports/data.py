@@ -1,0 +1,221 @@
+"""Plain input data for the report builders.
+
+The SQL layer fills these from one aggregate GROUP BY query per report; the builders
+only lay the figures out (and add up subtotals), so they never touch the database.
+Sequences passed as lists are stored as tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+STYLES = ("state", "party")
+
+
+def _freeze(obj: object, name: str) -> None:
+    """Store a list field as a tuple, so a frozen record stays immutable."""
+    object.__setattr__(obj, name, tuple(getattr(obj, name)))
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """What every report prints around its table: header block, title, period, signatures."""
+
+    title: str
+    period_from: date
+    period_to: date
+    area_name: str
+    place: str
+    report_date: date
+    # Governing body first, issuing body last: ("UBND TỈNH LÀO CAI", "SỞ NỘI VỤ").
+    issuing_body: Sequence[str]
+    period_label: str = ""  # "Năm học 2024 - 2025", "6 tháng đầu năm 2025"
+    style: str = "state"  # "state" (Nghị định 30/2020) or "party" (Hướng dẫn 36-HD/VPTW)
+    form_code: str | None = None  # only when settings give one; never invented
+    preparer_title: str = "Người lập biểu"
+    preparer_name: str = ""
+    signer_title: str = ""  # lines split on "\n": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer_name: str = ""
+    unit_of_measure: str = "Đơn vị tính: người"
+
+    def __post_init__(self) -> None:
+        _freeze(self, "issuing_body")
+        if self.style not in STYLES:
+            raise ValueError(f"style must be one of {STYLES}, not {self.style!r}")
+        if self.period_from > self.period_to:
+            raise ValueError("period_from is after period_to")
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow:
+    """One school or centre (or any labelled line) of the `students` report."""
+
+    name: str
+    target: int | None = None  # None: no target set (the % cell stays blank)
+    source_at_end: int = 0  # on the source list at the period end, not exited, not admitted
+    trained: int = 0  # certificate of the awareness class dated in the period
+    followed_at_end: int = 0  # valid certificate at the period end, not yet admitted
+    proposed: int = 0  # cell resolution in the period
+    decided: int = 0  # admission decision in the period
+    admitted: int = 0  # ceremony in the period
+    women: int = 0  # the rest: of those admitted in the period
+    ethnic_minority: int = 0
+    religious: int = 0
+    thpt: int = 0
+    gdnn_gdtx: int = 0
+    college: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRow:
+    """One enterprise kind within an area of the `workers` report.
+
+    `name` is what the line shows, e.g. registry.domain.UNIT_KINDS[kind]; lines keep the
+    order given.
+    """
+
+    name: str
+    target: int | None = None
+    source_at_end: int = 0
+    trained: int = 0
+    followed_at_end: int = 0
+    proposed: int = 0
+    decided: int = 0
+    admitted: int = 0
+    women: int = 0  # the rest: of those admitted in the period
+    ethnic_minority: int = 0
+    religious: int = 0
+    youth_union: int = 0
+    trade_union: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Ct33Row:
+    """Chỉ thị 33 facts for one enterprise kind within an area (latest survey per enterprise).
+
+    `name` is the kind's label (registry.domain.UNIT_KINDS[kind]). The three `with_*`
+    party-organisation counts are disjoint: an enterprise has one kind of organisation.
+    """
+
+    name: str
+    operating: int = 0
+    with_chi_bo_co_so: int = 0
+    with_dang_bo_co_so: int = 0
+    with_chi_bo_truc_thuoc: int = 0
+    members: int = 0  # party members working in these enterprises
+    members_held_here: int = 0  # of whom holding their membership there
+    owner_members: int = 0  # owners or directors who are party members
+    admitted: int = 0  # admitted in the period
+    with_trade_union: int = 0
+    trade_union_members: int = 0
+    with_youth_union: int = 0
+    youth_union_members: int = 0
+    members_without_org: int = 0  # members working in enterprises with no party organisation
+
+
+R = TypeVar("R", StudentRow, WorkerRow, Ct33Row)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGroup(Generic[R]):
+    """An area one level below the report's area, with its lines in display order."""
+
+    name: str
+    rows: Sequence[R] = ()
+    target: int | None = None  # the area's own target wins over the sum of its units'
+
+    def __post_init__(self) -> None:
+        _freeze(self, "rows")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupedReport(Generic[R]):
+    """Input of `students`, `workers` and `ct33`: lines grouped by area."""
+
+    meta: ReportMeta
+    groups: Sequence[AreaGroup[R]]
+    target: int | None = None  # the report area's own target wins over the sum of the groups'
+
+    def __post_init__(self) -> None:
+        _freeze(self, "groups")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """One group's figures for one area in the `summary` report."""
+
+    source_at_end: int = 0
+    trained: int = 0
+    proposed: int = 0
+    admitted: int = 0
+    admitted_year_before: int = 0  # admitted in the same period a year earlier
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    area: str
+    students: GroupFigures = field(default_factory=GroupFigures)
+    workers: GroupFigures = field(default_factory=GroupFigures)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryReport:
+    meta: ReportMeta
+    rows: Sequence[SummaryRow]
+
+    def __post_init__(self) -> None:
+        _freeze(self, "rows")
+
+
+# The canonical import headers, in order; the detail list must re-import through them.
+CANDIDATE_HEADERS: tuple[str, ...] = (
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Tôn giáo",
+    "Số CCCD",
+    "Quê quán",
+    "Trình độ học vấn",
+    "Đối tượng",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Chi bộ",
+    "Ngày vào Đoàn",
+    "Công đoàn viên",
+    "Ngày cấp GCN lớp nhận thức",
+    "Số GCN",
+    "Ngày chi bộ đề nghị",
+    "Ngày QĐ kết nạp",
+    "Số QĐ kết nạp",
+    "Ngày kết nạp",
+    "Ngày công nhận chính thức",
+    "Ghi chú",
+    "Ngày vào danh sách nguồn",
+    "Ngày hoàn thiện hồ sơ",
+    "Ngày Đảng ủy cơ sở đề nghị",
+    "Lớp / Công việc",
+    "Đảng viên giúp đỡ",
+    "Người giới thiệu",
+    "Ngày ra khỏi danh sách",
+    "Lý do",
+)
+# A row holds one value per header after STT (the builder numbers the rows).
+CANDIDATE_ROW_LENGTH = len(CANDIDATE_HEADERS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateList:
+    """Input of `candidates`: rows may be a one-pass iterator (a DB cursor) of any length.
+
+    Each row is a tuple in CANDIDATE_HEADERS order without STT: dates as `date` (or None),
+    the CCCD as text, "Công đoàn viên" as text or bool (True is written as "x").
+    """
+
+    meta: ReportMeta
+    rows: Iterable[Sequence[object]]
+    filter_note: str = ""  # e.g. "Đã kết nạp trong kỳ"; printed under the period line

@@ -1,0 +1,221 @@
+"""`summary`: both groups per area beside the same period a year earlier, a chart, tidy data."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Font,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
+from openpyxl.worksheet.page import PrintPageSetup
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exports.data import GroupFigures, ReportMeta, SummaryReport
+from exports.layout import (
+    COUNT_FORMAT,
+    FONT_NAME,
+    HEADING,
+    Col,
+    Look,
+    SheetWriter,
+    close_sheet,
+    open_sheet,
+    save,
+    setup_print,
+    styled,
+    workbook,
+)
+from exports.tables import TOTAL_LABEL, Figures, Line, change, count, derived, write_lines
+from registry.domain import GROUPS
+
+_GROUPS = ("students", "workers")
+_GROUP_LABELS = {"students": GROUPS["student"], "workers": GROUPS["worker"]}
+SOURCE = "Quần chúng ưu tú trong danh sách nguồn (cuối kỳ)"
+TRAINED = "Đã học lớp nhận thức về Đảng"
+PROPOSED = "Chi bộ đề nghị kết nạp"
+ADMITTED = "Kết nạp đảng viên"
+_MEASURES = (  # (field, label) of the current period in the tidy data
+    ("source_at_end", SOURCE),
+    ("trained", TRAINED),
+    ("proposed", PROPOSED),
+    ("admitted", ADMITTED),
+)
+_FIELDS = tuple(GroupFigures.__dataclass_fields__)
+
+
+def _group_columns(prefix: str, label: str, first: int) -> Col:
+    """One group's figures; `first` is the column number of its first figure."""
+    return Col(
+        label,
+        children=(
+            count(SOURCE, f"{prefix}source_at_end"),
+            count(TRAINED, f"{prefix}trained"),
+            count(PROPOSED, f"{prefix}proposed"),
+            Col(ADMITTED, children=_admission_columns(prefix, first + 3)),
+        ),
+    )
+
+
+def _admission_columns(prefix: str, n: int, sums: tuple[str, str] = ("", "")) -> tuple[Col, ...]:
+    """This period, a year earlier and the change, numbered from column n."""
+    now, before = f"{prefix}admitted", f"{prefix}admitted_year_before"
+    return (
+        count("Kỳ này", now, number=f"({n}){sums[0]}" if sums[0] else None),
+        count("Cùng kỳ năm trước", before, number=f"({n + 1}){sums[1]}" if sums[1] else None),
+        derived(
+            "Tăng (+), giảm (-) so với cùng kỳ",
+            lambda f: change(f[now], f[before]),
+            number=f"({n + 2})=({n})/({n + 1})-1",
+            percent=True,
+        ),
+    )
+
+
+SUMMARY_COLUMNS = (
+    Col("STT", width=6),
+    Col("Địa bàn", width=26),
+    _group_columns("students_", _GROUP_LABELS["students"], 3),
+    _group_columns("workers_", _GROUP_LABELS["workers"], 9),
+    Col(
+        "Tổng số kết nạp đảng viên",
+        children=_admission_columns("", 15, sums=("=(6)+(12)", "=(7)+(13)")),
+    ),
+)
+ADMITTED_COL = 15  # the total admitted this period; the year before is the next column
+
+
+def _figures(students: GroupFigures, workers: GroupFigures) -> Figures:
+    figures: Figures = {}
+    for prefix, group in (("students_", students), ("workers_", workers)):
+        figures.update({prefix + name: getattr(group, name) for name in _FIELDS})
+    for name in ("admitted", "admitted_year_before"):
+        figures[name] = getattr(students, name) + getattr(workers, name)
+    return figures
+
+
+def _total(report: SummaryReport) -> Figures:
+    sums = {
+        g: GroupFigures(**{n: sum(getattr(getattr(r, g), n) for r in report.rows) for n in _FIELDS})
+        for g in _GROUPS
+    }
+    return _figures(sums["students"], sums["workers"])
+
+
+def year_earlier(day: date) -> date:
+    """The same day a year earlier (29 February becomes the 28th)."""
+    if day.month == 2 and day.day == 29:
+        return day.replace(year=day.year - 1, day=28)
+    return day.replace(year=day.year - 1)
+
+
+def period_names(meta: ReportMeta) -> tuple[str, str]:
+    """How the tidy data and the chart name this period and the same one a year earlier."""
+    before = (year_earlier(meta.period_from), year_earlier(meta.period_to))
+    spans = [
+        f"{a:%d/%m/%Y} - {b:%d/%m/%Y}" for a, b in ((meta.period_from, meta.period_to), before)
+    ]
+    return f"Kỳ báo cáo ({spans[0]})", f"Cùng kỳ năm trước ({spans[1]})"
+
+
+def _chart_font(size: int = 1100, bold: bool = False) -> CharacterProperties:
+    return CharacterProperties(latin=Font(typeface=FONT_NAME), sz=size, b=bold)
+
+
+def _chart_text() -> RichText:
+    props = _chart_font()
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props, r=[])])
+
+
+def _chart_title(text: str, size: int = 1100) -> Title:
+    props = _chart_font(size, bold=True)
+    run = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[run])), overlay=False)
+
+
+def admissions_chart(ws, first: int, last: int, meta: ReportMeta) -> BarChart:
+    """Admissions per area: this period beside the same period a year earlier."""
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    label = f" - {meta.period_label}" if meta.period_label else ""
+    chart.title = _chart_title(f"Kết nạp đảng viên theo địa bàn{label}", size=1400)
+    chart.y_axis.title, chart.x_axis.title = _chart_title("Người"), _chart_title("Địa bàn")
+    areas = Reference(ws, min_col=2, min_row=first, max_row=last)
+    for offset, name in enumerate(period_names(meta)):
+        values = Reference(ws, min_col=ADMITTED_COL + offset, min_row=first, max_row=last)
+        series = Series(values, title=name)
+        series.cat = AxDataSource(strRef=StrRef(f=str(areas)))
+        chart.series.append(series)
+    chart.dataLabels = DataLabelList(showVal=True)
+    # openpyxl hides both axes unless told otherwise.
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.txPr = chart.y_axis.txPr = chart.legend.txPr = _chart_text()
+    chart.legend.position = "b"
+    return chart
+
+
+def write_tidy(wb: Workbook, report: SummaryReport) -> None:
+    """Long layout, one value a line, as an Excel table ready for a pivot table."""
+    ws = wb.create_sheet("Dữ liệu")
+    headers = ("Địa bàn", "Đối tượng", "Chỉ tiêu", "Kỳ", "Giá trị")
+    for letter, width in zip("ABCDE", (26, 28, 36, 40, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    setup_print(ws, (1, 1))
+    sw = SheetWriter(ws, len(headers))
+    sw.write([styled(ws, h, HEADING) for h in headers])
+    now, before = period_names(report.meta)
+    count_look = Look(number_format=COUNT_FORMAT, horizontal="right", wrap=False)
+    plain = Look(horizontal="left", wrap=False)
+    for row in report.rows:
+        for group in _GROUPS:
+            figures = getattr(row, group)
+            lines = [(label, now, getattr(figures, name)) for name, label in _MEASURES]
+            lines.append((ADMITTED, before, figures.admitted_year_before))
+            for measure, period, value in lines:
+                texts = (row.area, _GROUP_LABELS[group], measure, period)
+                sw.write([*(styled(ws, t, plain) for t in texts), styled(ws, value, count_look)])
+    table = Table(displayName="SoLieu", ref=f"A1:E{max(sw.row, 2)}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, headers, strict=True):
+        column.name = header
+    with warnings.catch_warnings():
+        # The warning asks for the columns to be named by hand, as done just above.
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+        ws.add_table(table)
+
+
+def build_summary(report: SummaryReport) -> BytesIO:
+    """Province-wide summary, a chart sheet and a tidy data sheet."""
+    if not isinstance(report, SummaryReport):
+        raise TypeError(f"expected SummaryReport, got {type(report).__name__}")
+    meta = report.meta
+    lines = [
+        Line(i, row.area, _figures(row.students, row.workers), "row")
+        for i, row in enumerate(report.rows, 1)
+    ]
+    lines.append(Line(None, TOTAL_LABEL, _total(report), "total"))
+    with workbook(meta) as wb:
+        sw = open_sheet(wb, "Tổng hợp", meta, SUMMARY_COLUMNS)
+        first = sw.row + 1
+        write_lines(sw, SUMMARY_COLUMNS, lines)
+        chart = admissions_chart(sw.ws, first, max(first, sw.row - 1), meta)
+        close_sheet(sw, meta)
+        sheet = wb.create_chartsheet("Biểu đồ")
+        sheet.pageSetup = PrintPageSetup(orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4)
+        sheet.add_chart(chart)
+        write_tidy(wb, report)
+        return save(wb)
