@@ -40,11 +40,22 @@ class Candidate(db.Model):
         Index("ix_candidate_cell_sort", "cell_id", "sort_key", "id"),
         Index("ix_candidate_sort", "sort_key", "id"),
         Index("ix_candidate_stage_unit", "stage", "unit_id"),
+        # Name search: a b-tree on SQLite, a trigram GIN index on PostgreSQL (it answers
+        # LIKE 'word%' and LIKE '% word%' as well as equality).
+        Index(
+            "ix_candidate_name_key",
+            "name_key",
+            postgresql_using="gin",
+            postgresql_ops={"name_key": "gin_trgm_ops"},
+        ),
+        # The birth-date sort and the turning-18 alert; the stalled alert.
+        Index("ix_candidate_birth", "birth_date", "id"),
+        Index("ix_candidate_last_event", "last_event_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
-    name_key: Mapped[str] = mapped_column(String(120), index=True)
+    name_key: Mapped[str] = mapped_column(String(120))
     sort_key: Mapped[str] = mapped_column(String(120))
     gender: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date] = mapped_column(Date)
@@ -116,6 +127,8 @@ class StageEvent(db.Model):
         # Reports count events of one stage in a period.
         Index("ix_stage_event_stage_date", "stage", "event_date"),
         Index("ix_stage_event_candidate", "candidate_id", "stage"),
+        # "Reached stage X within the period": candidate ids read off the index alone.
+        Index("ix_stage_event_reached", "stage", "event_date", "candidate_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,166 @@
+"""The candidate list with filters and search, deadline alerts, bulk stage recording."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from forms.candidate_bulk import BulkStageForm, selected_ids
+from registry.alerts import ALERT_KINDS
+from registry.candidates import bp
+from registry.domain import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
+from registry.extensions import db
+from registry.refdata import ethnicities
+from registry.services import candidate_list as listing
+from registry.services.alerts import alert_counts, alert_page
+from registry.services.candidate_bulk import MAX_SELECTED, record_for_many
+from registry.services.holidays import holiday_set
+from registry.services.stages import EDITOR_ROLES, rule_settings
+from registry.workdays import today_vn
+
+# Forms and texts the list template needs besides the rows.
+VOCABULARY = {
+    "statuses": listing.STATUSES,
+    "ethnic_groups": listing.ETHNIC_GROUPS,
+    "all_stages": listing.ALL_STAGES,
+    "stage_labels": STAGE_LABELS,
+    "groups": GROUPS,
+    "subgroups": SUBGROUPS,
+    "genders": GENDERS,
+    "sorts": listing.SORTS,
+    "page_sizes": listing.PAGE_SIZES,
+    "enterprise_kinds": ENTERPRISE_KINDS,
+}
+
+
+def _filters(args: Mapping[str, str]) -> listing.CandidateFilters:
+    """The filters of the query string; an id outside the scope (or not an id) is a 404."""
+    try:
+        filters = listing.CandidateFilters.from_args(args)
+        listing.check_scope(db.session, current_user, filters)
+    except listing.FilterError:
+        abort(404)
+    return filters
+
+
+def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), status: int = 200):
+    filters = _filters(args)
+    for problem in filters.problems:
+        flash(problem, "warning")
+    page = listing.fetch_page(db.session, current_user, filters, args.get("cursor"))
+    counts = listing.stage_counts(db.session, current_user, filters)
+    total = counts[filters.stage] if filters.stage else sum(counts.values())
+
+    def url_with(**changes) -> str:
+        return url_for("candidates.index", **filters.to_args(**changes))
+
+    return render_template(
+        "candidates/list.html",
+        filters=filters,
+        page=page,
+        counts=counts,
+        total=total,
+        choices=listing.filter_choices(db.session, current_user, today_vn()),
+        ethnicities=ethnicities(),
+        url_with=url_with,
+        mask=listing.mask_id_number,
+        stage_date=listing.stage_date,
+        can_edit=current_user.role in EDITOR_ROLES,
+        form=form,
+        selected=set(selected),
+        back=request.full_path if request.method == "GET" else _back_url(),
+        **VOCABULARY,
+    ), status
+
+
+@bp.route("/")
+@login_required
+def index():
+    return _render_list(request.args, BulkStageForm(formdata=None))
+
+
+def _back_url() -> str:
+    """The list view the bulk form was sent from (only a path of the list itself)."""
+    target = request.form.get("back") or ""
+    parts = urlsplit(target)
+    base = url_for("candidates.index")
+    if parts.scheme or parts.netloc or parts.path != base:
+        return base
+    return target
+
+
+@bp.route("/bulk", methods=["POST"])
+@login_required
+def bulk():
+    if current_user.role not in EDITOR_ROLES:
+        abort(403)
+    form = BulkStageForm()
+    ids = selected_ids(request.form.getlist("ids"), MAX_SELECTED)
+    back = _back_url()
+    list_args = MultiDict(parse_qsl(urlsplit(back).query))
+    if not ids:
+        flash(
+            "Chưa chọn quần chúng nào: hãy đánh dấu ô đầu dòng của những người cần ghi.", "warning"
+        )
+    if not form.validate() or not ids:
+        return _render_list(list_args, form, ids, status=422)
+    outcomes = record_for_many(
+        db.session,
+        current_user,
+        ids,
+        form.stage.data,
+        form.event_date.data,
+        document_no=form.document_no.data,
+        note=form.note.data,
+    )
+    db.session.commit()
+    return render_template(
+        "candidates/bulk_result.html",
+        outcomes=outcomes,
+        stage_label=STAGE_LABELS[form.stage.data],
+        when=form.event_date.data,
+        document_no=form.document_no.data,
+        succeeded=[o for o in outcomes if o.ok],
+        failed=[o for o in outcomes if not o.ok],
+        back=back,
+    )
+
+
+@bp.route("/alerts")
+@login_required
+def alerts():
+    today = today_vn()
+    holidays = holiday_set(db.session)
+    settings = rule_settings()
+    counts = alert_counts(db.session, current_user, today, holidays, settings)
+    kind = request.args.get("kind")
+    if kind not in ALERT_KINDS:
+        kind = next((k for k, n in counts.items() if n), next(iter(ALERT_KINDS)))
+    page = alert_page(
+        db.session,
+        current_user,
+        kind,
+        today,
+        holidays,
+        settings,
+        cursor=request.args.get("cursor"),
+    )
+    return render_template(
+        "candidates/alerts.html",
+        counts=counts,
+        kinds=ALERT_KINDS,
+        kind=kind,
+        page=page,
+        today=today,
+        stage_labels=STAGE_LABELS,
+    )
+
+
+@bp.app_template_global("alert_kinds")
+def alert_kinds() -> dict[str, str]:
+    """The alert kinds and their labels, for the home page's alert card."""
+    return ALERT_KINDS
