@@ -222,7 +222,13 @@ class StageForm(BaseForm):
             raise ValidationError("Hãy chọn lý do ra khỏi danh sách.")
 
     def set_stages(self, stages: list[str]) -> None:
-        self.stage.choices = options((s, STAGE_LABELS[s]) for s in stages)
+        # Leaving the list is never preselected: an unwary click must not take someone off it.
+        self.stage.choices = options(
+            [("", "— Chọn bước —"), *((s, STAGE_LABELS[s]) for s in stages)]
+        )
+        forward = [s for s in stages if s != "exited"]
+        if not self.is_submitted() and forward:
+            self.stage.data = forward[0]
 
 
 class CorrectEventForm(BaseForm):

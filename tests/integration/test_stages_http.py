@@ -231,3 +231,14 @@ def test_audit_trail_of_every_change(client, world):
         ("view", sec),
         ("undo", admin),
     ]
+
+
+def test_leaving_the_list_is_never_preselected(client, world):
+    c = make(world)
+    login(client, world["sec"])
+    page = client.get(f"/candidates/{c.id}").get_data(as_text=True)
+    assert '<option selected value="trained">' in page
+    assert '<option selected value="exited">' not in page
+    blank = post_stage(client, c, "", fmt_date(today_vn()))
+    assert "Hãy chọn bước." in blank.get_data(as_text=True)
+    assert stage_of(c) == "source"
