@@ -63,10 +63,17 @@ def restore_from(source: Path) -> None:
         with sqlite3.connect(source) as copy, sqlite3.connect(_sqlite_path()) as live:
             copy.backup(live)
         return
-    _run([
-        _tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-        f"--dbname={_libpq_url()}", str(source),
-    ])
+    _run(
+        [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            f"--dbname={_libpq_url()}",
+            str(source),
+        ]
+    )
 
 
 @click.command("backup")
