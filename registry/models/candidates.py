@@ -40,6 +40,8 @@ class Candidate(db.Model):
         Index("ix_candidate_cell_sort", "cell_id", "sort_key", "id"),
         Index("ix_candidate_sort", "sort_key", "id"),
         Index("ix_candidate_stage_unit", "stage", "unit_id"),
+        # Per-stage counts of an area's or a unit's candidates, without reading the rows.
+        Index("ix_candidate_unit_stage", "unit_id", "stage"),
         # Name search: a b-tree on SQLite, a trigram GIN index on PostgreSQL (it answers
         # LIKE 'word%' and LIKE '% word%' as well as equality).
         Index(
@@ -51,6 +53,16 @@ class Candidate(db.Model):
         # The birth-date sort and the turning-18 alert; the stalled alert.
         Index("ix_candidate_birth", "birth_date", "id"),
         Index("ix_candidate_last_event", "last_event_date", "id"),
+        # Reports: who is on the list at a period end, per unit, read off the index alone.
+        Index(
+            "ix_candidate_report_state",
+            "unit_id",
+            "source_date",
+            "admitted_date",
+            "full_member_date",
+            "exited_date",
+            "trained_date",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,11 +136,10 @@ class StageEvent(db.Model):
     __table_args__ = (
         one_of("stage", STAGE_LABELS),
         one_of("reason", EXIT_REASONS),
-        # Reports count events of one stage in a period.
-        Index("ix_stage_event_stage_date", "stage", "event_date"),
         Index("ix_stage_event_candidate", "candidate_id", "stage"),
-        # "Reached stage X within the period": candidate ids read off the index alone.
-        Index("ix_stage_event_reached", "stage", "event_date", "candidate_id"),
+        # Reports: events of a stage in a period by the unit they happened in (covering);
+        # "reached stage X within the period" reads its candidate ids off it too.
+        Index("ix_stage_event_report", "stage", "event_date", "candidate_id", "unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

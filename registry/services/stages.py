@@ -28,7 +28,7 @@ from registry.rules import (
     check_row,
     check_transition,
 )
-from registry.services import audit
+from registry.services import audit, report_submitted
 from registry.textutil import clean_text
 from registry.workdays import today_vn
 
@@ -244,6 +244,7 @@ def record_stage(
     session.add(event)
     sync_stage_columns(candidate)
     session.flush()
+    report_submitted.flag_submitted_reports(session, when, (), (event.unit_id, candidate.unit_id))
     audit.record(
         session,
         user,
@@ -285,6 +286,9 @@ def correct_event(
     _raise_if_refused(verdict)
 
     before = audit.snapshot(event, _EVENT_FIELDS)
+    report_submitted.flag_submitted_reports(
+        session, (event.event_date, when), (), (event.unit_id, candidate.unit_id)
+    )
     event.event_date = when
     event.document_no = clean_text(document_no) or None
     if note is not None:
@@ -349,6 +353,9 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
         )
     before = _stage_snapshot(candidate)
     removed = {"id": event.id, **audit.snapshot(event, _EVENT_FIELDS)}
+    report_submitted.flag_submitted_reports(
+        session, event.event_date, (), (event.unit_id, candidate.unit_id)
+    )
     candidate.events.remove(event)  # delete-orphan removes the row at flush
     sync_stage_columns(candidate)
     session.flush()

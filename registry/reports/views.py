@@ -1,0 +1,169 @@
+"""The reports page: choose a report, a period, an area and a group; download or submit it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from io import BytesIO
+from urllib.parse import quote
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from forms.reports import ReportForm
+from registry.auth.decorators import roles_required
+from registry.extensions import db
+from registry.models import Area, SubmittedReport
+from registry.reports import bp
+from registry.reports.choices import area_choices
+from registry.scoping import get_in_scope, in_scope
+from registry.services import audit
+from registry.services.periods import PeriodError, make_period
+from registry.services.report_submitted import submit_report, submitted_reports
+from registry.services.reports import (
+    GROUP_CHOICES,
+    REPORTS,
+    SLUGS,
+    SUBMITTABLE,
+    ReportError,
+    ReportRequest,
+    default_area,
+    file_names,
+    log_export,
+    make_report,
+)
+from registry.workdays import today_vn
+
+REPORT_ROLES = ("admin", "province", "area")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VN_OFFSET = timedelta(hours=7)  # timestamps are stored in UTC; Vietnam keeps UTC+7 all year
+
+
+def vn_time(moment: datetime) -> str:
+    return (moment + VN_OFFSET).strftime("%d/%m/%Y %H:%M")
+
+
+def xlsx_response(data, ascii_name: str, display_name: str):
+    """A download whose name reads in Vietnamese where browsers allow (RFC 6266)."""
+    response = send_file(data, mimetype=XLSX, as_attachment=True, download_name=ascii_name)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(display_name)}"
+    )
+    return response
+
+
+def _posted_area_id() -> int | None:
+    """The area id sent with the form; one outside the scope answers 404 (like any id)."""
+    raw = (request.form.get("area_id") or "").strip()
+    if not raw:
+        return None
+    try:
+        ident = int(raw)
+    except ValueError:
+        abort(404)
+    if not in_scope(db.session, current_user, Area, ident):
+        abort(404)
+    return ident
+
+
+def _prepare(form: ReportForm) -> None:
+    form.area_id.choices = area_choices(db.session, current_user, today_vn())
+    if not form.is_submitted():
+        today = today_vn()
+        form.year.data = today.year - 1
+        area = default_area(db.session, current_user)
+        form.area_id.data = area.id if area is not None else None
+
+
+def _request_from(form: ReportForm) -> ReportRequest:
+    period = make_period(
+        form.preset.data,
+        form.year.data,
+        int(form.quarter.data or 1),
+        form.date_from.data,
+        form.date_to.data,
+    )
+    area = db.session.get(Area, form.area_id.data) if form.area_id.data else None
+    area = area or default_area(db.session, current_user)
+    if area is None:
+        raise ReportError("Chưa có địa bàn nào: hãy nạp danh mục địa bàn trước.")
+    return ReportRequest(
+        form.report.data,
+        period,
+        area,
+        group=form.group.data or None,
+        reached=form.reached.data or None,
+    )
+
+
+def _page(form: ReportForm, status: int = 200):
+    return render_template(
+        "reports/index.html",
+        form=form,
+        reports=REPORTS,
+        groups=GROUP_CHOICES,
+        submittable=SUBMITTABLE,
+        submitted=submitted_reports(db.session, current_user),
+        may_submit=current_user.role in REPORT_ROLES,
+        vn_time=vn_time,
+    ), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def index():
+    form = ReportForm()
+    if form.is_submitted():
+        _posted_area_id()
+    _prepare(form)
+    if not form.validate_on_submit():
+        return _page(form, 422 if form.is_submitted() else 200)
+    try:
+        report_request = _request_from(form)
+        export = make_report(db.session, current_user, report_request)
+    except (PeriodError, ReportError) as error:
+        form.report.errors.append(str(error))
+        return _page(form, 422)
+    if form.send.data:
+        return _submit(form, report_request, export)
+    log_export(db.session, current_user, report_request, export)
+    db.session.commit()
+    return xlsx_response(export.stream, *file_names(report_request))
+
+
+def _submit(form: ReportForm, report_request: ReportRequest, export):
+    try:
+        submit_report(db.session, current_user, report_request, export)
+    except ReportError as error:
+        db.session.rollback()
+        form.report.errors.append(str(error))
+        return _page(form, 422)
+    db.session.commit()
+    flash(
+        f"Đã nộp báo cáo “{REPORTS[report_request.report]}” kỳ {report_request.period.text}.",
+        "success",
+    )
+    return redirect(url_for("reports.index"))
+
+
+@bp.route("/submitted/<int:report_id>")
+@roles_required(*REPORT_ROLES)
+def submitted(report_id: int):
+    """The workbook of a submitted report, exactly as it was sent."""
+    kept = get_in_scope(db.session, current_user, SubmittedReport, report_id)
+    span = f"{kept.period_from.isoformat()}_{kept.period_to.isoformat()}"
+    slug = SLUGS.get(kept.report, "bao-cao")
+    audit.record(
+        db.session,
+        current_user,
+        "export",
+        "submitted_report",
+        kept.id,
+        None,
+        {"report": kept.report, "period_from": kept.period_from.isoformat(),
+         "period_to": kept.period_to.isoformat(), "area_id": kept.area_id,
+         "group": kept.group_code},
+    )  # fmt: skip
+    db.session.commit()
+    ascii_name = f"{slug}_{span}_da-nop-{kept.id}.xlsx"
+    display = f"{REPORTS.get(kept.report, 'Báo cáo')} {span} (đã nộp số {kept.id}).xlsx"
+    return xlsx_response(BytesIO(kept.workbook), ascii_name, display)
