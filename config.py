@@ -42,10 +42,26 @@ def _database_url() -> str:
     return url or f"sqlite:///{INSTANCE_DIR / 'registry.db'}"
 
 
+def engine_options(url: str) -> dict:
+    """Pool settings. PostgreSQL: a bounded pool per gunicorn worker (at most DB_POOL_SIZE
+    + DB_MAX_OVERFLOW connections; keep workers × that under max_connections or the
+    pgbouncer pool) and a connect timeout, so a database that is down answers 503 at once."""
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options |= {
+            "pool_size": _int("DB_POOL_SIZE", 5),
+            "max_overflow": _int("DB_MAX_OVERFLOW", 5),
+            "pool_timeout": _int("DB_POOL_TIMEOUT", 10),
+            "pool_recycle": _int("DB_POOL_RECYCLE", 1800),
+            "connect_args": {"connect_timeout": _int("DB_CONNECT_TIMEOUT", 5)},
+        }
+    return options
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = engine_options(SQLALCHEMY_DATABASE_URI)
     # Demo mode allows the printed demo passwords; elsewhere they must be changed.
     DEMO_MODE = os.environ.get("DEMO_MODE", "1") == "1"
 
@@ -88,6 +104,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL_SQLITE", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"  # the rate-limit test sets the real one

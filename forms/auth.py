@@ -1,6 +1,6 @@
 """Login and password forms."""
 
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forms.base import REQUIRED, BaseForm, strong_password
@@ -9,7 +9,6 @@ from forms.base import REQUIRED, BaseForm, strong_password
 class LoginForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED), Length(max=60)])
     password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED), Length(max=200)])
-    remember = BooleanField("Ghi nhớ đăng nhập trên máy này")
     submit = SubmitField("Đăng nhập")
 
 

@@ -27,7 +27,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from registry import web
+    from registry.scoping import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     web.configure_logging(app)
     web.register_extensions(app)
     web.register_blueprints(app)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from flask import abort
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from registry.domain import ENTERPRISE_KINDS, SCHOOL_KINDS
 from registry.models import (
@@ -28,6 +29,28 @@ from registry.models import (
 )
 
 M = TypeVar("M")
+
+# Ids and numbers from URLs must fit an INTEGER column (32 bits on PostgreSQL): a larger
+# one names nothing, and handing it to the database fails (SQLite: OverflowError).
+MAX_INT = 2**31 - 1
+
+
+def db_int(value: str) -> int:
+    """int() for query-string values (`request.args.get(name, type=db_int)`): a number no
+    INTEGER column can hold is a ValueError, so the argument reads as absent."""
+    number = int(value)
+    if not -MAX_INT <= number <= MAX_INT:
+        raise ValueError(value)
+    return number
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in routes, up to MAX_INT: a larger id matches no route (404)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
+
 
 # Unit kinds a group- or subgroup-restricted user works with.
 _KINDS_FOR_RESTRICTION = {
@@ -129,6 +152,8 @@ def scoped(user: User, model: type[M]):
 
 def get_in_scope(session: Session, user: User, model: type[M], ident: int) -> M:
     """The row with this id if the user may see it; 404 otherwise."""
+    if not 0 < ident <= MAX_INT:
+        abort(404)
     row = session.scalars(
         select(model).where(model.id == ident, scope_filter(user, model))  # type: ignore[attr-defined]
     ).first()
@@ -139,7 +164,7 @@ def get_in_scope(session: Session, user: User, model: type[M], ident: int) -> M:
 
 def in_scope(session: Session, user: User, model: type, ident: int | None) -> bool:
     """Whether an id (from a form field or query string) names a row in scope."""
-    if ident is None:
+    if ident is None or not 0 < ident <= MAX_INT:
         return False
     stmt = select(model.id).where(model.id == ident, scope_filter(user, model))  # type: ignore[attr-defined]
     return session.scalar(stmt) is not None

@@ -35,7 +35,10 @@ def users():
     q = (request.args.get("q") or "").strip().lower()
     if q:
         stmt = stmt.where(
-            or_(User.username.contains(q, autoescape=True), User.full_name.ilike(f"%{q}%"))
+            or_(
+                User.username.contains(q, autoescape=True),
+                User.full_name.icontains(q, autoescape=True),
+            )
         )
     if request.args.get("role") in ROLES:
         stmt = stmt.where(User.role == request.args["role"])

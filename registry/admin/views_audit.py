@@ -14,6 +14,7 @@ from registry.admin.blueprint import bp
 from registry.auth.decorators import roles_required
 from registry.extensions import db
 from registry.models import AuditLog, User
+from registry.scoping import db_int
 from registry.workdays import VN_TZ
 
 PER_PAGE = 50
@@ -66,16 +67,16 @@ def _date_arg(name: str) -> date | None:
 def _filtered():
     args = request.args
     stmt = select(AuditLog)
-    if args.get("user", type=int):
-        stmt = stmt.where(AuditLog.user_id == args.get("user", type=int))
+    if args.get("user", type=db_int):
+        stmt = stmt.where(AuditLog.user_id == args.get("user", type=db_int))
     elif args.get("user") == "system":
         stmt = stmt.where(AuditLog.user_id.is_(None))
     if args.get("action"):
         stmt = stmt.where(AuditLog.action == args["action"])
     if args.get("entity"):
         stmt = stmt.where(AuditLog.entity == args["entity"])
-    if args.get("entity_id", type=int):
-        stmt = stmt.where(AuditLog.entity_id == args.get("entity_id", type=int))
+    if args.get("entity_id", type=db_int):
+        stmt = stmt.where(AuditLog.entity_id == args.get("entity_id", type=db_int))
     start, end = _date_arg("from"), _date_arg("to")
     if start:
         stmt = stmt.where(AuditLog.at >= _utc(start))
@@ -88,7 +89,7 @@ def _filtered():
 @roles_required("admin")
 def audit():
     # Keyset pages (id descending): the log only grows, and counting it all is not needed.
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_int)
     stmt = _filtered()
     if before:
         stmt = stmt.where(AuditLog.id < before)

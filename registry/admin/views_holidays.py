@@ -11,6 +11,7 @@ from registry.admin.blueprint import bp
 from registry.auth.decorators import roles_required
 from registry.extensions import db
 from registry.models import Holiday
+from registry.scoping import db_int
 from registry.services.holiday_admin import HolidayError, add_holiday, delete_holiday
 from registry.workdays import HOLIDAY_KINDS, today_vn
 
@@ -18,7 +19,7 @@ from registry.workdays import HOLIDAY_KINDS, today_vn
 @bp.route("/holidays", methods=["GET", "POST"])
 @roles_required("admin")
 def holidays():
-    year = request.args.get("year", today_vn().year, type=int)
+    year = request.args.get("year", today_vn().year, type=db_int)
     form = HolidayForm()
     if form.validate_on_submit():
         try:

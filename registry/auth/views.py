@@ -64,7 +64,9 @@ def login():
             return render_template("auth/login.html", form=form), 200
         db.session.commit()
         session.clear()
-        login_user(user, remember=form.remember.data)
+        # No "remember me" cookie: it would outlive the inactivity limit (and Flask-Login's
+        # token never expires on the server), so a session always ends after SESSION_MINUTES.
+        login_user(user)
         session.permanent = True
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)

@@ -163,7 +163,7 @@ def edit(candidate_id: int):
     candidate = editable_candidate(candidate_id)
     form = _prepare(CandidateForm(obj=candidate if request.method == "GET" else None))
     choices = religion_choices()
-    if candidate.religion and all(candidate.religion != code for code, _ in choices):
+    if candidate.religion and all(candidate.religion != c.value for c in choices):
         # Kept as written when an import could not match it to the list.
         form.religion.choices = [*choices, SelectChoice(candidate.religion, candidate.religion)]
     if request.method == "GET":

@@ -99,7 +99,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits the most lines into the same number of fields."""
     best, best_key = ",", (0, 0)
     for delimiter in _DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1]
+        except csv.Error:
+            continue  # a field past the csv module's size limit: the reader refuses it below
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)

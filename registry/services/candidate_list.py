@@ -39,7 +39,7 @@ from registry.domain import (
 )
 from registry.models import Area, Candidate, PartyCell, StageEvent, Unit, User
 from registry.refdata import ethnicities
-from registry.scoping import full_scope, in_scope, scope_filter
+from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
 from registry.services.keyset import Page, keyset_page
 from registry.services.sqlite_plans import Matching, Unindexed
 from registry.textutil import fold
@@ -172,7 +172,7 @@ def _id(value: str | None) -> int | None:
     if value is None or not str(value).strip():
         return None
     number = _int(value)
-    if number is None or number <= 0:
+    if number is None or not 0 < number <= MAX_INT:
         raise FilterError(value)
     return number
 

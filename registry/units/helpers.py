@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Area, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
-from registry.scoping import in_scope, scope_filter
+from registry.scoping import db_int, in_scope, scope_filter
 from registry.services.area_admin import LoadResult, current_areas_filter
 from registry.units.sheets import Row, read_table
 
@@ -41,7 +41,7 @@ class Page:
 
 
 def page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=db_int) or 1)
 
 
 def paginate(session: Session, stmt: Select, per_page: int | None = None) -> Page:
@@ -55,7 +55,7 @@ def paginate(session: Session, stmt: Select, per_page: int | None = None) -> Pag
 
 def scoped_id_arg(session: Session, user: User, model: type, name: str) -> int | None:
     """An id from the query string; another scope's id is a 404, like on any id route."""
-    ident = request.args.get(name, type=int)
+    ident = request.args.get(name, type=db_int)
     if ident is not None and not in_scope(session, user, model, ident):
         abort(404)
     return ident

@@ -10,7 +10,7 @@ from forms.units import AreaForm
 from registry.auth.decorators import roles_required
 from registry.extensions import db
 from registry.models import Area, Unit
-from registry.scoping import get_in_scope, scope_filter
+from registry.scoping import db_int, get_in_scope, scope_filter
 from registry.services.area_admin import AreaData, create_area, update_area
 from registry.services.areas import AreaError
 from registry.units import helpers
@@ -90,8 +90,8 @@ def _error_field(form: AreaForm, message: str):
 def area_new():
     form = AreaForm()
     _prepare(form, None)
-    if request.method == "GET" and request.args.get("parent", type=int):
-        form.parent_id.data = request.args.get("parent", type=int)
+    if request.method == "GET" and request.args.get("parent", type=db_int):
+        form.parent_id.data = request.args.get("parent", type=db_int)
     if form.validate_on_submit():
         try:
             area = create_area(db.session, current_user, _data(form))

@@ -11,7 +11,7 @@ from registry.auth.decorators import roles_required
 from registry.domain import GROUPS
 from registry.extensions import db
 from registry.models import Area, Target, Unit
-from registry.scoping import get_in_scope, in_scope, scope_filter
+from registry.scoping import db_int, get_in_scope, in_scope, scope_filter
 from registry.services.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
 from registry.services.targets import TargetData, allowed_groups, delete_target, save_target
 from registry.services.units import UnitError
@@ -25,7 +25,7 @@ from registry.workdays import today_vn
 @login_required
 def targets():
     user = current_user
-    year = request.args.get("year", today_vn().year, type=int)
+    year = request.args.get("year", today_vn().year, type=db_int)
     stmt = (
         select(Target, Area.name, Unit.name, Unit.code)
         .outerjoin(Area, Area.id == Target.area_id)
@@ -83,7 +83,7 @@ def target_new():
     form = TargetForm()
     _prepare(form)
     if not form.is_submitted():
-        form.year.data = request.args.get("year", today_vn().year, type=int)
+        form.year.data = request.args.get("year", today_vn().year, type=db_int)
     if form.validate_on_submit() and _save(form):
         flash("Đã lưu chỉ tiêu.", "success")
         return redirect(url_for("units.targets", year=form.year.data))

@@ -1,0 +1,83 @@
+"""Admin pages for one person's data: see, download (JSON) and erase (DESIGN "Personal data")."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from forms.privacy import EraseForm
+from registry.auth.decorators import roles_required
+from registry.extensions import db
+from registry.models import Candidate
+from registry.scoping import get_in_scope
+from registry.services import audit
+from registry.services.erasure import ErasureRefused, erase_person, person_data
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
+
+
+@bp.before_app_request
+def refuse_nul_bytes() -> None:
+    """A NUL byte in a query string or form field is never real input, and PostgreSQL
+    refuses it in any text value (a 500): answer every such request 400 up front."""
+    values = [*request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
+def _person(candidate_id: int) -> Candidate:
+    return get_in_scope(db.session, current_user, Candidate, candidate_id)
+
+
+def _page(candidate: Candidate, form: EraseForm, status: int = 200):
+    data = person_data(db.session, candidate)
+    return render_template("privacy/person.html", candidate=candidate, data=data, form=form), status
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@roles_required("admin")
+def person(candidate_id: int):
+    candidate = _person(candidate_id)
+    audit.record(db.session, current_user, "view", "candidate", candidate.id)
+    db.session.commit()
+    return _page(candidate, EraseForm(formdata=None))
+
+
+@bp.route("/candidates/<int:candidate_id>/data.json")
+@roles_required("admin")
+def export(candidate_id: int):
+    candidate = _person(candidate_id)
+    payload = json.dumps(person_data(db.session, candidate), ensure_ascii=False, indent=2)
+    audit.record(db.session, current_user, "export_person", "candidate", candidate.id)
+    db.session.commit()
+    return send_file(
+        BytesIO(payload.encode("utf-8")),
+        mimetype="application/json",
+        as_attachment=True,
+        download_name=f"du_lieu_ca_nhan_{candidate.id}.json",
+    )
+
+
+@bp.route("/candidates/<int:candidate_id>/erase", methods=["POST"])
+@roles_required("admin")
+def erase(candidate_id: int):
+    candidate = _person(candidate_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        return _page(candidate, form, 422)
+    try:
+        done = erase_person(db.session, current_user, candidate)
+    except ErasureRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+        return _page(candidate, form, 409)
+    db.session.commit()
+    flash(
+        f"Đã xóa dữ liệu cá nhân: hồ sơ nay mang tên «{done['pseudonym']}»; "
+        f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa.",
+        "success",
+    )
+    return redirect(url_for("privacy.person", candidate_id=candidate.id))

@@ -1,0 +1,69 @@
+"""Every route of the application, read from app.url_map, with URLs for chosen ids."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from flask import Flask, url_for
+from werkzeug.routing import IntegerConverter
+
+from tests.security.world import MISSING_ID, PARAM_KINDS
+
+# Pages anyone may open without signing in.
+PUBLIC = {"auth.login", "main.health", "static", "bootstrap.static"}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    rule: str
+    methods: tuple[str, ...]
+    params: tuple[str, ...]  # the <int:...> parameters, in rule order
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(PARAM_KINDS[p] for p in self.params)
+
+
+def all_routes(app: Flask) -> list[Route]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "bootstrap.static"):
+            continue
+        params = tuple(
+            name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)
+        )
+        untyped = set(rule.arguments) - set(params)
+        assert not untyped, f"{rule.endpoint}: add a way to fill {sorted(untyped)}"
+        unknown = [p for p in params if p not in PARAM_KINDS]
+        assert not unknown, f"{rule.endpoint}: add {unknown} to PARAM_KINDS in world.py"
+        methods = tuple(sorted(m for m in rule.methods if m in ("GET", "POST")))
+        routes.append(Route(rule.endpoint, rule.rule, methods, params))
+    return sorted(routes, key=lambda r: r.endpoint)
+
+
+def url(app: Flask, route: Route, ids: dict[str, int]) -> str:
+    """The route's URL with each parameter set to ids[kind] (a missing id when absent)."""
+    values = {p: ids.get(PARAM_KINDS[p], MISSING_ID) for p in route.params}
+    with app.test_request_context():
+        return url_for(route.endpoint, **values)
+
+
+def call(client, method: str, target: str, data: dict | None = None):
+    if method == "GET":
+        return client.get(target)
+    return client.post(target, data=data or {})
+
+
+def count(name: str, n: int) -> None:
+    """Add n to the tally of attacks tried (written when SECURITY_TALLY names a file)."""
+    path = os.environ.get("SECURITY_TALLY")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"name": name, "n": n}) + "\n")
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)

@@ -1,0 +1,124 @@
+"""Passwords and sessions: strength, lockout that survives a change of address, expiry
+after inactivity (also with a leftover remember-me cookie), forced password changes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+from itsdangerous import TimestampSigner
+
+from registry.extensions import db
+from registry.models import User
+from tests.factories import PASSWORD, UserFactory, login
+from tests.security.routes import PUBLIC, all_routes, count, text, url
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the session cookie's clock forward: clock(minutes)."""
+    offset = {"seconds": 0}
+    real = time.time
+    monkeypatch.setattr(
+        TimestampSigner, "get_timestamp", lambda self: int(real() + offset["seconds"])
+    )
+
+    def forward(minutes: float) -> None:
+        offset["seconds"] += minutes * 60
+
+    return forward
+
+
+def test_weak_passwords_are_refused_everywhere(client, runner):
+    admin = UserFactory(username="quantri")
+    db.session.commit()
+    login(client, admin)
+    weak = ["ngan1", "chiconchu", "1234567890", "{name}2026abc"]
+    for pattern in weak:
+        password = pattern.format(name="moi")
+        response = client.post(
+            "/admin/users/new",
+            data={"username": "moi", "role": "admin", "password": password, "confirm": password},
+        )
+        assert response.status_code != 302, password
+        own = pattern.format(name="quantri")
+        response = client.post("/password", data={"current": PASSWORD, "new": own, "confirm": own})
+        assert "Đã đổi mật khẩu" not in text(response), password
+        result = runner.invoke(args=["create-user", "moi", "--role", "admin"], input=password)
+        assert result.exit_code != 0, password
+    assert db.session.scalar(sa.select(User).where(User.username == "moi")) is None
+    count("weak_passwords", len(weak) * 3)
+
+
+def test_lockout_holds_when_the_attacker_changes_address(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "5 per minute")
+    user = UserFactory()
+    db.session.commit()
+    threshold = app.config["LOCKOUT_THRESHOLD"]
+    for attempt in range(threshold):
+        client.post(
+            "/login",
+            data={"username": user.username, "password": f"sai-{attempt}"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"},
+        )
+    page = text(
+        client.post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "10.0.1.1"},
+        )
+    )
+    assert "Tài khoản tạm khóa" in page and "Xin chào" not in page
+    # From one address, the rate limit stops guessing long before the lockout.
+    codes = [
+        client.post("/login", data={"username": "ai-do", "password": f"x{i}"}).status_code
+        for i in range(6)
+    ]
+    assert codes[-1] == 429
+    count("lockout", threshold + 7)
+
+
+def test_session_ends_after_inactivity_and_activity_keeps_it(app, client, clock):
+    user = UserFactory()
+    db.session.commit()
+    login(client, user)
+    limit = app.permanent_session_lifetime.total_seconds() / 60
+    for _ in range(3):  # active every (limit - 1) minutes: still signed in
+        clock(limit - 1)
+        assert client.get("/").status_code == 200
+    clock(limit + 1)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    count("session_expiry", 4)
+
+
+def test_a_remember_cookie_does_not_outlive_the_session(app, client, clock):
+    user = UserFactory()
+    db.session.commit()
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "remember": "y"}
+    )
+    assert "remember_token" not in response.headers.get("Set-Cookie", "")
+    clock(app.permanent_session_lifetime.total_seconds() / 60 + 1)
+    assert client.get("/").status_code == 302
+
+
+def test_demo_and_reset_accounts_must_change_password_before_any_page(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_MODE", False)
+    demo = UserFactory(is_demo=True)
+    reset = UserFactory(must_change_password=True, role="admin")
+    db.session.commit()
+    allowed = {"auth.change_password", "auth.logout", *PUBLIC}
+    tried = 0
+    for user in (demo, reset):
+        login(client, user)
+        for route in all_routes(app):
+            if route.endpoint in allowed or "GET" not in route.methods:
+                continue
+            response = client.get(url(app, route, {}))
+            tried += 1
+            assert response.status_code == 302, route.endpoint
+            assert response.headers["Location"] == "/password", route.endpoint
+        client.post("/logout")
+    count("forced_change", tried)
