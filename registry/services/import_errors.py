@@ -1,0 +1,99 @@
+"""The error workbook: the sheet as it came, an error column, bad cells marked.
+
+Row numbers stay those of the original sheet, so "Dòng 12" in a message is row 12 here
+too; the user fixes the cells and uploads this same file again (the "Lỗi" column is
+ignored on import).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+ERROR_HEADER = "Lỗi"
+_RED = PatternFill("solid", fgColor="FFC7CE")
+_BOLD = Font(bold=True, color="9C0006")
+
+
+def error_filename(original: str) -> str:
+    """loi_<name of the original without its extension>.xlsx"""
+    stem = original.rsplit(".", 1)[0] if "." in original else original
+    return f"loi_{stem or 'danh_sach'}.xlsx"
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, time | timedelta):
+        return str(value)
+    return value
+
+
+def _cell(ws, value: Any, message: str | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_value(value))
+    if isinstance(value, date | datetime):
+        cell.number_format = "dd/mm/yyyy"
+    if message:
+        cell.fill = _RED
+        cell.comment = Comment(message, "Sổ theo dõi", width=300, height=120)
+    return cell
+
+
+def _plain(ws, cells: Sequence[Any], index: int, marked: Mapping[int, str]) -> Any:
+    """A cell as a bare value when it needs no style (cheap on long sheets)."""
+    value = cells[index] if index < len(cells) else None
+    if index in marked or isinstance(value, date | datetime):
+        return _cell(ws, value, marked.get(index))
+    return _value(value)
+
+
+def build_error_workbook(
+    sheet_name: str,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    header_row: int,
+    columns: Mapping[int, str],
+    errors: Iterable[Mapping[str, Any]],
+) -> BytesIO:
+    """`rows` as read (row number, cells); `columns` the column index → field map used;
+    `errors` the issues (row, column = field, code, message). Returns the xlsx."""
+    col_of = {name: index for index, name in columns.items()}
+    by_row: dict[int, list[Mapping[str, Any]]] = {}
+    for issue in errors:
+        if issue.get("row") is not None:
+            by_row.setdefault(int(issue["row"]), []).append(issue)
+    rows = list(rows)
+    width = max((len(cells) for _n, cells in rows), default=0)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet((sheet_name or "Danh sách")[:31])
+    ws.freeze_panes = f"A{header_row + 1}"
+    written = 0
+    for number, cells in rows:
+        while written < number - 1:
+            ws.append([])
+            written += 1
+        issues = by_row.get(number, [])
+        marked: dict[int, str] = {}
+        for issue in issues:
+            index = col_of.get(str(issue.get("column")))
+            if index is not None:
+                shown = marked.get(index)
+                marked[index] = f"{shown}\n{issue['message']}" if shown else issue["message"]
+        line = [_plain(ws, cells, i, marked) for i in range(width)]
+        if number == header_row:
+            line.append(WriteOnlyCell(ws, value=ERROR_HEADER))
+            line[-1].font = _BOLD
+        elif issues:
+            text = WriteOnlyCell(ws, value="\n".join(i["message"] for i in issues))
+            text.font = _BOLD
+            line.append(text)
+        ws.append(line)
+        written = number
+    out = BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
