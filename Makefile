@@ -31,10 +31,13 @@ run: $(VENV)/.installed
 # REQUIRE_POSTGRES / REQUIRE_BROWSER are set (CI sets both), where they fail.
 test: $(VENV)/.dev-installed
 	$(PYTEST)
-	$(PYTEST) --backend=postgres tests/integration
+	$(PYTEST) --backend=postgres tests/integration tests/security
 
+# Benchmarks (README "Hiệu năng / Performance"): one JSON on stdout and in
+# bench/results/latest.json. `make bench BENCH_FLAGS=--quick` for a small run.
+BENCH_FLAGS ?=
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_FLAGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from registry.domain import STAGE_LABELS, STAGE_ORDER, Stage
 from registry.extensions import db
@@ -51,5 +52,10 @@ def home():
 
 @bp.route("/health")
 def health():
-    db.session.execute(select(1))
+    """For nginx, systemd and load balancers: 200 when the database answers, 503 if not."""
+    try:
+        db.session.execute(select(1))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok"}

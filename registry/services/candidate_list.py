@@ -41,7 +41,7 @@ from registry.models import Area, Candidate, PartyCell, StageEvent, Unit, User
 from registry.refdata import ethnicities
 from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
 from registry.services.keyset import Page, keyset_page
-from registry.services.sqlite_plans import Matching, Unindexed
+from registry.services.sqlite_plans import ByUnitInNameOrder, Matching, Unindexed, WordStart
 from registry.textutil import fold
 
 KINH = "01"  # GSO code of the Kinh majority; every other code is an ethnic minority.
@@ -236,17 +236,10 @@ def search_condition(q: str, wide: bool = False) -> ColumnElement[bool] | None:
         if len(digits) >= 12:
             return Candidate.id_number == digits
         return Matching(Candidate.id_number.like(f"%{digits}"), wide)
-    words = [_like_escape(w) for w in fold(q).split(" ") if w]
+    words = [w for w in fold(q).split(" ") if w]
     if not words:
         return None
-    patterns = (
-        or_(
-            Candidate.name_key.like(f"{w}%", escape="\\"),
-            Candidate.name_key.like(f"% {w}%", escape="\\"),
-        )
-        for w in words
-    )
-    return Matching(and_(*patterns), wide)
+    return Matching(and_(*(WordStart(Candidate.name_key, w) for w in words)), wide)
 
 
 def _area_condition(area_id: int) -> ColumnElement[bool]:
@@ -381,6 +374,8 @@ def fetch_page(
     """One page of the list in the chosen order, after (or before) the cursor's row."""
     spec = SORTS[filters.sort]
     stmt = build_query(user, filters)
+    if filters.sort == "name" and (user.role == "area" or filters.area or filters.unit):
+        stmt = stmt.where(ByUnitInNameOrder())
     if spec.joins_unit:
         stmt = stmt.join(Unit, Unit.id == Candidate.unit_id)
     tag = f"{filters.sort}{'-' if filters.desc else ''}"

@@ -7,10 +7,12 @@ the cheaper plan without changing any result.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
-from sqlalchemy import Boolean, ColumnElement, select
+from sqlalchemy import Boolean, ColumnElement, or_, select, true
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -80,3 +82,66 @@ def _bare(element: Unindexed, compiler, **kw) -> str:
 @compiles(Unindexed, "sqlite")
 def _plus(element: Unindexed, compiler, **kw) -> str:
     return "+" + compiler.process(element.column, **kw)
+
+
+class WordStart(ColumnElement[bool]):
+    """`word` starts a word of `column` (text already folded): `LIKE 'w%' OR LIKE '% w%'`,
+    and on PostgreSQL the one regular expression `~ '(^| )w'`.
+
+    Two LIKEs per word make PostgreSQL read the trigram index once per word and keep only
+    the most selective scan; one expression per word lets it answer every word of the
+    search in a single index scan (a three-word name at a million candidates: 14 ms
+    instead of 57 ms). Same rows either way.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals: ClassVar = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("word", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: ColumnElement[str], word: str) -> None:
+        # The column itself, not an ORM attribute, so that an adapter (Matching) can swap it.
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
+        self.word = word
+
+
+@compiles(WordStart)
+def _word_likes(element: WordStart, compiler, **kw) -> str:
+    word = re.sub(r"([\\%_])", r"\\\1", element.word)
+    column = element.column
+    likes = or_(column.like(f"{word}%", escape="\\"), column.like(f"% {word}%", escape="\\"))
+    return f"({compiler.process(likes, **kw)})"
+
+
+@compiles(WordStart, "postgresql")
+def _word_regex(element: WordStart, compiler, **kw) -> str:
+    pattern = f"(^| ){re.escape(element.word)}"
+    return compiler.process(element.column.regexp_match(pattern), **kw)
+
+
+class ByUnitInNameOrder(ColumnElement[bool]):
+    """Always true; on SQLite `candidate.sort_key >= ''` (sort_key is never NULL).
+
+    For the candidates of a set of units in name order, SQLite takes the narrowest index
+    on unit_id and sorts the whole area (65 ms for an area at a million candidates). The
+    extra range on sort_key is one only (unit_id, sort_key, id) can answer, and with it
+    SQLite reads each unit's first rows in order and stops (under 1 ms).
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals: ClassVar = []
+
+
+@compiles(ByUnitInNameOrder)
+def _always(element: ByUnitInNameOrder, compiler, **kw) -> str:
+    return compiler.process(true(), **kw)
+
+
+@compiles(ByUnitInNameOrder, "sqlite")
+def _sort_key_range(element: ByUnitInNameOrder, compiler, **kw) -> str:
+    return compiler.process(Candidate.sort_key >= "", **kw)
