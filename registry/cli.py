@@ -97,7 +97,10 @@ def register_cli(app: Flask) -> None:
 
     for command in (init_db, create_user, seed_demo, backup_command, restore_command):
         app.cli.add_command(command)
+    from registry.imports.cli import COMMANDS as import_commands
+    from registry.privacy_cli import COMMANDS as privacy_commands
+    from registry.reports.cli import COMMANDS as report_commands
     from registry.units.cli import COMMANDS as unit_commands
 
-    for command in unit_commands:
+    for command in (*unit_commands, *import_commands, *report_commands, *privacy_commands):
         app.cli.add_command(command)
