@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from registry.extensions import db
@@ -27,6 +28,14 @@ def _libpq_url() -> str:
 
 def _sqlite_path() -> Path:
     return Path(make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database or "")
+
+
+def _schema() -> str:
+    """The schema the registry's tables live in (`public` unless the URL sets search_path).
+
+    pg_dump and pg_restore are limited to it: other schemas of the same database
+    (another application, another registry) are neither copied nor replaced."""
+    return db.session.scalar(text("SELECT current_schema()"))
 
 
 def _tool(name: str) -> str:
@@ -50,13 +59,25 @@ def backup_to(target: Path) -> None:
         with sqlite3.connect(_sqlite_path()) as source, sqlite3.connect(target) as copy:
             source.backup(copy)
         return
-    _run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", _libpq_url()])
+    schema = _schema()
+    db.session.remove()
+    _run(
+        [
+            _tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            f"--schema={schema}",
+            f"--file={target}",
+            _libpq_url(),
+        ]
+    )
 
 
 def restore_from(source: Path) -> None:
     """Replace the live database's contents with a backup made by `backup_to`."""
     if not source.is_file():
         raise BackupError(f"Không có tệp sao lưu {source}.")
+    schema = _schema() if db.engine.dialect.name == "postgresql" else ""
     db.session.remove()
     db.engine.dispose()
     if db.engine.dialect.name == "sqlite":
@@ -70,6 +91,7 @@ def restore_from(source: Path) -> None:
             "--if-exists",
             "--no-owner",
             "--single-transaction",
+            f"--schema={schema}",
             f"--dbname={_libpq_url()}",
             str(source),
         ]
