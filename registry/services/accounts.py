@@ -20,13 +20,17 @@ def authenticate(
     session: Session, username: str, password: str, *, threshold: int, lock_minutes: int
 ) -> User:
     """The user for these credentials, counting failures towards a lockout."""
+    # One answer for every refusal (unknown name, wrong password, locked account), so
+    # the page never tells whether an account exists; it states the lockout rule instead.
+    refused = LoginRefused(
+        "Tên đăng nhập hoặc mật khẩu không đúng. Sau "
+        f"{threshold} lần nhập sai liên tiếp, tài khoản bị tạm khóa {lock_minutes} phút; "
+        "cần mở sớm hơn thì liên hệ quản trị viên."
+    )
     user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
-        raise LoginRefused(
-            "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau "
-            f"{lock_minutes} phút hoặc liên hệ quản trị viên."
-        )
+        raise refused
     if user is None or not user.active or not user.check_password(password):
         if user is not None:
             user.failed_logins += 1
@@ -34,7 +38,7 @@ def authenticate(
                 user.locked_until = now + timedelta(minutes=lock_minutes)
                 user.failed_logins = 0
                 audit.record(session, user, "lockout", "user", user.id)
-        raise LoginRefused("Tên đăng nhập hoặc mật khẩu không đúng.")
+        raise refused
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

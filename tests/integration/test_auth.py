@@ -60,7 +60,10 @@ def test_lockout_after_repeated_failures(app, client, monkeypatch):
     for attempt in range(3):
         login(client, user, f"sai-{attempt}")
     page = _text(login(client, user))  # right password, but locked
-    assert "Tài khoản tạm khóa" in page
+    assert "tài khoản bị tạm khóa 15 phút" in page and "Xin chào" not in page
+    # A name that does not exist reads exactly the same: no account is given away.
+    unknown = _text(client.post("/login", data={"username": "khong-ai", "password": "x"}))
+    assert _message(unknown) == _message(page)
     user.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert "Xin chào" in _text(login(client, user))
@@ -158,3 +161,7 @@ def test_error_pages_are_vietnamese(client):
     response = client.get("/khong-co-trang-nay")
     assert response.status_code == 404
     assert "Không tìm thấy" in _text(response)
+
+
+def _message(page: str) -> str:
+    return page.split("Tên đăng nhập hoặc mật khẩu không đúng.", 1)[1].split("</div>", 1)[0]

@@ -69,7 +69,7 @@ def test_lockout_holds_when_the_attacker_changes_address(app, client, monkeypatc
             environ_base={"REMOTE_ADDR": "10.0.1.1"},
         )
     )
-    assert "Tài khoản tạm khóa" in page and "Xin chào" not in page
+    assert "tài khoản bị tạm khóa" in page and "Xin chào" not in page
     # From one address, the rate limit stops guessing long before the lockout.
     codes = [
         client.post("/login", data={"username": "ai-do", "password": f"x{i}"}).status_code
