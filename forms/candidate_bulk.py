@@ -7,7 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.base import REQUIRED, BaseForm
-from forms.candidates import VnDateField, not_in_future
+from forms.candidates import not_in_future
+from forms.fields import VNDateField
 from registry.domain import STAGE_LABELS, STAGE_ORDER, Stage
 
 # Leaving the list needs a reason per person, and the source stage is where everyone starts.
@@ -35,7 +36,7 @@ class BulkStageForm(BaseForm):
         validators=[DataRequired("Hãy chọn bước.")],
         id="bulk-stage",
     )
-    event_date = VnDateField(
+    event_date = VNDateField(
         "Ngày", validators=[InputRequired(REQUIRED), not_in_future], id="bulk-date"
     )
     document_no = StringField(

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from wtforms import (
     BooleanField,
-    Field,
     RadioField,
     SelectField,
     StringField,
@@ -16,60 +12,14 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import TextInput
 
 from forms.base import REQUIRED, BaseForm
+from forms.fields import VNDateField
 from registry.domain import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
 from registry.importing.normalise import CMND, Invalid, check_cccd, parse_id_number
 from registry.refdata import ethnicity_code, religions
 from registry.textutil import clean_text
 from registry.workdays import fmt_date, today_vn
-
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-DATE_HELP = "dd/mm/yyyy"
-NOT_A_DATE = "Ngày không hợp lệ: hãy ghi dạng ngày/tháng/năm, ví dụ 05/09/2024."
-
-
-def parse_vn_date(text: str) -> date:
-    """dd/mm/yyyy or d/m/yyyy (also with - or .), or ISO yyyy-mm-dd; ValueError otherwise."""
-    text = text.strip()
-    found = _DMY.fullmatch(text)
-    if found:
-        day, month, year = int(found[1]), int(found[2]), int(found[3])
-    else:
-        found = _ISO.fullmatch(text)
-        if not found:
-            raise ValueError(text)
-        year, month, day = int(found[1]), int(found[2]), int(found[3])
-    return date(year, month, day)
-
-
-class VnDateField(Field):
-    """A date typed the Vietnamese way (day first); shown back exactly as it was typed."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": DATE_HELP, "inputmode": "numeric", "autocomplete": "off"}
-        render_kw.update(kwargs.pop("render_kw", None) or {})
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return fmt_date(self.data) if isinstance(self.data, date) else ""
-
-    def process_formdata(self, valuelist) -> None:
-        text = (valuelist[0] if valuelist else "") or ""
-        if not text.strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_vn_date(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(NOT_A_DATE) from None
 
 
 class LinesField(TextAreaField):
@@ -104,7 +54,7 @@ class CandidateForm(BaseForm):
     gender = RadioField(
         "Giới tính", choices=options(GENDERS.items()), validators=[InputRequired(REQUIRED)]
     )
-    birth_date = VnDateField("Ngày sinh", validators=[InputRequired(REQUIRED), not_in_future])
+    birth_date = VNDateField("Ngày sinh", validators=[InputRequired(REQUIRED), not_in_future])
     ethnicity = StringField(
         "Dân tộc",
         validators=[Optional(), Length(max=60)],
@@ -131,7 +81,7 @@ class CandidateForm(BaseForm):
         validators=[Optional()],
     )
     class_or_job = StringField("Lớp / Công việc", validators=[Optional(), Length(max=120)])
-    youth_union_date = VnDateField("Ngày vào Đoàn", validators=[Optional(), not_in_future])
+    youth_union_date = VNDateField("Ngày vào Đoàn", validators=[Optional(), not_in_future])
     trade_union = BooleanField("Là công đoàn viên")
     helpers = StringField("Đảng viên giúp đỡ", validators=[Optional(), Length(max=255)])
     introducers = LinesField(
@@ -183,7 +133,7 @@ class CandidateForm(BaseForm):
 
 
 class NewCandidateForm(CandidateForm):
-    source_date = VnDateField(
+    source_date = VNDateField(
         "Ngày vào danh sách nguồn",
         validators=[InputRequired(REQUIRED), not_in_future],
         default=today_vn,
@@ -200,7 +150,7 @@ class StageForm(BaseForm):
     # Choices list the stages allowed now; a stale page posting another one gets the
     # rule's own explanation from the stage service rather than a bare "invalid choice".
     stage = SelectField("Bước", validators=[DataRequired("Hãy chọn bước.")], validate_choice=False)
-    event_date = VnDateField("Ngày", validators=[InputRequired(REQUIRED)], default=today_vn)
+    event_date = VNDateField("Ngày", validators=[InputRequired(REQUIRED)], default=today_vn)
     document_no = StringField(
         "Số văn bản (giấy chứng nhận, nghị quyết, quyết định)",
         validators=[Optional(), Length(max=60)],
@@ -232,7 +182,7 @@ class StageForm(BaseForm):
 
 
 class CorrectEventForm(BaseForm):
-    event_date = VnDateField("Ngày", validators=[InputRequired(REQUIRED)])
+    event_date = VNDateField("Ngày", validators=[InputRequired(REQUIRED)])
     document_no = StringField("Số văn bản", validators=[Optional(), Length(max=60)])
     note = TextAreaField(
         "Ghi chú", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}

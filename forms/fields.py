@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from wtforms import Field, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
-from registry.workdays import fmt_date
+from registry.workdays import fmt_date, parse_day
 
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+DATE_HELP = "dd/mm/yyyy"
+NOT_A_DATE = "Ngày không hợp lệ: hãy ghi dạng ngày/tháng/năm, ví dụ 05/09/2024."
 NOT_A_CHOICE = "Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn."
 
 
@@ -44,12 +43,13 @@ class VNIntegerField(IntegerField):
 
 
 class VNDateField(Field):
-    """A date typed day first (dd/mm/yyyy, as in the lists people keep), or ISO."""
+    """A date typed day first (dd/mm/yyyy, as in the lists people keep), or ISO; shown
+    back exactly as it was typed."""
 
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        render_kw = {"placeholder": DATE_HELP, "inputmode": "numeric", "autocomplete": "off"}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
@@ -63,16 +63,10 @@ class VNDateField(Field):
         self.data = None
         if not text:
             return
-        found = _DMY.fullmatch(text)
-        parts = (found[3], found[2], found[1]) if found else None
-        if parts is None and (found := _ISO.fullmatch(text)):
-            parts = (found[1], found[2], found[3])
         try:
-            self.data = date(*(int(p) for p in parts))  # type: ignore[union-attr]
-        except (TypeError, ValueError):
-            raise ValueError(
-                "Ngày không hợp lệ: ghi dạng ngày/tháng/năm, ví dụ 31/12/2025."
-            ) from None
+            self.data = parse_day(text)
+        except ValueError:
+            raise ValueError(NOT_A_DATE) from None
 
 
 class VNSelectField(SelectField):

@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -71,11 +71,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    import registry.models  # noqa: F401  (so every table is on db.metadata)
+    import registry.models  # (so every table is on db.metadata)
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        include_name=registry.models.candidates.include_name,
     )
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -154,6 +158,14 @@ def register_request_hooks(app: Flask) -> None:
     def start_request() -> None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
         g.started = time.perf_counter()
+
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        """A NUL byte in a query string or form field is never real input, and PostgreSQL
+        refuses it in any text value (a 500): answer every such request 400 up front."""
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def finish_request(response):

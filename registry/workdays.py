@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -144,6 +145,23 @@ def full_months_between(a: date, b: date) -> int:
     if add_months(a, months) > b:
         months -= 1
     return months
+
+
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_day(text: str) -> date:
+    """A date typed day first, as users write it (dd/mm/yyyy, d/m/yyyy, with / - or .),
+    or ISO yyyy-mm-dd. ValueError for anything else or a day that does not exist."""
+    text = (text or "").strip()
+    found = _DMY.fullmatch(text)
+    if found:
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    found = _ISO.fullmatch(text)
+    if found:
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    raise ValueError(text)
 
 
 def fmt_date(d: date) -> str:

@@ -8,9 +8,10 @@ before to 14 June, and a year from 15 December of the year before to 14 December
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from registry import workdays
 
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
 ND09 = "theo Nghị định 09/2019/NĐ-CP"
@@ -25,8 +26,6 @@ PRESETS: dict[str, str] = {
     "custom": "Từ ngày – đến ngày",
 }
 MIN_YEAR, MAX_YEAR = 1990, 2100
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 class PeriodError(ValueError):
@@ -56,16 +55,12 @@ class Period:
 def parse_day(text: str) -> date:
     """A date typed day first (dd/mm/yyyy, d/m/yyyy, with / - or .) or ISO yyyy-mm-dd."""
     text = (text or "").strip()
-    found = _DMY.fullmatch(text)
-    parts = (found[3], found[2], found[1]) if found else None
-    if parts is None and (found := _ISO.fullmatch(text)):
-        parts = (found[1], found[2], found[3])
-    if parts is None:
-        raise PeriodError(f"Ngày không hợp lệ: “{text}” (ghi 31/12/2025 hoặc 2025-12-31).")
     try:
-        return date(*(int(p) for p in parts))
+        return workdays.parse_day(text)
     except ValueError:
-        raise PeriodError(f"Ngày không có thật: “{text}”.") from None
+        raise PeriodError(
+            f"Ngày không hợp lệ: “{text}” (ghi ngày có thật, dạng 31/12/2025 hoặc 2025-12-31)."
+        ) from None
 
 
 def _check_year(year: int) -> int:
