@@ -18,6 +18,7 @@ from registry.domain import ENTERPRISE_KINDS, SCHOOL_KINDS
 from registry.models import (
     Area,
     Candidate,
+    CandidateTally,
     EnterpriseSurvey,
     ImportBatch,
     PartyCell,
@@ -95,18 +96,19 @@ def _units_filter(user: User) -> ColumnElement[bool]:
     return base
 
 
-def _candidates_filter(user: User) -> ColumnElement[bool]:
+def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]:
+    """Candidates (or their tally rows: the same key columns) the user may see."""
     if user.role == "cell":
-        base = Candidate.cell_id == user.cell_id
+        base = rows.cell_id == user.cell_id
     elif full_scope(user):
         base = true()
     else:
         units = select(Unit.id).where(_areas_filter(user, Unit.area_id))
-        base = Candidate.unit_id.in_(units)
+        base = rows.unit_id.in_(units)
     if user.subgroup:
-        base = base & (Candidate.subgroup == user.subgroup)
+        base = base & (rows.subgroup == user.subgroup)
     elif user.group_code:
-        base = base & (Candidate.group_code == user.group_code)
+        base = base & (rows.group_code == user.group_code)
     return base
 
 
@@ -116,6 +118,8 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         return false()
     if model is Candidate:
         return _candidates_filter(user)
+    if model is CandidateTally:
+        return _candidates_filter(user, CandidateTally)
     if model is StageEvent:
         return StageEvent.candidate_id.in_(select(Candidate.id).where(_candidates_filter(user)))
     if model is Unit:

@@ -52,8 +52,9 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
     for problem in filters.problems:
         flash(problem, "warning")
     page = listing.fetch_page(db.session, current_user, filters, args.get("cursor"))
-    counts = listing.stage_counts(db.session, current_user, filters)
-    total = counts[filters.stage] if filters.stage else sum(counts.values())
+    counts = listing.list_counts(
+        db.session, current_user, filters, exact=args.get("count") == "all"
+    )
 
     def url_with(**changes) -> str:
         return url_for("candidates.index", **filters.to_args(**changes))
@@ -63,7 +64,7 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
         filters=filters,
         page=page,
         counts=counts,
-        total=total,
+        count_all_url=url_for("candidates.index", **filters.to_args(), count="all"),
         choices=listing.filter_choices(db.session, current_user, today_vn()),
         ethnicities=ethnicities(),
         url_with=url_with,

@@ -10,13 +10,14 @@ from registry.models.areas import (
     Target,
     Unit,
 )
-from registry.models.candidates import Candidate, StageEvent
+from registry.models.candidates import Candidate, CandidateTally, StageEvent
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping, SubmittedReport
 
 __all__ = [
     "Area",
     "AuditLog",
     "Candidate",
+    "CandidateTally",
     "EnterpriseSurvey",
     "Holiday",
     "ImportBatch",

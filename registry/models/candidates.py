@@ -161,3 +161,34 @@ class StageEvent(db.Model):
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS[self.stage]
+
+
+class CandidateTally(db.Model):
+    """How many candidates each (unit, cell, group, subgroup, stage) holds.
+
+    Written by database triggers on `candidate` (migration 0005), never by the
+    application, so every path that adds, moves, advances or removes a candidate (forms,
+    imports and their rollback, erasure, restore) keeps it exact in the same transaction.
+    The list's per-stage counts for a whole scope read these few thousand rows instead of
+    counting a million candidates. `cell_id` 0 stands for "no cell" (a key column cannot
+    be NULL in a primary key).
+    """
+
+    __tablename__ = "candidate_tally"
+
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cell_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    group_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    subgroup: Mapped[str] = mapped_column(String(12), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(24), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+# Tables a backend keeps beside the models' (SQLite's full-text index of names and its
+# shadow tables): not in the metadata, so schema comparisons and autogenerate skip them.
+BACKEND_TABLE_PREFIXES = ("candidate_name",)
+
+
+def include_name(name: str | None, type_: str, parent_names) -> bool:
+    """Alembic's include_name hook: leave the backend-only tables alone."""
+    return not (type_ == "table" and name and name.startswith(BACKEND_TABLE_PREFIXES))

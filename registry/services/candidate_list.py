@@ -4,9 +4,14 @@
 `build_query(user, filters)` is the SELECT of the candidates it selects, already inside
 the user's scope, so a report can count exactly what the list shows. Pages use keyset
 pagination (a cursor holding the last row's sort values and id), never OFFSET, so page
-10,000 costs what page 1 costs. The per-stage counts are one GROUP BY on the indexed
-stage column with the same filters (the stage filter left out); the total is their sum,
-so no separate COUNT(*) runs.
+10,000 costs what page 1 costs.
+
+Counts per stage (the stage filter left out; the total is their sum): for the filters a
+scope is made of (area, unit, cell, group, subgroup, status) they are summed from
+`candidate_tally`, which triggers keep exact, so a province of a million costs what a
+cell costs. Other filters and searches count the matching rows themselves, up to
+COUNT_CAP: past it the page says "more than 10,000" and offers the exact count
+(`count=all`), since a selection that large is read in a report, not paged through.
 
 Search: a query of digits (spaces and dots allowed) is a CCCD/CMND: 12 digits match
 exactly (the unique index), fewer match the last digits. Anything else is a name: every
@@ -37,12 +42,19 @@ from registry.domain import (
     SUBGROUPS,
     Stage,
 )
-from registry.models import Area, Candidate, PartyCell, StageEvent, Unit, User
+from registry.models import Area, Candidate, CandidateTally, PartyCell, StageEvent, Unit, User
 from registry.refdata import ethnicities
 from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
 from registry.services.keyset import Page, keyset_page
-from registry.services.sqlite_plans import ByUnitInNameOrder, Matching, Unindexed, WordStart
+from registry.services.sqlite_plans import (
+    ByUnitInNameOrder,
+    Matching,
+    Unindexed,
+    WordStart,
+    fts_query,
+)
 from registry.textutil import fold
+from registry.workdays import parse_day
 
 KINH = "01"  # GSO code of the Kinh majority; every other code is an ethnic minority.
 STATUSES: dict[str, str] = {
@@ -60,10 +72,12 @@ STATUS_STAGES: dict[str, tuple[str, ...]] = {
 ETHNIC_GROUPS: dict[str, str] = {"kinh": "Dân tộc Kinh", "minority": "Dân tộc thiểu số"}
 ALL_STAGES: tuple[str, ...] = (*(s.value for s in STAGE_ORDER), Stage.EXITED.value)
 PAGE_SIZES = (25, 50, 100, 200)
+COUNT_CAP = 10_000
+# Filters the tally answers (with the scope): the columns it is keyed by.
+TALLY_FILTERS = frozenset({"area", "unit", "cell", "group", "subgroup", "status", "stage"})
+_VIEW_FIELDS = frozenset({"sort", "desc", "per_page", "problems"})
 DEFAULT_PAGE_SIZE = 50
 _DIGITS = re.compile(r"^[\d .]+$")
-_LIKE_SPECIALS = re.compile(r"([\\%_])")
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
 class FilterError(ValueError):
@@ -187,21 +201,12 @@ def _year(value: str | None, problems: list[str]) -> int | None:
     return year
 
 
-def parse_date(text: str) -> date:
-    """dd/mm/yyyy (also d/m/yyyy, with - or .) or ISO yyyy-mm-dd; ValueError otherwise."""
-    text = text.strip()
-    found = _DMY.fullmatch(text)
-    if found:
-        return date(int(found[3]), int(found[2]), int(found[1]))
-    return date.fromisoformat(text)
-
-
 def _date(value: str | None, label: str, problems: list[str]) -> date | None:
     text = (value or "").strip()
     if not text:
         return None
     try:
-        return parse_date(text)
+        return parse_day(text)
     except ValueError:
         problems.append(f"{label} không hợp lệ: “{text}” (ghi ngày/tháng/năm, ví dụ 05/09/2024).")
         return None
@@ -221,10 +226,6 @@ def check_scope(session: Session, user: User, filters: CandidateFilters) -> None
 # --- the WHERE clauses --------------------------------------------------------------------
 
 
-def _like_escape(text: str) -> str:
-    return _LIKE_SPECIALS.sub(r"\\\1", text)
-
-
 def search_condition(q: str, wide: bool = False) -> ColumnElement[bool] | None:
     """The WHERE clause for the search box (see the module docstring); `wide` when the
     rest of the query does not narrow the candidates to a cell, unit or area."""
@@ -239,13 +240,19 @@ def search_condition(q: str, wide: bool = False) -> ColumnElement[bool] | None:
     words = [w for w in fold(q).split(" ") if w]
     if not words:
         return None
-    return Matching(and_(*(WordStart(Candidate.name_key, w) for w in words)), wide)
+    likes = and_(*(WordStart(Candidate.name_key, w) for w in words))
+    return Matching(likes, wide, fts_query(words))
+
+
+def _area_units(area_id: int) -> Select:
+    """SELECT of the ids of the units in the area and its sub-areas."""
+    top = select(Area.path).where(Area.id == area_id).scalar_subquery()
+    subtree = select(Area.id).where(Area.path.startswith(top, autoescape=False))
+    return select(Unit.id).where(Unit.area_id.in_(subtree))
 
 
 def _area_condition(area_id: int) -> ColumnElement[bool]:
-    top = select(Area.path).where(Area.id == area_id).scalar_subquery()
-    subtree = select(Area.id).where(Area.path.startswith(top, autoescape=False))
-    return Candidate.unit_id.in_(select(Unit.id).where(Unit.area_id.in_(subtree)))
+    return Candidate.unit_id.in_(_area_units(area_id))
 
 
 def _ethnicity_condition(value: str) -> ColumnElement[bool]:
@@ -304,26 +311,87 @@ def build_query(user: User, filters: CandidateFilters) -> Select:
     return select(Candidate).where(scope_filter(user, Candidate), *conditions)
 
 
+@dataclass(frozen=True)
+class StageCounts:
+    """The counts above the list. When `exact` is False more than COUNT_CAP candidates
+    match and only that is known: `stages` is empty and `total` is COUNT_CAP."""
+
+    stages: dict[str, int]
+    total: int
+    exact: bool = True
+
+
+def _tally_answers(f: CandidateFilters) -> bool:
+    defaults = asdict(CandidateFilters())
+    return all(
+        v == defaults[k] or k in TALLY_FILTERS
+        for k, v in asdict(f).items()
+        if k not in _VIEW_FIELDS
+    )
+
+
+def _tally_counts(session: Session, user: User, f: CandidateFilters) -> dict[str, int]:
+    t = CandidateTally
+    conds: list[ColumnElement | None] = [
+        scope_filter(user, t),
+        t.unit_id.in_(_area_units(f.area)) if f.area else None,
+        t.unit_id == f.unit if f.unit else None,
+        t.cell_id == f.cell if f.cell else None,
+        t.group_code == f.group if f.group else None,
+        t.subgroup == f.subgroup if f.subgroup else None,
+        t.stage.in_(STATUS_STAGES[f.status]) if f.status else None,
+    ]
+    stmt = (
+        select(t.stage, func.sum(t.n)).where(*(c for c in conds if c is not None)).group_by(t.stage)
+    )
+    return {stage: int(n) for stage, n in session.execute(stmt).all()}
+
+
+def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None):
+    """Per-stage counts of the matching rows themselves, of at most cap + 1 rows."""
+    conditions = filter_conditions(f, with_stage=False, wide=full_scope(user))
+    if cap is None:
+        group = Unindexed(Candidate.stage) if replace(f, stage=None).active else Candidate.stage
+        stmt = (
+            select(Candidate.stage, func.count())
+            .where(scope_filter(user, Candidate), *conditions)
+            .group_by(group)
+        )
+    else:
+        rows = (
+            select(Candidate.stage)
+            .where(scope_filter(user, Candidate), *conditions)
+            .limit(cap + 1)
+            .subquery()
+        )
+        stmt = select(rows.c.stage, func.count()).group_by(rows.c.stage)
+    return dict(session.execute(stmt).all())
+
+
+def list_counts(
+    session: Session, user: User, filters: CandidateFilters, *, exact: bool = False
+) -> StageCounts:
+    """The per-stage counts and the total the list shows (see the module docstring);
+    `exact` counts every match however many."""
+    if _tally_answers(filters):
+        found = _tally_counts(session, user, filters)
+    else:
+        found = _counted(session, user, filters, None if exact else COUNT_CAP)
+        if sum(found.values()) > COUNT_CAP and not exact:
+            return StageCounts({}, COUNT_CAP, exact=False)
+    stages = {stage: found.get(stage, 0) for stage in ALL_STAGES}
+    total = stages[filters.stage] if filters.stage else sum(stages.values())
+    return StageCounts(stages, total)
+
+
 def stage_counts(session: Session, user: User, filters: CandidateFilters) -> dict[str, int]:
     """How many candidates of each stage the filters select, the stage filter left out."""
-    others = replace(filters, stage=None)
-    group = Unindexed(Candidate.stage) if others.active else Candidate.stage
-    stmt = (
-        select(Candidate.stage, func.count())
-        .where(
-            scope_filter(user, Candidate),
-            *filter_conditions(filters, with_stage=False, wide=full_scope(user)),
-        )
-        .group_by(group)
-    )
-    found = dict(session.execute(stmt).all())
-    return {stage: found.get(stage, 0) for stage in ALL_STAGES}
+    return list_counts(session, user, filters, exact=True).stages
 
 
 def count(session: Session, user: User, filters: CandidateFilters) -> int:
     """How many candidates the list shows for these filters."""
-    counts = stage_counts(session, user, filters)
-    return counts[filters.stage] if filters.stage else sum(counts.values())
+    return list_counts(session, user, filters, exact=True).total
 
 
 # --- sorting and keyset pages -------------------------------------------------------------

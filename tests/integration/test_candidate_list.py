@@ -239,3 +239,36 @@ def test_list_count_equals_a_count_of_build_query(crowd, world):
         stmt = listing.build_query(world["admin"], filters)
         direct = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
         assert listing.count(db.session, world["admin"], filters) == direct
+
+
+def test_past_the_cap_a_filtered_list_says_more_than_and_counts_on_request(
+    crowd, world, monkeypatch
+):
+    monkeypatch.setattr(listing, "COUNT_CAP", 10)
+    # Gender is not a scope filter: the rows are counted, and 60 is past the cap of 10.
+    html = get_list(crowd, gender="M")
+    assert "Tìm thấy <strong>hơn 10</strong> quần chúng theo bộ lọc." in html
+    assert "data-count" not in html
+    link = re.search(r'<a href="([^"]+)" rel="nofollow">đếm chính xác', html).group(1)
+    exact = crowd.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Tìm thấy <strong>60</strong> quần chúng theo bộ lọc." in exact
+    # Scope filters are read off the tally: exact however many.
+    assert "Tìm thấy <strong>40</strong> quần chúng theo bộ lọc." in get_list(
+        crowd, unit=world["school"].id
+    )
+    # Under the cap the counted figures are exact.
+    assert "Tìm thấy <strong>4</strong>" in get_list(crowd, q="vu van 4")  # 4, 40, 44, 48
+
+
+def test_search_follows_renames_and_removals(named, world):
+    """The name index (SQLite full-text) changes with the candidate, in the same commit."""
+    duc = db.session.scalars(
+        select(listing.Candidate).where(listing.Candidate.name_key == "nguyen van duc")
+    ).one()
+    duc.full_name, duc.name_key = "Nguyễn Văn Được", "nguyen van duoc"
+    db.session.commit()
+    assert names_in(get_list(named, q="duoc")) == ["Nguyễn Văn Được"]
+    assert names_in(get_list(named, q="van duc")) == []
+    db.session.delete(duc)
+    db.session.commit()
+    assert names_in(get_list(named, q="duoc")) == []

@@ -6,11 +6,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from registry.extensions import db
+from registry.models.candidates import include_name
 
 
 def _differences():
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, db.metadata)
 
 
