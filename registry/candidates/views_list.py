@@ -65,7 +65,7 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
         page=page,
         counts=counts,
         count_all_url=url_for("candidates.index", **filters.to_args(), count="all"),
-        choices=listing.filter_choices(db.session, current_user, today_vn()),
+        choices=listing.filter_choices(db.session, current_user, today_vn(), filters),
         ethnicities=ethnicities(),
         url_with=url_with,
         mask=listing.mask_id_number,
