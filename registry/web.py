@@ -61,12 +61,17 @@ def configure_logging(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL and foreign keys on every SQLite connection (PostgreSQL needs neither)."""
+    """WAL and foreign keys on every SQLite connection (PostgreSQL needs neither).
+
+    temp_store=MEMORY: the triggers on candidate (migration 0005) make SQLite keep a
+    statement journal for every INSERT, a temporary file by default; in memory, 100,000
+    imported rows take 14 s instead of 20 s."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
 
