@@ -122,7 +122,12 @@ def run_floor(url: str, path: str, rows: int) -> dict[str, Any]:
 def _floor_sqlite(path: str, rows: int) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     # The application's own connection settings (registry.web._sqlite_pragmas).
-    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=30000"):
+    for pragma in (
+        "foreign_keys=ON",
+        "journal_mode=WAL",
+        "busy_timeout=30000",
+        "temp_store=MEMORY",
+    ):
         conn.execute(f"PRAGMA {pragma}")
     top = conn.execute("SELECT coalesce(max(id), 0) FROM candidate").fetchone()[0]
     top_event = conn.execute("SELECT coalesce(max(id), 0) FROM stage_event").fetchone()[0]
