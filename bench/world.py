@@ -7,14 +7,14 @@ the candidates and their events are bulk-loaded afterwards by bench.datagen.
 from __future__ import annotations
 
 import random
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bench.people import UnitInfo
+from registry.demo import generated_surveys
 from registry.domain import group_for_unit_kind
-from registry.models import Area, EnterpriseSurvey, PartyCell, Target, Unit, User
+from registry.models import Area, PartyCell, Target, Unit, User
 from registry.services.areas import add_area
 from registry.taxcode import with_check_digit
 from registry.textutil import fold
@@ -95,7 +95,12 @@ def build(session: Session, units: int, seed: int) -> None:
         made.append(unit)
     session.add_all(made)
     session.flush()
-    _surveys(session, rng, [u for u in made if u.kind in ENTERPRISE_PATTERNS])
+    enterprises = [u for u in made if u.kind in ENTERPRISE_PATTERNS]
+    session.add_all(
+        generated_surveys(
+            rng, enterprises, max_workers=900, workers_per_member=30, operating_share=0.95
+        )
+    )
     _targets(session, communes)
     school = next(u for u in made if u.kind == "thpt")
     _users(session, school.area, school)
@@ -122,34 +127,6 @@ def _cell_for(session, kind, name, area, shared, rng) -> PartyCell:
     cell.name_key, cell.area = fold(cell.name), area
     session.add(cell)
     return cell
-
-
-def _surveys(session: Session, rng: random.Random, enterprises: list[Unit]) -> None:
-    rows = []
-    for unit in enterprises:
-        for day in (date(2024, 12, 31), date(2025, 12, 31)):
-            workers = rng.randint(8, 900)
-            members = rng.randint(0, max(1, workers // 30))
-            org = "chi_bo_co_so" if members >= 3 and rng.random() < 0.5 else "none"
-            union = workers >= 20 and rng.random() < 0.7
-            youth = workers >= 30 and rng.random() < 0.5
-            rows.append(
-                EnterpriseSurvey(
-                    unit_id=unit.id,
-                    survey_date=day,
-                    operating=rng.random() < 0.95,
-                    workers=workers,
-                    party_org=org,
-                    party_members=members,
-                    party_members_held=members if org != "none" else 0,
-                    owner_is_member=rng.random() < 0.1,
-                    has_trade_union=union,
-                    trade_union_members=rng.randint(10, workers) if union else 0,
-                    has_youth_union=youth,
-                    youth_union_members=rng.randint(5, 30) if youth else 0,
-                )
-            )
-    session.add_all(rows)
 
 
 def _targets(session: Session, communes: list[Area]) -> None:

@@ -290,7 +290,8 @@ def _units_and_cells(session, rng, communes) -> tuple[list[Unit], dict[str, Part
             )
     session.add_all(units)
     session.flush()
-    _surveys(session, rng, [u for u in units if u.code.startswith("DN")])
+    enterprises = [u for u in units if u.code.startswith("DN")]
+    session.add_all(generated_surveys(rng, enterprises, max_workers=600, workers_per_member=25))
     return units, cells
 
 
@@ -304,19 +305,30 @@ def _demo_tax_code(serial: int) -> str:
     raise ValueError(serial)
 
 
-def _surveys(session: Session, rng: random.Random, enterprises: list[Unit]) -> None:
+def generated_surveys(
+    rng: random.Random,
+    enterprises: list[Unit],
+    *,
+    max_workers: int,
+    workers_per_member: int,
+    operating_share: float | None = None,
+) -> list[EnterpriseSurvey]:
+    """Plausible year-end surveys (2024 and 2025) of each enterprise, for the demo and the
+    benchmark data. `operating_share`: the chance an enterprise is operating (None: all)."""
+    surveys = []
     for unit in enterprises:
         for survey_date in (date(2024, 12, 31), date(2025, 12, 31)):
-            workers = rng.randint(8, 600)
-            members = rng.randint(0, max(1, workers // 25))
+            workers = rng.randint(8, max_workers)
+            members = rng.randint(0, max(1, workers // workers_per_member))
             org = "chi_bo_co_so" if members >= 3 and rng.random() < 0.5 else "none"
             union = workers >= 20 and rng.random() < 0.7
             youth = workers >= 30 and rng.random() < 0.5
-            session.add(
+            operating = operating_share is None or rng.random() < operating_share
+            surveys.append(
                 EnterpriseSurvey(
                     unit_id=unit.id,
                     survey_date=survey_date,
-                    operating=True,
+                    operating=operating,
                     workers=workers,
                     party_org=org,
                     party_members=members,
@@ -328,6 +340,7 @@ def _surveys(session: Session, rng: random.Random, enterprises: list[Unit]) -> N
                     youth_union_members=rng.randint(5, 30) if youth else 0,
                 )
             )
+    return surveys
 
 
 def _users(session: Session, communes: dict[str, Area], cells: dict[str, PartyCell]) -> dict:
