@@ -7,15 +7,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from math import ceil
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, request
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from registry.extensions import db
 from registry.models import Area, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
 from registry.scoping import db_int, in_scope, scope_filter
 from registry.services.area_admin import LoadResult, current_areas_filter
-from registry.units.sheets import Row, read_table
+from registry.units.sheets import Row, SheetError, read_table
 
 NBSP = "\u00a0"
 
@@ -193,3 +195,35 @@ def record_batch(
     )
     session.add(batch)
     return batch
+
+
+def import_reference_sheet(
+    form,
+    *,
+    kind: str,
+    columns: dict,
+    required: tuple[str, ...],
+    labels: dict,
+    load,
+    noun: str,
+) -> list[str]:
+    """Read the uploaded sheet of `form`, load it with `load(session, user, rows)` and,
+    when every row is good, record the batch, commit and flash what was done. The
+    Vietnamese errors otherwise ([] on success), with nothing written."""
+    if not form.validate_on_submit():
+        return [e for field_errors in form.errors.values() for e in field_errors]
+    try:
+        rows, data = read_upload(form.file.data, columns, required, labels)
+    except SheetError as error:
+        return [str(error)]
+    result = load(db.session, current_user, rows)
+    errors = [str(e) for e in result.errors] or ([] if rows else ["Tệp không có dòng dữ liệu nào."])
+    if errors:
+        db.session.rollback()
+        return errors
+    record_batch(db.session, current_user, kind, form.file.data.filename, data, len(rows), result)
+    db.session.commit()
+    flash(
+        f"Đã nhập {len(rows)} {noun}: {result.created} mới, {result.updated} cập nhật.", "success"
+    )
+    return []

@@ -15,7 +15,6 @@ from registry.services.surveys import SurveyData, delete_survey, save_survey, su
 from registry.services.units import UnitError
 from registry.units import helpers
 from registry.units.blueprint import bp
-from registry.units.sheets import SheetError
 from registry.workdays import fmt_date, today_vn
 
 
@@ -96,41 +95,17 @@ def survey_delete(survey_id: int):
 @bp.route("/surveys/import", methods=["POST"])
 @roles_required("admin", "area")
 def surveys_import():
-    form = UploadForm()
-    errors: list = []
-    if form.validate_on_submit():
-        try:
-            rows, data = helpers.read_upload(
-                form.file.data, SURVEY_COLUMNS, ("unit_code", "survey_date"), SURVEY_LABELS
-            )
-        except SheetError as error:
-            errors = [str(error)]
-        else:
-            result = import_surveys(db.session, current_user, rows)
-            if result.errors:
-                db.session.rollback()
-                errors = [str(e) for e in result.errors]
-            elif not rows:
-                errors = ["Tệp không có dòng dữ liệu nào."]
-            else:
-                helpers.record_batch(
-                    db.session,
-                    current_user,
-                    "surveys",
-                    form.file.data.filename,
-                    data,
-                    len(rows),
-                    result,
-                )
-                db.session.commit()
-                flash(
-                    f"Đã nhập {len(rows)} phiếu khảo sát: {result.created} mới, "
-                    f"{result.updated} cập nhật.",
-                    "success",
-                )
-                return redirect(url_for("units.index"))
-    else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    errors = helpers.import_reference_sheet(
+        UploadForm(),
+        kind="surveys",
+        columns=SURVEY_COLUMNS,
+        required=("unit_code", "survey_date"),
+        labels=SURVEY_LABELS,
+        load=import_surveys,
+        noun="phiếu khảo sát",
+    )
+    if not errors:
+        return redirect(url_for("units.index"))
     return render_template(
         "units/import_result.html",
         title="Nhập phiếu khảo sát doanh nghiệp",

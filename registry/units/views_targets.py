@@ -17,7 +17,6 @@ from registry.services.targets import TargetData, allowed_groups, delete_target,
 from registry.services.units import UnitError
 from registry.units import helpers
 from registry.units.blueprint import bp
-from registry.units.sheets import SheetError
 from registry.workdays import today_vn
 
 
@@ -135,40 +134,17 @@ def target_delete(target_id: int):
 @bp.route("/targets/import", methods=["POST"])
 @roles_required("admin", "province")
 def targets_import():
-    form = UploadForm()
-    errors: list[str] = []
-    if not form.validate_on_submit():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-    else:
-        try:
-            rows, data = helpers.read_upload(
-                form.file.data, TARGET_COLUMNS, ("year", "group", "count"), TARGET_LABELS
-            )
-        except SheetError as error:
-            errors = [str(error)]
-        else:
-            result = import_targets(db.session, current_user, rows)
-            errors = [str(e) for e in result.errors] or (
-                [] if rows else ["Tệp không có dòng dữ liệu nào."]
-            )
-            if not errors:
-                helpers.record_batch(
-                    db.session,
-                    current_user,
-                    "targets",
-                    form.file.data.filename,
-                    data,
-                    len(rows),
-                    result,
-                )
-                db.session.commit()
-                flash(
-                    f"Đã nhập {len(rows)} chỉ tiêu: {result.created} mới, "
-                    f"{result.updated} cập nhật.",
-                    "success",
-                )
-                return redirect(url_for("units.targets"))
-    db.session.rollback()
+    errors = helpers.import_reference_sheet(
+        UploadForm(),
+        kind="targets",
+        columns=TARGET_COLUMNS,
+        required=("year", "group", "count"),
+        labels=TARGET_LABELS,
+        load=import_targets,
+        noun="chỉ tiêu",
+    )
+    if not errors:
+        return redirect(url_for("units.targets"))
     return render_template(
         "units/import_result.html",
         title="Nhập chỉ tiêu",
