@@ -95,7 +95,7 @@ class Config:
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
-    # Overrides of registry.rules.RuleSettings (a RuleSettings instance is accepted too).
+    # Overrides of registry.domain.rules.RuleSettings (a RuleSettings instance is accepted too).
     RULES: ClassVar[dict[str, int]] = _rule_overrides()
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

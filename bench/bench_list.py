@@ -49,7 +49,7 @@ def _sample(session, user, column, count: int, seed: int) -> list:
 
 def _cursors(session, user, count: int) -> list[str]:
     """Cursors of pages spread over the list (keyset: page 1,000 should cost as page 2)."""
-    from registry.services import candidate_list as listing
+    from registry.services.candidates import listing
 
     filters = listing.CandidateFilters()
     page = listing.fetch_page(session, user, filters)

@@ -1,9 +1,9 @@
 """Each report over the whole province for a year, against the bare GROUP BY query.
 
 For the aggregate reports (students, workers, ct33, summary) the figures are: the
-report's data (registry.services.report_builders: its one aggregate statement and the
+report's data (registry.services.reports.arrange: its one aggregate statement and the
 arranging of the grouped rows), the workbook (exports.build), the whole export as the
-`export` CLI makes it (registry.services.reports.make_report), and the floor, a bare
+`export` CLI makes it (registry.services.reports.workbooks.make_report), and the floor, a bare
 GROUP BY over the same rows with no scope, join or label. The detail list (one commune,
 every column) is measured against an openpyxl write-only dump of the same rows.
 Each report runs in its own worker process, so its peak memory is its own.
@@ -66,9 +66,9 @@ def timed(
 
 
 def _context(session, area_code: str | None):
+    from registry.domain.periods import whole_year
     from registry.models import Area, User
-    from registry.services.periods import whole_year
-    from registry.services.report_settings import root_area
+    from registry.services.reports.headings import root_area
 
     user = session.scalar(select(User).where(User.username == "tinh"))
     if area_code:
@@ -81,9 +81,9 @@ def _context(session, area_code: str | None):
 def aggregate(session, report: str, rounds: int) -> dict[str, Any]:
     """Data, workbook, whole export and floor of one aggregate report."""
     from exports import build
-    from registry.services import report_builders
-    from registry.services.report_settings import report_meta
-    from registry.services.reports import ReportRequest, make_report
+    from registry.services.reports import arrange as report_builders
+    from registry.services.reports.headings import report_meta
+    from registry.services.reports.workbooks import ReportRequest, make_report
 
     user, area, period = _context(session, None)
     request = ReportRequest(report, period, area)
@@ -112,8 +112,8 @@ def detail_list(session, area_code: str | None, rounds: int) -> dict[str, Any]:
     """The detail list of one area (make_report) against openpyxl write-only of its rows."""
     from openpyxl import Workbook
 
-    from registry.services.report_candidates import RowCounter, filters_for, stream_rows
-    from registry.services.reports import ReportRequest, make_report
+    from registry.services.reports.detail_list import RowCounter, filters_for, stream_rows
+    from registry.services.reports.workbooks import ReportRequest, make_report
 
     user, area, period = _context(session, area_code)
     request = ReportRequest("candidates", period, area)

@@ -52,7 +52,7 @@ def _migrate_and_build(url: str, size: int, seed: int) -> tuple[list, dict[str, 
 
     from bench import world
     from registry.extensions import db
-    from registry.services.holidays import seed_holidays
+    from registry.services.calendar.holidays import seed_holidays
 
     app = bench_app(url)
     with app.app_context():

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
-from registry.domain import STAGE_ORDER, Stage
-from registry.refdata import ethnicity_code
-from registry.textutil import fold, name_sort_key
-from registry.workdays import add_months
+from registry.domain.refdata import ethnicity_code
+from registry.domain.textutil import fold, name_sort_key
+from registry.domain.vocabulary import STAGE_ORDER, Stage
+from registry.domain.workdays import add_months
 
 # The data's "today": events fall in the five years before it, so a cached database
 # reads the same on any day (and no date is ever in the future).

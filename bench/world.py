@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from bench.people import UnitInfo
 from registry.demo import generated_surveys
-from registry.domain import group_for_unit_kind
+from registry.domain.taxcode import with_check_digit
+from registry.domain.textutil import fold
+from registry.domain.vocabulary import group_for_unit_kind
 from registry.models import Area, PartyCell, Target, Unit, User
-from registry.services.areas import add_area
-from registry.taxcode import with_check_digit
-from registry.textutil import fold
+from registry.services.org.area_paths import add_area
 
 PASSWORD = "bench-mat-khau-2025"
 COMMUNES = (

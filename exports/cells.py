@@ -36,7 +36,12 @@ def clean_text(value: str) -> str:
 
 def text_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
     """Return a cell that holds `value` as text, whatever its first character."""
-    cell = WriteOnlyCell(ws, clean_text(str(value)))
+    return _as_text(ws, clean_text(str(value)))
+
+
+def _as_text(ws: WriteOnlyWorksheet, cleaned: str) -> Cell:
+    # Cleaned once only: cleaning twice would escape the "_x000D_" of a CR again.
+    cell = WriteOnlyCell(ws, cleaned)
     # Assigning the value may have made it a formula or an error; text it is.
     cell.data_type = "s"
     return cell
@@ -47,7 +52,7 @@ def safe_value(ws: WriteOnlyWorksheet, value: object) -> object:
     if isinstance(value, str):
         value = clean_text(value)
         if value.startswith(FORMULA_TRIGGERS):
-            return text_cell(ws, value)
+            return _as_text(ws, value)
     return value
 
 

@@ -73,7 +73,7 @@ class StudentRow:
 class WorkerRow:
     """One enterprise kind within an area of the `workers` report.
 
-    `name` is what the line shows, e.g. registry.domain.UNIT_KINDS[kind]; lines keep the
+    `name` is what the line shows, e.g. registry.domain.vocabulary.UNIT_KINDS[kind]; lines keep the
     order given.
     """
 
@@ -96,7 +96,7 @@ class WorkerRow:
 class Ct33Row:
     """Chỉ thị 33 facts for one enterprise kind within an area (latest survey per enterprise).
 
-    `name` is the kind's label (registry.domain.UNIT_KINDS[kind]). The three `with_*`
+    `name` is the kind's label (registry.domain.vocabulary.UNIT_KINDS[kind]). The three `with_*`
     party-organisation counts are disjoint: an enterprise has one kind of organisation.
     """
 

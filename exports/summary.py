@@ -39,7 +39,7 @@ from exports.layout import (
     workbook,
 )
 from exports.tables import TOTAL_LABEL, Figures, Line, change, count, derived, write_lines
-from registry.domain import GROUPS
+from registry.domain.vocabulary import GROUPS
 
 _GROUPS = ("students", "workers")
 _GROUP_LABELS = {"students": GROUPS["student"], "workers": GROUPS["worker"]}

@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from forms.base import REQUIRED, BaseForm, strong_password
 from forms.fields import VNDateField, VNSelectField, optional_id
-from registry.domain import GROUPS, ROLES, SUBGROUPS
-from registry.workdays import HOLIDAY_KINDS
+from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
+from registry.domain.workdays import HOLIDAY_KINDS
 
 USERNAME = Regexp(
     r"^[a-z0-9][a-z0-9._-]{2,59}$",

@@ -7,7 +7,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
-from registry.textutil import clean_text
+from registry.domain.textutil import clean_text
 
 
 class BaseForm(FlaskForm):

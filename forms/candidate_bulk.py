@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from forms.base import REQUIRED, BaseForm
 from forms.candidates import not_in_future
 from forms.fields import VNDateField
-from registry.domain import STAGE_LABELS, STAGE_ORDER, Stage
+from registry.domain.vocabulary import STAGE_LABELS, STAGE_ORDER, Stage
 
 # Leaving the list needs a reason per person, and the source stage is where everyone starts.
 BULK_STAGES = tuple(s.value for s in STAGE_ORDER if s != Stage.SOURCE)

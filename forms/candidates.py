@@ -15,11 +15,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.base import REQUIRED, BaseForm
 from forms.fields import VNDateField
-from registry.domain import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
-from registry.importing.normalise import CMND, Invalid, check_cccd, parse_id_number
-from registry.refdata import ethnicity_code, religions
-from registry.textutil import clean_text
-from registry.workdays import fmt_date, today_vn
+from registry.domain.refdata import ethnicity_code, religions
+from registry.domain.textutil import clean_text
+from registry.domain.vocabulary import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
+from registry.domain.workdays import fmt_date, today_vn
+from registry.spreadsheet.normalise import CMND, Invalid, check_cccd, parse_id_number
 
 
 class LinesField(TextAreaField):

@@ -8,7 +8,7 @@ from wtforms import Field, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
-from registry.workdays import fmt_date, parse_day
+from registry.domain.workdays import fmt_date, parse_day
 
 DATE_HELP = "dd/mm/yyyy"
 NOT_A_DATE = "Ngày không hợp lệ: hãy ghi dạng ngày/tháng/năm, ví dụ 05/09/2024."

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from forms.base import BaseForm
-from registry.importing import CANDIDATE_ALIASES, FIELD_LABELS
+from registry.spreadsheet import CANDIDATE_ALIASES, FIELD_LABELS
 
 IGNORE = ""
 FIELD_CHOICES = [SelectChoice(IGNORE, "— Bỏ qua cột này —")] + [

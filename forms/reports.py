@@ -11,11 +11,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forms.base import REQUIRED, BaseForm
 from forms.fields import VNDateField, VNIntegerField, VNSelectField, optional_id
-from registry.domain import STAGE_LABELS
-from registry.services.periods import MAX_YEAR, MIN_YEAR, PRESETS, ROMAN_QUARTERS
-from registry.services.report_settings import STYLES
-from registry.services.reports import GROUP_CHOICES, REPORT_GROUPS, REPORTS
-from registry.textutil import clean_text
+from registry.domain.periods import MAX_YEAR, MIN_YEAR, PRESETS, ROMAN_QUARTERS
+from registry.domain.textutil import clean_text
+from registry.domain.vocabulary import STAGE_LABELS
+from registry.services.reports.headings import STYLES
+from registry.services.reports.workbooks import GROUP_CHOICES, REPORT_GROUPS, REPORTS
 
 
 class LinesField(TextAreaField):

@@ -17,8 +17,8 @@ from forms.fields import (
     VNSelectMultipleField,
     optional_id,
 )
-from registry.domain import AREA_LEVELS, CELL_KINDS, GROUPS, PARTY_ORG_KINDS, UNIT_KINDS
-from registry.taxcode import TaxCodeError, normalise_tax_code
+from registry.domain.taxcode import TaxCodeError, normalise_tax_code
+from registry.domain.vocabulary import AREA_LEVELS, CELL_KINDS, GROUPS, PARTY_ORG_KINDS, UNIT_KINDS
 
 CODE = Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*$",

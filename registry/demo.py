@@ -12,7 +12,11 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from registry.domain import STAGE_DATE_COLUMNS, STAGE_ORDER, Stage, group_for_unit_kind
+from registry.domain.refdata import ethnicity_code
+from registry.domain.taxcode import with_check_digit
+from registry.domain.textutil import fold, name_sort_key
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_ORDER, Stage, group_for_unit_kind
+from registry.domain.workdays import add_months, today_vn
 from registry.models import (
     Area,
     Candidate,
@@ -23,11 +27,7 @@ from registry.models import (
     Unit,
     User,
 )
-from registry.refdata import ethnicity_code
-from registry.services.areas import add_area
-from registry.taxcode import with_check_digit
-from registry.textutil import fold, name_sort_key
-from registry.workdays import add_months, today_vn
+from registry.services.org.area_paths import add_area
 
 DEMO_PASSWORD = "laocai@2026"
 REFORM = date(2025, 7, 1)

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
-from registry.domain import ENTERPRISE_KINDS, SCHOOL_KINDS
+from registry.domain.vocabulary import ENTERPRISE_KINDS, SCHOOL_KINDS
 from registry.models import (
     Area,
     Candidate,

@@ -197,7 +197,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from registry import domain
+    from registry.domain import vocabulary as domain
 
     @app.template_filter("vndate")
     def vndate(value: date | None) -> str:

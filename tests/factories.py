@@ -7,10 +7,10 @@ from datetime import date
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from registry.domain.textutil import fold, name_sort_key
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, StageEvent, Unit, User
-from registry.services.areas import add_area
-from registry.textutil import fold, name_sort_key
+from registry.services.org.area_paths import add_area
 
 PASSWORD = "mat-khau-thu-1"
 

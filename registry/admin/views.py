@@ -11,11 +11,11 @@ from forms.base import strong_password_problem
 from registry.admin import views_audit, views_holidays  # noqa: F401  (their routes)
 from registry.admin.blueprint import bp
 from registry.auth.decorators import roles_required
-from registry.domain import ROLES
+from registry.domain.vocabulary import ROLES
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
-from registry.services.scope_text import describe_scope
-from registry.services.user_admin import (
+from registry.services.accounts.scope_text import describe_scope
+from registry.services.accounts.users import (
     AccountError,
     UserData,
     create_user,

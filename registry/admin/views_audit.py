@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from registry.admin.blueprint import bp
 from registry.auth.decorators import roles_required
+from registry.domain.workdays import VN_TZ
 from registry.extensions import db
 from registry.models import AuditLog, User
 from registry.scoping import db_int
-from registry.workdays import VN_TZ
 
 PER_PAGE = 50
 ACTION_LABELS = {

@@ -9,11 +9,11 @@ from sqlalchemy import extract, select
 from forms.admin import HolidayForm
 from registry.admin.blueprint import bp
 from registry.auth.decorators import roles_required
+from registry.domain.workdays import HOLIDAY_KINDS, today_vn
 from registry.extensions import db
 from registry.models import Holiday
 from registry.scoping import db_int
-from registry.services.holiday_admin import HolidayError, add_holiday, delete_holiday
-from registry.workdays import HOLIDAY_KINDS, today_vn
+from registry.services.calendar.admin import HolidayError, add_holiday, delete_holiday
 
 
 @bp.route("/holidays", methods=["GET", "POST"])

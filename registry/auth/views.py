@@ -18,7 +18,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
 from registry.extensions import db, limiter
-from registry.services import accounts, audit
+from registry.services import audit
+from registry.services.accounts import signin as accounts
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 

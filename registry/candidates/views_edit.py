@@ -9,12 +9,12 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.candidates import CandidateForm, NewCandidateForm, options, religion_choices
 from registry.candidates import bp
+from registry.domain.refdata import ethnicities, ethnicity_names
 from registry.extensions import db
 from registry.models import Candidate, PartyCell, Unit
-from registry.refdata import ethnicities, ethnicity_names
 from registry.scoping import get_in_scope, in_scope, scoped
-from registry.services import candidates as service
-from registry.services.stages import EDITOR_ROLES
+from registry.services.candidates import edit as service
+from registry.services.candidates.stages import EDITOR_ROLES
 
 # The candidate page and the stage routes live in views_stage.py (imported at the end).
 

@@ -10,17 +10,17 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from forms.candidate_bulk import BulkStageForm, selected_ids
-from registry.alerts import ALERT_KINDS
 from registry.candidates import bp
-from registry.domain import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
+from registry.domain.alerts import ALERT_KINDS
+from registry.domain.refdata import ethnicities
+from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
+from registry.domain.workdays import today_vn
 from registry.extensions import db
-from registry.refdata import ethnicities
-from registry.services import candidate_list as listing
-from registry.services.alerts import alert_counts, alert_page
-from registry.services.candidate_bulk import MAX_SELECTED, record_for_many
-from registry.services.holidays import holiday_set
-from registry.services.stages import EDITOR_ROLES, rule_settings
-from registry.workdays import today_vn
+from registry.services.calendar.holidays import holiday_set
+from registry.services.candidates import listing
+from registry.services.candidates.alert_lists import alert_counts, alert_page
+from registry.services.candidates.bulk import MAX_SELECTED, record_for_many
+from registry.services.candidates.stages import EDITOR_ROLES, rule_settings
 
 # Forms and texts the list template needs besides the rows.
 VOCABULARY = {

@@ -7,19 +7,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
-from registry.alerts import alerts_for, next_due
 from registry.candidates import bp
 from registry.candidates.views_edit import editable_candidate, list_url
-from registry.domain import STAGE_DATE_COLUMNS, STAGE_LABELS
+from registry.domain.alerts import alerts_for, next_due
+from registry.domain.refdata import ethnicity_names, religion_names
+from registry.domain.rules import check_row, effective_full_member_date, probation_end
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS
+from registry.domain.workdays import fmt_date, today_vn
 from registry.extensions import db
 from registry.models import Candidate, StageEvent, User
-from registry.refdata import ethnicity_names, religion_names
-from registry.rules import check_row, effective_full_member_date, probation_end
 from registry.scoping import get_in_scope
-from registry.services import stages
-from registry.services.candidates import log_view
-from registry.services.holidays import holiday_set
-from registry.workdays import fmt_date, today_vn
+from registry.services.calendar.holidays import holiday_set
+from registry.services.candidates import stages
+from registry.services.candidates.edit import log_view
 
 
 def _alert_row(candidate: Candidate) -> dict:

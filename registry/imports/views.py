@@ -18,18 +18,18 @@ from forms.imports import (
     sheet_choices,
 )
 from registry.auth.decorators import roles_required
+from registry.domain.workdays import VN_TZ
 from registry.extensions import db
-from registry.importing import FIELD_LABELS, ReadError
 from registry.imports import bp
 from registry.models import ImportBatch
 from registry.scoping import get_in_scope, scope_filter
-from registry.services import import_batches as batches
-from registry.services.import_errors import error_filename
-from registry.services.import_rollback import RollbackRefused, rollback_batch
-from registry.services.import_template import build_template
-from registry.services.importer import ImportRefused
+from registry.services.imports import batches
+from registry.services.imports.candidate_import import ImportRefused
+from registry.services.imports.error_workbook import error_filename
+from registry.services.imports.rollback import RollbackRefused, rollback_batch
+from registry.services.imports.template import build_template
+from registry.spreadsheet import FIELD_LABELS, ReadError
 from registry.units.helpers import paginate
-from registry.workdays import VN_TZ
 
 IMPORT_ROLES = ("admin", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

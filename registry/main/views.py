@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry.domain import STAGE_LABELS, STAGE_ORDER, Stage
+from registry.domain.vocabulary import STAGE_LABELS, STAGE_ORDER, Stage
+from registry.domain.workdays import today_vn
 from registry.extensions import db
-from registry.main.dashboard import dashboard_context
+from registry.main.home_charts import dashboard_context
 from registry.models import Candidate, Unit
 from registry.scoping import scope_filter
-from registry.services.alerts import alert_counts
-from registry.services.scope_text import describe_scope
-from registry.workdays import today_vn
+from registry.services.accounts.scope_text import describe_scope
+from registry.services.candidates.alert_lists import alert_counts
 
 bp = Blueprint("main", __name__, template_folder="templates")
 

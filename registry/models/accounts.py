@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Ind
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.domain import GROUPS, ROLES, SUBGROUPS
+from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import db
 from registry.models._types import one_of, utcnow
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.domain import AREA_LEVELS, CELL_KINDS, GROUPS, PARTY_ORG_KINDS, UNIT_KINDS
+from registry.domain.vocabulary import AREA_LEVELS, CELL_KINDS, GROUPS, PARTY_ORG_KINDS, UNIT_KINDS
 from registry.extensions import db
 from registry.models._types import one_of, utcnow
 

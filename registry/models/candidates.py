@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.domain import EXIT_REASONS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS, Stage
+from registry.domain.vocabulary import EXIT_REASONS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS, Stage
 from registry.extensions import db
 from registry.models._types import one_of, utcnow
 

@@ -14,7 +14,7 @@ from registry.extensions import db
 from registry.models import Candidate
 from registry.scoping import get_in_scope
 from registry.services import audit
-from registry.services.erasure import ErasureRefused, erase_person, person_data
+from registry.services.privacy.erasure import ErasureRefused, erase_person, person_data
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
 

@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.domain.textutil import fold
 from registry.models import Area, User
 from registry.scoping import scope_filter
-from registry.textutil import fold
 
 INDENT = "\u2003"
 

@@ -11,15 +11,16 @@ from flask_login import current_user
 
 from forms.reports import ReportForm
 from registry.auth.decorators import roles_required
+from registry.domain.periods import PeriodError, make_period
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
 from registry.reports import bp
 from registry.reports.choices import area_choices
 from registry.scoping import get_in_scope, in_scope
 from registry.services import audit
-from registry.services.periods import PeriodError, make_period
-from registry.services.report_submitted import submit_report, submitted_reports
-from registry.services.reports import (
+from registry.services.reports.submitted import submit_report, submitted_reports
+from registry.services.reports.workbooks import (
     GROUP_CHOICES,
     REPORTS,
     SLUGS,
@@ -31,7 +32,6 @@ from registry.services.reports import (
     log_export,
     make_report,
 )
-from registry.workdays import today_vn
 
 REPORT_ROLES = ("admin", "province", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,18 +11,18 @@ from flask_login import current_user
 
 from forms.reports import ReportSettingsForm
 from registry.auth.decorators import roles_required
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area
 from registry.reports import bp
 from registry.reports.choices import area_choices
 from registry.scoping import in_scope
-from registry.services.report_settings import (
+from registry.services.reports.headings import (
     ReportSettings,
     issuer_area_id,
     load_settings,
     save_settings,
 )
-from registry.workdays import today_vn
 
 
 def _target_area_id() -> int | None:

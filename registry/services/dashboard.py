@@ -8,12 +8,12 @@ from datetime import date
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.domain import ENTERPRISE_KINDS, SUBGROUP_GROUP
+from registry.domain.vocabulary import ENTERPRISE_KINDS, SUBGROUP_GROUP
+from registry.domain.workdays import add_months
 from registry.models import Area, Candidate, Unit, User
 from registry.scoping import scope_filter
-from registry.services.surveys import latest_surveys_select
-from registry.services.targets import targets_by_area
-from registry.workdays import add_months
+from registry.services.org.surveys import latest_surveys_select
+from registry.services.org.targets import targets_by_area
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from registry.extensions import db
 from registry.models import Area, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
 from registry.scoping import db_int, in_scope, scope_filter
-from registry.services.area_admin import LoadResult, current_areas_filter
-from registry.units.sheets import Row, SheetError, read_table
+from registry.services.org.areas import LoadResult, current_areas_filter
+from registry.services.org.sheets import Row, SheetError, read_table
 
 NBSP = "\u00a0"
 

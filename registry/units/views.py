@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from forms.units import UploadForm
-from registry.domain import ENTERPRISE_KINDS, PARTY_ORG_KINDS, UNIT_KINDS
+from registry.domain.textutil import fold
+from registry.domain.vocabulary import ENTERPRISE_KINDS, PARTY_ORG_KINDS, UNIT_KINDS
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, PartyCell, Unit
 from registry.scoping import scope_filter
-from registry.services.surveys import latest_surveys_select
-from registry.textutil import fold
+from registry.services.org.surveys import latest_surveys_select
 
 # Importing the views_* modules registers their routes on `bp`.
 from registry.units import (  # noqa: F401
@@ -25,7 +26,6 @@ from registry.units import (  # noqa: F401
     views_units,
 )
 from registry.units.blueprint import bp
-from registry.workdays import today_vn
 
 __all__ = ["bp"]
 

@@ -8,14 +8,14 @@ from sqlalchemy import func, select
 
 from forms.units import AreaForm
 from registry.auth.decorators import roles_required
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, Unit
 from registry.scoping import db_int, get_in_scope, scope_filter
-from registry.services.area_admin import AreaData, create_area, update_area
-from registry.services.areas import AreaError
+from registry.services.org.area_paths import AreaError
+from registry.services.org.areas import AreaData, create_area, update_area
 from registry.units import helpers
 from registry.units.blueprint import bp
-from registry.workdays import today_vn
 
 
 @bp.route("/areas")

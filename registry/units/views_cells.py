@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from forms.units import CellForm
 from registry.auth.decorators import roles_required
+from registry.domain.textutil import fold
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
-from registry.services.units import CellData, UnitError, save_cell
-from registry.textutil import fold
+from registry.services.org.units import CellData, UnitError, save_cell
 from registry.units import helpers
 from registry.units.blueprint import bp
 from registry.units.views_units import candidates_page

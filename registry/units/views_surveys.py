@@ -7,15 +7,15 @@ from flask_login import current_user, login_required
 
 from forms.units import SurveyForm, UploadForm
 from registry.auth.decorators import roles_required
+from registry.domain.workdays import fmt_date, today_vn
 from registry.extensions import db
 from registry.models import EnterpriseSurvey, Unit
 from registry.scoping import get_in_scope
-from registry.services.sheet_import import SURVEY_COLUMNS, SURVEY_LABELS, import_surveys
-from registry.services.surveys import SurveyData, delete_survey, save_survey, survey_problems
-from registry.services.units import UnitError
+from registry.services.org.sheet_import import SURVEY_COLUMNS, SURVEY_LABELS, import_surveys
+from registry.services.org.surveys import SurveyData, delete_survey, save_survey, survey_problems
+from registry.services.org.units import UnitError
 from registry.units import helpers
 from registry.units.blueprint import bp
-from registry.workdays import fmt_date, today_vn
 
 
 def _data(form: SurveyForm) -> SurveyData:

@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 from forms.units import TargetForm, UploadForm
 from registry.auth.decorators import roles_required
-from registry.domain import GROUPS
+from registry.domain.vocabulary import GROUPS
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, Target, Unit
 from registry.scoping import db_int, get_in_scope, in_scope, scope_filter
-from registry.services.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
-from registry.services.targets import TargetData, allowed_groups, delete_target, save_target
-from registry.services.units import UnitError
+from registry.services.org.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
+from registry.services.org.targets import TargetData, allowed_groups, delete_target, save_target
+from registry.services.org.units import UnitError
 from registry.units import helpers
 from registry.units.blueprint import bp
-from registry.workdays import today_vn
 
 
 @bp.route("/targets")

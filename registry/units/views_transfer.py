@@ -10,7 +10,7 @@ from forms.units import TransferForm
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, StageEvent, Unit
 from registry.scoping import get_in_scope, in_scope
-from registry.services.units import UnitError, transfer_candidate
+from registry.services.org.units import UnitError, transfer_candidate
 from registry.units import helpers
 from registry.units.blueprint import bp
 

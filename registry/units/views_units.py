@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from forms.units import UnitForm
 from registry.auth.decorators import roles_required
-from registry.domain import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORDER
+from registry.domain.vocabulary import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORDER
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Target, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
-from registry.services.units import UnitData, UnitError, save_unit
+from registry.services.org.units import UnitData, UnitError, save_unit
 from registry.units import helpers
 from registry.units.blueprint import bp
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from registry.workdays import fmt_date, today_vn
+from registry.domain.workdays import fmt_date, today_vn
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

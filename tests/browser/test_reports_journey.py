@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from registry.services.reports import FILE_TITLES, REPORTS, TITLES
-from registry.workdays import today_vn
+from registry.domain.workdays import today_vn
+from registry.services.reports.workbooks import FILE_TITLES, REPORTS, TITLES
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from registry.taxcode import check_digit
+from registry.domain.taxcode import check_digit
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

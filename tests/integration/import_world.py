@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from registry.extensions import db
-from registry.importing import CANONICAL_HEADERS
-from registry.importing.legacy import to_tcvn3, to_vni
+from registry.spreadsheet import CANONICAL_HEADERS
+from registry.spreadsheet.legacy import to_tcvn3, to_vni
 from tests.factories import AreaFactory, CandidateFactory, CellFactory, UnitFactory, UserFactory
 
 LABELS = dict(CANONICAL_HEADERS)

@@ -11,12 +11,12 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from registry.domain import group_for_unit_kind
+from registry.domain.periods import whole_year
+from registry.domain.vocabulary import group_for_unit_kind
 from registry.extensions import db
 from registry.models import EnterpriseSurvey, StageEvent, Target
-from registry.services.periods import whole_year
-from registry.services.reports import ReportRequest, make_report
-from registry.services.stages import sync_stage_columns
+from registry.services.candidates.stages import sync_stage_columns
+from registry.services.reports.workbooks import ReportRequest, make_report
 from tests.factories import AreaFactory, CandidateFactory, UnitFactory, UserFactory
 
 REFORM, BEFORE = date(2025, 7, 1), date(2025, 6, 30)

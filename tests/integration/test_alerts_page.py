@@ -1,4 +1,4 @@
-"""Deadline alerts from the database: the SQL windows agree with registry.alerts.alerts_for
+"""Deadline alerts from the database: the SQL windows agree with registry.domain.alerts.alerts_for
 on the same rows, with the holidays of the Holiday table (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -9,11 +9,16 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
-from registry.alerts import ALERT_KINDS, alerts_for
+from registry.domain.alerts import ALERT_KINDS, alerts_for
 from registry.extensions import db
 from registry.models import Candidate, Holiday
-from registry.services.alerts import alert_counts, alert_facts, alert_page, alert_query
-from registry.services.holidays import holiday_set, seed_holidays
+from registry.services.calendar.holidays import holiday_set, seed_holidays
+from registry.services.candidates.alert_lists import (
+    alert_counts,
+    alert_facts,
+    alert_page,
+    alert_query,
+)
 from tests.factories import CandidateFactory, UnitFactory, UserFactory
 from tests.integration.test_candidate_list import login
 

@@ -17,7 +17,7 @@ def _count() -> int:
 def test_backup_and_restore_round_trip(runner, tmp_path, backend):
     CandidateFactory(full_name="Lò Thị Mẩy")
     db.session.commit()
-    target = tmp_path / "registry.backup"
+    target = tmp_path / "registry.cli.backup"
     made = runner.invoke(args=["backup", str(target)])
     assert made.exit_code == 0, made.output
     assert target.stat().st_size > 0
@@ -48,7 +48,7 @@ def test_postgres_backup_and_restore_leave_other_schemas_alone(runner, tmp_path,
         conn.execute(text(f'CREATE TABLE "{other}".ghi_chu (noi_dung text)'))
         conn.execute(text(f'INSERT INTO "{other}".ghi_chu VALUES (:v)'), {"v": "trước sao lưu"})
     try:
-        target = tmp_path / "registry.backup"
+        target = tmp_path / "registry.cli.backup"
         assert runner.invoke(args=["backup", str(target)]).exit_code == 0
         with db.engine.begin() as conn:
             conn.execute(text(f'UPDATE "{other}".ghi_chu SET noi_dung = :v'), {"v": "sau sao lưu"})

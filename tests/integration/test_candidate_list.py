@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.services import candidate_list as listing
+from registry.services.candidates import listing
 from tests.factories import (
     PASSWORD,
     AreaFactory,

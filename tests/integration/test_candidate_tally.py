@@ -18,8 +18,8 @@ from sqlalchemy import delete, func, select, update
 
 from registry.extensions import db
 from registry.models import Candidate, CandidateTally, ImportBatch
-from registry.services import candidate_list as listing
-from registry.services.import_rollback import rollback_batch
+from registry.services.candidates import listing
+from registry.services.imports.rollback import rollback_batch
 from tests.factories import CandidateFactory, CellFactory, UnitFactory, UserFactory
 from tests.fixtures.sheets import csv_bytes
 

@@ -1,9 +1,9 @@
 from sqlalchemy import func, select
 
+from registry.domain.taxcode import normalise_tax_code
+from registry.domain.workdays import full_months_between, today_vn
 from registry.extensions import db
 from registry.models import Area, AuditLog, Candidate, Holiday, StageEvent, Unit, User
-from registry.taxcode import normalise_tax_code
-from registry.workdays import full_months_between, today_vn
 from tests.factories import AreaFactory
 
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, StageEvent
-from registry.workdays import today_vn
 from tests.fixtures.oleio import xls_workbook
 from tests.fixtures.sheets import cp1258, csv_bytes, xlsx_bytes
 from tests.integration.import_world import (

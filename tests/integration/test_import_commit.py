@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, StageEvent
-from registry.services import importer
-from registry.services.candidates import update_candidate
-from registry.services.import_rollback import RollbackRefused, rollback_batch
-from registry.services.import_write import lock_imports
-from registry.services.stages import record_stage
+from registry.services.candidates.edit import update_candidate
+from registry.services.candidates.stages import record_stage
+from registry.services.imports import candidate_import as importer
+from registry.services.imports.rollback import RollbackRefused, rollback_batch
+from registry.services.imports.writer import lock_imports
 from tests.fixtures.sheets import xlsx_bytes
 from tests.integration.import_world import (
     build_world,

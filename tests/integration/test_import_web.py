@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Candidate, ImportBatch, ImportMapping
-from registry.workdays import today_vn
 from tests.factories import login
 from tests.fixtures.sheets import xlsx_bytes
 from tests.integration.import_world import (

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from registry.domain import periods
 from registry.extensions import db
-from registry.services import periods
-from registry.services.report_areas import report_areas
+from registry.services.reports.areas import report_areas
 from tests.factories import AreaFactory, UserFactory
 from tests.integration.reports_world import build_world, person, workbook_of
 from tests.unit.test_exports_support import line

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from openpyxl.chart import BarChart
 
+from registry.domain.periods import whole_year
+from registry.domain.workdays import today_vn
 from registry.extensions import db
-from registry.services import importer
-from registry.services.periods import whole_year
-from registry.services.report_settings import ReportSettings, save_settings
-from registry.workdays import today_vn
+from registry.services.imports import candidate_import as importer
+from registry.services.reports.headings import ReportSettings, save_settings
 from tests.integration.reports_world import build_world, person, workbook_of
 from tests.unit.test_exports_support import all_texts, find_cell, line, merged
 

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
+from registry.domain.periods import custom, whole_year
+from registry.domain.workdays import today_vn
 from registry.extensions import db
-from registry.services import candidate_list as listing
-from registry.services.candidate_list import CandidateFilters
-from registry.services.periods import custom, whole_year
-from registry.workdays import today_vn
+from registry.services.candidates import listing
+from registry.services.candidates.listing import CandidateFilters
 from tests.integration.reports_world import build_world, workbook_of
 from tests.unit.test_exports_support import line
 

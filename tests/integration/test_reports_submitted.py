@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditLog, SubmittedReport
-from registry.services.report_submitted import flag_submitted_reports
-from registry.services.stages import correct_event, record_stage, undo_last_event
+from registry.services.candidates.stages import correct_event, record_stage, undo_last_event
+from registry.services.reports.submitted import flag_submitted_reports
 from tests.integration.reports_world import build_world
 from tests.integration.test_reports_http import form, login
 from tests.unit.test_exports_support import all_texts

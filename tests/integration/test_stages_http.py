@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from registry.domain.workdays import fmt_date, today_vn
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, StageEvent
-from registry.workdays import fmt_date, today_vn
 from tests.factories import CandidateFactory, CellFactory, UnitFactory, UserFactory, login
 
 

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from registry.domain.rules import RuleSettings
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, StageEvent
-from registry.rules import RuleSettings
-from registry.services.stages import (
+from registry.services.candidates.stages import (
     StageRefused,
     allowed_next_stages,
     correct_event,

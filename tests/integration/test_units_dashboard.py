@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from registry.domain.workdays import add_months, today_vn
 from registry.extensions import db
 from registry.models import EnterpriseSurvey, Target
 from registry.services import dashboard
-from registry.workdays import add_months, today_vn
 from tests.factories import CandidateFactory, UnitFactory, login
 from tests.integration.units_world import build_world
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AuditLog, EnterpriseSurvey, ImportBatch
-from registry.services.surveys import latest_surveys, latest_surveys_select
+from registry.services.org.surveys import latest_surveys, latest_surveys_select
 from tests.factories import login
 from tests.integration.units_world import build_world
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AuditLog, Target
-from registry.services.targets import target_for, targets_by_area
+from registry.services.org.targets import target_for, targets_by_area
 from tests.factories import UnitFactory, UserFactory, login
 from tests.integration.units_world import build_world
 

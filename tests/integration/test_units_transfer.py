@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, StageEvent
-from registry.services.units import UnitError, transfer_candidate
+from registry.services.org.units import UnitError, transfer_candidate
 from tests.factories import login
 from tests.integration.units_world import build_world
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import Area, AuditLog
-from registry.services.area_admin import AreaData, create_area
-from registry.services.areas import AreaError, move_area
+from registry.services.org.area_paths import AreaError, move_area
+from registry.services.org.areas import AreaData, create_area
 from tests.factories import AreaFactory, UnitFactory, UserFactory, login
 
 

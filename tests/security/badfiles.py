@@ -136,7 +136,7 @@ BAD_FILES = {
 _CHILD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({ceiling}, {ceiling}))
-from registry.importing import ReadError, parse_file
+from registry.spreadsheet import ReadError, parse_file
 data = open(sys.argv[1], "rb").read()
 try:
     result = parse_file(data, sys.argv[2])

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, ImportBatch, StageEvent
 from registry.models._types import utcnow
-from registry.services.retention import purge_import_files
+from registry.services.imports.retention import purge_import_files
 from tests.security.routes import all_routes, count, text, url
 from tests.security.world import audit_actions
 

@@ -7,16 +7,10 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from registry.alerts import (
-    ALERT_KINDS,
-    AlertCandidate,
-    alert_windows,
-    alerts_for,
-    next_due,
-)
-from registry.domain import STAGE_DATE_COLUMNS, Stage
-from registry.rules import CandidateFacts, RuleSettings
-from registry.workdays import add_working_days, default_holidays
+from registry.domain.alerts import ALERT_KINDS, AlertCandidate, alert_windows, alerts_for, next_due
+from registry.domain.rules import CandidateFacts, RuleSettings
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
+from registry.domain.workdays import add_working_days, default_holidays
 
 H = default_holidays()
 NONE: frozenset[date] = frozenset()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.importing.headers import (
+from registry.spreadsheet.headers import (
     AREA_ALIASES,
     CANDIDATE_ALIASES,
     CANONICAL_HEADERS,
@@ -12,7 +12,7 @@ from registry.importing.headers import (
     find_header,
     is_column_number_row,
 )
-from registry.importing.legacy import to_tcvn3, to_vni
+from registry.spreadsheet.legacy import to_tcvn3, to_vni
 
 
 def numbered(rows, first=1):

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from registry.importing.legacy import (
+from registry.domain.textutil import fold
+from registry.spreadsheet.legacy import (
     VIETNAMESE_LETTERS,
     LegacyFixer,
     Reading,
@@ -16,8 +17,7 @@ from registry.importing.legacy import (
     to_tcvn3,
     to_vni,
 )
-from registry.importing.normalise import person_name_key
-from registry.textutil import fold
+from registry.spreadsheet.normalise import person_name_key
 
 
 def test_tcvn3_and_vni_decode_the_same_name():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from registry.importing.normalise import (
+from registry.spreadsheet.normalise import (
     CCCD,
     CMND,
     DateParser,

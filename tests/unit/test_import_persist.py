@@ -8,14 +8,14 @@ from datetime import date
 import openpyxl
 import pytest
 
-from registry.importing import stage_events
+from registry.domain.textutil import fold, name_sort_key
 from registry.models import Candidate, StageEvent
-from registry.services.import_errors import build_error_workbook, error_filename
-from registry.services.import_match import new_row_events, sort_key_of, stage_columns
-from registry.services.import_template import build_template
-from registry.services.importer import safe_filename
-from registry.services.stages import sync_stage_columns
-from registry.textutil import fold, name_sort_key
+from registry.services.candidates.stages import sync_stage_columns
+from registry.services.imports.candidate_import import safe_filename
+from registry.services.imports.error_workbook import build_error_workbook, error_filename
+from registry.services.imports.match import new_row_events, sort_key_of, stage_columns
+from registry.services.imports.template import build_template
+from registry.spreadsheet import stage_events
 
 ROWS = [
     {"trained_date": date(2024, 3, 1), "certificate_no": "GCN-1"},

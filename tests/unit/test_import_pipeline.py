@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from registry.importing.errors import ReadError
-from registry.importing.headers import AREA_ALIASES, UNIT_ALIASES
-from registry.importing.legacy import to_tcvn3, to_vni
-from registry.importing.lookups import CellRef, DictLookups, UnitRef
-from registry.importing.pipeline import iter_rows, parse_file
+from registry.spreadsheet.errors import ReadError
+from registry.spreadsheet.headers import AREA_ALIASES, UNIT_ALIASES
+from registry.spreadsheet.legacy import to_tcvn3, to_vni
+from registry.spreadsheet.lookups import CellRef, DictLookups, UnitRef
+from registry.spreadsheet.pipeline import iter_rows, parse_file
 from tests.fixtures.oleio import xls_workbook
 from tests.fixtures.sheets import cp1258, csv_bytes, legacy_bytes, xlsx_bytes
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from registry.importing.errors import Limits, ReadError
-from registry.importing.legacy import to_tcvn3
-from registry.importing.reader import read_workbook
+from registry.spreadsheet.errors import Limits, ReadError
+from registry.spreadsheet.legacy import to_tcvn3
+from registry.spreadsheet.reader import read_workbook
 from tests.fixtures.oleio import ole_file, xls_workbook
 from tests.fixtures.sheets import (
     cp1258,
@@ -198,7 +198,7 @@ def test_password_protected_files():
 
 
 def _member_ole(data: bytes) -> bytes:
-    from registry.importing.ole import OleFile
+    from registry.spreadsheet.ole import OleFile
 
     return OleFile(data).read("Workbook")
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry import rules
-from registry.importing.lookups import CellRef, DictLookups, UnitRef
-from registry.importing.results import StageEventIn, stage_events
-from registry.importing.stagecheck import StageRules
-from registry.importing.validate import RowValidator
+from registry.domain import rules
+from registry.spreadsheet.lookups import CellRef, DictLookups, UnitRef
+from registry.spreadsheet.results import StageEventIn, stage_events
+from registry.spreadsheet.stagecheck import StageRules
+from registry.spreadsheet.validate import RowValidator
 
 TODAY = date(2025, 6, 1)
 CO_LOA = UnitRef(1, "THPT01", "Trường THPT Cổ Loa", "thpt", cell_id=10)
@@ -313,7 +313,7 @@ def test_old_layout_birth_date_under_nam_or_nu():
     assert codes(bad) == [("birth_date_female", "invalid_date")]
 
 
-# --- the cached stage rules agree with registry.rules ------------------------------------
+# --- the cached stage rules agree with registry.domain.rules ------------------------------------
 
 _STAGES = ["source", "trained", "dossier", "cell_resolution", "committee_resolution",
            "decision", "admitted", "full_member", "exited"]  # fmt: skip

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from registry.services import periods
-from registry.services.periods import Period, PeriodError, make_period, parse_day
+from registry.domain import periods
+from registry.domain.periods import Period, PeriodError, make_period, parse_day
 
 
 @pytest.mark.parametrize(

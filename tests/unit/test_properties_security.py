@@ -12,13 +12,13 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.domain import STAGE_ORDER
-from registry.importing.csvread import decode_csv
-from registry.importing.errors import ReadError
-from registry.importing.normalise import DateParser, Invalid, check_cccd, parse_id_number
-from registry.refdata import cccd_province_codes
-from registry.rules import adult_date, check_row
-from registry.textutil import clean_text, fold
+from registry.domain.refdata import cccd_province_codes
+from registry.domain.rules import adult_date, check_row
+from registry.domain.textutil import clean_text, fold
+from registry.domain.vocabulary import STAGE_ORDER
+from registry.spreadsheet.csvread import decode_csv
+from registry.spreadsheet.errors import ReadError
+from registry.spreadsheet.normalise import DateParser, Invalid, check_cccd, parse_id_number
 from tests.fixtures.sheets import cp1258
 from tests.unit.test_import_legacy import texts as vietnamese_texts
 

@@ -7,11 +7,11 @@ from datetime import date
 import openpyxl
 import pytest
 
-from registry.importing.normalise import DateParser
-from registry.taxcode import TaxCodeError, check_digit, normalise_tax_code, with_check_digit
-from registry.units import values
-from registry.units.sheets import SheetError, read_table
-from registry.units.values import CellError
+from registry.domain.taxcode import TaxCodeError, check_digit, normalise_tax_code, with_check_digit
+from registry.services.org import values
+from registry.services.org.sheets import SheetError, read_table
+from registry.services.org.values import CellError
+from registry.spreadsheet.normalise import DateParser
 
 
 @pytest.mark.parametrize(

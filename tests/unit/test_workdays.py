@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.workdays import (
+from registry.domain.workdays import (
     HOLIDAY_KINDS,
     add_months,
     add_working_days,

@@ -1,0 +1,106 @@
+"""Command line (`flask --app wsgi …`): a thin layer over the services."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
+from registry.extensions import db
+from registry.models import Area, PartyCell, User
+from registry.services import audit
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or migrate the schema to the latest version."""
+    upgrade()
+    from registry.services.calendar.holidays import seed_holidays
+
+    added = seed_holidays(db.session)
+    db.session.commit()
+    click.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({added} ngày nghỉ lễ được thêm).")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--area", "area_code", help="Mã địa bàn (vai trò area).")
+@click.option("--cell", "cell_id", type=int, help="Mã số chi bộ (vai trò cell).")
+@click.option("--group", "group", type=click.Choice(list(GROUPS) + list(SUBGROUPS)))
+@click.option("--full-name", default="")
+def create_user(username, role, area_code, cell_id, group, full_name) -> None:
+    """Create a user; the password is asked for (or read from stdin)."""
+    from forms.base import strong_password_problem
+
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"Tên đăng nhập «{username}» đã có.")
+    area = db.session.scalar(select(Area).where(Area.code == area_code)) if area_code else None
+    if role == "area" and area is None:
+        raise click.ClickException("Vai trò area cần --area với mã địa bàn có thật.")
+    cell = db.session.get(PartyCell, cell_id) if cell_id else None
+    if role == "cell" and cell is None:
+        raise click.ClickException("Vai trò cell cần --cell với mã số chi bộ có thật.")
+    password = _read_password()
+    problem = strong_password_problem(password, username)
+    if problem:
+        raise click.ClickException(problem)
+    user = User(
+        username=username,
+        role=role,
+        area=area,
+        cell=cell,
+        full_name=full_name,
+        group_code=group if group in GROUPS else None,
+        subgroup=group if group in SUBGROUPS else None,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(db.session, "dòng lệnh", "create", "user", user.id, after={"role": role})
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}).")
+
+
+@click.command("seed-demo")
+@click.option("--candidates", default=3000, show_default=True)
+def seed_demo(candidates: int) -> None:
+    """Load the demo province into an empty database and print the demo logins."""
+    from registry import demo
+
+    if demo.is_empty(db.session):
+        counts = demo.seed(db.session, candidates=candidates)
+        db.session.commit()
+        click.echo(
+            "Đã nạp dữ liệu mẫu: {areas} xã/phường, {units} đơn vị, {cells} chi bộ, "
+            "{candidates} quần chúng.".format(**counts)
+        )
+    else:
+        click.echo("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu.")
+    click.echo("Tài khoản dùng thử (mật khẩu giống nhau):")
+    for username, password, label in demo.demo_logins():
+        click.echo(f"  {username:<18} {password:<14} {label}")
+
+
+def register_cli(app: Flask) -> None:
+    from registry.cli.backup import backup_command, restore_command
+
+    for command in (init_db, create_user, seed_demo, backup_command, restore_command):
+        app.cli.add_command(command)
+    from registry.cli.imports import COMMANDS as import_commands
+    from registry.cli.org import COMMANDS as unit_commands
+    from registry.cli.privacy import COMMANDS as privacy_commands
+    from registry.cli.reports import COMMANDS as report_commands
+
+    for command in (*unit_commands, *import_commands, *report_commands, *privacy_commands):
+        app.cli.add_command(command)

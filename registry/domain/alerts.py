@@ -1,0 +1,473 @@
+"""Deadline alerts over plain candidate rows (DESIGN "Deadline alerts").
+
+Two views of the same rules:
+- alerts_for(candidate, today, ...) computes one candidate's alerts forward from its
+  dates (candidate page, tests);
+- alert_windows(today, ...) turns each kind into bounds on one stored date column plus
+  columns that must be NULL, so the DB layer can list a kind over a million candidates
+  with one indexed WHERE clause instead of per-row Python. DateWindow.matches states the
+  semantics exactly; the tests check that both views agree.
+
+Every alert fires from the day its threshold is reached: e.g. no_decision on the 60th
+working day after the cell resolution if there is still no decision. probation_ending
+starts 30 days before the probation ends and stays on until recognition_overdue takes
+over (30 working days after the end), so the chi bộ is reminded during its window to
+meet. stalled reads a stored last_event_date column (the latest event of any stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from registry.domain.rules import (
+    DEFAULT_SETTINGS,
+    CandidateFacts,
+    RuleSettings,
+    adult_date,
+    certificate_expiry,
+    probation_end,
+    stage_dates,
+)
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
+from registry.domain.workdays import ONE_DAY, add_months, add_working_days, fmt_date
+
+ALERT_KINDS: dict[str, str] = {
+    "no_decision": "Quá 60 ngày làm việc chưa có quyết định kết nạp",
+    "no_ceremony": "Quá 30 ngày làm việc chưa tổ chức lễ kết nạp",
+    "probation_ending": "Hết thời gian dự bị, cần xét công nhận chính thức",
+    "recognition_overdue": "Quá hạn xét công nhận đảng viên chính thức",
+    "certificate_expiring": "Giấy chứng nhận lớp nhận thức về Đảng sắp hết hoặc đã hết hạn",
+    "turning_18": "Học sinh sắp đủ 18 tuổi",
+    "stalled": "Không có tiến triển trong 12 tháng",
+}
+
+_COL = STAGE_DATE_COLUMNS
+_EXITED = _COL[Stage.EXITED]
+# Columns that, when filled, mean the step an alert waits for has happened (or been
+# skipped past), so the alert no longer applies.
+_STAGES_AFTER_CELL = (
+    Stage.COMMITTEE_RESOLUTION,
+    Stage.DECISION,
+    Stage.ADMITTED,
+    Stage.FULL_MEMBER,
+)
+_AFTER_CELL = tuple(_COL[s] for s in _STAGES_AFTER_CELL)
+_AFTER_DECISION = (_COL[Stage.ADMITTED], _COL[Stage.FULL_MEMBER])
+
+
+def _as_date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    due_date: date
+    message: str
+
+    @property
+    def label(self) -> str:
+        return ALERT_KINDS[self.code]
+
+
+@dataclass(frozen=True)
+class AlertCandidate:
+    """The stored facts an alert looks at (a row of the candidate table)."""
+
+    birth_date: date | None
+    group: str | None
+    dates: Mapping[str, date] = field(default_factory=dict)  # stage code → date
+    exited: bool = False
+    # Date of the latest event; derived from the stage dates when not given.
+    last_event_date: date | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object]) -> AlertCandidate:
+        """Build from a dict keyed by the candidate columns (source_date, …, exited_date)."""
+        dates = {s: d for s, c in _COL.items() if (d := _as_date(row.get(c))) is not None}
+        group = row.get("group")
+        return cls(
+            birth_date=_as_date(row.get("birth_date")),
+            group=str(group) if group is not None else None,
+            dates=dates,
+            exited=bool(row.get("exited")) or Stage.EXITED in dates,
+            last_event_date=_as_date(row.get("last_event_date")),
+        )
+
+    def date_of(self, stage: str) -> date | None:
+        return self.dates.get(stage)
+
+    def last_event(self) -> date | None:
+        if self.last_event_date is not None:
+            return self.last_event_date
+        return max(self.dates.values(), default=None)
+
+    def columns(self) -> dict[str, object]:
+        """The row as the DB layer sees it: column name → value."""
+        values: dict[str, object] = {c: self.dates.get(s) for s, c in _COL.items()}
+        if self.exited and values[_EXITED] is None:
+            values[_EXITED] = True  # exited without a date on file still fills the column
+        values.update(
+            birth_date=self.birth_date, group=self.group, last_event_date=self.last_event()
+        )
+        return values
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """earliest <= row[column] <= latest (either bound may be open), every column in
+    null_columns IS NULL, and group = group when a group is given."""
+
+    column: str
+    earliest: date | None = None
+    latest: date | None = None
+    null_columns: tuple[str, ...] = ()
+    group: str | None = None
+
+    def matches(self, row: Mapping[str, object]) -> bool:
+        value = row.get(self.column)
+        if not isinstance(value, date):
+            return False
+        if self.earliest is not None and value < self.earliest:
+            return False
+        if self.latest is not None and value > self.latest:
+            return False
+        if self.group is not None and row.get("group") != self.group:
+            return False
+        return all(row.get(c) is None for c in self.null_columns)
+
+
+@dataclass(frozen=True)
+class Due:
+    """The next step for a candidate, and the window for it."""
+
+    stage: str
+    message: str
+    due_date: date | None = None
+    not_before: date | None = None
+    overdue: bool = False
+
+
+# --- the thresholds of each kind ----------------------------------------------------------
+
+
+def _due_functions(
+    holidays: frozenset[date], s: RuleSettings
+) -> dict[str, tuple[Callable[[date], date], Callable[[date], date]]]:
+    """For each kind: the date it fires from (or is about) as a function of its column's
+    value, and a rough inverse that starts the search for the bound near the answer.
+
+    Each first function is non-decreasing in the stored date, which is what lets one
+    bound on the column stand for the whole condition.
+    """
+    decision, ceremony = s.decision_deadline_workdays, s.ceremony_deadline_workdays
+    recognition = s.recognition_overdue_workdays
+    probation, warn_probation = s.probation_months, timedelta(days=s.probation_warn_days)
+    cert, warn_cert = s.certificate_valid_months, timedelta(days=s.certificate_warn_days)
+    return {
+        "no_decision": (
+            lambda d: add_working_days(d, decision, holidays),
+            lambda t: add_working_days(t, -decision, holidays),
+        ),
+        "no_ceremony": (
+            lambda d: add_working_days(d, ceremony, holidays),
+            lambda t: add_working_days(t, -ceremony, holidays),
+        ),
+        "probation_ending": (
+            lambda d: probation_end(d, s) - warn_probation,
+            lambda t: add_months(t + warn_probation, -probation),
+        ),
+        "recognition_overdue": (
+            lambda d: add_working_days(probation_end(d, s), recognition, holidays),
+            lambda t: add_months(add_working_days(t, -recognition, holidays), -probation),
+        ),
+        "certificate_expiring": (
+            lambda d: certificate_expiry(d, s) - warn_cert,
+            lambda t: add_months(t + warn_cert, -cert),
+        ),
+        "turning_18": (lambda d: adult_date(d, s), lambda t: add_months(t, -s.min_age_months)),
+        "stalled": (
+            lambda d: add_months(d, s.stalled_months),
+            lambda t: add_months(t, -s.stalled_months),
+        ),
+    }
+
+
+def _last_date_where(due: Callable[[date], date], limit: date, guess: date) -> date:
+    """The latest d with due(d) <= limit, for a non-decreasing due (searched from guess)."""
+    d = guess
+    while due(d) > limit:
+        d -= ONE_DAY
+    while due(d + ONE_DAY) <= limit:
+        d += ONE_DAY
+    return d
+
+
+def alert_windows(
+    today: date, holidays: frozenset[date], settings: RuleSettings = DEFAULT_SETTINGS
+) -> dict[str, DateWindow]:
+    """For each alert kind, the WHERE-clause window over stored columns that makes it fire."""
+    s = settings
+    kinds = _due_functions(holidays, s)
+
+    def last(kind: str, limit: date = today) -> date:
+        due, guess = kinds[kind]
+        return _last_date_where(due, limit, guess(limit))
+
+    overdue_from = last("recognition_overdue")
+    pending = (*_AFTER_DECISION, _EXITED)
+    return {
+        "no_decision": DateWindow(
+            _COL[Stage.CELL_RESOLUTION],
+            latest=last("no_decision"),
+            null_columns=(_COL[Stage.DECISION], *pending),
+        ),
+        "no_ceremony": DateWindow(
+            _COL[Stage.DECISION], latest=last("no_ceremony"), null_columns=pending
+        ),
+        "probation_ending": DateWindow(
+            _COL[Stage.ADMITTED],
+            earliest=overdue_from + ONE_DAY,
+            latest=last("probation_ending"),
+            null_columns=(_COL[Stage.FULL_MEMBER], _EXITED),
+        ),
+        "recognition_overdue": DateWindow(
+            _COL[Stage.ADMITTED],
+            latest=overdue_from,
+            null_columns=(_COL[Stage.FULL_MEMBER], _EXITED),
+        ),
+        "certificate_expiring": DateWindow(
+            _COL[Stage.TRAINED],
+            latest=last("certificate_expiring"),
+            null_columns=(_COL[Stage.CELL_RESOLUTION], *_AFTER_CELL, _EXITED),
+        ),
+        "turning_18": DateWindow(
+            "birth_date",
+            earliest=last("turning_18") + ONE_DAY,
+            latest=last("turning_18", add_months(today, s.turning_18_warn_months)),
+            null_columns=(_EXITED,),
+            group="student",
+        ),
+        "stalled": DateWindow("last_event_date", latest=last("stalled"), null_columns=pending),
+    }
+
+
+# --- one candidate ------------------------------------------------------------------------
+
+
+def _missing(c: AlertCandidate, *stages: Stage) -> bool:
+    return all(c.date_of(st) is None for st in stages)
+
+
+def _deadline_alerts(
+    c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
+) -> list[Alert]:
+    out = []
+    cell = c.date_of(Stage.CELL_RESOLUTION)
+    if cell and _missing(c, Stage.DECISION, Stage.ADMITTED, Stage.FULL_MEMBER):
+        days = s.decision_deadline_workdays
+        due = add_working_days(cell, days, holidays)
+        msg = (
+            f"Chi bộ đề nghị kết nạp ngày {fmt_date(cell)}; hết {days} ngày làm việc "
+            f"vào ngày {fmt_date(due)} mà chưa có quyết định kết nạp."
+        )
+        if today >= due:
+            out.append(Alert("no_decision", due, msg))
+    decision = c.date_of(Stage.DECISION)
+    if decision and _missing(c, Stage.ADMITTED, Stage.FULL_MEMBER):
+        days = s.ceremony_deadline_workdays
+        due = add_working_days(decision, days, holidays)
+        msg = (
+            f"Quyết định kết nạp ngày {fmt_date(decision)}; hết {days} ngày làm việc "
+            f"vào ngày {fmt_date(due)} mà chi bộ chưa tổ chức lễ kết nạp."
+        )
+        if today >= due:
+            out.append(Alert("no_ceremony", due, msg))
+    return out
+
+
+def _probation_alerts(
+    c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
+) -> list[Alert]:
+    admitted = c.date_of(Stage.ADMITTED)
+    if admitted is None or not _missing(c, Stage.FULL_MEMBER):
+        return []
+    end = probation_end(admitted, s)
+    days = s.recognition_overdue_workdays
+    overdue = add_working_days(end, days, holidays)
+    if today >= overdue:
+        msg = (
+            f"Hết thời gian dự bị ngày {fmt_date(end)}; quá {days} ngày làm việc (hạn "
+            f"{fmt_date(overdue)}) mà chưa công nhận đảng viên chính thức."
+        )
+        return [Alert("recognition_overdue", overdue, msg)]
+    if today >= end - timedelta(days=s.probation_warn_days):
+        # Kept on until recognition_overdue takes over: this is the chi bộ's window to meet.
+        verb = "kết thúc" if today < end else "đã kết thúc"
+        msg = (
+            f"Thời gian dự bị {verb} ngày {fmt_date(end)} (kết nạp ngày {fmt_date(admitted)});"
+            f" chi bộ xét công nhận đảng viên chính thức chậm nhất ngày {fmt_date(overdue)}."
+        )
+        return [Alert("probation_ending", end, msg)]
+    return []
+
+
+def _certificate_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | None:
+    trained = c.date_of(Stage.TRAINED)
+    if trained is None or not _missing(c, Stage.CELL_RESOLUTION, *_STAGES_AFTER_CELL):
+        return None
+    expiry = certificate_expiry(trained, s)
+    if today < expiry - timedelta(days=s.certificate_warn_days):
+        return None
+    state = "đã hết hạn" if today > expiry else "hết hạn"
+    msg = (
+        f"Giấy chứng nhận lớp nhận thức về Đảng cấp ngày {fmt_date(trained)} {state} ngày "
+        f"{fmt_date(expiry)} mà chi bộ chưa đề nghị kết nạp."
+    )
+    return Alert("certificate_expiring", expiry, msg)
+
+
+def _turning_18_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | None:
+    if c.group != "student" or c.birth_date is None:
+        return None
+    adult = adult_date(c.birth_date, s)
+    if not today < adult <= add_months(today, s.turning_18_warn_months):
+        return None
+    msg = (
+        f"Đủ 18 tuổi vào ngày {fmt_date(adult)} (sinh ngày {fmt_date(c.birth_date)}): "
+        "chuẩn bị hồ sơ để chi bộ xem xét đề nghị kết nạp."
+    )
+    return Alert("turning_18", adult, msg)
+
+
+def _stalled_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | None:
+    last = c.last_event()
+    if last is None or not _missing(c, Stage.ADMITTED, Stage.FULL_MEMBER):
+        return None
+    since = add_months(last, s.stalled_months)
+    if today < since:
+        return None
+    msg = (
+        f"Không có bước mới từ ngày {fmt_date(last)} (đủ {s.stalled_months} tháng vào ngày "
+        f"{fmt_date(since)})."
+    )
+    return Alert("stalled", since, msg)
+
+
+def alerts_for(
+    candidate: AlertCandidate | Mapping[str, object],
+    today: date,
+    holidays: frozenset[date],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> list[Alert]:
+    """The alerts a candidate shows today, in ALERT_KINDS order."""
+    c = candidate if isinstance(candidate, AlertCandidate) else AlertCandidate.from_row(candidate)
+    if c.exited:
+        return []
+    found = [
+        *_deadline_alerts(c, today, holidays, settings),
+        *_probation_alerts(c, today, holidays, settings),
+        _certificate_alert(c, today, settings),
+        _turning_18_alert(c, today, settings),
+        _stalled_alert(c, today, settings),
+    ]
+    order = list(ALERT_KINDS)
+    return sorted((a for a in found if a is not None), key=lambda a: order.index(a.code))
+
+
+# --- what is due next (candidate page) ----------------------------------------------------
+
+
+def _due_before_resolution(
+    dates: Mapping[str, date], facts: CandidateFacts, today: date, settings: RuleSettings
+) -> Due:
+    trained = dates.get(Stage.TRAINED.value)
+    if trained is None:
+        return Due(Stage.TRAINED.value, "Cử đi học lớp bồi dưỡng nhận thức về Đảng.")
+    expiry = certificate_expiry(trained, settings)
+    if expiry < today:
+        return Due(
+            Stage.TRAINED.value,
+            f"Giấy chứng nhận lớp nhận thức về Đảng đã hết hạn ngày {fmt_date(expiry)}: "
+            "cần học lại lớp trước khi chi bộ đề nghị kết nạp.",
+            due_date=expiry,
+            overdue=True,
+        )
+    adult = adult_date(facts.birth_date, settings) if facts.birth_date else None
+    not_before = adult if adult and adult > today else None
+    age_note = f"; đủ 18 tuổi từ ngày {fmt_date(adult)}" if not_before and adult else ""
+    dossier = dates.get(Stage.DOSSIER.value)
+    if dossier is None:
+        return Due(
+            Stage.DOSSIER.value,
+            "Hoàn thiện hồ sơ để chi bộ đề nghị kết nạp chậm nhất ngày "
+            f"{fmt_date(expiry)} (giấy chứng nhận hết hạn){age_note}.",
+            due_date=expiry,
+            not_before=not_before,
+        )
+    stale = add_months(dossier, settings.dossier_stale_months)
+    due, reason = min(
+        (expiry, "giấy chứng nhận hết hạn"),
+        (stale, f"hồ sơ đủ {settings.dossier_stale_months} tháng"),
+    )
+    return Due(
+        Stage.CELL_RESOLUTION.value,
+        f"Chi bộ xem xét đề nghị kết nạp chậm nhất ngày {fmt_date(due)} ({reason}){age_note}.",
+        due_date=due,
+        not_before=not_before,
+        overdue=today > due,
+    )
+
+
+def _deadline(
+    stage: str, start: date, days: int, text: str, today: date, holidays: frozenset[date]
+) -> Due:
+    due = add_working_days(start, days, holidays)
+    return Due(
+        stage,
+        f"{text} trong {days} ngày làm việc kể từ ngày {fmt_date(start)}: hạn {fmt_date(due)}.",
+        due_date=due,
+        overdue=today > due,
+    )
+
+
+def next_due(
+    facts: CandidateFacts,
+    today: date,
+    holidays: frozenset[date],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> Due | None:
+    """The next step for the candidate and its deadline; None when nothing is pending."""
+    dates = stage_dates(facts.dates)
+    done = (Stage.EXITED.value, Stage.FULL_MEMBER.value)
+    if facts.exited or not dates or any(s in dates for s in done):
+        return None
+    if (admitted := dates.get(Stage.ADMITTED.value)) is not None:
+        end = probation_end(admitted, settings)
+        days = settings.recognition_overdue_workdays
+        due = add_working_days(end, days, holidays)
+        return Due(
+            Stage.FULL_MEMBER.value,
+            f"Hết {settings.probation_months} tháng dự bị ngày {fmt_date(end)}; chi bộ xét "
+            f"công nhận đảng viên chính thức trong {days} ngày làm việc sau đó: hạn "
+            f"{fmt_date(due)}.",
+            due_date=due,
+            not_before=end,
+            overdue=today > due,
+        )
+    if (decision := dates.get(Stage.DECISION.value)) is not None:
+        text = "Chi bộ tổ chức lễ kết nạp"
+        days = settings.ceremony_deadline_workdays
+        return _deadline(Stage.ADMITTED.value, decision, days, text, today, holidays)
+    proposed = dates.get(Stage.CELL_RESOLUTION.value) or dates.get(Stage.COMMITTEE_RESOLUTION.value)
+    if proposed is not None:
+        days = settings.decision_deadline_workdays
+        text = "Cấp ủy có thẩm quyền ra quyết định kết nạp"
+        stage = Stage.DECISION.value
+        if facts.committee_required and Stage.COMMITTEE_RESOLUTION.value not in dates:
+            text = "Đảng ủy cơ sở đề nghị và cấp ủy có thẩm quyền ra quyết định kết nạp"
+            stage = Stage.COMMITTEE_RESOLUTION.value
+        return _deadline(stage, proposed, days, text, today, holidays)
+    return _due_before_resolution(dates, facts, today, settings)

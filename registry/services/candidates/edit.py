@@ -1,0 +1,174 @@
+"""Creating and editing candidates (their personal fields; stages go through stages.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.domain.textutil import clean_text, fold, name_sort_key
+from registry.domain.vocabulary import SUBGROUP_GROUP, Stage, group_for_unit_kind
+from registry.models import Candidate, PartyCell, Unit, User
+from registry.scoping import in_scope
+from registry.services import audit
+from registry.services.candidates.stages import record_stage
+
+# The fields a person edits in the candidate form (stage columns are not among them).
+PERSONAL_FIELDS = [
+    "full_name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "religion",
+    "id_number",
+    "hometown",
+    "education",
+    "group_code",
+    "subgroup",
+    "class_or_job",
+    "unit_id",
+    "cell_id",
+    "youth_union_date",
+    "trade_union",
+    "helpers",
+    "introducers",
+    "note",
+]
+_TEXT_FIELDS = ("hometown", "education", "class_or_job", "helpers", "note")
+
+
+class CandidateError(ValueError):
+    """A change the registry refuses; the message is for the user."""
+
+
+class DuplicateIdNumber(CandidateError):
+    """The CCCD/CMND belongs to another candidate.
+
+    existing_id is set only when the caller may see that record: a duplicate in another
+    scope must not tell whose number it is.
+    """
+
+    def __init__(self, existing_id: int | None) -> None:
+        if existing_id is None:
+            message = "Số CCCD này đã có trong sổ theo dõi (hồ sơ ngoài phạm vi của bạn)."
+        else:
+            message = "Số CCCD này đã có trong sổ theo dõi."
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+def find_duplicate(
+    session: Session, user: User, id_number: str | None, exclude_id: int | None = None
+) -> DuplicateIdNumber | None:
+    """The duplicate-number problem for id_number, or None when the number is free."""
+    if not id_number:
+        return None
+    # Uniqueness is province-wide, so this one lookup deliberately ignores scope; only
+    # whether the owner is in scope is passed on, never who it is.
+    stmt = select(Candidate.id).where(Candidate.id_number == id_number)
+    if exclude_id is not None:
+        stmt = stmt.where(Candidate.id != exclude_id)
+    existing = session.scalar(stmt)
+    if existing is None:
+        return None
+    visible = in_scope(session, user, Candidate, existing)
+    return DuplicateIdNumber(existing if visible else None)
+
+
+def _introducers(text: str | None) -> str | None:
+    # One per line in the form; stored on one line, the way spreadsheets hold them.
+    names = [clean_text(line) for line in (text or "").splitlines()]
+    return "; ".join(n for n in names if n) or None
+
+
+def _apply(candidate: Candidate, data: dict[str, Any], unit: Unit, cell: PartyCell | None) -> None:
+    candidate.full_name = clean_text(data["full_name"])
+    candidate.name_key = fold(candidate.full_name)
+    candidate.sort_key = name_sort_key(candidate.full_name)
+    candidate.gender = data["gender"]
+    candidate.birth_date = data["birth_date"]
+    candidate.ethnicity = data.get("ethnicity") or None
+    candidate.religion = data.get("religion") or None
+    candidate.id_number = data.get("id_number") or None
+    for name in _TEXT_FIELDS:
+        setattr(candidate, name, clean_text(data.get(name)) or None)
+    candidate.introducers = _introducers(data.get("introducers"))
+    candidate.youth_union_date = data.get("youth_union_date")
+    candidate.trade_union = bool(data.get("trade_union"))
+    subgroup = data.get("subgroup") or None
+    if subgroup:
+        candidate.group_code, candidate.subgroup = SUBGROUP_GROUP[subgroup], subgroup
+    else:
+        candidate.group_code, candidate.subgroup = group_for_unit_kind(unit.kind)
+    candidate.unit = unit
+    candidate.unit_id = unit.id
+    chosen = cell if cell is not None else unit.cell
+    candidate.cell = chosen
+    candidate.cell_id = chosen.id if chosen is not None else None
+
+
+def _must_stay_in_scope(session: Session, user: User, candidate: Candidate) -> None:
+    session.flush()
+    if not in_scope(session, user, Candidate, candidate.id):
+        raise CandidateError(
+            "Hồ sơ với đơn vị, chi bộ và đối tượng đã chọn sẽ nằm ngoài phạm vi của bạn."
+        )
+
+
+def create_candidate(
+    session: Session,
+    user: User,
+    data: dict[str, Any],
+    unit: Unit,
+    cell: PartyCell | None,
+    source_date: date,
+    today: date | None = None,
+) -> Candidate:
+    """Add a candidate on the source list; unit and cell are already checked in scope."""
+    duplicate = find_duplicate(session, user, data.get("id_number"))
+    if duplicate:
+        raise duplicate
+    candidate = Candidate(created_by_id=user.id, stage=Stage.SOURCE.value)
+    _apply(candidate, data, unit, cell)
+    session.add(candidate)
+    _must_stay_in_scope(session, user, candidate)
+    audit.record(
+        session,
+        user,
+        "create",
+        "candidate",
+        candidate.id,
+        None,
+        audit.snapshot(candidate, PERSONAL_FIELDS),
+    )
+    # The source list entry is an event like any other, so it goes through the service.
+    record_stage(session, user, candidate, Stage.SOURCE.value, source_date, today=today)
+    return candidate
+
+
+def update_candidate(
+    session: Session,
+    user: User,
+    candidate: Candidate,
+    data: dict[str, Any],
+    unit: Unit,
+    cell: PartyCell | None,
+) -> dict[str, Any]:
+    """Change the personal fields; returns what changed (empty when nothing did)."""
+    duplicate = find_duplicate(session, user, data.get("id_number"), exclude_id=candidate.id)
+    if duplicate:
+        raise duplicate
+    before = audit.snapshot(candidate, PERSONAL_FIELDS)
+    _apply(candidate, data, unit, cell)
+    _must_stay_in_scope(session, user, candidate)
+    old, new = audit.changed(before, audit.snapshot(candidate, PERSONAL_FIELDS))
+    if new:
+        audit.record(session, user, "update", "candidate", candidate.id, old, new)
+    return new
+
+
+def log_view(session: Session, user: User, candidate: Candidate) -> None:
+    """Personal data was shown (DESIGN "Personal data": every view is logged)."""
+    audit.record(session, user, "view", "candidate", candidate.id)

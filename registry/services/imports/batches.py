@@ -1,0 +1,212 @@
+"""The web flow over a stored batch: preview, choose a sheet or a mapping, commit.
+
+The uploaded file is kept in its ImportBatch (status "previewed"), so choosing another
+sheet, changing the column mapping and committing need no second upload. What the
+preview page shows (counts, first rows, the mapping used) is stored with the batch: the
+`mapping` JSON holds the mapping and that summary, so showing the page parses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.domain.refdata import ethnicity_names
+from registry.domain.vocabulary import GENDERS, STAGE_DATE_COLUMNS, STAGE_LABELS, SUBGROUPS
+from registry.models import ImportBatch, ImportMapping, User
+from registry.models._types import utcnow
+from registry.scoping import scope_filter
+from registry.services.candidates.listing import mask_id_number
+from registry.services.imports import candidate_import as importer
+from registry.services.imports.error_workbook import build_error_workbook
+from registry.spreadsheet import FIELD_LABELS, ParseResult, read_workbook
+
+SAMPLE_ROWS = 20
+SHOWN_WARNINGS = 200
+ACTION_LABELS = {
+    "new": "Thêm mới",
+    "updated": "Cập nhật",
+    "unchanged": "Không đổi",
+    "error": "Lỗi",
+}
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def remembered(session: Session, signature: str) -> dict[int, str | None] | None:
+    """The mapping a user confirmed earlier for files with these headers."""
+    found = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+    if found is None:
+        return None
+    return {int(k): v for k, v in found.mapping.get("override", {}).items()}
+
+
+def remember(session: Session, signature: str, override: Mapping[int, str | None]) -> None:
+    found = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+    value = {"override": {str(k): v for k, v in override.items()}}
+    if found is None:
+        session.add(ImportMapping(signature=signature, mapping=value))
+    else:
+        found.mapping = value
+        found.updated_at = utcnow()
+
+
+def override_of(batch: ImportBatch) -> dict[int, str | None] | None:
+    stored = (batch.mapping or {}).get("override")
+    return {int(k): v for k, v in stored.items()} if stored else None
+
+
+def _stage_of(values: Mapping[str, Any]) -> str:
+    reached = [stage for stage, column in STAGE_DATE_COLUMNS.items() if column in values]
+    return STAGE_LABELS[reached[-1]] if reached else ""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(getattr(value, "name", value))
+
+
+def _sample(result: importer.ImportResult) -> list[dict[str, Any]]:
+    ethnic = ethnicity_names()
+    rows = []
+    for plan in result.plans[:SAMPLE_ROWS]:
+        v, row = plan.row.values, plan.row
+        rows.append(
+            {
+                "row": row.row_number,
+                "action": "error" if row.errors else plan.action,
+                "full_name": v.get("full_name", ""),
+                "birth_date": _text(v.get("birth_date")),
+                "gender": GENDERS.get(str(v.get("gender")), ""),
+                "ethnicity": ethnic.get(str(v.get("ethnicity")), ""),
+                "id_number": mask_id_number(v.get("id_number")),  # type: ignore[arg-type]
+                "unit": _text(v.get("unit")) or v.get("unit_name") or v.get("unit_code", ""),
+                "cell": _text(v.get("cell")) or v.get("cell_name", ""),
+                "group": SUBGROUPS.get(str(v.get("subgroup")), ""),
+                "stage": _stage_of(v),
+                "messages": [i.message for i in (*row.errors, *row.warnings)],
+            }
+        )
+    return rows
+
+
+def _summary(parsed: ParseResult, result: importer.ImportResult, override) -> dict[str, Any]:
+    header = parsed.header
+    warnings = result.warnings
+    return {
+        "override": {str(k): v for k, v in (override or {}).items()},
+        "signature": header.signature,
+        "labels": list(header.labels),
+        "columns": {str(k): v for k, v in header.columns.items()},
+        "header_row": header.header_row,
+        "data_start": header.data_start,
+        "sheets": parsed.sheets,
+        "missing": [FIELD_LABELS.get(f, f) for f in parsed.missing],
+        "legacy": {FIELD_LABELS.get(f, f): enc for f, enc in parsed.legacy.items()},
+        "skipped": len(parsed.skipped),
+        "sample": _sample(result),
+        "warnings": [i.as_dict() for i in warnings[:SHOWN_WARNINGS]],
+        "warning_count": len(warnings),
+    }
+
+
+def store_preview(batch: ImportBatch, result: importer.ImportResult, override) -> None:
+    importer.store_counts(batch, result)
+    batch.mapping = _summary(result.parse, result, override)
+
+
+def preview(
+    session: Session,
+    user: User,
+    batch: ImportBatch,
+    *,
+    sheet: str | None = None,
+    override: Mapping[int, str | None] | None = None,
+) -> importer.ImportResult:
+    """Parse the stored file (this sheet, this mapping, else the remembered one), classify
+    the rows without writing them, and keep the summary on the batch. ReadError when the
+    file can't be read."""
+    data = batch.content or b""
+    lookups = importer.build_lookups(session, user)
+    parsed = importer.parse(session, user, data, batch.filename, sheet=sheet, lookups=lookups)
+    if override is None:
+        saved = remembered(session, parsed.header.signature)
+        if saved and parsed.header.with_override(saved).columns != parsed.header.columns:
+            override = saved
+            parsed = importer.parse(
+                session, user, data, batch.filename, sheet=parsed.sheet, override=saved,
+                lookups=lookups,
+            )  # fmt: skip
+    elif override:
+        parsed = importer.parse(
+            session, user, data, batch.filename, sheet=parsed.sheet, override=override,
+            lookups=lookups,
+        )  # fmt: skip
+        remember(session, parsed.header.signature, override)
+    result = importer.classify(session, user, parsed)
+    store_preview(batch, result, override)
+    return result
+
+
+def start(session: Session, user: User, data: bytes, filename: str) -> ImportBatch:
+    """Keep an uploaded file as a previewed batch and preview it (ReadError: nothing kept,
+    the caller rolls back)."""
+    batch = importer.new_batch(session, user, data, filename)
+    preview(session, user, batch)
+    session.flush()
+    return batch
+
+
+def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
+    """Write a previewed batch (ImportRefused when rows fail; the caller rolls back)."""
+    parsed = importer.parse(
+        session,
+        user,
+        batch.content or b"",
+        batch.filename,
+        sheet=batch.sheet,
+        override=override_of(batch),
+    )
+    result = importer.commit(session, user, parsed, batch=batch)
+    batch.mapping = {**(batch.mapping or {}), "sample": _sample(result)}
+    return result
+
+
+def earlier_commit(session: Session, user: User, batch: ImportBatch) -> ImportBatch | None:
+    """A committed batch of the same file (same sha256) the user may see."""
+    stmt = (
+        select(ImportBatch)
+        .where(
+            ImportBatch.sha256 == batch.sha256,
+            ImportBatch.status == "committed",
+            ImportBatch.id != batch.id,
+            scope_filter(user, ImportBatch),
+        )
+        .order_by(ImportBatch.committed_at.desc())
+    )
+    return session.scalars(stmt.limit(1)).first()
+
+
+def error_workbook(batch: ImportBatch) -> BytesIO:
+    """The sheet as uploaded with the batch's errors marked."""
+    book = read_workbook(batch.content or b"", batch.filename, importer.limits())
+    sheet = book.sheet(batch.sheet) if batch.sheet else book.first_with_data()
+    summary = batch.mapping or {}
+    columns = {int(k): v for k, v in summary.get("columns", {}).items()}
+    return build_error_workbook(
+        sheet.name, sheet.rows, summary.get("header_row", 1), columns, batch.errors or []
+    )

@@ -1,0 +1,110 @@
+"""Rolling a committed candidate batch back: remove what it added, restore what it changed.
+
+Refused when anything touched its records after the commit (a stage recorded, a
+correction, an edit, a later import), since undoing the batch would undo that too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, delete, or_, select
+from sqlalchemy.orm import Session
+
+from registry.models import Candidate, ImportBatch, ImportChange, StageEvent, User
+from registry.models._types import utcnow
+from registry.services import audit
+from registry.services.imports.writer import lock_imports, update_columns
+
+_SHOWN = 10  # names listed in a refusal
+_TABLE = Candidate.__table__
+
+
+class RollbackRefused(Exception):
+    """The batch can't be rolled back; the message (Vietnamese) says why."""
+
+
+def _touched_later(session: Session, batch: ImportBatch) -> list[str]:
+    """Names of the batch's candidates changed, or given an event, after its commit."""
+    mine = select(ImportChange.candidate_id).where(ImportChange.batch_id == batch.id)
+    edited = select(Candidate.id, Candidate.full_name).where(
+        Candidate.id.in_(mine), Candidate.updated_at > batch.committed_at
+    )
+    events = (
+        select(Candidate.id, Candidate.full_name)
+        .join(StageEvent, StageEvent.candidate_id == Candidate.id)
+        .where(
+            Candidate.id.in_(mine),
+            StageEvent.recorded_at > batch.committed_at,
+            or_(StageEvent.import_batch_id.is_(None), StageEvent.import_batch_id != batch.id),
+        )
+    )
+    found = dict(session.execute(edited).tuples().all())
+    found.update(session.execute(events).tuples().all())
+    return [found[k] for k in sorted(found)]
+
+
+def _refusal(batch: ImportBatch, names: list[str]) -> str:
+    shown = ", ".join(names[:_SHOWN])
+    more = f" và {len(names) - _SHOWN} người khác" if len(names) > _SHOWN else ""
+    return (
+        f"Không thể hoàn tác lần nhập «{batch.filename}»: hồ sơ của {shown}{more} đã được "
+        "thay đổi sau khi nhập (ghi nhận bước mới, sửa thông tin hoặc một lần nhập sau). "
+        "Hoàn tác sẽ xóa cả các thay đổi đó; hãy hoàn tác lần nhập sau trước hoặc sửa trực "
+        "tiếp trên hồ sơ."
+    )
+
+
+def _restored(before: dict[str, Any]) -> dict[str, Any]:
+    """A before snapshot back in column types (the JSON holds dates as ISO text)."""
+    out: dict[str, Any] = {}
+    for name, value in before.items():
+        kind = _TABLE.c[name].type
+        if value is not None and isinstance(kind, DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(kind, Date):
+            value = date.fromisoformat(value)
+        out[name] = value
+    return out
+
+
+def rollback_batch(session: Session, user: User | None, batch: ImportBatch) -> dict[str, int]:
+    """Undo a committed batch in the current transaction; RollbackRefused when it can't
+    be. Returns how many records were removed and restored."""
+    if batch.kind != "candidates" or batch.status != "committed":
+        raise RollbackRefused("Chỉ hoàn tác được một lần nhập danh sách quần chúng đã ghi.")
+    lock_imports(session.connection())
+    names = _touched_later(session, batch)
+    if names:
+        raise RollbackRefused(_refusal(batch, names))
+    changes = session.execute(
+        select(ImportChange.candidate_id, ImportChange.action, ImportChange.before).where(
+            ImportChange.batch_id == batch.id
+        )
+    ).all()
+    added = select(ImportChange.candidate_id).where(
+        ImportChange.batch_id == batch.id, ImportChange.action == "new"
+    )
+    conn = session.connection()
+    conn.execute(delete(StageEvent).where(StageEvent.import_batch_id == batch.id))
+    conn.execute(delete(Candidate).where(Candidate.id.in_(added)))
+    restore = [
+        {**_restored(before or {}), "cid": ident}
+        for ident, action, before in changes
+        if action == "updated"
+    ]
+    update_columns(conn, restore)
+    counts = {"removed": len(changes) - len(restore), "restored": len(restore)}
+    batch.status, batch.rolled_back_at = "rolled_back", utcnow()
+    audit.record(
+        session,
+        user if user is not None else "dòng lệnh",
+        "rollback",
+        "import_batch",
+        batch.id,
+        {"status": "committed"},
+        {"status": "rolled_back", **counts},
+    )
+    session.flush()
+    return counts

@@ -1,0 +1,433 @@
+"""Find the header row of a sheet and map its columns to fields.
+
+Lists kept by units put a title block above the table, split headers over two or three
+merged rows ("Ngày tháng năm sinh" over "Nam | Nữ"), and number the columns in the
+row below ("1 2 3 …", "(1) (2) …"). Labels match an alias table on fold_key, so case,
+spacing, punctuation and diacritics don't matter; TCVN3/VNI labels are decoded first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+
+from registry.domain.textutil import fold_key
+from registry.spreadsheet.legacy import header_candidates
+from registry.spreadsheet.normalise import cell_text
+
+# The template's columns, in order (DESIGN "Import contract"); the template download
+# and the `candidates` detail report use the same list.
+CANONICAL_HEADERS: list[tuple[str, str]] = [
+    ("row_no", "STT"),
+    ("full_name", "Họ và tên"),
+    ("birth_date", "Ngày sinh"),
+    ("gender", "Giới tính"),
+    ("ethnicity", "Dân tộc"),
+    ("religion", "Tôn giáo"),
+    ("id_number", "Số CCCD"),
+    ("hometown", "Quê quán"),
+    ("education", "Trình độ học vấn"),
+    ("group", "Đối tượng"),
+    ("unit_code", "Mã đơn vị"),
+    ("unit_name", "Đơn vị"),
+    ("cell_name", "Chi bộ"),
+    ("youth_union_date", "Ngày vào Đoàn"),
+    ("trade_union", "Công đoàn viên"),
+    ("trained_date", "Ngày cấp GCN lớp nhận thức"),
+    ("certificate_no", "Số GCN"),
+    ("cell_resolution_date", "Ngày chi bộ đề nghị"),
+    ("decision_date", "Ngày QĐ kết nạp"),
+    ("decision_no", "Số QĐ kết nạp"),
+    ("admitted_date", "Ngày kết nạp"),
+    ("full_member_date", "Ngày công nhận chính thức"),
+    ("note", "Ghi chú"),
+    ("source_date", "Ngày vào danh sách nguồn"),
+    ("dossier_date", "Ngày hoàn thiện hồ sơ"),
+    ("committee_resolution_date", "Ngày Đảng ủy cơ sở đề nghị"),
+    ("class_or_job", "Lớp / Công việc"),
+    ("helpers", "Đảng viên giúp đỡ"),
+    ("introducers", "Người giới thiệu"),
+    ("exited_date", "Ngày ra khỏi danh sách"),
+    ("exit_reason", "Lý do"),
+]
+
+# Columns of older layouts that feed a canonical field (see validate.py).
+LAYOUT_FIELDS: dict[str, str] = {
+    "family_middle": "Họ đệm",
+    "family_name": "Họ",
+    "middle_name": "Tên đệm",
+    "given_name": "Tên",
+    "gender_male_mark": "Nam",
+    "gender_female_mark": "Nữ",
+    "birth_date_male": "Ngày sinh (Nam)",
+    "birth_date_female": "Ngày sinh (Nữ)",
+}
+FIELD_LABELS: dict[str, str] = {**dict(CANONICAL_HEADERS), **LAYOUT_FIELDS}
+
+_CANDIDATE_ALIASES: dict[str, str] = {
+    "row_no": "TT|Số TT|Số thứ tự|No",
+    "full_name": "Họ tên|Họ và tên học sinh|Họ và tên sinh viên|Họ và tên học viên|"
+    "Họ và tên quần chúng|Họ tên quần chúng|Họ và tên quần chúng ưu tú|Tên quần chúng|"
+    "Họ và tên người lao động|Họ và tên công nhân|Họ và tên đối tượng|Họ và tên đoàn viên|"
+    "Họ và tên khai sinh|Full name|Name",
+    "birth_date": "Ngày tháng năm sinh|Ngày, tháng, năm sinh|Ngày/tháng/năm sinh|Sinh ngày|"
+    "NTNS|Năm sinh|Ngày sinh (dd/mm/yyyy)|Date of birth|DOB",
+    "gender": "Giới|Nam/Nữ|Nam, nữ|Nam hay nữ|Phái|GT",
+    "ethnicity": "DT",
+    "religion": "TG",
+    "id_number": "CCCD|Số CMND/CCCD|Số CCCD/CMND|CMND/CCCD|CCCD/CMND|Số định danh cá nhân|"
+    "Số định danh|Mã định danh|Số căn cước|Số căn cước công dân|Căn cước công dân|Căn cước|"
+    "Số CMND|CMND|Số chứng minh nhân dân|Số CMND/Căn cước|Số CCCD/Số định danh",
+    "hometown": "Quê|Nguyên quán",
+    "education": "Trình độ văn hóa|Học vấn|Văn hóa|TĐHV|Trình độ GDPT|"
+    "Trình độ giáo dục phổ thông|Trình độ",
+    "group": "Nhóm đối tượng|Loại đối tượng|Thành phần",
+    "unit_code": "Mã trường|Mã doanh nghiệp|Mã DN|Mã số đơn vị|Mã cơ sở",
+    "unit_name": "Tên đơn vị|Trường|Tên trường|Doanh nghiệp|Tên doanh nghiệp|Đơn vị công tác|"
+    "Đơn vị học tập|Nơi học tập|Nơi làm việc|Trường/Doanh nghiệp|Đơn vị (trường, doanh nghiệp)|"
+    "Cơ sở giáo dục|Công ty|Nơi học tập, làm việc",
+    "cell_name": "Tên chi bộ|Chi bộ phụ trách|Chi bộ theo dõi|Chi bộ quản lý",
+    "youth_union_date": "Ngày kết nạp Đoàn|Ngày vào Đoàn TNCS Hồ Chí Minh|"
+    "Ngày vào Đoàn TNCS HCM|Ngày vào đoàn TN",
+    "trade_union": "CĐV|Đoàn viên công đoàn|Công đoàn",
+    "trained_date": "Ngày cấp giấy chứng nhận|Ngày cấp GCN|Ngày học lớp nhận thức|"
+    "Ngày cấp GCN lớp bồi dưỡng nhận thức về Đảng|Học lớp nhận thức về Đảng|"
+    "Ngày học lớp cảm tình Đảng|Lớp cảm tình Đảng|Ngày GCN|Ngày cấp giấy chứng nhận lớp nhận thức",
+    "certificate_no": "Số giấy chứng nhận|Số GCN lớp nhận thức|Số hiệu GCN",
+    "cell_resolution_date": "Ngày chi bộ đề nghị kết nạp|Ngày NQ chi bộ|"
+    "Ngày nghị quyết chi bộ|Chi bộ đề nghị kết nạp|Ngày chi bộ xét|Chi bộ đề nghị",
+    "decision_date": "Ngày quyết định kết nạp|Ngày ra quyết định kết nạp|Ngày QĐ",
+    "decision_no": "Số quyết định kết nạp|Số QĐ",
+    "admitted_date": "Ngày kết nạp Đảng|Ngày kết nạp vào Đảng|Ngày vào Đảng|Ngày lễ kết nạp|"
+    "Ngày tổ chức lễ kết nạp|Kết nạp",
+    "full_member_date": "Ngày chính thức|Ngày công nhận đảng viên chính thức|"
+    "Ngày được công nhận chính thức|Ngày đảng viên chính thức",
+    "note": "Ghi chú khác|GC",
+    "source_date": "Ngày đưa vào nguồn|Ngày vào nguồn|Ngày vào danh sách|"
+    "Ngày đưa vào danh sách nguồn|Ngày đưa vào danh sách",
+    "dossier_date": "Ngày hoàn tất hồ sơ|Ngày hoàn thành hồ sơ|Ngày làm hồ sơ",
+    "committee_resolution_date": "Ngày đảng ủy đề nghị|Ngày ĐUCS đề nghị|Ngày NQ đảng ủy",
+    "class_or_job": "Lớp|Lớp/Công việc|Công việc|Chức vụ|Nghề nghiệp|Vị trí việc làm|"
+    "Chức vụ/Công việc|Lớp học|Bộ phận|Lớp, công việc",
+    "helpers": "Đảng viên được phân công giúp đỡ|Người giúp đỡ|ĐV giúp đỡ",
+    "introducers": "Đảng viên giới thiệu|Người giới thiệu kết nạp",
+    "exited_date": "Ngày ra khỏi nguồn|Ngày đưa ra khỏi danh sách",
+    "exit_reason": "Lý do ra khỏi danh sách|Lý do đưa ra khỏi danh sách",
+    "family_middle": "Họ và đệm|Họ và tên đệm|Họ, tên đệm",
+    "middle_name": "Đệm|Chữ đệm",
+}
+# Parent label → child label → field, for two-row headers whose children alone are
+# ambiguous ("Nam" under "Ngày sinh" is a birth date, under "Giới tính" a tick).
+_BIRTH = (
+    "Ngày tháng năm sinh|Ngày sinh|Năm sinh|Sinh ngày",
+    {"Nam": "birth_date_male", "Nữ": "birth_date_female"},
+)
+_CANDIDATE_COMPOUNDS = (
+    _BIRTH,
+    ("Giới tính|Giới", {"Nam": "gender_male_mark", "Nữ": "gender_female_mark"}),
+    (
+        "Quyết định kết nạp|QĐ kết nạp|Quyết định|QĐ",
+        {
+            "Số|Số QĐ|Số, ký hiệu|Số hiệu": "decision_no",
+            "Ngày|Ngày ký|Ngày QĐ|Ngày tháng": "decision_date",
+        },
+    ),
+    (
+        "Giấy chứng nhận|GCN|Giấy chứng nhận lớp nhận thức|GCN lớp nhận thức|"
+        "Lớp nhận thức về Đảng|Lớp bồi dưỡng nhận thức về Đảng|Học lớp nhận thức về Đảng",
+        {"Số|Số GCN": "certificate_no", "Ngày cấp|Ngày|Ngày học": "trained_date"},
+    ),
+    ("Ra khỏi danh sách|Đưa ra khỏi danh sách", {"Ngày": "exited_date", "Lý do": "exit_reason"}),
+    ("Đơn vị|Trường|Doanh nghiệp", {"Mã|Mã số": "unit_code", "Tên": "unit_name"}),
+)  # fmt: skip
+
+
+def _split(labels: str) -> list[str]:
+    return [label for label in labels.split("|") if label]
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """How one kind of record's headers map to its fields."""
+
+    fields: tuple[str, ...]
+    aliases: Mapping[str, str]
+    compounds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The header is the row that maps at least one of these (a name column).
+    anchors: tuple[str, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        labels: Mapping[str, str],
+        extra: Mapping[str, str] | None = None,
+        compounds: Sequence[tuple[str, Mapping[str, str]]] = (),
+        anchors: tuple[str, ...] = (),
+    ) -> AliasTable:
+        """From field → main label, field → "alias|alias" and (parents, children)."""
+        index: dict[str, str] = {}
+        for name, label in labels.items():
+            for text in (label, name, *_split((extra or {}).get(name, ""))):
+                index.setdefault(fold_key(text), name)
+        nested: dict[str, dict[str, str]] = {}
+        for parents, children in compounds:
+            for parent in _split(parents):
+                slot = nested.setdefault(fold_key(parent), {})
+                for child_labels, name in children.items():
+                    for child in _split(child_labels):
+                        slot.setdefault(fold_key(child), name)
+        return cls(tuple(labels), index, nested, anchors)
+
+    def match(self, parts: Sequence[str]) -> str | None:
+        """The field for a column whose header reads `parts` from top to bottom."""
+        keys = [fold_key(p) for p in parts]
+        if len(keys) >= 2:
+            for parent in keys[:-1]:
+                found = self.compounds.get(parent, {}).get(keys[-1])
+                if found:
+                    return found
+        return self.aliases.get(keys[-1]) or self.aliases.get("".join(keys))
+
+
+CANDIDATE_ALIASES = AliasTable.build(
+    FIELD_LABELS,
+    _CANDIDATE_ALIASES,
+    _CANDIDATE_COMPOUNDS,
+    anchors=("full_name", "given_name", "family_middle"),
+)
+UNIT_ALIASES = AliasTable.build(
+    {
+        "code": "Mã đơn vị",
+        "name": "Tên đơn vị",
+        "kind": "Loại hình",
+        "area_code": "Mã địa bàn",
+        "tax_code": "Mã số thuế",
+        "cell": "Chi bộ",
+    },
+    {
+        "code": "Mã|Mã số|Mã trường|Mã doanh nghiệp",
+        "name": "Tên|Đơn vị|Tên trường|Tên doanh nghiệp|Trường|Doanh nghiệp",
+        "kind": "Loại|Loại đơn vị|Loại hình doanh nghiệp|Loại hình đơn vị",
+        "area_code": "Mã xã|Mã huyện|Mã đơn vị hành chính|Địa bàn|Mã ĐVHC",
+        "tax_code": "MST|Mã thuế",
+        "cell": "Tên chi bộ|Chi bộ phụ trách",
+    },
+    anchors=("name",),
+)
+AREA_ALIASES = AliasTable.build(
+    {
+        "code": "Mã",
+        "name": "Tên",
+        "level": "Cấp",
+        "parent_code": "Mã cấp trên",
+        "valid_from": "Hiệu lực từ",
+        "valid_to": "Hiệu lực đến",
+    },
+    {
+        "code": "Mã địa bàn|Mã đơn vị hành chính|Mã ĐVHC|Mã số",
+        "name": "Tên địa bàn|Tên đơn vị hành chính|Địa bàn|Tên ĐVHC",
+        "level": "Cấp hành chính|Cấp địa bàn",
+        "parent_code": "Mã đơn vị cấp trên|Trực thuộc|Mã trực thuộc|Cấp trên",
+        "valid_from": "Từ ngày|Ngày hiệu lực",
+        "valid_to": "Đến ngày|Ngày hết hiệu lực",
+    },
+    anchors=("name", "code"),
+)
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Where the table starts and which column holds which field."""
+
+    header_row: int  # the sheet's own row number of the first header row
+    header_rows: int
+    data_start: int  # first row number after the header (and its column-number row)
+    labels: tuple[str, ...]  # header text per column index, "" for none
+    columns: Mapping[int, str]  # column index (0 = A) → field
+    signature: str  # same headers, same signature: lets the app reuse a mapping
+
+    @property
+    def unmapped(self) -> tuple[int, ...]:
+        """Columns with a header that no field took."""
+        return tuple(i for i, label in enumerate(self.labels) if label and i not in self.columns)
+
+    def column_of(self) -> dict[str, int]:
+        """Field → column index."""
+        return {name: index for index, name in self.columns.items()}
+
+    def with_override(
+        self, override: Mapping[int, str | None], table: AliasTable = CANDIDATE_ALIASES
+    ) -> HeaderMap:
+        """Apply a user's mapping (column index → field, or None to ignore the column).
+
+        A field given to a column is taken away from any other column.
+        """
+        columns = dict(self.columns)
+        for index, name in override.items():
+            if name is not None and name not in table.fields:
+                raise ValueError(f"unknown field {name!r}")
+            columns.pop(index, None)
+            if name is not None:
+                for other in [i for i, n in columns.items() if n == name]:
+                    del columns[other]
+                columns[index] = name
+        return replace(self, columns=columns)
+
+
+def signature(labels: Sequence[str]) -> str:
+    keys = [fold_key(label) for label in labels]
+    while keys and not keys[-1]:
+        keys.pop()
+    return hashlib.sha256("\x1f".join(keys).encode()).hexdigest()[:32]
+
+
+# --- header detection --------------------------------------------------------------------
+
+_NUMBER_CELL = re.compile(r"\(?(\d{1,3})\)?")
+_LETTER_CELL = re.compile(r"\(?([A-Z])\)?")
+
+
+def is_column_number_row(row: Sequence[object]) -> bool:
+    """Whether a row only numbers the columns: "1 2 3 …", "(1) (2) …" or "A B C …"."""
+    numbers: list[int] = []
+    for value in row:
+        text = cell_text(value)
+        if not text:
+            continue
+        m = _NUMBER_CELL.fullmatch(text)
+        if m:
+            numbers.append(int(m[1]))
+            continue
+        m = _LETTER_CELL.fullmatch(text)
+        if not m:
+            return False
+        numbers.append(ord(m[1]) - 64)
+    return len(numbers) >= 3 and all(a < b for a, b in pairwise(numbers))
+
+
+def _header_text(value: object) -> str:
+    return cell_text(value) if isinstance(value, str) else ""
+
+
+def _grid(
+    rows: Sequence[Sequence[object]], merges: Sequence[tuple[int, int, int, int]]
+) -> list[list[str]]:
+    """Header rows as text, with merged areas filled by their top-left value.
+
+    `merges` are 0-based (first_row, first_col, last_row, last_col) relative to the
+    header's first row. Without merge information (CSV, ODS) a parent label is carried
+    right over the columns whose cell below has a child label.
+    """
+    width = max(len(r) for r in rows)
+    grid = [[_header_text(v) for v in r] + [""] * (width - len(r)) for r in rows]
+    for r0, c0, r1, c1 in merges:
+        if r0 < 0 or r0 >= len(grid):
+            continue
+        value = grid[r0][c0] if c0 < width else ""
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                if not grid[r][c]:
+                    grid[r][c] = value
+    for upper, lower in pairwise(grid):
+        carried = ""
+        for c in range(width):
+            if upper[c]:
+                carried = upper[c] if lower[c] else ""
+            elif carried and lower[c]:
+                upper[c] = carried
+            else:
+                carried = ""
+    return grid
+
+
+def _column_parts(grid: list[list[str]], c: int) -> list[str]:
+    parts: list[str] = []
+    for row in grid:
+        text = row[c]
+        if text and (not parts or parts[-1] != text):
+            parts.append(text)
+    return parts
+
+
+def _labels_and_fields(
+    grid: list[list[str]], table: AliasTable
+) -> tuple[list[str], dict[int, str]]:
+    labels: list[str] = []
+    columns: dict[int, str] = {}
+    taken: set[str] = set()
+    for c in range(len(grid[0])):
+        parts = _column_parts(grid, c)
+        labels.append(" / ".join(parts))
+        if not parts:
+            continue
+        name = None
+        for reading in zip(*(header_candidates(p) for p in parts), strict=True):
+            name = table.match(reading)
+            if name:
+                break
+        if name and name not in taken:
+            columns[c] = name
+            taken.add(name)
+    return labels, columns
+
+
+def find_header(
+    rows: Sequence[tuple[int, Sequence[object]]],
+    table: AliasTable = CANDIDATE_ALIASES,
+    merges: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+    scan: int = 20,
+) -> HeaderMap | None:
+    """Find the header among the first `scan` rows: the block of one to three rows whose
+    labels map the most fields (at least two, one of them an anchor)."""
+    head = [(n, r) for n, r in rows[: scan + 3]]
+    best: tuple[int, int, int] | None = None
+    best_map: tuple[list[str], dict[int, str]] | None = None
+    for start in range(min(scan, len(head))):
+        if not any(_header_text(v) for v in head[start][1]):
+            continue
+        for depth in (1, 2, 3):
+            block = head[start : start + depth]
+            if len(block) < depth or (depth > 1 and is_column_number_row(block[-1][1])):
+                break
+            first = block[0][0]
+            local = [
+                (r0 + 1 - first, c0, r1 + 1 - first, c1)
+                for (r0, c0), (r1, c1) in merges
+                if r0 + 1 <= block[-1][0] and r1 + 1 >= first
+            ]
+            labels, columns = _labels_and_fields(_grid([r for _, r in block], local), table)
+            score = len(columns)
+            if score < 2 or not set(columns.values()) & set(table.anchors or table.fields):
+                continue
+            key = (score, -depth, -start)
+            if best is None or key > best:
+                best, best_map = key, (labels, columns)
+    if best is None or best_map is None:
+        return None
+    depth, start = -best[1], -best[2]
+    return _header_map(head, start, depth, *best_map)
+
+
+def _header_map(
+    head: Sequence[tuple[int, Sequence[object]]],
+    start: int,
+    depth: int,
+    labels: list[str],
+    columns: dict[int, str],
+) -> HeaderMap:
+    last = start + depth - 1
+    data_start = head[last][0] + 1
+    following = head[last + 1] if last + 1 < len(head) else None
+    if following is not None and is_column_number_row(following[1]):
+        data_start = following[0] + 1
+    return HeaderMap(
+        header_row=head[start][0],
+        header_rows=depth,
+        data_start=data_start,
+        labels=tuple(labels),
+        columns=columns,
+        signature=signature(labels),
+    )

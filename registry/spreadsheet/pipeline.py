@@ -1,0 +1,331 @@
+"""The import pipeline: read → find the header → skip what is not data → validate.
+
+parse_file is what the web preview and the CLI call; iter_rows gives the same reading
+and row skipping to the unit and area imports, with their own alias tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from registry.domain import rules
+from registry.domain.textutil import clean_text, fold
+from registry.domain.workdays import today_vn
+from registry.spreadsheet.errors import Limits, ReadError
+from registry.spreadsheet.headers import (
+    CANDIDATE_ALIASES,
+    AliasTable,
+    HeaderMap,
+    find_header,
+    is_column_number_row,
+)
+from registry.spreadsheet.legacy import LegacyFixer
+from registry.spreadsheet.lookups import DictLookups, Lookups, UnitRef
+from registry.spreadsheet.normalise import cell_text, is_blank
+from registry.spreadsheet.reader import Sheet, Workbook, read_workbook
+from registry.spreadsheet.results import Issue, RowResult
+from registry.spreadsheet.validate import RowValidator
+
+HEADER_SCAN = 20
+# Rows sampled to decide each column's legacy encoding: enough to be sure, few enough
+# to stay cheap on a 100,000-row sheet.
+_LEGACY_SAMPLE = 5000
+_SUBTOTAL = re.compile(r"(tổng cộng|tổng số|tổng|cộng|total)\b", re.IGNORECASE)
+_SUBTOTAL_ASCII = re.compile(r"(tong cong|tong so|tong|cong|total)\b")
+_SIGNATURE = re.compile(
+    r"nguoi lap|lap bieu|ky ten|ky,? ghi ro|ky va ghi ro|ky, dong dau|xac nhan|thu truong|"
+    r"hieu truong|giam doc|bi thu|^t/?m\.? |^k/?t\.? |noi nhan|"
+    r"ngay\W*[\d\W_]*\s*thang\W*[\d\W_]*\s*nam"
+)
+_SECTION = re.compile(r"(?:[IVXLC]+|[A-Z])\.?")
+
+
+@dataclass
+class ParseResult:
+    kind: str  # xlsx, xlsm, xls, ods or csv
+    sheets: list[str]
+    sheet: str
+    header: HeaderMap
+    rows: list[RowResult]  # every data row, valid or not, in sheet order
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not blank
+    missing: list[str] = field(default_factory=list)  # required fields with no column
+    legacy: dict[str, str] = field(default_factory=dict)  # field → encoding converted
+    # The sheet as read, for the error workbook (original rows, bad cells marked).
+    source: Sheet | None = field(default=None, repr=False)
+
+    @property
+    def valid_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.errors]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for r in self.rows for i in r.errors]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for r in self.rows for i in r.warnings]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """rows = data rows after skipped ones; valid = rows without errors."""
+        valid = sum(1 for r in self.rows if not r.errors)
+        return {"rows": len(self.rows), "valid": valid, "errors": len(self.rows) - valid}
+
+    def as_dict(self) -> dict[str, object]:
+        """The CLI's JSON fields this step knows (new/updated/unchanged come later)."""
+        return {
+            "rows": len(self.rows),
+            "valid": self.counts["valid"],
+            "errors": [i.as_dict() for i in self.errors],
+            "warnings": [i.as_dict() for i in self.warnings],
+        }
+
+
+class RowFilter:
+    """Tells data rows from the blank, subtotal, section, repeated-header and signature
+    rows that lists carry."""
+
+    def __init__(
+        self,
+        header: HeaderMap,
+        header_rows: Sequence[Sequence[object]],
+        fixer: LegacyFixer | None,
+        birth_fields: Sequence[str],
+    ) -> None:
+        index = header.column_of()
+        self.label_cols = [index[f] for f in ("row_no", "full_name", "name", "code") if f in index]
+        self.birth_cols = [index[f] for f in birth_fields if f in index]
+        # The header's own cells, to spot it repeated on each printed page.
+        self.header_cells: dict[int, set[str]] = {col: set() for col in index.values()}
+        for row in header_rows:
+            for col, cells in self.header_cells.items():
+                if col < len(row) and isinstance(row[col], str) and row[col]:
+                    cells.add(row[col])
+        self.header_depth = header.header_rows
+        self.fixer = fixer
+        self.footer = False
+        self.pending = 0  # rows still to skip under a repeated header
+
+    def _label(self, row: Sequence[object], col: int) -> str:
+        value = row[col] if col < len(row) else ""
+        if isinstance(value, str) and self.fixer is not None and not value.isascii():
+            value = self.fixer.convert(col, value)
+        return clean_text(value) if isinstance(value, str) else cell_text(value)
+
+    def _repeats_header(self, row: Sequence[object]) -> bool:
+        same = sum(
+            1
+            for col, cells in self.header_cells.items()
+            if col < len(row) and row[col].__class__ is str and row[col] in cells
+        )
+        return same >= 2
+
+    def why_skip(self, row: Sequence[object]) -> str | None:
+        """None for a data row, else why not: "blank", "header", "column_numbers",
+        "subtotal", "section" or "signature"."""
+        if not any(not is_blank(v) for v in row):
+            return "blank"
+        if self.pending:
+            self.pending -= 1
+            if self.pending == 0 and not is_column_number_row(row):
+                return self.why_skip(row)
+            return "header" if self.pending else "column_numbers"
+        if self._repeats_header(row):
+            # The rest of a multi-row header and its column-number row follow it.
+            self.pending = self.header_depth
+            return "header"
+        if any(col < len(row) and not is_blank(row[col]) for col in self.birth_cols):
+            return None
+        return self._why_skip_undated(row)
+
+    def _why_skip_undated(self, row: Sequence[object]) -> str | None:
+        labels = [self._label(row, c) for c in self.label_cols]
+        first = next((t for t in labels if t), "")
+        if first and _is_subtotal(first):
+            return "subtotal"
+        if labels and _SECTION.fullmatch(labels[0]) and len([t for t in labels if t]) <= 2:
+            return "section"
+        filled = [v for v in row if not is_blank(v)]
+        if self.footer or (
+            len(filled) <= 3 and any(_is_signature(v) for v in filled if isinstance(v, str))
+        ):
+            self.footer = True
+            return "signature"
+        if is_column_number_row(row):
+            return "column_numbers"
+        return None
+
+
+def _is_subtotal(text: str) -> bool:
+    lowered = text.lower()
+    if _SUBTOTAL.match(lowered):
+        return True
+    # Without marks, "Cong" could be the name "Công": only plain ASCII text counts.
+    return text.isascii() and _SUBTOTAL_ASCII.match(lowered) is not None
+
+
+def _is_signature(text: str) -> bool:
+    return bool(text.strip()) and _SIGNATURE.search(fold(text)) is not None
+
+
+def _sheet_and_header(
+    book: Workbook, name: str | None, table: AliasTable, header_row: int | None
+) -> tuple[Sheet, HeaderMap]:
+    """The named sheet, else the first sheet with data whose header can be found (a
+    workbook often starts with a cover or instructions sheet)."""
+    if name is not None:
+        sheet = book.sheet(name)
+        return sheet, _header(sheet, table, header_row)
+    first_error: ReadError | None = None
+    for sheet in book.sheets_with_data():
+        try:
+            return sheet, _header(sheet, table, header_row)
+        except ReadError as exc:
+            first_error = first_error or exc
+    raise first_error or ReadError("no_data")
+
+
+def _header(sheet: Sheet, table: AliasTable, header_row: int | None) -> HeaderMap:
+    rows = sheet.rows
+    if header_row is not None:
+        rows = [(n, r) for n, r in rows if n >= header_row]
+    found = find_header(rows, table, sheet.merges, scan=HEADER_SCAN if header_row is None else 1)
+    if found is None:
+        raise ReadError("no_header", sheet=sheet.name, scan=HEADER_SCAN)
+    return found
+
+
+def _row_filter(
+    sheet: Sheet, header: HeaderMap, fixer: LegacyFixer, birth_fields: Sequence[str]
+) -> RowFilter:
+    last = header.header_row + header.header_rows
+    rows = [r for n, r in sheet.rows if header.header_row <= n < last]
+    return RowFilter(header, rows, fixer, birth_fields)
+
+
+def _fixer(sheet: Sheet, header: HeaderMap) -> LegacyFixer:
+    data = [r for n, r in sheet.rows if n >= header.data_start]
+    step = max(1, len(data) // _LEGACY_SAMPLE)
+    sample = data[::step]
+    columns = {
+        col: [row[col] for row in sample if col < len(row) and isinstance(row[col], str)]
+        for col in header.columns
+    }
+    return LegacyFixer(columns)
+
+
+def _data_rows(sheet: Sheet, header: HeaderMap, rf: RowFilter, skipped: list[tuple[int, str]]):
+    for number, row in sheet.rows:
+        if number < header.data_start:
+            continue
+        why = rf.why_skip(row)
+        if why is None:
+            yield number, row
+        elif why != "blank":
+            skipped.append((number, why))
+
+
+def parse_file(
+    data: bytes,
+    filename: str = "",
+    sheet: str | None = None,
+    mapping_override: Mapping[int, str | None] | None = None,
+    lookups: Lookups | None = None,
+    today: date | None = None,
+    default_unit: UnitRef | None = None,
+    limits: Limits | None = None,
+    *,
+    header_row: int | None = None,
+    settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+) -> ParseResult:
+    """Read, map and validate a candidate list.
+
+    `sheet` picks a sheet by name (default: the first with data and a header);
+    `mapping_override` is the user's column → field choice (None ignores a column);
+    `header_row` forces the header's first row; `lookups` finds units and cells in the
+    importer's scope; `default_unit` stands for a blank unit (the CLI's --unit). Raises
+    ReadError when the file can't be read or has no recognisable header; problems with
+    rows are in the result.
+    """
+    book = read_workbook(data, filename, limits)
+    chosen, header = _sheet_and_header(book, sheet, CANDIDATE_ALIASES, header_row)
+    if mapping_override:
+        header = header.with_override(mapping_override)
+    fixer = _fixer(chosen, header)
+    validator = RowValidator(
+        header.columns,
+        lookups or DictLookups(),
+        today or today_vn(),
+        date1904=chosen.date1904,
+        default_unit=default_unit,
+        fixer=fixer if fixer.active else None,
+        settings=settings,
+    )
+    rf = _row_filter(chosen, header, fixer, ("birth_date", "birth_date_male", "birth_date_female"))
+    skipped: list[tuple[int, str]] = []
+    rows = [validator.validate(n, r) for n, r in _data_rows(chosen, header, rf, skipped)]
+    return ParseResult(
+        kind=book.kind,
+        sheets=book.sheet_names,
+        sheet=chosen.name,
+        header=header,
+        rows=rows,
+        skipped=skipped,
+        missing=_missing(header, default_unit),
+        legacy=_legacy_columns(header, fixer),
+        source=chosen,
+    )
+
+
+def _missing(header: HeaderMap, default_unit: UnitRef | None) -> list[str]:
+    present = set(header.columns.values())
+    missing = []
+    if not present & {"full_name", "given_name"}:
+        missing.append("full_name")
+    if not present & {"birth_date", "birth_date_male", "birth_date_female"}:
+        missing.append("birth_date")
+    if default_unit is None and not present & {"unit_code", "unit_name"}:
+        missing.append("unit_name")
+    return missing
+
+
+def _legacy_columns(header: HeaderMap, fixer: LegacyFixer) -> dict[str, str]:
+    """Field → the legacy encoding(s) its converted cells were in ("tcvn3", "tcvn3+vni")."""
+    return {
+        header.columns[col]: "+".join(sorted(str(r) for r in readings))
+        for col, readings in fixer.converted.items()
+        if col in header.columns
+    }
+
+
+def iter_rows(
+    data: bytes,
+    filename: str,
+    table: AliasTable,
+    *,
+    sheet: str | None = None,
+    limits: Limits | None = None,
+    mapping_override: Mapping[int, str | None] | None = None,
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """(row number, {field: value}) for each data row of a units, areas or similar
+    list. Text is converted from legacy fonts and cleaned; dates and numbers stay as
+    read. Raises ReadError like parse_file."""
+    book = read_workbook(data, filename, limits)
+    chosen, header = _sheet_and_header(book, sheet, table, None)
+    if mapping_override:
+        header = header.with_override(mapping_override, table)
+    fixer = _fixer(chosen, header)
+    rf = _row_filter(chosen, header, fixer, ())
+    for number, row in _data_rows(chosen, header, rf, []):
+        values: dict[str, object] = {}
+        for col, name in header.columns.items():
+            value = row[col] if col < len(row) else ""
+            if isinstance(value, str):
+                value = clean_text(fixer.convert(col, value))
+            if not is_blank(value):
+                values[name] = value
+        if values:
+            yield number, values

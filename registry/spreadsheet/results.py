@@ -1,0 +1,103 @@
+"""What the pipeline hands on: issues, row results and the stage events a row makes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS
+from registry.spreadsheet.headers import FIELD_LABELS
+from registry.spreadsheet.normalise import Invalid, cell_text
+
+# Stage date field → stage code, in stage order with `exited` last.
+STAGE_FIELDS: dict[str, str] = {column: stage for stage, column in STAGE_DATE_COLUMNS.items()}
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str  # the field at fault (a key of headers.FIELD_LABELS)
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+@dataclass
+class RowResult:
+    row_number: int
+    values: dict[str, object]  # only the fields the row fills (a blank never erases)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def quote(value: object) -> str:
+    return f"«{cell_text(value)}»"
+
+
+class RowState:
+    """The state of one row while it is checked: one error per cell at most."""
+
+    __slots__ = ("errors", "failed", "number", "values", "warnings")
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.values: dict[str, object] = {}
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.failed: set[str] = set()
+
+    def error(self, column: str, code: str, message: str) -> None:
+        if column not in self.failed:
+            self.failed.add(column)
+            self.errors.append(Issue(self.number, column, code, message))
+
+    def warn(self, column: str, code: str, message: str) -> None:
+        self.warnings.append(Issue(self.number, column, code, message))
+
+    def invalid(self, column: str, exc: Invalid, value: object) -> None:
+        label = FIELD_LABELS.get(column, column)
+        text = f"{label} không hợp lệ: {quote(value)}"
+        if exc.code == "future_date":
+            text = f"{label} ở tương lai: {quote(value)}"
+        elif exc.code == "id_number_mismatch":
+            text = f"{label} {quote(value)} không khớp với ngày sinh, giới tính"
+        elif exc.code == "lost_precision":
+            text = f"{label} bị mất chữ số: {quote(value)}"
+        elif exc.code == "unknown_ethnicity":
+            text = f"Không nhận ra dân tộc {quote(value)}"
+        self.error(column, exc.code, f"{text} ({exc.detail})." if exc.detail else f"{text}.")
+
+
+@dataclass(frozen=True)
+class StageEventIn:
+    stage: str
+    date: date
+    number: str | None = None  # certificate or decision number
+    note: str | None = None  # the exit reason as written
+
+
+def stage_events(values: Mapping[str, object]) -> list[StageEventIn]:
+    """The stage events a validated row makes, in stage order, exit last.
+
+    Without a source date the row's earliest stage date stands for it, so every
+    imported candidate enters through the source list.
+    """
+    events: list[StageEventIn] = []
+    numbers = {"trained_date": "certificate_no", "decision_date": "decision_no"}
+    for column, stage in STAGE_FIELDS.items():
+        when = values.get(column)
+        if isinstance(when, date):
+            number = values.get(numbers.get(column, ""))
+            note = values.get("exit_note") if stage == "exited" else None
+            events.append(StageEventIn(stage, when, number, note))  # type: ignore[arg-type]
+    if events and "source_date" not in values:
+        earliest = min(e.date for e in events)
+        events.insert(0, StageEventIn("source", earliest))
+    return events
