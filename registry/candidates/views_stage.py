@@ -82,10 +82,6 @@ def _correct_forms(
     return forms
 
 
-def _may_undo(events: list[StageEvent]) -> bool:
-    return current_user.role == "admin" and len(events) > 1
-
-
 def render_page(
     candidate: Candidate,
     stage_form: StageForm | None = None,

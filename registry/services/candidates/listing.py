@@ -396,11 +396,6 @@ def list_counts(
     return StageCounts(stages, total)
 
 
-def stage_counts(session: Session, user: User, filters: CandidateFilters) -> dict[str, int]:
-    """How many candidates of each stage the filters select, the stage filter left out."""
-    return list_counts(session, user, filters, exact=True).stages
-
-
 def count(session: Session, user: User, filters: CandidateFilters) -> int:
     """How many candidates the list shows for these filters."""
     return list_counts(session, user, filters, exact=True).total

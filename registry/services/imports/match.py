@@ -182,10 +182,6 @@ def _error(row: RowResult, column: str, code: str, message: str) -> None:
         row.errors.append(Issue(row.row_number, column, code, message))
 
 
-def _date_text(value: object) -> str:
-    return fmt_date(value) if isinstance(value, date) else str(value)
-
-
 class Matcher:
     """Finds the stored candidate of each row: by CCCD province-wide, else by name key,
     birth date and unit; reports matches outside the importer's scope neutrally."""
