@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from registry.domain import identity
 from registry.domain.refdata import ethnicity_code
 from registry.domain.taxcode import with_check_digit
 from registry.domain.textutil import fold, name_sort_key
@@ -378,7 +379,7 @@ def _person(rng: random.Random, cccd_seen: set[str], birth: date) -> dict:
     name = f"{rng.choice(FAMILIES[ethnic])} {middle} {rng.choice(GIVEN[gender])}"
     id_number = None
     if rng.random() < 0.85:
-        century_digit = (0 if birth.year < 2000 else 2) + (1 if gender == "F" else 0)
+        century_digit = identity.century_sex_digit(birth.year, gender)
         while id_number is None or id_number in cccd_seen:
             id_number = f"010{century_digit}{birth.year % 100:02d}{rng.randint(0, 999999):06d}"
         cccd_seen.add(id_number)

@@ -483,15 +483,6 @@ def fetch_page(
 # --- display helpers ----------------------------------------------------------------------
 
 
-def mask_id_number(value: str | None) -> str:
-    """CCCD as lists show it: the first four and last two digits ("0010******45")."""
-    if not value:
-        return ""
-    if len(value) <= 6:
-        return "*" * (len(value) - 2) + value[-2:]
-    return value[:4] + "*" * (len(value) - 6) + value[-2:]
-
-
 def stage_date(candidate: Candidate) -> date | None:
     """The date of the stage the candidate is at."""
     return getattr(candidate, STAGE_DATE_COLUMNS[candidate.stage], None)

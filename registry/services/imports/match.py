@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from registry.domain import rules
+from registry.domain import identity, rules
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS, STAGE_RANK, Stage
 from registry.domain.workdays import fmt_date
 from registry.models import Candidate, PartyCell, StageEvent, User
@@ -341,8 +341,7 @@ class Classifier:
         if "gender" not in values:
             number = values.get("id_number")
             if isinstance(number, str) and len(number) == 12:
-                # The CCCD's fourth digit is odd for women, even for men.
-                values["gender"] = "F" if int(number[3]) % 2 else "M"
+                values["gender"] = identity.sex_of(number)
             else:
                 _error(
                     row,
