@@ -57,6 +57,11 @@ STAGE_DATE_COLUMNS: dict[str, str] = {
     Stage.FULL_MEMBER: "full_member_date",
     Stage.EXITED: "exited_date",
 }
+# The stage whose event carries the number kept on the candidate row.
+DOCUMENT_COLUMNS: dict[str, str] = {
+    Stage.TRAINED.value: "certificate_no",
+    Stage.DECISION.value: "decision_no",
+}
 
 EXIT_REASONS: dict[str, str] = {
     "removed": "Chi bộ đưa ra khỏi danh sách",
