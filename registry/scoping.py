@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
-from registry.domain.vocabulary import ENTERPRISE_KINDS, SCHOOL_KINDS
+from registry.domain.vocabulary import KINDS_OF_GROUP
 from registry.models import (
     Area,
     Candidate,
@@ -53,17 +53,6 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-# Unit kinds a group- or subgroup-restricted user works with.
-_KINDS_FOR_RESTRICTION = {
-    "student": SCHOOL_KINDS,
-    "worker": ENTERPRISE_KINDS,
-    "thpt": ("thpt",),
-    "gdnn_gdtx": ("gdnn_gdtx",),
-    "sinh_vien": ("cao_dang_dai_hoc",),
-    "cong_nhan": ENTERPRISE_KINDS,
-}
-
-
 def full_scope(user: User) -> bool:
     """True for users who see every area (admins and province users)."""
     return user.role in ("admin", "province")
@@ -92,7 +81,7 @@ def _units_filter(user: User) -> ColumnElement[bool]:
         base = _areas_filter(user, Unit.area_id)
     restriction = user.subgroup or user.group_code
     if restriction:
-        base = base & Unit.kind.in_(_KINDS_FOR_RESTRICTION[restriction])
+        base = base & Unit.kind.in_(KINDS_OF_GROUP[restriction])
     return base
 
 

@@ -198,10 +198,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.domain import vocabulary as domain
+    from registry.domain.workdays import fmt_local_time
 
     @app.template_filter("vndate")
     def vndate(value: date | None) -> str:
         return value.strftime("%d/%m/%Y") if value else ""
+
+    app.add_template_filter(fmt_local_time, "localtime")
 
     @app.template_filter("number")
     def number(value: int | None) -> str:

@@ -53,10 +53,6 @@ def _utc(day: date, end: bool = False) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def local_time(at: datetime) -> str:
-    return at.replace(tzinfo=UTC).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-
-
 def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, ""))
@@ -111,5 +107,4 @@ def audit():
         action_labels=ACTION_LABELS,
         entity_labels=ENTITY_LABELS,
         args=request.args,
-        local_time=local_time,
     )

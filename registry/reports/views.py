@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from io import BytesIO
 from urllib.parse import quote
 
@@ -35,11 +34,6 @@ from registry.services.reports.workbooks import (
 
 REPORT_ROLES = ("admin", "province", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-VN_OFFSET = timedelta(hours=7)  # timestamps are stored in UTC; Vietnam keeps UTC+7 all year
-
-
-def vn_time(moment: datetime) -> str:
-    return (moment + VN_OFFSET).strftime("%d/%m/%Y %H:%M")
 
 
 def xlsx_response(data, ascii_name: str, display_name: str):
@@ -104,7 +98,6 @@ def _page(form: ReportForm, status: int = 200):
         submittable=SUBMITTABLE,
         submitted=submitted_reports(db.session, current_user),
         may_submit=current_user.role in REPORT_ROLES,
-        vn_time=vn_time,
     ), status
 
 

@@ -21,9 +21,11 @@ from registry.domain.periods import Period
 from registry.domain.vocabulary import (
     ENTERPRISE_KINDS,
     GROUPS,
+    KINDS_OF_GROUP,
     SCHOOL_KINDS,
     STAGE_LABELS,
     SUBGROUPS,
+    UNIT_KIND_GROUPS,
 )
 from registry.domain.workdays import today_vn
 from registry.models import Area, User
@@ -76,15 +78,7 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "summary": tuple(GROUP_CHOICES),
     "candidates": tuple(GROUP_CHOICES),
 }
-KINDS: dict[str | None, tuple[str, ...]] = {
-    None: (*SCHOOL_KINDS, *ENTERPRISE_KINDS),
-    "student": SCHOOL_KINDS,
-    "worker": ENTERPRISE_KINDS,
-    "thpt": ("thpt",),
-    "gdnn_gdtx": ("gdnn_gdtx",),
-    "sinh_vien": ("cao_dang_dai_hoc",),
-    "cong_nhan": ENTERPRISE_KINDS,
-}
+KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS), **KINDS_OF_GROUP}
 SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
 
 
