@@ -8,12 +8,11 @@ import click
 from flask import current_app
 
 from registry.extensions import db
+from registry.services.audit import COMMAND_LINE
+from registry.services.imports.batch_file import record_sheet_batch
 from registry.services.org.areas import AREA_COLUMNS, AREA_LABELS, LoadResult, load_areas
 from registry.services.org.sheets import SheetError, read_table
 from registry.services.org.unit_import import UNIT_COLUMNS, UNIT_LABELS, import_units
-from registry.units.helpers import record_batch
-
-ACTOR = "dòng lệnh"
 
 
 def _rows(path: str, columns: dict, required: tuple[str, ...], labels: dict):
@@ -42,7 +41,7 @@ def _finish(result: LoadResult, kind: str, path: str, data: bytes, rows: int) ->
         raise click.ClickException(
             f"{len(result.errors)} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa tệp rồi chạy lại."
         )
-    record_batch(db.session, ACTOR, kind, Path(path).name, data, rows, result)
+    record_sheet_batch(db.session, COMMAND_LINE, kind, Path(path).name, data, rows, result)
     db.session.commit()
 
 
@@ -51,7 +50,7 @@ def _finish(result: LoadResult, kind: str, path: str, data: bytes, rows: int) ->
 def load_areas_command(file: str) -> None:
     """Load areas from CSV/xlsx: code, name, level, parent_code[, valid_from, valid_to]."""
     rows, data = _rows(file, AREA_COLUMNS, ("code", "name", "level", "parent_code"), AREA_LABELS)
-    result = load_areas(db.session, ACTOR, rows)
+    result = load_areas(db.session, COMMAND_LINE, rows)
     _finish(result, "areas", file, data, len(rows))
     click.echo(
         f"Đã nạp {len(rows)} địa bàn: {result.created} mới, {result.updated} cập nhật, "
@@ -64,7 +63,7 @@ def load_areas_command(file: str) -> None:
 def import_units_command(file: str) -> None:
     """Load units from CSV/xlsx: code, name, kind, area_code, tax_code, cell."""
     rows, data = _rows(file, UNIT_COLUMNS, ("code", "name", "kind", "area_code"), UNIT_LABELS)
-    result = import_units(db.session, ACTOR, rows)
+    result = import_units(db.session, COMMAND_LINE, rows)
     _finish(result, "units", file, data, len(rows))
     click.echo(
         f"Đã nạp {len(rows)} đơn vị: {result.created} mới, {result.updated} cập nhật, "

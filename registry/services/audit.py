@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from registry.models import AuditLog, User
 
+# The actor of what a command-line run does without an account (--user not given).
+COMMAND_LINE = "dòng lệnh"
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.domain.refdata import ethnicities
+from registry.domain.refdata import KINH, ethnicities
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import (
     GENDERS,
@@ -56,7 +56,6 @@ from registry.services.candidates.sqlite_plans import (
     fts_query,
 )
 
-KINH = "01"  # GSO code of the Kinh majority; every other code is an ethnic minority.
 STATUSES: dict[str, str] = {
     "following": "Đang theo dõi",
     "admitted": "Đã kết nạp",
