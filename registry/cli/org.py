@@ -45,31 +45,35 @@ def _finish(result: LoadResult, kind: str, path: str, data: bytes, rows: int) ->
     db.session.commit()
 
 
+def _load(file: str, kind: str, columns: dict, required: tuple[str, ...], labels: dict, load):
+    """Read the sheet, load it with `load(session, actor, rows)` and keep the batch."""
+    rows, data = _rows(file, columns, required, labels)
+    result = load(db.session, COMMAND_LINE, rows)
+    _finish(result, kind, file, data, len(rows))
+    unchanged = len(rows) - result.created - result.updated
+    counts = f"{result.created} mới, {result.updated} cập nhật, {unchanged} không đổi"
+    return result, f"Đã nạp {len(rows)} {_NOUNS[kind]}: {counts}"
+
+
+_NOUNS = {"areas": "địa bàn", "units": "đơn vị"}
+
+
 @click.command("load-areas")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def load_areas_command(file: str) -> None:
     """Load areas from CSV/xlsx: code, name, level, parent_code[, valid_from, valid_to]."""
-    rows, data = _rows(file, AREA_COLUMNS, ("code", "name", "level", "parent_code"), AREA_LABELS)
-    result = load_areas(db.session, COMMAND_LINE, rows)
-    _finish(result, "areas", file, data, len(rows))
-    click.echo(
-        f"Đã nạp {len(rows)} địa bàn: {result.created} mới, {result.updated} cập nhật, "
-        f"{len(rows) - result.created - result.updated} không đổi."
-    )
+    required = ("code", "name", "level", "parent_code")
+    _result, done = _load(file, "areas", AREA_COLUMNS, required, AREA_LABELS, load_areas)
+    click.echo(f"{done}.")
 
 
 @click.command("import-units")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_units_command(file: str) -> None:
     """Load units from CSV/xlsx: code, name, kind, area_code, tax_code, cell."""
-    rows, data = _rows(file, UNIT_COLUMNS, ("code", "name", "kind", "area_code"), UNIT_LABELS)
-    result = import_units(db.session, COMMAND_LINE, rows)
-    _finish(result, "units", file, data, len(rows))
-    click.echo(
-        f"Đã nạp {len(rows)} đơn vị: {result.created} mới, {result.updated} cập nhật, "
-        f"{len(rows) - result.created - result.updated} không đổi; "
-        f"{result.cells_created} chi bộ mới."
-    )
+    required = ("code", "name", "kind", "area_code")
+    result, done = _load(file, "units", UNIT_COLUMNS, required, UNIT_LABELS, import_units)
+    click.echo(f"{done}; {result.cells_created} chi bộ mới.")
 
 
 COMMANDS = (load_areas_command, import_units_command)
