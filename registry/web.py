@@ -229,7 +229,9 @@ NAV = (
 
 
 def nav_items() -> list[dict]:
-    from flask import current_app
+    """The menu for the current user; exactly one item (at most) is marked active: the
+    page's own, else the first of its blueprint (the alerts page is not the list's)."""
+    from flask import current_app, request
 
     items = []
     for endpoint, label, roles in NAV:
@@ -237,5 +239,16 @@ def nav_items() -> list[dict]:
             continue
         if roles is not None and current_user.role not in roles:
             continue
-        items.append({"endpoint": endpoint, "label": label, "blueprint": endpoint.split(".")[0]})
+        items.append(
+            {
+                "endpoint": endpoint,
+                "label": label,
+                "blueprint": endpoint.split(".")[0],
+                "active": False,
+            }
+        )
+    current = next((i for i in items if i["endpoint"] == request.endpoint), None)
+    current = current or next((i for i in items if i["blueprint"] == request.blueprint), None)
+    if current is not None:
+        current["active"] = True
     return items

@@ -133,7 +133,7 @@ def _save(form: CandidateForm, candidate: Candidate | None):
         return None
     except service.CandidateError as error:
         db.session.rollback()
-        form.unit_id.errors.append(str(error))
+        form[getattr(error, "field", "unit_id")].errors.append(str(error))
         return None
     db.session.commit()
     if form.id_number_warning:

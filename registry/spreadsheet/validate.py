@@ -14,7 +14,7 @@ from datetime import date
 from registry.domain import rules
 from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.textutil import clean_text, fold, fold_key
-from registry.domain.vocabulary import group_for_unit_kind
+from registry.domain.vocabulary import SUBGROUPS, UNIT_KINDS, group_for_unit_kind
 from registry.domain.workdays import fmt_date, full_months_between
 from registry.spreadsheet.legacy import LegacyFixer
 from registry.spreadsheet.lookups import AMBIGUOUS, OUT_OF_SCOPE, CellRef, Lookups, UnitRef
@@ -340,6 +340,18 @@ class RowValidator:
             return
         if not definite and implied is not None and implied[0] == group:
             subgroup = implied[1]
+        if unit is not None and unit.kind != "other" and (group, subgroup) != implied:
+            # The unit's kind decides the group (DESIGN "Group"): a scope restricted to a
+            # group must not follow a cell that anyone can type.
+            kind = UNIT_KINDS.get(unit.kind, unit.kind)
+            r.error(
+                "group",
+                "invalid_group",
+                f"Đối tượng {quote(value)} không khớp với loại đơn vị «{kind}»: người thuộc "
+                f"đơn vị này là «{SUBGROUPS[implied[1]]}» (để trống ô Đối tượng hoặc sửa "  # type: ignore[index]
+                "đơn vị).",
+            )
+            return
         r.values["group"], r.values["subgroup"] = group, subgroup
 
     def _texts(self, r: RowState, row: Cells) -> None:

@@ -236,9 +236,10 @@ class Matcher:
             if ident not in visible:
                 del matched[r.row_number]
                 if r.row_number in by_number:
+                    # Neutral, like the form's: the number exists, nothing about where.
                     message = (
-                        f"Số CCCD/CMND {r.values['id_number']} đã có trong sổ theo dõi "
-                        "(hồ sơ ngoài phạm vi quản lý của bạn)."
+                        f"Số CCCD/CMND {r.values['id_number']} đã có trong sổ theo dõi: "
+                        "mỗi số chỉ thuộc một hồ sơ."
                     )
                     _error(r, "id_number", "out_of_scope", message)
                 else:

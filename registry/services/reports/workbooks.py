@@ -80,6 +80,26 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
 }
 KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS), **KINDS_OF_GROUP}
 SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
+_OWN_KINDS: dict[str, tuple[str, ...]] = {
+    "students": SCHOOL_KINDS,
+    "workers": ENTERPRISE_KINDS,
+    "ct33": ENTERPRISE_KINDS,
+}
+
+
+def report_kinds(report: str, group: str | None) -> tuple[str, ...]:
+    """Unit kinds a report counts: its own, narrowed by the group chosen."""
+    chosen = KINDS[group or None]
+    return tuple(k for k in _OWN_KINDS.get(report, KINDS[None]) if k in chosen)
+
+
+def report_kinds_by_request() -> dict[tuple[str, str | None], tuple[str, ...]]:
+    """(report, group) → the unit kinds it counts, for every report that can be submitted."""
+    return {
+        (report, group): report_kinds(report, group)
+        for report in SUBMITTABLE
+        for group in (None, *REPORT_GROUPS[report])
+    }
 
 
 class ReportError(ValueError):
@@ -108,10 +128,7 @@ class ReportRequest:
     @property
     def kinds(self) -> tuple[str, ...]:
         """Unit kinds the report counts: its own, narrowed by the group chosen."""
-        own = {"students": SCHOOL_KINDS, "workers": ENTERPRISE_KINDS, "ct33": ENTERPRISE_KINDS}
-        chosen = KINDS[self.group or None]
-        base = own.get(self.report, KINDS[None])
-        return tuple(k for k in base if k in chosen)
+        return report_kinds(self.report, self.group)
 
     @property
     def title(self) -> str:
