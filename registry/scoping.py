@@ -101,7 +101,7 @@ def _group_filter(user: User, restriction: str, rows: Any) -> ColumnElement[bool
     group is a large part of a province, so the scope's own conditions (a cell, an area's
     units) or the list's order should pick the index.
     """
-    kinds = _KINDS_FOR_RESTRICTION[restriction]
+    kinds = KINDS_OF_GROUP[restriction]
     units = select(Unit.id).where(Unit.kind.in_(kinds))
     clause = Unindexed(rows.unit_id).in_(units)
     if "other" in kinds:
@@ -138,7 +138,7 @@ def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
     # The report definitions live with the reports, which import this module.
     from registry.services.reports.workbooks import report_kinds_by_request
 
-    allowed = set(_KINDS_FOR_RESTRICTION[restriction])
+    allowed = set(KINDS_OF_GROUP[restriction])
     fitting = [
         (report, group)
         for (report, group), kinds in report_kinds_by_request().items()
