@@ -23,6 +23,7 @@ from registry.services.accounts.users import (
     set_active,
     update_user,
 )
+from registry.transaction import on_refusal, refusal_returns_to
 from registry.units import helpers
 
 __all__ = ["bp"]
@@ -78,19 +79,18 @@ def user_new():
     form = NewUserForm()
     _prepare(form)
     if form.validate_on_submit():
-        try:
-            user = create_user(db.session, current_user, _data(form), form.password.data)
-        except AccountError as error:
-            db.session.rollback()
+
+        @on_refusal
+        def shown_on_form(error: AccountError):
             form.username.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                f"Đã tạo tài khoản {user.username}. "
-                "Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
-                "success",
-            )
-            return redirect(url_for("admin.users"))
+            return render_template("admin/user_form.html", form=form, user=None)
+
+        user = create_user(db.session, current_user, _data(form), form.password.data)
+        flash(
+            f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
+            "success",
+        )
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -110,15 +110,19 @@ def user_edit(user_id: int):
     if not form.is_submitted():
         form.restriction.data = user.subgroup or user.group_code or ""
     if form.validate_on_submit():
-        try:
-            update_user(db.session, current_user, user, _data(form))
-        except AccountError as error:
-            db.session.rollback()
+
+        @on_refusal
+        def shown_on_form(error: AccountError):
             form.role.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Đã lưu tài khoản {user.username}.", "success")
-            return redirect(url_for("admin.users"))
+            return _edit_page(form, user)
+
+        update_user(db.session, current_user, user, _data(form))
+        flash(f"Đã lưu tài khoản {user.username}.", "success")
+        return redirect(url_for("admin.users"))
+    return _edit_page(form, user)
+
+
+def _edit_page(form: UserForm, user: User):
     return render_template(
         "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None)
     )
@@ -138,7 +142,6 @@ def user_password(user_id: int):
         flash(f"Chưa đặt lại mật khẩu: {problem}", "danger")
         return redirect(url_for("admin.user_edit", user_id=user.id))
     reset_password(db.session, current_user, user, form.password.data)
-    db.session.commit()
     flash(
         f"Đã đặt lại mật khẩu cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập.",
         "success",
@@ -151,15 +154,7 @@ def user_password(user_id: int):
 def user_active(user_id: int):
     user = _user_or_404(user_id)
     active = request.form.get("active") == "1"
-    try:
-        set_active(db.session, current_user, user, active)
-    except AccountError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(
-            f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}.",
-            "success",
-        )
+    refusal_returns_to(url_for("admin.users"))
+    set_active(db.session, current_user, user, active)
+    flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}.", "success")
     return redirect(url_for("admin.users"))

@@ -15,6 +15,7 @@ from registry.models import Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scoped
 from registry.services.candidates import edit as service
 from registry.services.candidates.stages import EDITOR_ROLES
+from registry.transaction import on_refusal
 
 # The candidate page and the stage routes live in views_stage.py (imported at the end).
 
@@ -111,7 +112,7 @@ def _render_form(form: CandidateForm, candidate: Candidate | None, status: int =
 
 
 def _save(form: CandidateForm, candidate: Candidate | None):
-    """Validate, call the service, commit; None when the form must be shown again."""
+    """Validate and call the service; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
     chosen = _unit_and_cell(form)
@@ -119,23 +120,22 @@ def _save(form: CandidateForm, candidate: Candidate | None):
         return None
     unit, cell = chosen
     data = _form_data(form)
-    try:
-        if candidate is None:
-            saved = service.create_candidate(
-                db.session, current_user, data, unit, cell, form.source_date.data
-            )
+
+    @on_refusal
+    def shown_on_form(error: service.CandidateError):
+        if isinstance(error, service.DuplicateIdNumber):
+            form.id_number.errors.append(_duplicate_message(error))
         else:
-            service.update_candidate(db.session, current_user, candidate, data, unit, cell)
-            saved = candidate
-    except service.DuplicateIdNumber as error:
-        db.session.rollback()
-        form.id_number.errors.append(_duplicate_message(error))
-        return None
-    except service.CandidateError as error:
-        db.session.rollback()
-        form.unit_id.errors.append(str(error))
-        return None
-    db.session.commit()
+            form.unit_id.errors.append(str(error))
+        return _render_form(form, candidate, 422)
+
+    if candidate is None:
+        saved = service.create_candidate(
+            db.session, current_user, data, unit, cell, form.source_date.data
+        )
+    else:
+        service.update_candidate(db.session, current_user, candidate, data, unit, cell)
+        saved = candidate
     if form.id_number_warning:
         flash(form.id_number_warning, "warning")
     return saved

@@ -118,7 +118,6 @@ def bulk():
         document_no=form.document_no.data,
         note=form.note.data,
     )
-    db.session.commit()
     return render_template(
         "candidates/bulk_result.html",
         outcomes=outcomes,

@@ -20,6 +20,7 @@ from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import stages
 from registry.services.candidates.edit import log_view
+from registry.transaction import on_refusal
 
 
 def _alert_row(candidate: Candidate) -> dict:
@@ -121,8 +122,7 @@ def render_page(
         stage_labels=STAGE_LABELS,
         list_url=list_url(),
     )
-    log_view(db.session, current_user, candidate)
-    db.session.commit()
+    log_view(db.session, current_user, candidate)  # committed with the request
     return page, status
 
 
@@ -146,23 +146,23 @@ def record_stage(candidate_id: int):
     form.set_stages(stages.allowed_next_stages(candidate))
     if not form.validate():
         return render_page(candidate, stage_form=form, status=422)
-    try:
-        result = stages.record_stage(
-            db.session,
-            current_user,
-            candidate,
-            form.stage.data,
-            form.event_date.data,
-            document_no=form.document_no.data,
-            note=form.note.data,
-            reason=form.reason.data or None,
-            holidays=holiday_set(db.session),
-        )
-    except stages.StageRefused as refused:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(refused: stages.StageRefused):
         form.event_date.errors = [message for _code, message in refused.issues]
         return render_page(candidate, stage_form=form, status=422)
-    db.session.commit()
+
+    result = stages.record_stage(
+        db.session,
+        current_user,
+        candidate,
+        form.stage.data,
+        form.event_date.data,
+        document_no=form.document_no.data,
+        note=form.note.data,
+        reason=form.reason.data or None,
+        holidays=holiday_set(db.session),
+    )
     flash(
         f"Đã ghi nhận bước “{STAGE_LABELS[result.event.stage]}” ngày "
         f"{fmt_date(result.event.event_date)}.",
@@ -189,20 +189,20 @@ def correct_event(candidate_id: int, event_id: int):
     form = CorrectEventForm(prefix=_prefix(event.id))
     if not form.validate():
         return render_page(candidate, correct=(event.id, form), status=422)
-    try:
-        result = stages.correct_event(
-            db.session,
-            current_user,
-            event,
-            form.event_date.data,
-            form.document_no.data,
-            note=form.note.data,
-        )
-    except stages.StageRefused as refused:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(refused: stages.StageRefused):
         form.event_date.errors = [message for _code, message in refused.issues]
         return render_page(candidate, correct=(event.id, form), status=422)
-    db.session.commit()
+
+    result = stages.correct_event(
+        db.session,
+        current_user,
+        event,
+        form.event_date.data,
+        form.document_no.data,
+        note=form.note.data,
+    )
     flash(f"Đã sửa sự kiện “{STAGE_LABELS[event.stage]}”.", "success")
     _flash_warnings(result.warnings)
     return redirect(url_for("candidates.detail", candidate_id=candidate.id))
@@ -217,16 +217,17 @@ def undo_event(candidate_id: int):
     form = UndoForm()
     if not form.validate():
         abort(400)
-    try:
-        event = stages.undo_last_event(db.session, current_user, candidate)
-    except stages.StageRefused as refused:
-        db.session.rollback()
+    back = url_for("candidates.detail", candidate_id=candidate.id)
+
+    @on_refusal
+    def flashed(refused: stages.StageRefused):
         for _code, message in refused.issues:
             flash(message, "danger")
-        return redirect(url_for("candidates.detail", candidate_id=candidate.id))
-    db.session.commit()
+        return redirect(back)
+
+    event = stages.undo_last_event(db.session, current_user, candidate)
     flash(
         f"Đã hoàn tác sự kiện “{STAGE_LABELS[event.stage]}” ngày {fmt_date(event.event_date)}.",
         "success",
     )
-    return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+    return redirect(back)

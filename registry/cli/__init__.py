@@ -13,6 +13,7 @@ from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
 from registry.services import audit
+from registry.transaction import committed
 
 
 def _read_password() -> str:
@@ -28,7 +29,6 @@ def init_db() -> None:
     from registry.services.calendar.holidays import seed_holidays
 
     added = seed_holidays(db.session)
-    db.session.commit()
     click.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({added} ngày nghỉ lễ được thêm).")
 
 
@@ -68,7 +68,6 @@ def create_user(username, role, area_code, cell_id, group, full_name) -> None:
     db.session.add(user)
     db.session.flush()
     audit.record(db.session, "dòng lệnh", "create", "user", user.id, after={"role": role})
-    db.session.commit()
     click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}).")
 
 
@@ -80,7 +79,6 @@ def seed_demo(candidates: int) -> None:
 
     if demo.is_empty(db.session):
         counts = demo.seed(db.session, candidates=candidates)
-        db.session.commit()
         click.echo(
             "Đã nạp dữ liệu mẫu: {areas} xã/phường, {units} đơn vị, {cells} chi bộ, "
             "{candidates} quần chúng.".format(**counts)
@@ -93,14 +91,23 @@ def seed_demo(candidates: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    """Add every command; each commits once, when it ends well (registry.transaction)."""
     from registry.cli.backup import backup_command, restore_command
-
-    for command in (init_db, create_user, seed_demo, backup_command, restore_command):
-        app.cli.add_command(command)
     from registry.cli.imports import COMMANDS as import_commands
     from registry.cli.org import COMMANDS as unit_commands
     from registry.cli.privacy import COMMANDS as privacy_commands
     from registry.cli.reports import COMMANDS as report_commands
 
-    for command in (*unit_commands, *import_commands, *report_commands, *privacy_commands):
+    for command in (
+        init_db,
+        create_user,
+        seed_demo,
+        backup_command,
+        restore_command,
+        *unit_commands,
+        *import_commands,
+        *report_commands,
+        *privacy_commands,
+    ):
+        command.callback = committed(command.callback)
         app.cli.add_command(command)

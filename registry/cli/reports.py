@@ -112,7 +112,6 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
     path = Path(out)
     _write(path, export.data())
     log_export(db.session, user if username else ACTOR, request, export)
-    db.session.commit()
     rows = f", {export.rows} dòng" if export.rows is not None else ""
     click.echo(f"Đã ghi {REPORTS[report].lower()} ({period.text}{rows}) vào {path}.")
 

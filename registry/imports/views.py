@@ -26,9 +26,10 @@ from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
 from registry.services.imports.candidate_import import ImportRefused
 from registry.services.imports.error_workbook import error_filename
-from registry.services.imports.rollback import RollbackRefused, rollback_batch
+from registry.services.imports.rollback import rollback_batch
 from registry.services.imports.template import build_template
-from registry.spreadsheet import FIELD_LABELS, ReadError
+from registry.spreadsheet import FIELD_LABELS
+from registry.transaction import on_refusal, refusal_returns_to
 from registry.units.helpers import paginate
 
 IMPORT_ROLES = ("admin", "area")
@@ -94,13 +95,13 @@ def upload():
     if not form.validate_on_submit():
         return _index(form, 400)
     data = form.file.data.read()
-    try:
-        batch = batches.start(db.session, current_user, data, form.file.data.filename or "")
-    except ReadError as error:
-        db.session.rollback()  # an unreadable file is not kept
-        form.file.errors = [error.message]
+
+    @on_refusal
+    def shown_on_form(error: batches.Unreadable):
+        form.file.errors = [str(error)]  # and the file is not kept
         return _index(form, 400)
-    db.session.commit()
+
+    batch = batches.start(db.session, current_user, data, form.file.data.filename or "")
     return redirect(url_for("imports.detail", batch_id=batch.id))
 
 
@@ -161,14 +162,10 @@ def _still_previewed(batch: ImportBatch):
 
 
 def _repreview(batch: ImportBatch, **options):
-    try:
-        batches.preview(db.session, current_user, batch, **options)
-    except ReadError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("imports.detail", batch_id=batch.id))
-    db.session.commit()
-    return redirect(url_for("imports.detail", batch_id=batch.id))
+    back = url_for("imports.detail", batch_id=batch.id)
+    refusal_returns_to(back)
+    batches.preview(db.session, current_user, batch, **options)
+    return redirect(back)
 
 
 @bp.route("/<int:batch_id>/sheet", methods=["POST"])
@@ -245,23 +242,22 @@ def commit(batch_id: int):
             "warning",
         )
         return back
-    try:
-        result = batches.commit_batch(db.session, current_user, batch)
-    except ImportRefused as refused:
-        db.session.rollback()  # nothing of the list is written
-        batches.store_preview(batch, refused.result, batches.override_of(batch))
-        db.session.commit()
-        flash(
-            f"Chưa ghi gì: {refused.result.counts['errors']} dòng có lỗi. Hãy tải tệp báo lỗi, "
-            "sửa rồi tải lên lại.",
-            "danger",
-        )
+
+    @on_refusal
+    def errors_kept(refused: ImportRefused | batches.Unreadable):
+        message = str(refused)
+        if isinstance(refused, ImportRefused):
+            # Nothing of the list is written; the errors found are kept on the batch, for
+            # its error workbook, and committed with this answer.
+            batches.store_preview(batch, refused.result, batches.override_of(batch))
+            message = (
+                f"Chưa ghi gì: {refused.result.counts['errors']} dòng có lỗi. Hãy tải tệp báo "
+                "lỗi, sửa rồi tải lên lại."
+            )
+        flash(message, "danger")
         return back
-    except ReadError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return back
-    db.session.commit()
+
+    result = batches.commit_batch(db.session, current_user, batch)
     c = result.counts
     flash(
         f"Đã nhập {c['rows']} dòng: {c['new']} thêm mới, {c['updated']} cập nhật, "
@@ -280,13 +276,8 @@ def rollback(batch_id: int):
     if not form.validate_on_submit():
         flash("Hãy đánh dấu xác nhận trước khi hoàn tác.", "warning")
         return back
-    try:
-        counts = rollback_batch(db.session, current_user, batch)
-    except RollbackRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-        return back
-    db.session.commit()
+    refusal_returns_to(url_for("imports.detail", batch_id=batch.id))
+    counts = rollback_batch(db.session, current_user, batch)
     flash(
         f"Đã hoàn tác: xóa {counts['removed']} hồ sơ thêm mới, khôi phục {counts['restored']} "
         "hồ sơ đã cập nhật.",

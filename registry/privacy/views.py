@@ -15,6 +15,7 @@ from registry.models import Candidate
 from registry.scoping import get_in_scope
 from registry.services import audit
 from registry.services.privacy.erasure import ErasureRefused, erase_person, person_data
+from registry.transaction import on_refusal
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
 
@@ -33,7 +34,6 @@ def _page(candidate: Candidate, form: EraseForm, status: int = 200):
 def person(candidate_id: int):
     candidate = _person(candidate_id)
     audit.record(db.session, current_user, "view", "candidate", candidate.id)
-    db.session.commit()
     return _page(candidate, EraseForm(formdata=None))
 
 
@@ -43,7 +43,6 @@ def export(candidate_id: int):
     candidate = _person(candidate_id)
     payload = json.dumps(person_data(db.session, candidate), ensure_ascii=False, indent=2)
     audit.record(db.session, current_user, "export_person", "candidate", candidate.id)
-    db.session.commit()
     return send_file(
         BytesIO(payload.encode("utf-8")),
         mimetype="application/json",
@@ -59,13 +58,13 @@ def erase(candidate_id: int):
     form = EraseForm()
     if not form.validate_on_submit():
         return _page(candidate, form, 422)
-    try:
-        done = erase_person(db.session, current_user, candidate)
-    except ErasureRefused as refused:
-        db.session.rollback()
+
+    @on_refusal
+    def flashed(refused: ErasureRefused):
         flash(str(refused), "danger")
         return _page(candidate, form, 409)
-    db.session.commit()
+
+    done = erase_person(db.session, current_user, candidate)
     flash(
         f"Đã xóa dữ liệu cá nhân: hồ sơ nay mang tên «{done['pseudonym']}»; "
         f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa.",

@@ -32,6 +32,7 @@ from registry.services.reports.workbooks import (
     log_export,
     make_report,
 )
+from registry.transaction import on_refusal
 
 REPORT_ROLES = ("admin", "province", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,18 +127,16 @@ def index():
     if form.send.data:
         return _submit(form, report_request, export)
     log_export(db.session, current_user, report_request, export)
-    db.session.commit()
     return xlsx_response(export.stream, *file_names(report_request))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):
-    try:
-        submit_report(db.session, current_user, report_request, export)
-    except ReportError as error:
-        db.session.rollback()
+    @on_refusal
+    def shown_on_form(error: ReportError):
         form.report.errors.append(str(error))
         return _page(form, 422)
-    db.session.commit()
+
+    submit_report(db.session, current_user, report_request, export)
     flash(
         f"Đã nộp báo cáo “{REPORTS[report_request.report]}” kỳ {report_request.period.text}.",
         "success",
@@ -163,7 +162,6 @@ def submitted(report_id: int):
          "period_to": kept.period_to.isoformat(), "area_id": kept.area_id,
          "group": kept.group_code},
     )  # fmt: skip
-    db.session.commit()
     ascii_name = f"{slug}_{span}_da-nop-{kept.id}.xlsx"
     display = f"{REPORTS.get(kept.report, 'Báo cáo')} {span} (đã nộp số {kept.id}).xlsx"
     return xlsx_response(BytesIO(kept.workbook), ascii_name, display)

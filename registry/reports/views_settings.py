@@ -59,7 +59,6 @@ def settings():
             form_code=form.form_code.data or "",
         )
         save_settings(db.session, current_user, area_id, data)
-        db.session.commit()
         flash("Đã lưu cài đặt báo cáo.", "success")
         return redirect(url_for("reports.settings", area=area_id) if area_id else request.path)
     area = db.session.get(Area, area_id) if area_id else None

@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
 from registry.services.org.units import CellData, UnitError, save_cell
+from registry.transaction import on_refusal
 from registry.units import helpers
 from registry.units.blueprint import bp
 from registry.units.views_units import candidates_page
@@ -107,14 +108,17 @@ def _save(form: CellForm, cell: PartyCell | None) -> PartyCell | None:
         active=form.active.data,
         units=units,
     )
-    try:
-        saved = save_cell(db.session, current_user, data, cell)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         form.name.errors.append(str(error))
-        return None
-    db.session.commit()
-    return saved
+        return _page(form, cell)
+
+    return save_cell(db.session, current_user, data, cell)
+
+
+def _page(form: CellForm, cell: PartyCell | None):
+    return render_template("units/cell_form.html", form=form, cell=cell)
 
 
 @bp.route("/cells/new", methods=["GET", "POST"])
@@ -127,7 +131,7 @@ def cell_new():
         if cell is not None:
             flash(f"Đã thêm {cell.name}.", "success")
             return redirect(url_for("units.cell_view", cell_id=cell.id))
-    return render_template("units/cell_form.html", form=form, cell=None)
+    return _page(form, None)
 
 
 @bp.route("/cells/<int:cell_id>/edit", methods=["GET", "POST"])
@@ -148,4 +152,4 @@ def cell_edit(cell_id: int):
         if saved is not None:
             flash("Đã lưu chi bộ.", "success")
             return redirect(url_for("units.cell_view", cell_id=saved.id))
-    return render_template("units/cell_form.html", form=form, cell=cell)
+    return _page(form, cell)

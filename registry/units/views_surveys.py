@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from forms.units import SurveyForm, UploadForm
+from forms.units import SurveyForm
 from registry.auth.decorators import roles_required
 from registry.domain.workdays import fmt_date, today_vn
 from registry.extensions import db
@@ -14,6 +14,7 @@ from registry.scoping import get_in_scope
 from registry.services.org.sheet_import import SURVEY_COLUMNS, SURVEY_LABELS, import_surveys
 from registry.services.org.surveys import SurveyData, delete_survey, save_survey, survey_problems
 from registry.services.org.units import UnitError
+from registry.transaction import on_refusal
 from registry.units import helpers
 from registry.units.blueprint import bp
 
@@ -31,7 +32,12 @@ def _data(form: SurveyForm) -> SurveyData:
     )
 
 
+def _page(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None):
+    return render_template("units/survey_form.html", form=form, unit=unit, survey=survey)
+
+
 def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool:
+    """Save the survey; False, with nothing written, when the form must be shown again."""
     data = _data(form)
     if data.survey_date > today_vn():
         form.survey_date.errors.append(
@@ -43,13 +49,13 @@ def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool
         getattr(form, name).errors.append(message)
     if problems:
         return False
-    try:
-        save_survey(db.session, current_user, unit, data, survey)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         form.survey_date.errors.append(str(error))
-        return False
-    db.session.commit()
+        return _page(form, unit, survey)
+
+    save_survey(db.session, current_user, unit, data, survey)
     return True
 
 
@@ -64,7 +70,7 @@ def survey_new(unit_id: int):
     if form.validate_on_submit() and _save(form, unit, None):
         flash("Đã lưu phiếu khảo sát.", "success")
         return redirect(url_for("units.unit_view", unit_id=unit.id))
-    return render_template("units/survey_form.html", form=form, unit=unit, survey=None)
+    return _page(form, unit, None)
 
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
@@ -76,7 +82,7 @@ def survey_edit(survey_id: int):
     if form.validate_on_submit() and _save(form, survey.unit, survey):
         flash("Đã sửa phiếu khảo sát.", "success")
         return redirect(url_for("units.unit_view", unit_id=survey.unit_id))
-    return render_template("units/survey_form.html", form=form, unit=survey.unit, survey=survey)
+    return _page(form, survey.unit, survey)
 
 
 @bp.route("/surveys/<int:survey_id>/delete", methods=["POST"])
@@ -87,29 +93,23 @@ def survey_delete(survey_id: int):
     # CSRFProtect checks the token of every POST before the view runs.
     unit_id = survey.unit_id
     delete_survey(db.session, current_user, survey)
-    db.session.commit()
     flash("Đã xóa phiếu khảo sát.", "success")
     return redirect(url_for("units.unit_view", unit_id=unit_id))
+
+
+SURVEY_SHEET = helpers.ReferenceSheet(
+    kind="surveys",
+    columns=SURVEY_COLUMNS,
+    required=("unit_code", "survey_date"),
+    labels=SURVEY_LABELS,
+    load=import_surveys,
+    noun="phiếu khảo sát",
+    title="Nhập phiếu khảo sát doanh nghiệp",
+    back="units.index",
+)
 
 
 @bp.route("/surveys/import", methods=["POST"])
 @roles_required("admin", "area")
 def surveys_import():
-    errors = helpers.import_reference_sheet(
-        UploadForm(),
-        kind="surveys",
-        columns=SURVEY_COLUMNS,
-        required=("unit_code", "survey_date"),
-        labels=SURVEY_LABELS,
-        load=import_surveys,
-        noun="phiếu khảo sát",
-    )
-    if not errors:
-        return redirect(url_for("units.index"))
-    return render_template(
-        "units/import_result.html",
-        title="Nhập phiếu khảo sát doanh nghiệp",
-        errors=errors,
-        back=url_for("units.index"),
-        columns=SURVEY_LABELS,
-    ), 422
+    return helpers.upload_reference_sheet(SURVEY_SHEET)

@@ -11,6 +11,7 @@ from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, StageEvent, Unit
 from registry.scoping import get_in_scope, in_scope
 from registry.services.org.units import UnitError, transfer_candidate
+from registry.transaction import on_refusal
 from registry.units import helpers
 from registry.units.blueprint import bp
 
@@ -47,21 +48,25 @@ def transfer(candidate_id: int):
         else:
             new_unit = db.session.get(Unit, form.unit_id.data)
             new_cell = db.session.get(PartyCell, form.cell_id.data) if form.cell_id.data else None
-            try:
-                transfer_candidate(db.session, current_user, candidate, new_unit, new_cell)
-            except UnitError as error:
-                db.session.rollback()
+
+            @on_refusal
+            def shown_on_form(error: UnitError):
                 form.unit_id.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(
-                    f"Đã chuyển {candidate.full_name} sang {new_unit.name}. "
-                    "Lịch sử các giai đoạn được giữ nguyên.",
-                    "success",
-                )
-                return redirect(url_for("units.transfer", candidate_id=candidate.id))
+                return _page(form, candidate)
+
+            transfer_candidate(db.session, current_user, candidate, new_unit, new_cell)
+            flash(
+                f"Đã chuyển {candidate.full_name} sang {new_unit.name}. "
+                "Lịch sử các giai đoạn được giữ nguyên.",
+                "success",
+            )
+            return redirect(url_for("units.transfer", candidate_id=candidate.id))
     if request.method == "GET":
         form.unit_id.data = candidate.unit_id
+    return _page(form, candidate)
+
+
+def _page(form: TransferForm, candidate: Candidate):
     return render_template(
         "units/transfer.html",
         form=form,

@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Target, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
 from registry.services.org.units import UnitData, UnitError, save_unit
+from registry.transaction import on_refusal
 from registry.units import helpers
 from registry.units.blueprint import bp
 
@@ -93,15 +94,18 @@ def _save(form: UnitForm, unit: Unit | None):
         address=form.address.data or None,
         active=form.active.data,
     )
-    try:
-        saved = save_unit(db.session, current_user, data, unit)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         field = form.code if str(error).startswith("Mã") else form.area_id
         field.errors.append(str(error))
-        return None
-    db.session.commit()
-    return saved
+        return _page(form, unit)
+
+    return save_unit(db.session, current_user, data, unit)
+
+
+def _page(form: UnitForm, unit: Unit | None):
+    return render_template("units/unit_form.html", form=form, unit=unit)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -114,7 +118,7 @@ def unit_new():
         if unit is not None:
             flash(f"Đã thêm đơn vị {unit.name}.", "success")
             return redirect(url_for("units.unit_view", unit_id=unit.id))
-    return render_template("units/unit_form.html", form=form, unit=None)
+    return _page(form, None)
 
 
 @bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -129,4 +133,4 @@ def unit_edit(unit_id: int):
         if saved is not None:
             flash("Đã lưu thông tin đơn vị.", "success")
             return redirect(url_for("units.unit_view", unit_id=saved.id))
-    return render_template("units/unit_form.html", form=form, unit=unit)
+    return _page(form, unit)

@@ -12,7 +12,7 @@ from registry.domain.textutil import clean_text, fold, name_sort_key
 from registry.domain.vocabulary import SUBGROUP_GROUP, Stage, group_for_unit_kind
 from registry.models import Candidate, PartyCell, Unit, User
 from registry.scoping import in_scope
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.candidates.stages import record_stage
 
 # The fields a person edits in the candidate form (stage columns are not among them).
@@ -39,7 +39,7 @@ PERSONAL_FIELDS = [
 _TEXT_FIELDS = ("hometown", "education", "class_or_job", "helpers", "note")
 
 
-class CandidateError(ValueError):
+class CandidateError(ServiceError, ValueError):
     """A change the registry refuses; the message is for the user."""
 
 

@@ -36,7 +36,7 @@ from registry.domain.vocabulary import (
 )
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, StageEvent, User
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.reports import submitted as report_submitted
 
 Issue = tuple[str, str]
@@ -50,7 +50,7 @@ _COUNTED = re.compile(r"^\s*(\d+)\b")
 _SPLIT = re.compile(r"[;,\n]+")
 
 
-class StageRefused(Exception):
+class StageRefused(ServiceError):
     """The change breaks a rule; `issues` are (code, Vietnamese message) pairs."""
 
     def __init__(self, issues: list[Issue]) -> None:

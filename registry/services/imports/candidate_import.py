@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.candidates.stages import rule_settings
 from registry.services.imports.match import Classifier, Matcher, RowPlan, chunks, scope_of
 from registry.services.imports.writer import lock_imports, write_batch
@@ -48,7 +48,7 @@ _WIDTHS = {
 _WIDTHS.update(certificate_no=60, decision_no=60, religion_text=100)
 
 
-class ImportRefused(Exception):
+class ImportRefused(ServiceError):
     """Rows failed: nothing was written (the caller rolls back)."""
 
     def __init__(self, result: ImportResult) -> None:

@@ -28,7 +28,7 @@ from registry.domain.vocabulary import (
 from registry.domain.workdays import today_vn
 from registry.models import Area, User
 from registry.scoping import in_scope
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
 from registry.services.reports.headings import report_meta, root_area
 
@@ -88,7 +88,7 @@ KINDS: dict[str | None, tuple[str, ...]] = {
 SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
 
 
-class ReportError(ValueError):
+class ReportError(ServiceError, ValueError):
     """A request no report can answer; the message is for the user."""
 
 
