@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from registry import access
 from registry.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 ERROR_MESSAGES = {
@@ -208,20 +209,24 @@ def register_template_helpers(app: Flask) -> None:
         # Vietnamese writes thousands with a dot: 12.345
         return f"{value or 0:,}".replace(",", ".")
 
+    def may(action: str, target=None) -> bool:
+        """In templates: whether the signed-in user may do `action` (registry.access)."""
+        return access.may(current_user, action, target)
+
     @app.context_processor
     def vocabulary() -> dict:
-        return {"domain": domain, "nav_items": nav_items}
+        return {"domain": domain, "nav_items": nav_items, "may": may}
 
 
-# The menu; an entry shows once its feature's blueprint is registered.
+# The menu; an entry shows once its feature's blueprint is registered, to whoever may use it.
 NAV = (
     ("main.home", "Trang chủ", None),
     ("candidates.index", "Quần chúng ưu tú", None),
     ("candidates.alerts", "Cảnh báo hạn", None),
-    ("imports.index", "Nhập từ Excel", ("admin", "area")),
-    ("reports.index", "Báo cáo", ("admin", "province", "area")),
-    ("units.index", "Đơn vị, chi bộ", ("admin", "province", "area")),
-    ("admin.users", "Quản trị", ("admin",)),
+    ("imports.index", "Nhập từ Excel", access.IMPORT),
+    ("reports.index", "Báo cáo", access.USE_REPORTS),
+    ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
+    ("admin.users", "Quản trị", access.ADMINISTER),
 )
 
 
@@ -229,10 +234,10 @@ def nav_items() -> list[dict]:
     from flask import current_app
 
     items = []
-    for endpoint, label, roles in NAV:
+    for endpoint, label, action in NAV:
         if endpoint not in current_app.view_functions:
             continue
-        if roles is not None and current_user.role not in roles:
+        if action is not None and not access.may(current_user, action):
             continue
         items.append({"endpoint": endpoint, "label": label, "blueprint": endpoint.split(".")[0]})
     return items

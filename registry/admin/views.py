@@ -8,9 +8,9 @@ from sqlalchemy import or_, select
 
 from forms.admin import NewUserForm, ResetPasswordForm, UserForm
 from forms.base import strong_password_problem
+from registry import access
 from registry.admin import views_audit, views_holidays  # noqa: F401  (their routes)
 from registry.admin.blueprint import bp
-from registry.auth.decorators import roles_required
 from registry.domain.vocabulary import ROLES
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
@@ -30,7 +30,7 @@ __all__ = ["bp"]
 
 
 @bp.route("/users")
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def users():
     stmt = select(User).order_by(User.username)
     q = (request.args.get("q") or "").strip().lower()
@@ -74,7 +74,7 @@ def _data(form: UserForm) -> UserData:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_new():
     form = NewUserForm()
     _prepare(form)
@@ -102,7 +102,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
@@ -129,7 +129,7 @@ def _edit_page(form: UserForm, user: User):
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_password(user_id: int):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
@@ -150,7 +150,7 @@ def user_password(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_active(user_id: int):
     user = _user_or_404(user_id)
     active = request.form.get("active") == "1"

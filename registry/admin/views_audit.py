@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import render_template, request
 from sqlalchemy import select
 
+from registry import access
 from registry.admin.blueprint import bp
-from registry.auth.decorators import roles_required
 from registry.domain.workdays import VN_TZ
 from registry.extensions import db
 from registry.models import AuditLog, User
@@ -86,7 +86,7 @@ def _filtered():
 
 
 @bp.route("/audit")
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def audit():
     # Keyset pages (id descending): the log only grows, and counting it all is not needed.
     before = request.args.get("before", type=db_int)

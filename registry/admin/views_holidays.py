@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import extract, select
 
 from forms.admin import HolidayForm
+from registry import access
 from registry.admin.blueprint import bp
-from registry.auth.decorators import roles_required
 from registry.domain.workdays import HOLIDAY_KINDS, today_vn
 from registry.extensions import db
 from registry.models import Holiday
@@ -18,7 +18,7 @@ from registry.transaction import on_refusal
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def holidays():
     year = request.args.get("year", today_vn().year, type=db_int)
     form = HolidayForm()
@@ -47,7 +47,7 @@ def _page(form: HolidayForm, year: int):
 
 
 @bp.route("/holidays/<int:holiday_id>/delete", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def holiday_delete(holiday_id: int):
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from forms.candidates import CandidateForm, NewCandidateForm, options, religion_choices
+from registry import access
 from registry.candidates import bp
 from registry.domain.refdata import ethnicities, ethnicity_names
 from registry.extensions import db
 from registry.models import Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scoped
 from registry.services.candidates import edit as service
-from registry.services.candidates.stages import EDITOR_ROLES
 from registry.transaction import on_refusal
 
 # The candidate page and the stage routes live in views_stage.py (imported at the end).
@@ -27,16 +27,10 @@ def list_url() -> str | None:
     return url_for("candidates.index")
 
 
-def require_editor() -> None:
-    """Province users only read (DESIGN "Roles and scope")."""
-    if current_user.role not in EDITOR_ROLES:
-        abort(403)
-
-
 def editable_candidate(candidate_id: int) -> Candidate:
     """The candidate if in scope (404 otherwise, before any role check) and editable."""
     candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
-    require_editor()
+    access.require(access.EDIT_CANDIDATES)
     return candidate
 
 
@@ -144,7 +138,7 @@ def _save(form: CandidateForm, candidate: Candidate | None):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    require_editor()
+    access.require(access.EDIT_CANDIDATES)
     form = _prepare(NewCandidateForm())
     if request.method == "GET" and current_user.role == "cell":
         units = [choice.value for choice in form.unit_id.choices if choice.value]

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
+from registry import access
 from registry.candidates import bp
 from registry.candidates.views_edit import editable_candidate, list_url
 from registry.domain.alerts import alerts_for, next_due
@@ -74,17 +75,13 @@ def _correct_forms(
 ) -> dict[int, CorrectEventForm]:
     forms: dict[int, CorrectEventForm] = {}
     for event in events:
-        if not stages.can_correct(current_user, event):
+        if not access.may(current_user, access.CORRECT_EVENT, event):
             continue
         if bound and bound[0] == event.id:
             forms[event.id] = bound[1]
         else:
             forms[event.id] = CorrectEventForm(formdata=None, obj=event, prefix=_prefix(event.id))
     return forms
-
-
-def _may_undo(events: list[StageEvent]) -> bool:
-    return current_user.role == "admin" and len(events) > 1
 
 
 def render_page(
@@ -98,7 +95,7 @@ def render_page(
     settings = stages.rule_settings()
     events = stages.ordered_events(candidate.events)
     facts = stages.facts_for(candidate)
-    editor = current_user.role in stages.EDITOR_ROLES
+    editor = access.may(current_user, access.EDIT_CANDIDATES)
     allowed = stages.allowed_next_stages(candidate, today) if editor else []
     admitted = candidate.admitted_date
     page = render_template(
@@ -113,7 +110,7 @@ def render_page(
         stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,
         correct_forms=_correct_forms(events, correct) if editor else {},
         undo_form=UndoForm(formdata=None)
-        if current_user.role == "admin" and len(events) > 1
+        if access.may(current_user, access.UNDO_EVENT) and len(events) > 1
         else None,
         ethnicity=ethnicity_names().get(candidate.ethnicity or "", candidate.ethnicity or ""),
         religion=religion_names().get(candidate.religion or "", candidate.religion or ""),
@@ -184,8 +181,7 @@ def _event_of(candidate: Candidate, event_id: int) -> StageEvent:
 def correct_event(candidate_id: int, event_id: int):
     candidate = editable_candidate(candidate_id)
     event = _event_of(candidate, event_id)
-    if not stages.can_correct(current_user, event):
-        abort(403)
+    access.require(access.CORRECT_EVENT, event)
     form = CorrectEventForm(prefix=_prefix(event.id))
     if not form.validate():
         return render_page(candidate, correct=(event.id, form), status=422)
@@ -212,8 +208,7 @@ def correct_event(candidate_id: int, event_id: int):
 @login_required
 def undo_event(candidate_id: int):
     candidate = editable_candidate(candidate_id)
-    if current_user.role != "admin":
-        abort(403)
+    access.require(access.UNDO_EVENT)
     form = UndoForm()
     if not form.validate():
         abort(400)

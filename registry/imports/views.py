@@ -17,7 +17,7 @@ from forms.imports import (
     UploadForm,
     sheet_choices,
 )
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.workdays import VN_TZ
 from registry.extensions import db
 from registry.imports import bp
@@ -32,7 +32,6 @@ from registry.spreadsheet import FIELD_LABELS
 from registry.transaction import on_refusal, refusal_returns_to
 from registry.units.helpers import paginate
 
-IMPORT_ROLES = ("admin", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {
     "previewed": "Đã xem trước, chưa ghi",
@@ -61,8 +60,7 @@ def _helpers() -> dict:
 def _batch(batch_id: int, candidates_only: bool = True) -> ImportBatch:
     """The batch if in scope (404 otherwise, before any role check), for import roles."""
     batch = get_in_scope(db.session, current_user, ImportBatch, batch_id)
-    if current_user.role not in IMPORT_ROLES:
-        abort(403)
+    access.require(access.IMPORT)
     if candidates_only and batch.kind != "candidates":
         abort(404)
     return batch
@@ -83,13 +81,13 @@ def _index(form: UploadForm, status: int = 200):
 
 
 @bp.route("/")
-@roles_required(*IMPORT_ROLES)
+@access.requires(access.IMPORT)
 def index():
     return _index(UploadForm())
 
 
 @bp.route("/upload", methods=["POST"])
-@roles_required(*IMPORT_ROLES)
+@access.requires(access.IMPORT)
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
@@ -106,7 +104,7 @@ def upload():
 
 
 @bp.route("/template")
-@roles_required(*IMPORT_ROLES)
+@access.requires(access.IMPORT)
 def template():
     return send_file(
         build_template(), mimetype=XLSX, as_attachment=True, download_name="mau_danh_sach.xlsx"

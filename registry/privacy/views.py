@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, send_file, url_fo
 from flask_login import current_user
 
 from forms.privacy import EraseForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.extensions import db
 from registry.models import Candidate
 from registry.scoping import get_in_scope
@@ -30,7 +30,7 @@ def _page(candidate: Candidate, form: EraseForm, status: int = 200):
 
 
 @bp.route("/candidates/<int:candidate_id>")
-@roles_required("admin")
+@access.requires(access.HANDLE_PERSONAL_DATA)
 def person(candidate_id: int):
     candidate = _person(candidate_id)
     audit.record(db.session, current_user, "view", "candidate", candidate.id)
@@ -38,7 +38,7 @@ def person(candidate_id: int):
 
 
 @bp.route("/candidates/<int:candidate_id>/data.json")
-@roles_required("admin")
+@access.requires(access.HANDLE_PERSONAL_DATA)
 def export(candidate_id: int):
     candidate = _person(candidate_id)
     payload = json.dumps(person_data(db.session, candidate), ensure_ascii=False, indent=2)
@@ -52,7 +52,7 @@ def export(candidate_id: int):
 
 
 @bp.route("/candidates/<int:candidate_id>/erase", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.HANDLE_PERSONAL_DATA)
 def erase(candidate_id: int):
     candidate = _person(candidate_id)
     form = EraseForm()

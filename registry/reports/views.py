@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from forms.reports import ReportForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.periods import PeriodError, make_period
 from registry.domain.workdays import today_vn
 from registry.extensions import db
@@ -34,7 +34,6 @@ from registry.services.reports.workbooks import (
 )
 from registry.transaction import on_refusal
 
-REPORT_ROLES = ("admin", "province", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VN_OFFSET = timedelta(hours=7)  # timestamps are stored in UTC; Vietnam keeps UTC+7 all year
 
@@ -104,13 +103,13 @@ def _page(form: ReportForm, status: int = 200):
         groups=GROUP_CHOICES,
         submittable=SUBMITTABLE,
         submitted=submitted_reports(db.session, current_user),
-        may_submit=current_user.role in REPORT_ROLES,
+        may_submit=access.may(current_user, access.SUBMIT_REPORTS),
         vn_time=vn_time,
     ), status
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*REPORT_ROLES)
+@access.requires(access.USE_REPORTS)
 def index():
     form = ReportForm()
     if form.is_submitted():
@@ -145,7 +144,7 @@ def _submit(form: ReportForm, report_request: ReportRequest, export):
 
 
 @bp.route("/submitted/<int:report_id>")
-@roles_required(*REPORT_ROLES)
+@access.requires(access.USE_REPORTS)
 def submitted(report_id: int):
     """The workbook of a submitted report, exactly as it was sent."""
     kept = get_in_scope(db.session, current_user, SubmittedReport, report_id)

@@ -1,4 +1,4 @@
-"""Shared by the units views: pagination, scoped choices, permissions, sheet uploads."""
+"""Shared by the units views: pagination, scoped choices, sheet uploads."""
 
 from __future__ import annotations
 
@@ -65,28 +65,6 @@ def scoped_id_arg(session: Session, user: User, model: type, name: str) -> int |
     if ident is not None and not in_scope(session, user, model, ident):
         abort(404)
     return ident
-
-
-def forbid_unless(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
-def may_manage_units(user: User) -> bool:
-    """Units, cells and surveys: area officers in their subtree, admins everywhere."""
-    return user.role in ("admin", "area")
-
-
-def may_edit_areas(user: User) -> bool:
-    return user.role == "admin"
-
-
-def may_set_targets(user: User) -> bool:
-    return user.role in ("admin", "province")
-
-
-def may_transfer(user: User) -> bool:
-    return user.role in ("admin", "area", "cell")
 
 
 def tree_order(areas: list[Area]) -> list[tuple[Area, int]]:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from forms.units import UploadForm
+from registry import access
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import ENTERPRISE_KINDS, PARTY_ORG_KINDS, UNIT_KINDS
 from registry.domain.workdays import today_vn
@@ -94,7 +95,7 @@ def index():
         unit_kinds=UNIT_KINDS,
         party_org_kinds=PARTY_ORG_KINDS,
         enterprise_kinds=ENTERPRISE_KINDS,
-        may_manage=helpers.may_manage_units(user),
+        may_manage=access.may(user, access.MANAGE_UNITS),
         upload_form=UploadForm(),
         args=request.args,
     )

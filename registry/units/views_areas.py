@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.units import AreaForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, Unit
@@ -47,7 +47,7 @@ def areas():
         names=names,
         show_old=show_old,
         today=today_vn(),
-        may_edit=helpers.may_edit_areas(user),
+        may_edit=access.may(user, access.EDIT_AREAS),
     )
 
 
@@ -96,7 +96,7 @@ def _refusal_on_form(form: AreaForm, area: Area | None) -> None:
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.EDIT_AREAS)
 def area_new():
     form = AreaForm()
     _prepare(form, None)
@@ -114,7 +114,7 @@ def area_new():
 @login_required
 def area_edit(area_id: int):
     area = get_in_scope(db.session, current_user, Area, area_id)
-    helpers.forbid_unless(helpers.may_edit_areas(current_user))
+    access.require(access.EDIT_AREAS)
     form = AreaForm(obj=area)
     _prepare(form, area)
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.units import CellForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.textutil import fold
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Unit
@@ -56,7 +56,7 @@ def cells():
         areas=helpers.area_choices(db.session, user, current_only=False, blank="Tất cả địa bàn"),
         area_id=area_id,
         args=request.args,
-        may_manage=helpers.may_manage_units(user),
+        may_manage=access.may(user, access.MANAGE_UNITS),
     )
 
 
@@ -75,8 +75,8 @@ def cell_view(cell_id: int):
         cell=cell,
         units=units,
         candidates=candidates_page(in_cell),
-        may_manage=helpers.may_manage_units(current_user),
-        may_transfer=helpers.may_transfer(current_user),
+        may_manage=access.may(current_user, access.MANAGE_UNITS),
+        may_transfer=access.may(current_user, access.TRANSFER),
     )
 
 
@@ -122,7 +122,7 @@ def _page(form: CellForm, cell: PartyCell | None):
 
 
 @bp.route("/cells/new", methods=["GET", "POST"])
-@roles_required("admin", "area")
+@access.requires(access.MANAGE_UNITS)
 def cell_new():
     form = CellForm()
     _prepare(form, None)
@@ -138,7 +138,7 @@ def cell_new():
 @login_required
 def cell_edit(cell_id: int):
     cell = get_in_scope(db.session, current_user, PartyCell, cell_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = CellForm(obj=cell)
     _prepare(form, cell)
     if request.method == "GET":

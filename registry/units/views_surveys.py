@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from forms.units import SurveyForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.workdays import fmt_date, today_vn
 from registry.extensions import db
 from registry.models import EnterpriseSurvey, Unit
@@ -63,7 +63,7 @@ def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool
 @login_required
 def survey_new(unit_id: int):
     unit = get_in_scope(db.session, current_user, Unit, unit_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = SurveyForm()
     if not form.is_submitted():
         form.survey_date.data = today_vn()
@@ -77,7 +77,7 @@ def survey_new(unit_id: int):
 @login_required
 def survey_edit(survey_id: int):
     survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = SurveyForm(obj=survey)
     if form.validate_on_submit() and _save(form, survey.unit, survey):
         flash("Đã sửa phiếu khảo sát.", "success")
@@ -89,7 +89,7 @@ def survey_edit(survey_id: int):
 @login_required
 def survey_delete(survey_id: int):
     survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     # CSRFProtect checks the token of every POST before the view runs.
     unit_id = survey.unit_id
     delete_survey(db.session, current_user, survey)
@@ -110,6 +110,6 @@ SURVEY_SHEET = helpers.ReferenceSheet(
 
 
 @bp.route("/surveys/import", methods=["POST"])
-@roles_required("admin", "area")
+@access.requires(access.MANAGE_UNITS)
 def surveys_import():
     return helpers.upload_reference_sheet(SURVEY_SHEET)

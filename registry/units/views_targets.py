@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.units import TargetForm, UploadForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.vocabulary import GROUPS
 from registry.domain.workdays import today_vn
 from registry.extensions import db
@@ -41,7 +41,7 @@ def targets():
         year=year,
         group=request.args.get("group", ""),
         groups=GROUPS,
-        may_set=helpers.may_set_targets(user),
+        may_set=access.may(user, access.SET_TARGETS),
         upload_form=UploadForm(),
     )
 
@@ -83,7 +83,7 @@ def _save(form: TargetForm, page, replacing: Target | None = None) -> bool:
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])
-@roles_required("admin", "province")
+@access.requires(access.SET_TARGETS)
 def target_new():
     form = TargetForm()
     _prepare(form)
@@ -100,7 +100,7 @@ def target_new():
 @login_required
 def target_edit(target_id: int):
     target = get_in_scope(db.session, current_user, Target, target_id)
-    helpers.forbid_unless(helpers.may_set_targets(current_user))
+    access.require(access.SET_TARGETS)
     form = TargetForm(obj=target)
     _prepare(form)
     if not form.is_submitted():
@@ -123,7 +123,7 @@ def target_edit(target_id: int):
 @login_required
 def target_delete(target_id: int):
     target = get_in_scope(db.session, current_user, Target, target_id)
-    helpers.forbid_unless(helpers.may_set_targets(current_user))
+    access.require(access.SET_TARGETS)
     back = url_for("units.targets", year=target.year)
     refusal_returns_to(back)
     delete_target(db.session, current_user, target)
@@ -144,6 +144,6 @@ TARGET_SHEET = helpers.ReferenceSheet(
 
 
 @bp.route("/targets/import", methods=["POST"])
-@roles_required("admin", "province")
+@access.requires(access.SET_TARGETS)
 def targets_import():
     return helpers.upload_reference_sheet(TARGET_SHEET)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.units import TransferForm
+from registry import access
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, StageEvent, Unit
 from registry.scoping import get_in_scope, in_scope
@@ -31,7 +32,7 @@ def _history(candidate: Candidate) -> list:
 @login_required
 def transfer(candidate_id: int):
     candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
-    helpers.forbid_unless(helpers.may_transfer(current_user))
+    access.require(access.TRANSFER)
     form = TransferForm()
     form.unit_id.choices = helpers.unit_choices(db.session, current_user, blank="— Chọn đơn vị —")
     form.cell_id.choices = helpers.cell_choices(

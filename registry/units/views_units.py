@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.units import UnitForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.vocabulary import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORDER
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Target, Unit
@@ -56,8 +56,8 @@ def unit_view(unit_id: int):
         targets=targets,
         stages=_stage_counts(in_unit),
         candidates=candidates_page(in_unit),
-        may_manage=helpers.may_manage_units(current_user),
-        may_transfer=helpers.may_transfer(current_user),
+        may_manage=access.may(current_user, access.MANAGE_UNITS),
+        may_transfer=access.may(current_user, access.TRANSFER),
     )
 
 
@@ -109,7 +109,7 @@ def _page(form: UnitForm, unit: Unit | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin", "area")
+@access.requires(access.MANAGE_UNITS)
 def unit_new():
     form = UnitForm()
     _prepare(form, None)
@@ -125,7 +125,7 @@ def unit_new():
 @login_required
 def unit_edit(unit_id: int):
     unit = get_in_scope(db.session, current_user, Unit, unit_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = UnitForm(obj=unit)
     _prepare(form, unit)
     if form.validate_on_submit():

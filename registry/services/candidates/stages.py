@@ -18,6 +18,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from config import ConfigError
+from registry import access
 from registry.domain.rules import (
     DEFAULT_SETTINGS,
     CandidateFacts,
@@ -42,7 +43,6 @@ from registry.services.reports import submitted as report_submitted
 Issue = tuple[str, str]
 
 # Roles that may change candidates (DESIGN "Roles and scope": province users only read).
-EDITOR_ROLES = ("admin", "area", "cell")
 # The stage whose event carries the number kept on the candidate row.
 DOCUMENT_COLUMNS = {Stage.TRAINED.value: "certificate_no", Stage.DECISION.value: "decision_no"}
 _EVENT_FIELDS = ["stage", "event_date", "document_no", "note", "reason", "unit_id", "cell_id"]
@@ -180,7 +180,7 @@ def _issues(items) -> list[Issue]:
 
 
 def _check_editor(user: User | None) -> None:
-    if user is not None and getattr(user, "role", None) not in EDITOR_ROLES:
+    if user is not None and not access.may(user, access.EDIT_CANDIDATES):
         raise StageRefused([("forbidden", "Tài khoản của bạn không được thay đổi hồ sơ.")])
 
 
@@ -265,13 +265,6 @@ def record_stage(
     return StageResult(event, warnings)
 
 
-def can_correct(user: User, event: StageEvent) -> bool:
-    """Whoever recorded an event, and admins, may correct it."""
-    if user.role == "admin":
-        return True
-    return user.role in EDITOR_ROLES and event.recorded_by_id == user.id
-
-
 def correct_event(
     session: Session,
     user: User,
@@ -282,7 +275,7 @@ def correct_event(
     today: date | None = None,
 ) -> StageResult:
     """Change an event's date and number (and note) within the rules."""
-    if not can_correct(user, event):
+    if not access.may(user, access.CORRECT_EVENT, event):
         raise StageRefused(
             [("forbidden", "Chỉ người đã ghi nhận sự kiện này hoặc quản trị viên được sửa.")]
         )
@@ -351,7 +344,7 @@ def last_event(candidate: Candidate) -> StageEvent | None:
 
 def undo_last_event(session: Session, user: User, candidate: Candidate) -> StageEvent:
     """Remove the candidate's last event (admins only); the columns follow what remains."""
-    if user.role != "admin":
+    if not access.may(user, access.UNDO_EVENT):
         raise StageRefused([("forbidden", "Chỉ quản trị viên được hoàn tác sự kiện.")])
     event = last_event(candidate)
     if event is None or len(candidate.events) < 2:

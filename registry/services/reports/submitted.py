@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from registry import access
 from registry.models import Area, SubmittedReport, Unit, User
 from registry.scoping import scope_filter
 from registry.services import audit
@@ -22,7 +23,6 @@ from registry.services import audit
 if TYPE_CHECKING:  # the stage service imports this module: keep its imports light
     from registry.services.reports.workbooks import Export, ReportRequest
 
-SUBMIT_ROLES = ("admin", "province", "area")
 LIST_LIMIT = 100
 
 
@@ -32,7 +32,7 @@ def submit_report(
     """Keep the workbook and figures of a report the user sends (the view commits)."""
     from registry.services.reports.workbooks import SUBMITTABLE, ReportError
 
-    if user.role not in SUBMIT_ROLES:
+    if not access.may(user, access.SUBMIT_REPORTS):
         raise ReportError("Tài khoản của bạn không được nộp báo cáo.")
     if request.report not in SUBMITTABLE or export.figures is None:
         raise ReportError("Danh sách chi tiết không nộp như một báo cáo.")
