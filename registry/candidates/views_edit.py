@@ -17,8 +17,6 @@ from registry.scoping import get_in_scope, in_scope, scoped
 from registry.services.candidates import edit as service
 from registry.transaction import on_refusal
 
-# The candidate page and the stage routes live in views_stage.py (imported at the end).
-
 
 def list_url() -> str | None:
     """The list page's address, once that page exists."""
@@ -170,6 +168,3 @@ def edit(candidate_id: int):
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for("candidates.detail", candidate_id=saved.id))
     return _render_form(form, candidate, 200 if request.method == "GET" else 422)
-
-
-from registry.candidates import views_stage  # noqa: E402, F401  (routes on bp)

@@ -21,7 +21,7 @@ from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import listing
 from registry.services.candidates.alert_lists import alert_counts, alert_page
 from registry.services.candidates.bulk import MAX_SELECTED, record_for_many
-from registry.services.candidates.stages import rule_settings
+from registry.settings import rule_settings
 
 # Forms and texts the list template needs besides the rows.
 VOCABULARY = {

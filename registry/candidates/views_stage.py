@@ -21,6 +21,7 @@ from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import stages
 from registry.services.candidates.edit import log_view
+from registry.settings import rule_settings
 from registry.transaction import on_refusal
 
 
@@ -42,7 +43,7 @@ def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
         candidate.birth_date,
         candidate.education,
         today,
-        stages.rule_settings(),
+        rule_settings(),
         committee_required=facts.committee_required,
         introducers_count=facts.introducers_count,
     )
@@ -92,7 +93,7 @@ def render_page(
 ):
     """The candidate page; every showing of it is logged (it holds personal data)."""
     today = today_vn()
-    settings = stages.rule_settings()
+    settings = rule_settings()
     events = stages.ordered_events(candidate.events)
     facts = stages.facts_for(candidate)
     editor = access.may(current_user, access.EDIT_CANDIDATES)

@@ -14,15 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from config import ConfigError
 from registry import access
 from registry.domain.rules import (
-    DEFAULT_SETTINGS,
     CandidateFacts,
-    RuleSettings,
     Verdict,
     check_row,
     check_transition,
@@ -38,7 +34,8 @@ from registry.domain.vocabulary import (
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.services import ServiceError, audit
-from registry.services.reports import submitted as report_submitted
+from registry.settings import rule_settings
+from registry.signals import stage_events_changed
 
 Issue = tuple[str, str]
 
@@ -62,26 +59,6 @@ class StageRefused(ServiceError):
 class StageResult:
     event: StageEvent
     warnings: list[Issue] = field(default_factory=list)
-
-
-def rule_settings() -> RuleSettings:
-    """The rule values in force: app.config["RULES"] (a RuleSettings or a dict of
-    overrides, see config.py), else the defaults."""
-    if not has_app_context():
-        return DEFAULT_SETTINGS
-    value = current_app.config.get("RULES")
-    if isinstance(value, RuleSettings):
-        return value
-    if not value:
-        return DEFAULT_SETTINGS
-    built = current_app.extensions.get("rule_settings")
-    if built is None or built[0] != value:
-        try:
-            built = (dict(value), RuleSettings(**value))
-        except TypeError as error:
-            raise ConfigError(f"RULE_* settings: {error}") from None
-        current_app.extensions["rule_settings"] = built
-    return built[1]
 
 
 # --- facts from the events ----------------------------------------------------------------
@@ -251,7 +228,7 @@ def record_stage(
     session.add(event)
     sync_stage_columns(candidate)
     session.flush()
-    report_submitted.flag_submitted_reports(session, when, (), (event.unit_id, candidate.unit_id))
+    stage_events_changed.send(session, dates=[when], unit_ids=(event.unit_id, candidate.unit_id))
     audit.record(
         session,
         user,
@@ -286,8 +263,8 @@ def correct_event(
     _raise_if_refused(verdict)
 
     before = audit.snapshot(event, _EVENT_FIELDS)
-    report_submitted.flag_submitted_reports(
-        session, (event.event_date, when), (), (event.unit_id, candidate.unit_id)
+    stage_events_changed.send(
+        session, dates=[event.event_date, when], unit_ids=(event.unit_id, candidate.unit_id)
     )
     event.event_date = when
     event.document_no = clean_text(document_no) or None
@@ -353,8 +330,8 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
         )
     before = _stage_snapshot(candidate)
     removed = {"id": event.id, **audit.snapshot(event, _EVENT_FIELDS)}
-    report_submitted.flag_submitted_reports(
-        session, event.event_date, (), (event.unit_id, candidate.unit_id)
+    stage_events_changed.send(
+        session, dates=[event.event_date], unit_ids=(event.unit_id, candidate.unit_id)
     )
     candidate.events.remove(event)  # delete-orphan removes the row at flush
     sync_stage_columns(candidate)

@@ -22,9 +22,9 @@ from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
 from registry.services import ServiceError, audit
-from registry.services.candidates.stages import rule_settings
 from registry.services.imports.match import Classifier, Matcher, RowPlan, chunks, scope_of
 from registry.services.imports.writer import lock_imports, write_batch
+from registry.settings import rule_settings
 from registry.spreadsheet import (
     CellRef,
     DictLookups,

@@ -30,6 +30,7 @@ from registry.models import Area, User
 from registry.scoping import in_scope
 from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
+from registry.services.reports.detail_list import candidate_list
 from registry.services.reports.headings import report_meta, root_area
 
 REPORTS: dict[str, str] = {
@@ -170,9 +171,6 @@ def make_report(
         session, user, request.title, request.period, request.area, today or today_vn()
     )
     if request.report == "candidates":
-        # Imported here: the detail list's module builds on ReportRequest above.
-        from registry.services.reports.detail_list import candidate_list
-
         data, counter = candidate_list(session, user, request, meta)
         stream = build("candidates", data)
         return Export(stream, None, counter.count)
