@@ -105,14 +105,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from registry.admin.views import bp as admin_bp
-    from registry.auth.views import bp as auth_bp
+    from registry.admin import bp as admin_bp
+    from registry.auth import bp as auth_bp
     from registry.candidates import bp as candidates_bp
     from registry.imports import bp as imports_bp
-    from registry.main.views import bp as main_bp
+    from registry.main import bp as main_bp
     from registry.privacy import bp as privacy_bp
     from registry.reports import bp as reports_bp
-    from registry.units.views import bp as units_bp
+    from registry.units import bp as units_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)

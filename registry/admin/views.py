@@ -9,8 +9,7 @@ from sqlalchemy import or_, select
 from forms.admin import NewUserForm, ResetPasswordForm, UserForm
 from forms.base import strong_password_problem
 from registry import access
-from registry.admin import views_audit, views_holidays  # noqa: F401  (their routes)
-from registry.admin.blueprint import bp
+from registry.admin import bp
 from registry.domain.vocabulary import ROLES
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
@@ -25,8 +24,6 @@ from registry.services.accounts.users import (
 )
 from registry.transaction import on_refusal, refusal_returns_to
 from registry.units import helpers
-
-__all__ = ["bp"]
 
 
 @bp.route("/users")

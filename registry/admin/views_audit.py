@@ -11,7 +11,7 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from registry import access
-from registry.admin.blueprint import bp
+from registry.admin import bp
 from registry.domain.workdays import VN_TZ
 from registry.extensions import db
 from registry.models import AuditLog, User

@@ -8,7 +8,7 @@ from sqlalchemy import extract, select
 
 from forms.admin import HolidayForm
 from registry import access
-from registry.admin.blueprint import bp
+from registry.admin import bp
 from registry.domain.workdays import HOLIDAY_KINDS, today_vn
 from registry.extensions import db
 from registry.models import Holiday

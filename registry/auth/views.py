@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -17,11 +16,10 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
+from registry.auth import bp
 from registry.extensions import db, limiter
 from registry.services import audit
 from registry.services.accounts import signin as accounts
-
-bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _login_key() -> str:

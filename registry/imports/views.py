@@ -152,11 +152,14 @@ def detail(batch_id: int):
     return _render_detail(_batch(batch_id, candidates_only=False))
 
 
-def _still_previewed(batch: ImportBatch):
+def _previewed(batch_id: int) -> ImportBatch:
+    """The batch (as _batch) while it is still only previewed; otherwise the request
+    goes back to its page with a warning."""
+    batch = _batch(batch_id)
     if batch.status != "previewed":
         flash("Lần nhập này đã được ghi hoặc hoàn tác; hãy tải tệp lên lại nếu cần.", "warning")
-        return redirect(url_for("imports.detail", batch_id=batch.id))
-    return None
+        abort(redirect(url_for("imports.detail", batch_id=batch.id)))
+    return batch
 
 
 def _repreview(batch: ImportBatch, **options):
@@ -169,10 +172,7 @@ def _repreview(batch: ImportBatch, **options):
 @bp.route("/<int:batch_id>/sheet", methods=["POST"])
 @login_required
 def choose_sheet(batch_id: int):
-    batch = _batch(batch_id)
-    stop = _still_previewed(batch)
-    if stop:
-        return stop
+    batch = _previewed(batch_id)
     form = SheetForm()
     form.sheet.choices = sheet_choices((batch.mapping or {}).get("sheets", []))
     if not form.validate_on_submit():
@@ -184,10 +184,7 @@ def choose_sheet(batch_id: int):
 @bp.route("/<int:batch_id>/mapping", methods=["POST"])
 @login_required
 def apply_mapping(batch_id: int):
-    batch = _batch(batch_id)
-    stop = _still_previewed(batch)
-    if stop:
-        return stop
+    batch = _previewed(batch_id)
     form = MappingForm()
     if not form.validate_on_submit():
         return _render_detail(batch, form, 400)
@@ -226,10 +223,7 @@ def original(batch_id: int):
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
 @login_required
 def commit(batch_id: int):
-    batch = _batch(batch_id)
-    stop = _still_previewed(batch)
-    if stop:
-        return stop
+    batch = _previewed(batch_id)
     form = CommitForm()
     back = redirect(url_for("imports.detail", batch_id=batch.id))
     if not form.validate_on_submit():
@@ -269,16 +263,15 @@ def commit(batch_id: int):
 @login_required
 def rollback(batch_id: int):
     batch = _batch(batch_id)
-    form = RollbackForm()
-    back = redirect(url_for("imports.detail", batch_id=batch.id))
-    if not form.validate_on_submit():
+    back = url_for("imports.detail", batch_id=batch.id)
+    if not RollbackForm().validate_on_submit():
         flash("Hãy đánh dấu xác nhận trước khi hoàn tác.", "warning")
-        return back
-    refusal_returns_to(url_for("imports.detail", batch_id=batch.id))
+        return redirect(back)
+    refusal_returns_to(back)
     counts = rollback_batch(db.session, current_user, batch)
     flash(
         f"Đã hoàn tác: xóa {counts['removed']} hồ sơ thêm mới, khôi phục {counts['restored']} "
         "hồ sơ đã cập nhật.",
         "success",
     )
-    return back
+    return redirect(back)

@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from forms.privacy import EraseForm
 from registry import access
 from registry.extensions import db
 from registry.models import Candidate
+from registry.privacy import bp
 from registry.scoping import get_in_scope
 from registry.services import audit
 from registry.services.privacy.erasure import ErasureRefused, erase_person, person_data
 from registry.transaction import on_refusal
-
-bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
 
 
 def _person(candidate_id: int) -> Candidate:

@@ -15,20 +15,7 @@ from registry.extensions import db
 from registry.models import Area, PartyCell, Unit
 from registry.scoping import scope_filter
 from registry.services.org.surveys import latest_surveys_select
-
-# Importing the views_* modules registers their routes on `bp`.
-from registry.units import (  # noqa: F401
-    helpers,
-    views_areas,
-    views_cells,
-    views_surveys,
-    views_targets,
-    views_transfer,
-    views_units,
-)
-from registry.units.blueprint import bp
-
-__all__ = ["bp"]
+from registry.units import bp, helpers
 
 
 def _unit_filters(stmt, latest, area_id: int | None):

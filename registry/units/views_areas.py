@@ -15,8 +15,7 @@ from registry.scoping import db_int, get_in_scope, scope_filter
 from registry.services.org.area_paths import AreaError
 from registry.services.org.areas import AreaData, create_area, update_area
 from registry.transaction import on_refusal
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.units import bp, helpers
 
 
 @bp.route("/areas")

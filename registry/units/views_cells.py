@@ -14,8 +14,7 @@ from registry.models import Area, Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
 from registry.services.org.units import CellData, UnitError, save_cell
 from registry.transaction import on_refusal
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.units import bp, helpers
 from registry.units.views_units import candidates_page
 
 

@@ -15,8 +15,7 @@ from registry.services.org.sheet_import import SURVEY_COLUMNS, SURVEY_LABELS, im
 from registry.services.org.surveys import SurveyData, delete_survey, save_survey, survey_problems
 from registry.services.org.units import UnitError
 from registry.transaction import on_refusal
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.units import bp, helpers
 
 
 def _data(form: SurveyForm) -> SurveyData:

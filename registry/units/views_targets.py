@@ -17,8 +17,7 @@ from registry.services.org.sheet_import import TARGET_COLUMNS, TARGET_LABELS, im
 from registry.services.org.targets import TargetData, allowed_groups, delete_target, save_target
 from registry.services.org.units import UnitError
 from registry.transaction import on_refusal, refusal_returns_to
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.units import bp, helpers
 
 
 @bp.route("/targets")

@@ -13,8 +13,7 @@ from registry.models import Area, Candidate, PartyCell, StageEvent, Unit
 from registry.scoping import get_in_scope, in_scope
 from registry.services.org.units import UnitError, transfer_candidate
 from registry.transaction import on_refusal
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.units import bp, helpers
 
 
 def _history(candidate: Candidate) -> list:

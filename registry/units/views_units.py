@@ -14,8 +14,7 @@ from registry.models import Area, Candidate, PartyCell, Target, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
 from registry.services.org.units import UnitData, UnitError, save_unit
 from registry.transaction import on_refusal
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.units import bp, helpers
 
 
 def _stage_counts(where) -> list[tuple[str, str, int]]:
