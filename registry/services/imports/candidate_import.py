@@ -3,7 +3,7 @@
 parse_file (registry.spreadsheet) reads and validates rows without a database; this module
 gives it the units and cells of the importer's scope (one query each), matches the rows
 with stored candidates in bulk (import_match) and writes a committed batch with Core
-executemany statements (import_write). Functions flush, never commit: the view or the
+executemany statements (import_write). Functions flush, never commit: the request or the
 CLI command commits once, or rolls back when ImportRefused is raised.
 """
 

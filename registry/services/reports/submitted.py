@@ -26,7 +26,7 @@ LIST_LIMIT = 100
 def submit_report(
     session: Session, user: User, request: ReportRequest, export: Export
 ) -> SubmittedReport:
-    """Keep the workbook and figures of a report the user sends (the view commits)."""
+    """Keep the workbook and figures of a report the user sends."""
     if not access.may(user, access.SUBMIT_REPORTS):
         raise ReportError("Tài khoản của bạn không được nộp báo cáo.")
     if request.report not in SUBMITTABLE or export.figures is None:
