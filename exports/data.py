@@ -50,8 +50,8 @@ class ReportMeta:
 
 
 @dataclass(frozen=True, slots=True)
-class StudentRow:
-    """One school or centre (or any labelled line) of the `students` report."""
+class AdmissionFigures:
+    """The figures every line of the `students` and `workers` reports has."""
 
     name: str
     target: int | None = None  # None: no target set (the % cell stays blank)
@@ -64,30 +64,25 @@ class StudentRow:
     women: int = 0  # the rest: of those admitted in the period
     ethnic_minority: int = 0
     religious: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StudentRow(AdmissionFigures):
+    """One school or centre (or any labelled line) of the `students` report."""
+
     thpt: int = 0
     gdnn_gdtx: int = 0
     college: int = 0
 
 
 @dataclass(frozen=True, slots=True)
-class WorkerRow:
+class WorkerRow(AdmissionFigures):
     """One enterprise kind within an area of the `workers` report.
 
     `name` is what the line shows, e.g. registry.domain.vocabulary.UNIT_KINDS[kind]; lines keep the
     order given.
     """
 
-    name: str
-    target: int | None = None
-    source_at_end: int = 0
-    trained: int = 0
-    followed_at_end: int = 0
-    proposed: int = 0
-    decided: int = 0
-    admitted: int = 0
-    women: int = 0  # the rest: of those admitted in the period
-    ethnic_minority: int = 0
-    religious: int = 0
     youth_union: int = 0
     trade_union: int = 0
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import PasswordField, StringField, SubmitField, ValidationError
+from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from forms.base import REQUIRED, BaseForm, strong_password
+from forms.base import REQUIRED, BaseForm, RequiredWhen, strong_password
 from forms.fields import VNDateField, VNSelectField, optional_id
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.domain.workdays import HOLIDAY_KINDS
@@ -25,18 +25,18 @@ class UserForm(BaseForm):
     )
     full_name = StringField("Họ tên, chức vụ", validators=[Optional(), Length(max=120)])
     role = VNSelectField("Vai trò", choices=list(ROLES.items()))
-    area_id = VNSelectField("Địa bàn (cán bộ địa bàn)", coerce=optional_id)
-    cell_id = VNSelectField("Chi bộ (bí thư chi bộ)", coerce=optional_id)
+    area_id = VNSelectField(
+        "Địa bàn (cán bộ địa bàn)",
+        coerce=optional_id,
+        validators=[RequiredWhen("role", "area", "Cán bộ địa bàn cần được giao một địa bàn.")],
+    )
+    cell_id = VNSelectField(
+        "Chi bộ (bí thư chi bộ)",
+        coerce=optional_id,
+        validators=[RequiredWhen("role", "cell", "Bí thư chi bộ cần được giao một chi bộ.")],
+    )
     restriction = VNSelectField("Chỉ theo dõi đối tượng", choices=RESTRICTIONS)
     submit = SubmitField("Lưu")
-
-    def validate_area_id(self, field) -> None:
-        if self.role.data == "area" and field.data is None:
-            raise ValidationError("Cán bộ địa bàn cần được giao một địa bàn.")
-
-    def validate_cell_id(self, field) -> None:
-        if self.role.data == "cell" and field.data is None:
-            raise ValidationError("Bí thư chi bộ cần được giao một chi bộ.")
 
 
 class NewUserForm(UserForm):

@@ -22,6 +22,20 @@ class BaseForm(FlaskForm):
 
 
 REQUIRED = "Vui lòng nhập trường này."
+
+
+class RequiredWhen:
+    """A choice that must be made when another field has a given value (an area for the
+    role "area", a unit for a target given to a unit)."""
+
+    def __init__(self, other: str, value: str, message: str) -> None:
+        self.other, self.value, self.message = other, value, message
+
+    def __call__(self, form, field) -> None:
+        if form[self.other].data == self.value and field.data is None:
+            raise ValidationError(self.message)
+
+
 _LETTER = re.compile(r"[A-Za-zÀ-ỹĐđ]")
 _DIGIT = re.compile(r"\d")
 

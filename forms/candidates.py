@@ -15,11 +15,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.base import REQUIRED, BaseForm
 from forms.fields import VNDateField
+from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.refdata import ethnicity_code, religions
 from registry.domain.textutil import clean_text
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import fmt_date, today_vn
-from registry.spreadsheet.normalise import CMND, Invalid, check_cccd, parse_id_number
 
 
 class LinesField(TextAreaField):
@@ -115,16 +115,16 @@ class CandidateForm(BaseForm):
         if not field.data:
             return
         try:
-            digits, kind = parse_id_number(field.data)
-            if kind == CMND:
-                self.id_number_warning = (
-                    "Số CMND 9 chữ số đã hết giá trị từ năm 2025; vẫn lưu để đối chiếu danh "
-                    "sách cũ, hãy cập nhật số CCCD khi có."
-                )
-            else:
-                check_cccd(digits, self.birth_date.data, self.gender.data or None)
-        except Invalid as error:
+            digits, kind = read_id_number(
+                field.data, self.birth_date.data, self.gender.data or None
+            )
+        except IdNumberError as error:
             raise ValidationError(f"Số CCCD không hợp lệ: {error.detail}.") from None
+        if kind == CMND:
+            self.id_number_warning = (
+                "Số CMND 9 chữ số đã hết giá trị từ năm 2025; vẫn lưu để đối chiếu danh "
+                "sách cũ, hãy cập nhật số CCCD khi có."
+            )
         field.data = digits
 
     def validate_unit_id(self, field) -> None:

@@ -82,12 +82,5 @@ class VNSelectField(SelectField):
         SelectField.choices.fset(self, _as_choices(value))
 
 
-class VNSelectMultipleField(SelectMultipleField):
-    def __init__(self, label=None, validators=None, choices=None, **kwargs):
-        kwargs.setdefault("invalid_choice_message", NOT_A_CHOICE)
-        kwargs.setdefault("invalid_value_message", NOT_A_CHOICE)
-        super().__init__(label, validators, choices=_as_choices(choices), **kwargs)
-
-    @SelectMultipleField.choices.setter
-    def choices(self, value):
-        SelectMultipleField.choices.fset(self, _as_choices(value))
+class VNSelectMultipleField(VNSelectField, SelectMultipleField):
+    """VNSelectField's messages and choices over SelectMultipleField's behaviour."""

@@ -9,7 +9,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from forms.base import REQUIRED, BaseForm
+from forms.base import REQUIRED, BaseForm, RequiredWhen
 from forms.fields import (
     VNDateField,
     VNIntegerField,
@@ -141,20 +141,18 @@ class TargetForm(BaseForm):
     owner = VNSelectField(
         "Giao cho", choices=[("area", "Một địa bàn"), ("unit", "Một đơn vị")], default="area"
     )
-    area_id = VNSelectField("Địa bàn", coerce=optional_id)
-    unit_id = VNSelectField("Đơn vị", coerce=optional_id)
+    area_id = VNSelectField(
+        "Địa bàn",
+        coerce=optional_id,
+        validators=[RequiredWhen("owner", "area", "Hãy chọn địa bàn.")],
+    )
+    unit_id = VNSelectField(
+        "Đơn vị", coerce=optional_id, validators=[RequiredWhen("owner", "unit", "Hãy chọn đơn vị.")]
+    )
     count = VNIntegerField(
         "Chỉ tiêu kết nạp (người)", validators=[InputRequired(REQUIRED), NOT_NEGATIVE]
     )
     submit = SubmitField("Lưu chỉ tiêu")
-
-    def validate_area_id(self, field) -> None:
-        if self.owner.data == "area" and field.data is None:
-            raise ValidationError("Hãy chọn địa bàn.")
-
-    def validate_unit_id(self, field) -> None:
-        if self.owner.data == "unit" and field.data is None:
-            raise ValidationError("Hãy chọn đơn vị.")
 
 
 class TransferForm(BaseForm):

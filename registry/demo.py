@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from registry.domain import identity
 from registry.domain.refdata import ethnicity_code
+from registry.domain.stage_columns import EventFact, columns_from_events
 from registry.domain.taxcode import with_check_digit
 from registry.domain.textutil import fold, name_sort_key
-from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_ORDER, Stage, group_for_unit_kind
+from registry.domain.vocabulary import STAGE_ORDER, Stage, group_for_unit_kind
 from registry.domain.workdays import add_months, today_vn
 from registry.models import (
     Area,
@@ -378,7 +380,7 @@ def _person(rng: random.Random, cccd_seen: set[str], birth: date) -> dict:
     name = f"{rng.choice(FAMILIES[ethnic])} {middle} {rng.choice(GIVEN[gender])}"
     id_number = None
     if rng.random() < 0.85:
-        century_digit = (0 if birth.year < 2000 else 2) + (1 if gender == "F" else 0)
+        century_digit = identity.century_sex_digit(birth.year, gender)
         while id_number is None or id_number in cccd_seen:
             id_number = f"010{century_digit}{birth.year % 100:02d}{rng.randint(0, 999999):06d}"
         cccd_seen.add(id_number)
@@ -448,16 +450,18 @@ def _candidates(session, rng, units, count, today, admin) -> int:
             introducers="2 đảng viên chính thức" if Stage.DOSSIER in dates else None,
             created_by_id=admin.id,
         )
-        stage = max(dates, key=lambda s: STAGE_ORDER.index(s))
-        if final == Stage.EXITED and stage not in (Stage.ADMITTED, Stage.FULL_MEMBER):
+        reached = max(dates, key=lambda s: STAGE_ORDER.index(s))
+        exit_reason = None
+        if final == Stage.EXITED and reached not in (Stage.ADMITTED, Stage.FULL_MEMBER):
             exit_day = max(dates.values()) + timedelta(days=rng.randint(20, 200))
             if exit_day <= today:
                 dates[Stage.EXITED] = exit_day
-                row["exit_reason"] = rng.choice(["removed", "moved", "other"])
-                stage = Stage.EXITED
-        for s, d in dates.items():
-            row[STAGE_DATE_COLUMNS[s]] = d
-        row.update(stage=stage.value, last_event_date=max(dates.values()))
+                exit_reason = rng.choice(["removed", "moved", "other"])
+        facts = [
+            EventFact(s.value, d, None, exit_reason if s == Stage.EXITED else None)
+            for s, d in dates.items()
+        ]
+        row.update(columns_from_events(facts))
         candidate_id = session.scalar(insert(Candidate).returning(Candidate.id), row)
         for sequence, (s, d) in enumerate(dates.items()):
             events.append(
@@ -467,7 +471,7 @@ def _candidates(session, rng, units, count, today, admin) -> int:
                     "event_date": d,
                     "unit_id": unit.id,
                     "cell_id": unit.cell_id,
-                    "reason": row.get("exit_reason") if s == Stage.EXITED else None,
+                    "reason": exit_reason if s == Stage.EXITED else None,
                     "recorded_by_id": admin.id,
                     "sequence": sequence,
                 }

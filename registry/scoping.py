@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
-from registry.domain.vocabulary import ENTERPRISE_KINDS, SCHOOL_KINDS
+from registry.domain.report_kinds import report_kinds_by_request
+from registry.domain.vocabulary import KINDS_OF_GROUP
 from registry.models import (
     Area,
     Candidate,
@@ -28,6 +29,7 @@ from registry.models import (
     Unit,
     User,
 )
+from registry.services.candidates.sqlite_plans import Unindexed
 
 M = TypeVar("M")
 
@@ -51,17 +53,6 @@ class BoundedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
-
-
-# Unit kinds a group- or subgroup-restricted user works with.
-_KINDS_FOR_RESTRICTION = {
-    "student": SCHOOL_KINDS,
-    "worker": ENTERPRISE_KINDS,
-    "thpt": ("thpt",),
-    "gdnn_gdtx": ("gdnn_gdtx",),
-    "sinh_vien": ("cao_dang_dai_hoc",),
-    "cong_nhan": ENTERPRISE_KINDS,
-}
 
 
 def full_scope(user: User) -> bool:
@@ -90,10 +81,35 @@ def _units_filter(user: User) -> ColumnElement[bool]:
         base = Unit.cell_id == user.cell_id
     else:
         base = _areas_filter(user, Unit.area_id)
-    restriction = user.subgroup or user.group_code
+    restriction = _restriction(user)
     if restriction:
-        base = base & Unit.kind.in_(_KINDS_FOR_RESTRICTION[restriction])
+        base = base & Unit.kind.in_(KINDS_OF_GROUP[restriction])
     return base
+
+
+def _restriction(user: User) -> str | None:
+    """The group or subgroup a user is restricted to (None: every group)."""
+    return user.subgroup or user.group_code
+
+
+def _group_filter(user: User, restriction: str, rows: Any) -> ColumnElement[bool]:
+    """Rows of the restricted group, decided by the kind of their unit (DESIGN "Group"):
+    the group and subgroup columns can be edited by a lower role, the unit's kind cannot.
+    Only on a unit of kind `other`, which implies no group, does the record's own column
+    decide.
+
+    The unit test is a row filter (`Unindexed` on SQLite), as the column test was: a
+    group is a large part of a province, so the scope's own conditions (a cell, an area's
+    units) or the list's order should pick the index.
+    """
+    kinds = KINDS_OF_GROUP[restriction]
+    units = select(Unit.id).where(Unit.kind.in_(kinds))
+    clause = Unindexed(rows.unit_id).in_(units)
+    if "other" in kinds:
+        column = rows.subgroup if user.subgroup else rows.group_code
+        others = select(Unit.id).where(Unit.kind == "other")
+        clause = clause & ((column == restriction) | Unindexed(rows.unit_id).not_in(others))
+    return clause
 
 
 def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]:
@@ -105,11 +121,40 @@ def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]
     else:
         units = select(Unit.id).where(_areas_filter(user, Unit.area_id))
         base = rows.unit_id.in_(units)
-    if user.subgroup:
-        base = base & (rows.subgroup == user.subgroup)
-    elif user.group_code:
-        base = base & (rows.group_code == user.group_code)
+    restriction = _restriction(user)
+    if restriction:
+        base = base & _group_filter(user, restriction, rows)
     return base
+
+
+def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
+    """Submitted reports on an area in scope; for a group-restricted user, only those
+    that count nothing outside the user's group: their report and group count only unit
+    kinds of that group, or a user of the same restriction sent them (that user's scope
+    narrowed what they count)."""
+    base = true() if full_scope(user) else _areas_filter(user, SubmittedReport.area_id)
+    restriction = _restriction(user)
+    if not restriction:
+        return base
+    allowed = set(KINDS_OF_GROUP[restriction])
+    fitting = [
+        (report, group)
+        for (report, group), kinds in report_kinds_by_request().items()
+        if kinds and set(kinds) <= allowed
+    ]
+    same_restriction = select(User.id).where(
+        User.subgroup == user.subgroup if user.subgroup else User.subgroup.is_(None),
+        User.group_code == user.group_code if user.group_code else User.group_code.is_(None),
+    )
+    ok = SubmittedReport.submitted_by_id.in_(same_restriction)
+    for report, group in fitting:
+        group_is = (
+            SubmittedReport.group_code.is_(None)
+            if group is None
+            else SubmittedReport.group_code == group
+        )
+        ok = ok | ((SubmittedReport.report == report) & group_is)
+    return base & ok
 
 
 def scope_filter(user: User, model: type) -> ColumnElement[bool]:
@@ -145,7 +190,7 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         own = ImportBatch.uploaded_by_id == user.id
         return own if user.role == "cell" else own | _areas_filter(user, ImportBatch.area_id)
     if model is SubmittedReport:
-        return _areas_filter(user, SubmittedReport.area_id) if not full_scope(user) else true()
+        return _submitted_reports_filter(user)
     raise TypeError(f"no scope rule for {model.__name__}")
 
 

@@ -199,10 +199,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.domain import vocabulary as domain
+    from registry.domain.workdays import fmt_local_time
 
     @app.template_filter("vndate")
     def vndate(value: date | None) -> str:
         return value.strftime("%d/%m/%Y") if value else ""
+
+    app.add_template_filter(fmt_local_time, "localtime")
 
     @app.template_filter("number")
     def number(value: int | None) -> str:
@@ -231,7 +234,9 @@ NAV = (
 
 
 def nav_items() -> list[dict]:
-    from flask import current_app
+    """The menu for the current user; exactly one item (at most) is marked active: the
+    page's own, else the first of its blueprint (the alerts page is not the list's)."""
+    from flask import current_app, request
 
     items = []
     for endpoint, label, action in NAV:
@@ -239,5 +244,16 @@ def nav_items() -> list[dict]:
             continue
         if action is not None and not access.may(current_user, action):
             continue
-        items.append({"endpoint": endpoint, "label": label, "blueprint": endpoint.split(".")[0]})
+        items.append(
+            {
+                "endpoint": endpoint,
+                "label": label,
+                "blueprint": endpoint.split(".")[0],
+                "active": False,
+            }
+        )
+    current = next((i for i in items if i["endpoint"] == request.endpoint), None)
+    current = current or next((i for i in items if i["blueprint"] == request.blueprint), None)
+    if current is not None:
+        current["active"] = True
     return items

@@ -12,39 +12,13 @@ from sqlalchemy import select
 
 from registry import access
 from registry.admin import bp
-from registry.domain.workdays import VN_TZ
+from registry.admin.audit_display import action_label, changes, entity_label
+from registry.domain.workdays import VN_TZ, parse_day
 from registry.extensions import db
 from registry.models import AuditLog, User
 from registry.scoping import db_int
 
 PER_PAGE = 50
-ACTION_LABELS = {
-    "create": "Thêm",
-    "update": "Sửa",
-    "delete": "Xóa",
-    "move": "Chuyển địa bàn cấp trên",
-    "transfer": "Chuyển đơn vị, chi bộ",
-    "login": "Đăng nhập",
-    "logout": "Đăng xuất",
-    "lockout": "Tạm khóa do sai mật khẩu",
-    "change_password": "Đổi mật khẩu",
-    "reset_password": "Đặt lại mật khẩu",
-    "disable": "Khóa tài khoản",
-    "enable": "Mở khóa tài khoản",
-    "import": "Nhập từ tệp",
-    "view": "Xem",
-    "export": "Tải xuống",
-}
-ENTITY_LABELS = {
-    "area": "Địa bàn",
-    "unit": "Đơn vị",
-    "cell": "Chi bộ",
-    "survey": "Phiếu khảo sát",
-    "target": "Chỉ tiêu",
-    "user": "Tài khoản",
-    "holiday": "Ngày nghỉ",
-    "candidate": "Quần chúng",
-}
 
 
 def _utc(day: date, end: bool = False) -> datetime:
@@ -53,18 +27,19 @@ def _utc(day: date, end: bool = False) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def local_time(at: datetime) -> str:
-    return at.replace(tzinfo=UTC).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-
-
-def _date_arg(name: str) -> date | None:
+def _date_arg(name: str, label: str, problems: list[str]) -> date | None:
+    """A date typed day first (dd/mm/yyyy) or ISO; one that can't be read is left out."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(text)
     except ValueError:
+        problems.append(f"{label} không hợp lệ: “{text}” (ghi ngày/tháng/năm, ví dụ 05/09/2024).")
         return None
 
 
-def _filtered():
+def _filtered(problems: list[str]):
     args = request.args
     stmt = select(AuditLog)
     if args.get("user", type=db_int):
@@ -77,7 +52,8 @@ def _filtered():
         stmt = stmt.where(AuditLog.entity == args["entity"])
     if args.get("entity_id", type=db_int):
         stmt = stmt.where(AuditLog.entity_id == args.get("entity_id", type=db_int))
-    start, end = _date_arg("from"), _date_arg("to")
+    start = _date_arg("from", "Từ ngày", problems)
+    end = _date_arg("to", "Đến ngày", problems)
     if start:
         stmt = stmt.where(AuditLog.at >= _utc(start))
     if end:
@@ -90,7 +66,8 @@ def _filtered():
 def audit():
     # Keyset pages (id descending): the log only grows, and counting it all is not needed.
     before = request.args.get("before", type=db_int)
-    stmt = _filtered()
+    problems: list[str] = []
+    stmt = _filtered(problems)
     if before:
         stmt = stmt.where(AuditLog.id < before)
     entries = list(db.session.scalars(stmt.order_by(AuditLog.id.desc()).limit(PER_PAGE + 1)))
@@ -108,8 +85,9 @@ def audit():
         users=db.session.execute(select(User.id, User.username).order_by(User.username)).all(),
         actions=list(actions),
         entities=list(entities),
-        action_labels=ACTION_LABELS,
-        entity_labels=ENTITY_LABELS,
+        action_label=action_label,
+        entity_label=entity_label,
+        changes=changes,
+        problems=problems,
         args=request.args,
-        local_time=local_time,
     )

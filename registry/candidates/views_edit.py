@@ -118,7 +118,7 @@ def _save(form: CandidateForm, candidate: Candidate | None):
         if isinstance(error, service.DuplicateIdNumber):
             form.id_number.errors.append(_duplicate_message(error))
         else:
-            form.unit_id.errors.append(str(error))
+            form[getattr(error, "field", "unit_id")].errors.append(str(error))
         return _render_form(form, candidate, 422)
 
     if candidate is None:

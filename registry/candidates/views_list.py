@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from forms.candidate_bulk import BulkStageForm, selected_ids
 from registry import access
 from registry.candidates import bp
+from registry.domain import identity
 from registry.domain.alerts import ALERT_KINDS
 from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
@@ -69,7 +70,7 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
         choices=listing.filter_choices(db.session, current_user, today_vn(), filters),
         ethnicities=ethnicities(),
         url_with=url_with,
-        mask=listing.mask_id_number,
+        mask=identity.mask_id_number,
         stage_date=listing.stage_date,
         can_edit=access.may(current_user, access.EDIT_CANDIDATES),
         form=form,

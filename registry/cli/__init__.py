@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import db
-from registry.models import Area, PartyCell, User
-from registry.services import audit
+from registry.models import Area, PartyCell
+from registry.services.accounts.users import AccountError, UserData, create_user
+from registry.services.audit import COMMAND_LINE
 from registry.transaction import committed
 
 
@@ -39,12 +40,10 @@ def init_db() -> None:
 @click.option("--cell", "cell_id", type=int, help="Mã số chi bộ (vai trò cell).")
 @click.option("--group", "group", type=click.Choice(list(GROUPS) + list(SUBGROUPS)))
 @click.option("--full-name", default="")
-def create_user(username, role, area_code, cell_id, group, full_name) -> None:
+def create_user_command(username, role, area_code, cell_id, group, full_name) -> None:
     """Create a user; the password is asked for (or read from stdin)."""
     from forms.base import strong_password_problem
 
-    if db.session.scalar(select(User).where(User.username == username)):
-        raise click.ClickException(f"Tên đăng nhập «{username}» đã có.")
     area = db.session.scalar(select(Area).where(Area.code == area_code)) if area_code else None
     if role == "area" and area is None:
         raise click.ClickException("Vai trò area cần --area với mã địa bàn có thật.")
@@ -55,19 +54,11 @@ def create_user(username, role, area_code, cell_id, group, full_name) -> None:
     problem = strong_password_problem(password, username)
     if problem:
         raise click.ClickException(problem)
-    user = User(
-        username=username,
-        role=role,
-        area=area,
-        cell=cell,
-        full_name=full_name,
-        group_code=group if group in GROUPS else None,
-        subgroup=group if group in SUBGROUPS else None,
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record(db.session, "dòng lệnh", "create", "user", user.id, after={"role": role})
+    data = UserData(username, full_name, role, area=area, cell=cell, restriction=group)
+    try:
+        create_user(db.session, COMMAND_LINE, data, password, must_change_password=False)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}).")
 
 
@@ -100,7 +91,7 @@ def register_cli(app: Flask) -> None:
 
     for command in (
         init_db,
-        create_user,
+        create_user_command,
         seed_demo,
         backup_command,
         restore_command,

@@ -12,25 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
+from registry.cli.actor import named_user
 from registry.extensions import db
-from registry.models import User
 from registry.services.imports import candidate_import as importer
 from registry.spreadsheet import ReadError
 
 EMPTY = {"rows": 0, "valid": 0, "new": 0, "updated": 0, "unchanged": 0, "warnings": []}
-
-
-def _user(username: str | None) -> User | None:
-    if username is None:
-        return None
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        raise click.BadParameter(
-            f"không có tài khoản đang hoạt động «{username}»", param_hint="--user"
-        )
-    return user
 
 
 @contextmanager
@@ -82,7 +70,7 @@ def _fail_read(error: ReadError, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> None:
     """Check (and with --commit, import) a list of candidates from Excel or CSV."""
-    user = _user(username)
+    user = named_user(username)
     lookups = importer.build_lookups(db.session, user)
     unit = None
     if unit_code:

@@ -8,12 +8,11 @@ import click
 from flask import current_app
 
 from registry.extensions import db
+from registry.services.audit import COMMAND_LINE
+from registry.services.imports.batch_file import record_sheet_batch
 from registry.services.org.areas import AREA_COLUMNS, AREA_LABELS, LoadResult, load_areas
 from registry.services.org.sheets import SheetError, read_table
 from registry.services.org.unit_import import UNIT_COLUMNS, UNIT_LABELS, import_units
-from registry.units.helpers import record_batch
-
-ACTOR = "dòng lệnh"
 
 
 def _rows(path: str, columns: dict, required: tuple[str, ...], labels: dict):
@@ -41,34 +40,38 @@ def _finish(result: LoadResult, kind: str, path: str, data: bytes, rows: int) ->
         raise click.ClickException(
             f"{len(result.errors)} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa tệp rồi chạy lại."
         )
-    record_batch(db.session, ACTOR, kind, Path(path).name, data, rows, result)
+    record_sheet_batch(db.session, COMMAND_LINE, kind, Path(path).name, data, rows, result)
+
+
+def _load(file: str, kind: str, columns: dict, required: tuple[str, ...], labels: dict, load):
+    """Read the sheet, load it with `load(session, actor, rows)` and keep the batch."""
+    rows, data = _rows(file, columns, required, labels)
+    result = load(db.session, COMMAND_LINE, rows)
+    _finish(result, kind, file, data, len(rows))
+    unchanged = len(rows) - result.created - result.updated
+    counts = f"{result.created} mới, {result.updated} cập nhật, {unchanged} không đổi"
+    return result, f"Đã nạp {len(rows)} {_NOUNS[kind]}: {counts}"
+
+
+_NOUNS = {"areas": "địa bàn", "units": "đơn vị"}
 
 
 @click.command("load-areas")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def load_areas_command(file: str) -> None:
     """Load areas from CSV/xlsx: code, name, level, parent_code[, valid_from, valid_to]."""
-    rows, data = _rows(file, AREA_COLUMNS, ("code", "name", "level", "parent_code"), AREA_LABELS)
-    result = load_areas(db.session, ACTOR, rows)
-    _finish(result, "areas", file, data, len(rows))
-    click.echo(
-        f"Đã nạp {len(rows)} địa bàn: {result.created} mới, {result.updated} cập nhật, "
-        f"{len(rows) - result.created - result.updated} không đổi."
-    )
+    required = ("code", "name", "level", "parent_code")
+    _result, done = _load(file, "areas", AREA_COLUMNS, required, AREA_LABELS, load_areas)
+    click.echo(f"{done}.")
 
 
 @click.command("import-units")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_units_command(file: str) -> None:
     """Load units from CSV/xlsx: code, name, kind, area_code, tax_code, cell."""
-    rows, data = _rows(file, UNIT_COLUMNS, ("code", "name", "kind", "area_code"), UNIT_LABELS)
-    result = import_units(db.session, ACTOR, rows)
-    _finish(result, "units", file, data, len(rows))
-    click.echo(
-        f"Đã nạp {len(rows)} đơn vị: {result.created} mới, {result.updated} cập nhật, "
-        f"{len(rows) - result.created - result.updated} không đổi; "
-        f"{result.cells_created} chi bộ mới."
-    )
+    required = ("code", "name", "kind", "area_code")
+    result, done = _load(file, "units", UNIT_COLUMNS, required, UNIT_LABELS, import_units)
+    click.echo(f"{done}; {result.cells_created} chi bộ mới.")
 
 
 COMMANDS = (load_areas_command, import_units_command)

@@ -12,38 +12,22 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from registry.cli.actor import command_line_user, named_user
 from registry.domain.periods import PeriodError, custom, parse_day
+from registry.domain.report_kinds import GROUP_CHOICES
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.extensions import db
 from registry.models import Area, User
 from registry.scoping import in_scope
+from registry.services.audit import COMMAND_LINE
 from registry.services.reports.headings import root_area
 from registry.services.reports.workbooks import (
-    GROUP_CHOICES,
     REPORTS,
     ReportError,
     ReportRequest,
     log_export,
     make_report,
 )
-
-ACTOR = "dòng lệnh"
-
-
-def command_line_user() -> User:
-    """A user that is never stored: full scope (scope_filter reads its role), no area."""
-    return User(username=ACTOR, role="admin", active=True)
-
-
-def _user(username: str | None) -> User | None:
-    if username is None:
-        return None
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        raise click.BadParameter(
-            f"không có tài khoản đang hoạt động «{username}»", param_hint="--user"
-        )
-    return user
 
 
 def _area(code: str | None, user: User) -> Area:
@@ -98,7 +82,7 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 def export_command(report, date_from, date_to, area_code, group, reached, username, out) -> None:
     """Write a report (students, workers, ct33, summary, candidates) to an xlsx file."""
-    user = _user(username) or command_line_user()
+    user = named_user(username) or command_line_user()
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     try:
         period = custom(start, end)
@@ -111,7 +95,7 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
         raise click.ClickException(str(error)) from None
     path = Path(out)
     _write(path, export.data())
-    log_export(db.session, user if username else ACTOR, request, export)
+    log_export(db.session, user if username else COMMAND_LINE, request, export)
     rows = f", {export.rows} dòng" if export.rows is not None else ""
     click.echo(f"Đã ghi {REPORTS[report].lower()} ({period.text}{rows}) vào {path}.")
 

@@ -264,27 +264,38 @@ def _missing(c: AlertCandidate, *stages: Stage) -> bool:
 def _deadline_alerts(
     c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
 ) -> list[Alert]:
+    # (code, the stage that starts the clock, its working days, the stages that stop it,
+    # what started it, what is still missing)
+    deadlines = (
+        (
+            "no_decision",
+            Stage.CELL_RESOLUTION,
+            s.decision_deadline_workdays,
+            (Stage.DECISION, Stage.ADMITTED, Stage.FULL_MEMBER),
+            "Chi bộ đề nghị kết nạp",
+            "chưa có quyết định kết nạp",
+        ),
+        (
+            "no_ceremony",
+            Stage.DECISION,
+            s.ceremony_deadline_workdays,
+            (Stage.ADMITTED, Stage.FULL_MEMBER),
+            "Quyết định kết nạp",
+            "chi bộ chưa tổ chức lễ kết nạp",
+        ),
+    )
     out = []
-    cell = c.date_of(Stage.CELL_RESOLUTION)
-    if cell and _missing(c, Stage.DECISION, Stage.ADMITTED, Stage.FULL_MEMBER):
-        days = s.decision_deadline_workdays
-        due = add_working_days(cell, days, holidays)
-        msg = (
-            f"Chi bộ đề nghị kết nạp ngày {fmt_date(cell)}; hết {days} ngày làm việc "
-            f"vào ngày {fmt_date(due)} mà chưa có quyết định kết nạp."
-        )
+    for code, stage, days, stops, started, missing in deadlines:
+        start = c.date_of(stage)
+        if start is None or not _missing(c, *stops):
+            continue
+        due = add_working_days(start, days, holidays)
         if today >= due:
-            out.append(Alert("no_decision", due, msg))
-    decision = c.date_of(Stage.DECISION)
-    if decision and _missing(c, Stage.ADMITTED, Stage.FULL_MEMBER):
-        days = s.ceremony_deadline_workdays
-        due = add_working_days(decision, days, holidays)
-        msg = (
-            f"Quyết định kết nạp ngày {fmt_date(decision)}; hết {days} ngày làm việc "
-            f"vào ngày {fmt_date(due)} mà chi bộ chưa tổ chức lễ kết nạp."
-        )
-        if today >= due:
-            out.append(Alert("no_ceremony", due, msg))
+            message = (
+                f"{started} ngày {fmt_date(start)}; hết {days} ngày làm việc "
+                f"vào ngày {fmt_date(due)} mà {missing}."
+            )
+            out.append(Alert(code, due, message))
     return out
 
 

@@ -15,6 +15,7 @@ from importlib import resources
 from registry.domain.textutil import fold, fold_key
 
 # Prefixes that spreadsheets put before a name and that the reference tables leave out.
+KINH = "01"  # GSO code of the Kinh majority; every other code is an ethnic minority.
 _PREFIXES = re.compile(r"^(dan toc|nguoi|dao|ton giao)\s+")
 
 

@@ -57,6 +57,11 @@ STAGE_DATE_COLUMNS: dict[str, str] = {
     Stage.FULL_MEMBER: "full_member_date",
     Stage.EXITED: "exited_date",
 }
+# The stage whose event carries the number kept on the candidate row.
+DOCUMENT_COLUMNS: dict[str, str] = {
+    Stage.TRAINED.value: "certificate_no",
+    Stage.DECISION.value: "decision_no",
+}
 
 EXIT_REASONS: dict[str, str] = {
     "removed": "Chi bộ đưa ra khỏi danh sách",
@@ -78,8 +83,22 @@ UNIT_KINDS: dict[str, str] = {
     "hop_tac_xa": "Hợp tác xã",
     "other": "Khác",
 }
-SCHOOL_KINDS = ("thpt", "gdnn_gdtx", "cao_dang_dai_hoc")
-ENTERPRISE_KINDS = tuple(k for k in UNIT_KINDS if k not in SCHOOL_KINDS)
+# The group and subgroup of the candidates of each kind of unit: the one table the
+# candidate form, the import, the reports and scoping read.
+UNIT_KIND_GROUPS: dict[str, tuple[str, str]] = {
+    "thpt": ("student", "thpt"),
+    "gdnn_gdtx": ("student", "gdnn_gdtx"),
+    "cao_dang_dai_hoc": ("student", "sinh_vien"),
+    "dn_tu_nhan": ("worker", "cong_nhan"),
+    "cong_ty_tnhh": ("worker", "cong_nhan"),
+    "cong_ty_co_phan": ("worker", "cong_nhan"),
+    "cong_ty_hop_danh": ("worker", "cong_nhan"),
+    "dn_fdi": ("worker", "cong_nhan"),
+    "hop_tac_xa": ("worker", "cong_nhan"),
+    "other": ("worker", "cong_nhan"),
+}
+SCHOOL_KINDS = tuple(k for k, (group, _sub) in UNIT_KIND_GROUPS.items() if group == "student")
+ENTERPRISE_KINDS = tuple(k for k, (group, _sub) in UNIT_KIND_GROUPS.items() if group == "worker")
 
 GROUPS: dict[str, str] = {"student": "Học sinh, sinh viên", "worker": "Công nhân, người lao động"}
 SUBGROUPS: dict[str, str] = {
@@ -96,15 +115,16 @@ SUBGROUP_GROUP: dict[str, str] = {
 }
 
 
+# The unit kinds whose candidates are in each group or subgroup.
+KINDS_OF_GROUP: dict[str, tuple[str, ...]] = {
+    code: tuple(k for k, pair in UNIT_KIND_GROUPS.items() if code in pair)
+    for code in (*GROUPS, *SUBGROUPS)
+}
+
+
 def group_for_unit_kind(kind: str) -> tuple[str, str]:
     """Group and subgroup implied by the kind of unit a candidate belongs to."""
-    if kind == "thpt":
-        return "student", "thpt"
-    if kind == "gdnn_gdtx":
-        return "student", "gdnn_gdtx"
-    if kind == "cao_dang_dai_hoc":
-        return "student", "sinh_vien"
-    return "worker", "cong_nhan"
+    return UNIT_KIND_GROUPS.get(kind, UNIT_KIND_GROUPS["other"])
 
 
 GENDERS: dict[str, str] = {"M": "Nam", "F": "Nữ"}

@@ -31,7 +31,7 @@ import calendar
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -167,3 +167,10 @@ def parse_day(text: str) -> date:
 def fmt_date(d: date) -> str:
     """dd/mm/yyyy, the way users write dates."""
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def fmt_local_time(at: datetime | None) -> str:
+    """A stored moment (naive UTC) as Vietnam reads it: "dd/mm/yyyy HH:MM"; "" for none."""
+    if at is None:
+        return ""
+    return at.replace(tzinfo=UTC).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
@@ -18,7 +17,6 @@ from forms.imports import (
     sheet_choices,
 )
 from registry import access
-from registry.domain.workdays import VN_TZ
 from registry.extensions import db
 from registry.imports import bp
 from registry.models import ImportBatch
@@ -48,13 +46,9 @@ KIND_LABELS = {
 }
 
 
-def local_time(at: datetime | None) -> str:
-    return at.replace(tzinfo=UTC).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if at else ""
-
-
 @bp.context_processor
 def _helpers() -> dict:
-    return {"local_time": local_time, "statuses": STATUS_LABELS, "kinds": KIND_LABELS}
+    return {"statuses": STATUS_LABELS, "kinds": KIND_LABELS}
 
 
 def _batch(batch_id: int, candidates_only: bool = True) -> ImportBatch:

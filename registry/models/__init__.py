@@ -1,17 +1,12 @@
 """All models, importable from one place (Alembic reads db.metadata through this)."""
 
 from registry.models.accounts import AuditLog, User
-from registry.models.areas import (
-    Area,
-    EnterpriseSurvey,
-    Holiday,
-    PartyCell,
-    Setting,
-    Target,
-    Unit,
-)
+from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Unit
+from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, StageEvent
-from registry.models.imports import ImportBatch, ImportChange, ImportMapping, SubmittedReport
+from registry.models.imports import ImportBatch, ImportChange, ImportMapping
+from registry.models.reports import SubmittedReport
+from registry.models.settings import Setting
 
 __all__ = [
     "Area",

@@ -1,4 +1,4 @@
-"""Where candidates come from: areas, units, party cells, surveys, targets, holidays."""
+"""Where candidates come from: areas, units, party cells, surveys, targets."""
 
 from __future__ import annotations
 
@@ -170,26 +170,3 @@ class Target(db.Model):
 
     area: Mapped[Area | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
-
-
-class Holiday(db.Model):
-    """A non-working day for deadline counting."""
-
-    __tablename__ = "holiday"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default="fixed")
-
-
-class Setting(db.Model):
-    """A named setting, province-wide (area_id NULL) or for one area (report signers)."""
-
-    __tablename__ = "setting"
-    __table_args__ = (UniqueConstraint("key", "area_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
-    value: Mapped[str] = mapped_column(Text, default="")

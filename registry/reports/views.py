@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from io import BytesIO
 from urllib.parse import quote
 
@@ -12,6 +11,7 @@ from flask_login import current_user
 from forms.reports import ReportForm
 from registry import access
 from registry.domain.periods import PeriodError, make_period
+from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
@@ -21,10 +21,8 @@ from registry.scoping import get_in_scope, in_scope
 from registry.services import audit
 from registry.services.reports.submitted import submit_report, submitted_reports
 from registry.services.reports.workbooks import (
-    GROUP_CHOICES,
     REPORTS,
     SLUGS,
-    SUBMITTABLE,
     ReportError,
     ReportRequest,
     default_area,
@@ -35,11 +33,6 @@ from registry.services.reports.workbooks import (
 from registry.transaction import on_refusal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-VN_OFFSET = timedelta(hours=7)  # timestamps are stored in UTC; Vietnam keeps UTC+7 all year
-
-
-def vn_time(moment: datetime) -> str:
-    return (moment + VN_OFFSET).strftime("%d/%m/%Y %H:%M")
 
 
 def xlsx_response(data, ascii_name: str, display_name: str):
@@ -104,7 +97,6 @@ def _page(form: ReportForm, status: int = 200):
         submittable=SUBMITTABLE,
         submitted=submitted_reports(db.session, current_user),
         may_submit=access.may(current_user, access.SUBMIT_REPORTS),
-        vn_time=vn_time,
     ), status
 
 

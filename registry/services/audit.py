@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from registry.models import AuditLog, User
 
+# The actor of what a command-line run does without an account (--user not given).
+COMMAND_LINE = "dòng lệnh"
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
@@ -56,3 +59,30 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_saved(
+    session: Session,
+    actor: User | str | None,
+    entity: str,
+    entity_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Log a creation (`before` None) or the fields an update changed (nothing if none)."""
+    if before is None:
+        record(session, actor, "create", entity, entity_id, after=after)
+        return
+    old, new = changed(before, after)
+    if new:
+        record(session, actor, "update", entity, entity_id, old, new)
+
+
+def delete_recorded(
+    session: Session, actor: User | str | None, entity: str, obj: Any, fields: list[str]
+) -> None:
+    """Delete `obj` and log what it held."""
+    before, entity_id = snapshot(obj, fields), obj.id
+    session.delete(obj)
+    session.flush()
+    record(session, actor, "delete", entity, entity_id, before=before)

@@ -1,4 +1,6 @@
-"""Turn raw cell values into registry values: dates, CCCD numbers, gender, codes.
+"""Turn raw cell values into registry values: dates, gender, codes.
+
+ID numbers (CCCD/CMND) are read by registry.domain.identity.
 
 Every parser takes what the reader gives (str, int/float, date/datetime, bool) and
 returns the normalised value or raises Invalid(code, detail). The detail completes the
@@ -12,7 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from registry.domain.refdata import cccd_province_codes, ethnicity_code, religion_code
+from registry.domain.refdata import ethnicity_code, religion_code
 from registry.domain.textutil import clean_text, fold, fold_key, strip_marks
 from registry.domain.vocabulary import EXIT_REASONS
 from registry.domain.workdays import fmt_date
@@ -216,78 +218,6 @@ class DateParser:
         if _MONTH_YEAR.fullmatch(folded):
             raise Invalid("invalid_date", NO_DAY)
         raise Invalid("invalid_date", NOT_A_DATE)
-
-
-# --- CCCD / CMND ------------------------------------------------------------------------
-
-_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
-_GROUPED = re.compile(r"\d{1,3}(?:[.\-]\d{3})+")
-_SPACES = re.compile(r"\s+")
-CCCD = "cccd"
-CMND = "cmnd"
-
-
-def parse_id_number(value: object) -> tuple[str, str]:
-    """(digits, kind) for a CCCD (12 digits) or old CMND (9 digits).
-
-    Excel drops the leading zero of a number cell, so 10–11 digits are padded to 12 and
-    8 to 9; a text cell was typed as it is and is never padded.
-    """
-    if isinstance(value, bool):
-        raise Invalid("invalid_id_number", "cần 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
-    if isinstance(value, int | float):
-        if not math.isfinite(value) or not float(value).is_integer() or value <= 0:
-            raise Invalid("invalid_id_number", "không phải một dãy chữ số")
-        digits = str(int(value))
-        if len(digits) in (10, 11, 12):
-            return digits.zfill(12), CCCD
-        if len(digits) in (8, 9):
-            return digits.zfill(9), CMND
-        raise Invalid("invalid_id_number", "cần 12 chữ số (CCCD) hoặc 9 chữ số (CMND)")
-    text = _SPACES.sub("", str(value)).lstrip("'")
-    if _SCIENTIFIC.fullmatch(text):
-        raise Invalid(
-            "lost_precision",
-            "Excel đã đổi số thành dạng số mũ và làm mất các chữ số cuối; hãy định dạng "
-            "cột là Văn bản (Text) rồi nhập lại số",
-        )
-    if _GROUPED.fullmatch(text):
-        text = text.replace(".", "").replace("-", "")
-    if not text.isdigit() or not text.isascii():
-        raise Invalid("invalid_id_number", "chỉ được có chữ số")
-    if len(text) == 12:
-        return text, CCCD
-    if len(text) == 9:
-        return text, CMND
-    hint = "; ô văn bản không được tự thêm số 0 ở đầu" if len(text) in (10, 11) else ""
-    raise Invalid("invalid_id_number", f"có {len(text)} chữ số, cần 12 (CCCD) hoặc 9 (CMND){hint}")
-
-
-def check_cccd(number: str, birth: date | None, gender: str | None) -> None:
-    """Check a 12-digit number against the province table, birth year and gender.
-
-    Digit 4 is century and sex (0/1 for the 1900s, 2/3 for the 2000s …, even = male),
-    digits 5–6 the last two digits of the birth year.
-    """
-    place = number[:3]
-    if place not in cccd_province_codes():
-        raise Invalid(
-            "invalid_id_number", f"mã nơi đăng ký khai sinh {place} không có trong danh mục"
-        )
-    digit = int(number[3])
-    year = 1900 + 100 * (digit // 2) + int(number[4:6])
-    if birth is not None and birth.year != year:
-        raise Invalid(
-            "id_number_mismatch",
-            f"chữ số thứ 4–6 ứng với năm sinh {year}, nhưng ngày sinh ghi năm {birth.year}",
-        )
-    sex = "F" if digit % 2 else "M"
-    if gender is not None and gender != sex:
-        raise Invalid(
-            "id_number_mismatch",
-            f"chữ số thứ 4 ({digit}) là của {'nữ' if sex == 'F' else 'nam'}, "
-            f"nhưng giới tính ghi {'Nữ' if gender == 'F' else 'Nam'}",
-        )
 
 
 # --- small vocabularies -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from registry.domain.identity import IdNumberError
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS
 from registry.spreadsheet.headers import FIELD_LABELS
 from registry.spreadsheet.normalise import Invalid, cell_text
@@ -61,7 +62,7 @@ class RowState:
     def warn(self, column: str, code: str, message: str) -> None:
         self.warnings.append(Issue(self.number, column, code, message))
 
-    def invalid(self, column: str, exc: Invalid, value: object) -> None:
+    def invalid(self, column: str, exc: Invalid | IdNumberError, value: object) -> None:
         label = FIELD_LABELS.get(column, column)
         text = f"{label} không hợp lệ: {quote(value)}"
         if exc.code == "future_date":

@@ -12,17 +12,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from registry.domain import rules
+from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.textutil import clean_text, fold, fold_key
-from registry.domain.vocabulary import group_for_unit_kind
+from registry.domain.vocabulary import SUBGROUPS, UNIT_KINDS, group_for_unit_kind
 from registry.domain.workdays import fmt_date, full_months_between
 from registry.spreadsheet.legacy import LegacyFixer
 from registry.spreadsheet.lookups import AMBIGUOUS, OUT_OF_SCOPE, CellRef, Lookups, UnitRef
 from registry.spreadsheet.normalise import (
-    CMND,
     DateParser,
     Invalid,
     cell_text,
-    check_cccd,
     education_text,
     exit_reason,
     is_blank,
@@ -31,7 +30,6 @@ from registry.spreadsheet.normalise import (
     parse_ethnicity,
     parse_gender,
     parse_group,
-    parse_id_number,
     parse_religion,
     parse_yes_no,
     person_name_key,
@@ -215,21 +213,19 @@ class RowValidator:
         value = self._raw(row, "id_number")
         if is_blank(value):
             return
+        gender = r.values.get("gender")
         try:
-            number, kind = parse_id_number(value)
-            if kind == CMND:
-                r.warn(
-                    "id_number",
-                    "old_id_number",
-                    f"Số CMND 9 chữ số {quote(number)}: CMND không còn giá trị từ năm 2025, "
-                    "nên cập nhật số CCCD.",
-                )
-            else:
-                gender = r.values.get("gender")
-                check_cccd(number, birth, gender if isinstance(gender, str) else None)
-        except Invalid as exc:
+            number, kind = read_id_number(value, birth, gender if isinstance(gender, str) else None)
+        except IdNumberError as exc:
             r.invalid("id_number", exc, value)
             return
+        if kind == CMND:
+            r.warn(
+                "id_number",
+                "old_id_number",
+                f"Số CMND 9 chữ số {quote(number)}: CMND không còn giá trị từ năm 2025, "
+                "nên cập nhật số CCCD.",
+            )
         r.values["id_number"] = number
         r.values["id_kind"] = kind
 
@@ -344,6 +340,18 @@ class RowValidator:
             return
         if not definite and implied is not None and implied[0] == group:
             subgroup = implied[1]
+        if unit is not None and unit.kind != "other" and (group, subgroup) != implied:
+            # The unit's kind decides the group (DESIGN "Group"): a scope restricted to a
+            # group must not follow a cell that anyone can type.
+            kind = UNIT_KINDS.get(unit.kind, unit.kind)
+            r.error(
+                "group",
+                "invalid_group",
+                f"Đối tượng {quote(value)} không khớp với loại đơn vị «{kind}»: người thuộc "
+                f"đơn vị này là «{SUBGROUPS[implied[1]]}» (để trống ô Đối tượng hoặc sửa "  # type: ignore[index]
+                "đơn vị).",
+            )
+            return
         r.values["group"], r.values["subgroup"] = group, subgroup
 
     def _texts(self, r: RowState, row: Cells) -> None:

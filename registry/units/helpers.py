@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from forms.units import UploadForm
 from registry.extensions import db
-from registry.models import Area, ImportBatch, PartyCell, Unit, User
-from registry.models._types import utcnow
+from registry.models import Area, PartyCell, Unit, User
 from registry.scoping import db_int, in_scope, scope_filter
 from registry.services import ServiceError
-from registry.services.org.areas import LoadResult, current_areas_filter
+from registry.services.imports.batch_file import record_sheet_batch
+from registry.services.org.areas import current_areas_filter
 from registry.services.org.sheets import Row, SheetError, read_table
 from registry.transaction import on_refusal
 
@@ -147,38 +146,6 @@ def read_upload(file_storage, columns: dict, required: tuple[str, ...], labels: 
     return rows, data
 
 
-def record_batch(
-    session: Session,
-    user: User | str,
-    kind: str,
-    filename: str,
-    data: bytes,
-    rows: int,
-    result: LoadResult,
-) -> ImportBatch:
-    """Keep a committed reference-data file with its counts, like every import."""
-    is_user = isinstance(user, User)
-    batch = ImportBatch(
-        kind=kind,
-        filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        content=data,
-        uploaded_by_id=user.id if is_user else None,
-        actor=user.username if is_user else user,
-        area_id=user.area_id if is_user else None,
-        status="committed",
-        rows=rows,
-        new=result.created,
-        updated=result.updated,
-        unchanged=max(0, rows - result.created - result.updated),
-        error_count=0,
-        committed_at=utcnow(),
-    )
-    session.add(batch)
-    return batch
-
-
 @dataclass(frozen=True)
 class ReferenceSheet:
     """A kind of reference-data sheet the units pages take: its columns and its pages."""
@@ -233,7 +200,7 @@ def import_reference_sheet(form, sheet: ReferenceSheet) -> None:
     errors = [str(e) for e in result.errors] or ([] if rows else ["Tệp không có dòng dữ liệu nào."])
     if errors:
         raise SheetRefused(errors)
-    record_batch(
+    record_sheet_batch(
         db.session, current_user, sheet.kind, form.file.data.filename, data, len(rows), result
     )
     flash(

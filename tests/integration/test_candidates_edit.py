@@ -202,7 +202,7 @@ def test_duplicate_cccd_in_scope_links_to_the_record(client, world):
     c.id_number = CCCD
     db.session.commit()
     html = client.post("/candidates/new", data=form_data(world["unit_a"].id)).get_data(as_text=True)
-    assert "Số CCCD này đã có trong sổ theo dõi" in html
+    assert "Số CCCD này đã có trong sổ theo dõi: mỗi số chỉ thuộc một hồ sơ." in html
     assert f'href="/candidates/{c.id}"' in html
 
 
@@ -213,7 +213,10 @@ def test_duplicate_cccd_out_of_scope_is_neutral(client, world):
     response = client.post("/candidates/new", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "ngoài phạm vi của bạn" in html
+    # The same words as for a record in scope: nothing tells where the number is held.
+    assert "Số CCCD này đã có trong sổ theo dõi: mỗi số chỉ thuộc một hồ sơ." in html
+    assert "phạm vi" not in html
+    assert "Mở hồ sơ đã có" not in html
     assert f"/candidates/{other.id}" not in html and "Giàng A Páo" not in html
 
 
@@ -288,3 +291,28 @@ def test_another_scope_is_404_on_every_route(client, world, who):
     db.session.expire_all()
     assert [a for a in actions() if a not in ("login", "logout")] == []
     assert db.session.get(Candidate, c.id).stage == "source"
+
+
+def test_a_group_that_disagrees_with_the_unit_is_refused(client, world):
+    worker = CandidateFactory(
+        unit=world["firm_a"], full_name="Vàng Văn Sử", id_number=None,
+        group_code="worker", subgroup="cong_nhan",
+    )  # fmt: skip
+    club = UnitFactory(area=world["unit_a"].area, cell=world["cell_a"], kind="other")
+    db.session.commit()
+    login(client, world["sec_a"])
+    data = form_data(world["firm_a"].id, full_name="Vàng Văn Sử", id_number="", subgroup="thpt")
+    del data["source_date"]
+    response = client.post(f"/candidates/{worker.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "Đối tượng «Học sinh THPT» không khớp với loại đơn vị «Công ty TNHH»" in response.text
+    db.session.expire_all()
+    assert (worker.group_code, worker.subgroup) == ("worker", "cong_nhan")
+    assert "update" not in actions(worker.id)
+    new = form_data(world["unit_a"].id, id_number="", subgroup="cong_nhan")
+    assert client.post("/candidates/new", data=new).status_code == 422
+    # A unit of kind `other` implies no group: the form's choice stands.
+    data.update(unit_id=str(club.id))
+    assert client.post(f"/candidates/{worker.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert (worker.unit_id, worker.group_code, worker.subgroup) == (club.id, "student", "thpt")

@@ -71,3 +71,21 @@ def test_seed_demo_fills_an_empty_database_once(runner):
         db.session.scalar(select(func.count()).select_from(Area).where(Area.level == "district"))
         == 9
     )
+
+
+def test_create_user_is_the_user_service_with_the_typed_password_kept(runner):
+    AreaFactory(code="X01")
+    db.session.commit()
+    created = runner.invoke(
+        args=["create-user", "canbo.x01", "--role", "area", "--area", "X01", "--group", "worker"],
+        input="MatKhauManh2026\n",
+    )
+    assert created.exit_code == 0, created.output
+    user = db.session.scalar(select(User).where(User.username == "canbo.x01"))
+    assert (user.group_code, user.must_change_password) == ("worker", False)
+    # The same name in capitals is the same account, as on the admin page.
+    again = runner.invoke(
+        args=["create-user", "CANBO.X01", "--role", "admin"], input="MatKhauManh2026\n"
+    )
+    assert again.exit_code != 0 and "«CANBO.X01» đã có" in again.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1

@@ -260,7 +260,8 @@ def test_user_scope_unit_and_sheet_options(world, runner, tmp_path):
     code, report = cli_json(runner, *args)
     assert code == 1
     assert codes(report) == [(3, "unit_code", "out_of_scope"), (4, "id_number", "out_of_scope")]
-    assert "ngoài phạm vi" in report["errors"][1]["message"]
+    assert "đã có trong sổ theo dõi" in report["errors"][1]["message"]
+    assert "phạm vi" not in report["errors"][1]["message"]
     assert other.full_name not in report["errors"][1]["message"]
     assert report["new"] == 1  # the blank unit took --unit
     result = runner.invoke(args=["import-candidates", str(path), "--unit", "THPT-B", "--user",

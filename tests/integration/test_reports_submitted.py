@@ -3,6 +3,7 @@ is recorded, corrected or undone afterwards."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -14,6 +15,7 @@ from registry.extensions import db
 from registry.models import AuditLog, SubmittedReport
 from registry.services.candidates.stages import correct_event, record_stage, undo_last_event
 from registry.services.reports.submitted import flag_submitted_reports
+from tests.factories import UserFactory
 from tests.integration.reports_world import build_world
 from tests.integration.test_reports_http import form, login
 from tests.unit.test_exports_support import all_texts
@@ -132,3 +134,33 @@ def test_old_districts_are_covered_by_the_communes_that_replaced_them(world):
     db.session.commit()
     assert flag_submitted_reports(db.session, date(2024, 6, 1), [areas["north"].id]) == 1
     assert flag_submitted_reports(db.session, date(2024, 6, 1), [areas["north"].id]) == 0
+
+
+def submitted_links(client) -> set[str]:
+    return set(re.findall(r'href="(/reports/submitted/\d+)"', client.get("/reports/").text))
+
+
+def test_a_group_restricted_province_user_sees_only_its_groups_submitted_reports(client, world):
+    province = world["areas"]["province"]
+    login(client, world["users"]["province"])
+    for report, group in (("workers", ""), ("ct33", ""), ("students", ""), ("students", "thpt")):
+        assert submit(client, province, report, group=group).status_code == 302
+    workers, ct33, students, thpt_only = kept()
+    client.post("/logout")
+    gddt = UserFactory(username="so_gddt", role="province", subgroup="thpt")
+    colleague = UserFactory(username="so_gddt_2", role="province", subgroup="thpt")
+    db.session.commit()
+    login(client, gddt)
+    assert submitted_links(client) == {f"/reports/submitted/{thpt_only.id}"}
+    for hidden in (workers, ct33, students):
+        assert client.get(f"/reports/submitted/{hidden.id}").status_code == 404
+    assert client.get(f"/reports/submitted/{thpt_only.id}").status_code == 200
+    # A report sent by a user of the same restriction counts only that group.
+    assert submit(client, province, "summary").status_code == 302
+    own = kept()[-1]
+    client.post("/logout")
+    login(client, colleague)
+    assert f"/reports/submitted/{own.id}" in submitted_links(client)
+    client.post("/logout")
+    login(client, world["users"]["province"])
+    assert len(submitted_links(client)) == 5

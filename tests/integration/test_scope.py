@@ -98,3 +98,28 @@ def test_area_officer_sees_subtree_not_siblings(world):
 def test_home_page_counts_follow_scope(world, client, role, total):
     page = login(client, world["users"][role]).get_data(as_text=True)
     assert f'data-testid="total">{total}<' in page
+
+
+def test_a_group_restriction_follows_the_units_kind_not_the_editable_group(world, client):
+    worker = world["worker_a"]
+    # However the record's group came to say THPT (an old edit, a stray import cell),
+    # the person works at a company: Sở GD&ĐT does not see them, with or without a CCCD.
+    worker.group_code, worker.subgroup, worker.id_number = "student", "thpt", "001099012345"
+    club = UnitFactory(area=world["areas"][3], kind="other", name="Câu lạc bộ Một")
+    club_student = CandidateFactory(unit=club, group_code="student", subgroup="thpt")
+    club_worker = CandidateFactory(unit=club, group_code="worker", subgroup="cong_nhan")
+    workers_office = UserFactory(role="province", group_code="worker")
+    db.session.commit()
+    gddt = world["users"]["gddt"]
+    seen = set(db.session.scalars(select(Candidate.id).where(scope_filter(gddt, Candidate))))
+    assert seen == {world["cand_a"].id, world["cand_b"].id}
+    login(client, gddt)
+    assert client.get(f"/candidates/{worker.id}").status_code == 404
+    listed = client.get("/candidates/?q=001099012345")
+    assert listed.status_code == 200 and f"/candidates/{worker.id}" not in listed.text
+    # Only a unit of kind `other` leaves the group to the record.
+    seen = set(
+        db.session.scalars(select(Candidate.id).where(scope_filter(workers_office, Candidate)))
+    )
+    assert seen == {worker.id, club_worker.id}
+    assert club_student.id not in seen

@@ -90,6 +90,19 @@ def test_province_sets_a_target_and_it_is_audited(world, client):
     assert db.session.scalar(select(AuditLog.action).where(AuditLog.entity == "target")) == "create"
 
 
+@pytest.mark.parametrize(
+    ("owner", "message"), [("area", "Hãy chọn địa bàn."), ("unit", "Hãy chọn đơn vị.")]
+)
+def test_a_target_needs_the_area_or_unit_it_is_given_to(world, client, owner, message):
+    login(client, world["users"]["province"])
+    data = {"year": "2026", "group_code": "worker", "owner": owner, "count": "6"}
+    response = client.post("/units/targets/new", data=data, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(select(func.count()).select_from(Target).where(Target.year == 2026)) == 0
+    )
+
+
 def test_area_officers_read_targets_but_cannot_set_them(world, client):
     login(client, world["users"]["district"])
     assert client.get("/units/targets?year=2025").status_code == 200

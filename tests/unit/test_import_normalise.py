@@ -1,4 +1,4 @@
-"""Cell readers: dates, CCCD/CMND numbers, gender, vocabularies."""
+"""Cell readers: dates, gender, vocabularies (ID numbers: test_identity.py)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from registry.spreadsheet.normalise import (
-    CCCD,
-    CMND,
     DateParser,
     Invalid,
-    check_cccd,
     education_text,
     exit_reason,
     is_marked,
     parse_ethnicity,
     parse_gender,
     parse_group,
-    parse_id_number,
     parse_religion,
     parse_yes_no,
     serial_to_date,
@@ -133,102 +129,6 @@ def test_excel_serials_round_trip(day, date1904):
     serial = (day - epoch).days
     assert serial_to_date(serial, date1904) == day
     assert serial_to_date(serial + 0.99, date1904) == day
-
-
-# --- CCCD / CMND ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (1205001234, ("001205001234", CCCD)),  # a number cell lost two zeros
-        (12050012345, ("012050012345", CCCD)),
-        (1.205001234e9, ("001205001234", CCCD)),
-        (123456789012, ("123456789012", CCCD)),
-        ("001205001234", ("001205001234", CCCD)),
-        ("001 205 001 234", ("001205001234", CCCD)),
-        ("'001205001234", ("001205001234", CCCD)),
-        ("001.205.001.234", ("001205001234", CCCD)),
-        (12345678, ("012345678", CMND)),
-        ("012345678", ("012345678", CMND)),
-        (123456789, ("123456789", CMND)),
-    ],
-)
-def test_id_numbers(value, expected):
-    assert parse_id_number(value) == expected
-
-
-@pytest.mark.parametrize(
-    ("value", "code"),
-    [
-        ("3.40123E+11", "lost_precision"),
-        ("3,40123E+11", "lost_precision"),
-        ("1E+11", "lost_precision"),
-        ("1205001234", "invalid_id_number"),  # text is never padded
-        ("12050012345", "invalid_id_number"),
-        (1205001234.5, "invalid_id_number"),
-        (1234567, "invalid_id_number"),
-        (1234567890123, "invalid_id_number"),
-        ("0012050012A4", "invalid_id_number"),
-        ("1205001234.0", "invalid_id_number"),
-        (True, "invalid_id_number"),
-        (-1205001234, "invalid_id_number"),
-    ],
-)
-def test_bad_id_numbers(value, code):
-    with pytest.raises(Invalid) as caught:
-        parse_id_number(value)
-    assert caught.value.code == code
-
-
-def test_text_of_ten_digits_hints_at_the_lost_zero():
-    with pytest.raises(Invalid) as caught:
-        parse_id_number("1205001234")
-    assert "không được tự thêm số 0" in caught.value.detail
-
-
-@given(st.integers(min_value=10**9, max_value=10**12 - 1))
-def test_number_cells_pad_back_to_the_typed_cccd(n):
-    typed = f"{n:012d}"  # 10–12 digits were left in the cell
-    assert parse_id_number(float(n)) == (typed, CCCD)
-    assert parse_id_number(typed) == (typed, CCCD)
-
-
-@given(st.integers(min_value=10**7, max_value=10**9 - 1))
-def test_number_cells_pad_back_to_the_typed_cmnd(n):
-    assert parse_id_number(n) == (f"{n:09d}", CMND)
-
-
-def test_cccd_structure():
-    check_cccd("001205001234", date(2005, 3, 1), "M")
-    check_cccd("001305001234", date(2005, 3, 1), "F")
-    check_cccd("079099001234", date(1999, 1, 1), "M")
-    check_cccd("079199001234", date(1999, 1, 1), None)
-    check_cccd("001205001234", None, None)
-
-
-@pytest.mark.parametrize(
-    ("number", "birth", "gender", "code", "detail"),
-    [
-        (
-            "999205001234",
-            date(2005, 3, 1),
-            "M",
-            "invalid_id_number",
-            "mã nơi đăng ký khai sinh 999",
-        ),
-        ("003205001234", date(2005, 3, 1), "M", "invalid_id_number", "003"),
-        ("001205001234", date(2004, 3, 1), "M", "id_number_mismatch", "năm sinh 2005"),
-        ("001005001234", date(2005, 3, 1), "M", "id_number_mismatch", "năm sinh 1905"),
-        ("001205001234", date(2005, 3, 1), "F", "id_number_mismatch", "là của nam"),
-        ("001305001234", date(2005, 3, 1), "M", "id_number_mismatch", "là của nữ"),
-    ],
-)
-def test_cccd_mismatches(number, birth, gender, code, detail):
-    with pytest.raises(Invalid) as caught:
-        check_cccd(number, birth, gender)
-    assert caught.value.code == code
-    assert detail in caught.value.detail
 
 
 # --- vocabularies -----------------------------------------------------------------------

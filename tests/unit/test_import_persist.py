@@ -8,12 +8,13 @@ from datetime import date
 import openpyxl
 import pytest
 
+from registry.domain.stage_columns import columns_from_events
 from registry.domain.textutil import fold, name_sort_key
 from registry.models import Candidate, StageEvent
 from registry.services.candidates.stages import sync_stage_columns
 from registry.services.imports.candidate_import import safe_filename
 from registry.services.imports.error_workbook import build_error_workbook, error_filename
-from registry.services.imports.match import new_row_events, sort_key_of, stage_columns
+from registry.services.imports.match import new_row_events, sort_key_of
 from registry.services.imports.template import build_template
 from registry.spreadsheet import stage_events
 
@@ -47,7 +48,7 @@ def test_stage_columns_match_the_stage_service(values):
         for i, (s, d, n, r) in enumerate(events, 1)
     ]
     sync_stage_columns(candidate)
-    columns = stage_columns(events)
+    columns = columns_from_events(events)
     assert {k: getattr(candidate, k) for k in columns} == columns
 
 

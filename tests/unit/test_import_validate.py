@@ -21,8 +21,9 @@ COLLEGE = UnitRef(3, "CD01", "Trường Cao đẳng Nghề A", "cao_dang_dai_hoc
 FIRM = UnitRef(4, "DN01", "Công ty TNHH May Hà Nội", "cong_ty_tnhh", cell_id=12)
 TWIN_A = UnitRef(5, "DN02", "Công ty Cổ phần Bình An", "cong_ty_co_phan")
 TWIN_B = UnitRef(6, "DN03", "Công ty cổ phần Bình An", "cong_ty_co_phan")
+CLUB = UnitRef(7, "KH01", "Câu lạc bộ Thanh niên", "other")
 LOOKUPS = DictLookups(
-    [CO_LOA, CENTRE, COLLEGE, FIRM, TWIN_A, TWIN_B],
+    [CO_LOA, CENTRE, COLLEGE, FIRM, TWIN_A, TWIN_B, CLUB],
     [
         CellRef(10, "Chi bộ Trường THPT Cổ Loa", "co_so"),
         CellRef(11, "Chi bộ Trung tâm GDNN-GDTX", "truc_thuoc"),
@@ -132,7 +133,7 @@ def test_group_from_the_column_or_the_unit():
     assert (one(unit_code="GDTX01").values["subgroup"]) == "gdnn_gdtx"
     assert (one(unit_code="CD01").values["subgroup"]) == "sinh_vien"
     assert one(unit_code="GDTX01", group="Học sinh").values["subgroup"] == "gdnn_gdtx"
-    assert one(unit_code="THPT01", group="Công nhân").values["group"] == "worker"
+    assert one(unit_code="DN01", group="Công nhân may").values["subgroup"] == "cong_nhan"
     result = one(group="Bộ đội")
     assert codes(result) == [("group", "invalid_group")]
     assert result.errors[0].message.startswith("Đối tượng không hợp lệ: «Bộ đội»")
@@ -340,3 +341,26 @@ def test_stage_rules_match_check_row(dates, birth, committee, introducers):
             introducers_count=introducers,
         )
         assert (got.errors, got.warnings) == (want.errors, want.warnings)
+
+
+@pytest.mark.parametrize(
+    ("unit_code", "group"),
+    [
+        ("DN01", "Học sinh THPT"),
+        ("DN01", "Học sinh"),
+        ("THPT01", "Công nhân"),
+        ("THPT01", "Sinh viên"),
+        ("CD01", "Học viên GDNN-GDTX"),
+    ],
+)
+def test_a_group_that_disagrees_with_the_units_kind_is_invalid_group(unit_code, group):
+    result = one(unit_code=unit_code, group=group)
+    assert codes(result) == [("group", "invalid_group")]
+    assert "không khớp với loại đơn vị" in result.errors[0].message
+    assert "group" not in result.values and "subgroup" not in result.values
+
+
+def test_only_a_unit_of_kind_other_takes_the_group_from_the_column():
+    club = one(unit_code="KH01", group="Học sinh THPT").values
+    assert (club["group"], club["subgroup"]) == ("student", "thpt")
+    assert one(unit_code="KH01").values["subgroup"] == "cong_nhan"

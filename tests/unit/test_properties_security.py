@@ -12,13 +12,14 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from registry.domain.identity import IdNumberError, check_cccd, parse_id_number
 from registry.domain.refdata import cccd_province_codes
 from registry.domain.rules import adult_date, check_row
 from registry.domain.textutil import clean_text, fold
 from registry.domain.vocabulary import STAGE_ORDER
 from registry.spreadsheet.csvread import decode_csv
 from registry.spreadsheet.errors import ReadError
-from registry.spreadsheet.normalise import DateParser, Invalid, check_cccd, parse_id_number
+from registry.spreadsheet.normalise import DateParser, Invalid
 from tests.fixtures.sheets import cp1258
 from tests.unit.test_import_legacy import texts as vietnamese_texts
 
@@ -53,7 +54,7 @@ def test_real_date_cells_come_back_unchanged(day, as_text):
 def test_id_number_parser_answers_digits_or_a_coded_refusal(value):
     try:
         digits, kind = parse_id_number(value)
-    except Invalid as refusal:
+    except IdNumberError as refusal:
         assert refusal.code in ("invalid_id_number", "lost_precision")
         return
     assert digits.isdigit() and digits.isascii()
@@ -80,7 +81,7 @@ def test_cccd_agrees_with_birth_year_and_sex_and_catches_a_wrong_digit(place, bo
     wrong = f"{place}{digit ^ 1}{number[4:]}"  # the other sex
     try:
         check_cccd(wrong, born, sex)
-    except Invalid as refusal:
+    except IdNumberError as refusal:
         assert refusal.code == "id_number_mismatch"
     else:
         raise AssertionError("a CCCD of the other sex was accepted")

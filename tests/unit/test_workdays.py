@@ -13,6 +13,7 @@ from registry.domain.workdays import (
     add_working_days,
     default_holidays,
     fmt_date,
+    fmt_local_time,
     full_months_between,
     is_working_day,
     shipped_holidays,
@@ -175,3 +176,9 @@ def test_today_vn_uses_vietnam_time():
 
 def test_fmt_date():
     assert fmt_date(date(2024, 9, 3)) == "03/09/2024"
+
+
+def test_stored_moments_are_shown_in_vietnam_time():
+    assert fmt_local_time(datetime(2025, 1, 1, 17, 30)) == "02/01/2025 00:30"
+    assert fmt_local_time(datetime(2025, 7, 1, 2, 5)) == "01/07/2025 09:05"
+    assert fmt_local_time(None) == ""

@@ -63,10 +63,18 @@ def _check_username(session: Session, username: str, own_id: int | None) -> None
         raise AccountError(f"Tên đăng nhập «{username}» đã có.")
 
 
-def create_user(session: Session, admin: User | str, data: UserData, password: str) -> User:
-    """A new account with a password the person must change at first sign-in."""
+def create_user(
+    session: Session,
+    admin: User | str,
+    data: UserData,
+    password: str,
+    *,
+    must_change_password: bool = True,
+) -> User:
+    """A new account, by default with a password the person must change at first sign-in
+    (not when they typed it themselves, as with `flask create-user`)."""
     _check_username(session, data.username, None)
-    user = User(active=True, must_change_password=True, is_demo=False)
+    user = User(active=True, must_change_password=must_change_password, is_demo=False)
     _apply(user, data)
     user.set_password(password)
     session.add(user)

@@ -30,8 +30,4 @@ def add_holiday(session: Session, admin: User, day: date, name: str, kind: str) 
 
 
 def delete_holiday(session: Session, admin: User, holiday: Holiday) -> None:
-    before = audit.snapshot(holiday, HOLIDAY_FIELDS)
-    holiday_id = holiday.id
-    session.delete(holiday)
-    session.flush()
-    audit.record(session, admin, "delete", "holiday", holiday_id, before=before)
+    audit.delete_recorded(session, admin, "holiday", holiday, HOLIDAY_FIELDS)

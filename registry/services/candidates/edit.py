@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.domain.textutil import clean_text, fold, name_sort_key
-from registry.domain.vocabulary import SUBGROUP_GROUP, Stage, group_for_unit_kind
+from registry.domain.vocabulary import (
+    SUBGROUP_GROUP,
+    SUBGROUPS,
+    UNIT_KINDS,
+    Stage,
+    group_for_unit_kind,
+)
 from registry.models import Candidate, PartyCell, Unit, User
 from registry.scoping import in_scope
 from registry.services import ServiceError, audit
@@ -39,23 +45,30 @@ PERSONAL_FIELDS = [
 _TEXT_FIELDS = ("hometown", "education", "class_or_job", "helpers", "note")
 
 
+# One text for a number held anywhere in the province, in or out of the user's scope.
+DUPLICATE_ID_NUMBER = "Số CCCD này đã có trong sổ theo dõi: mỗi số chỉ thuộc một hồ sơ."
+
+
 class CandidateError(ServiceError, ValueError):
     """A change the registry refuses; the message is for the user."""
+
+
+class GroupMismatch(CandidateError):
+    """The "Đối tượng" chosen disagrees with the kind of the unit."""
+
+    field = "subgroup"
 
 
 class DuplicateIdNumber(CandidateError):
     """The CCCD/CMND belongs to another candidate.
 
-    existing_id is set only when the caller may see that record: a duplicate in another
-    scope must not tell whose number it is.
+    The message reads the same wherever that record is (uniqueness is province-wide, so
+    the number's existence is all a refusal has to tell); existing_id, for a link, is set
+    only when the caller may see the record.
     """
 
     def __init__(self, existing_id: int | None) -> None:
-        if existing_id is None:
-            message = "Số CCCD này đã có trong sổ theo dõi (hồ sơ ngoài phạm vi của bạn)."
-        else:
-            message = "Số CCCD này đã có trong sổ theo dõi."
-        super().__init__(message)
+        super().__init__(DUPLICATE_ID_NUMBER)
         self.existing_id = existing_id
 
 
@@ -83,6 +96,21 @@ def _introducers(text: str | None) -> str | None:
     return "; ".join(n for n in names if n) or None
 
 
+def _group(subgroup: str | None, unit: Unit) -> tuple[str, str]:
+    """Group and subgroup of a candidate of this unit: its kind decides them; only a unit
+    of kind `other` takes the one chosen in the form (DESIGN "Group")."""
+    implied = group_for_unit_kind(unit.kind)
+    if unit.kind == "other" and subgroup:
+        return SUBGROUP_GROUP[subgroup], subgroup
+    if subgroup and subgroup != implied[1]:
+        raise GroupMismatch(
+            f"Đối tượng «{SUBGROUPS[subgroup]}» không khớp với loại đơn vị "
+            f"«{UNIT_KINDS[unit.kind]}»: người thuộc đơn vị này là "
+            f"«{SUBGROUPS[implied[1]]}». Hãy để trống ô Đối tượng hoặc chọn đúng đơn vị."
+        )
+    return implied
+
+
 def _apply(candidate: Candidate, data: dict[str, Any], unit: Unit, cell: PartyCell | None) -> None:
     candidate.full_name = clean_text(data["full_name"])
     candidate.name_key = fold(candidate.full_name)
@@ -97,11 +125,7 @@ def _apply(candidate: Candidate, data: dict[str, Any], unit: Unit, cell: PartyCe
     candidate.introducers = _introducers(data.get("introducers"))
     candidate.youth_union_date = data.get("youth_union_date")
     candidate.trade_union = bool(data.get("trade_union"))
-    subgroup = data.get("subgroup") or None
-    if subgroup:
-        candidate.group_code, candidate.subgroup = SUBGROUP_GROUP[subgroup], subgroup
-    else:
-        candidate.group_code, candidate.subgroup = group_for_unit_kind(unit.kind)
+    candidate.group_code, candidate.subgroup = _group(data.get("subgroup") or None, unit)
     candidate.unit = unit
     candidate.unit_id = unit.id
     chosen = cell if cell is not None else unit.cell

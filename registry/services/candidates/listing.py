@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.domain.refdata import ethnicities
+from registry.domain.refdata import KINH, ethnicities
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import (
     GENDERS,
@@ -57,7 +57,6 @@ from registry.services.candidates.sqlite_plans import (
     fts_query,
 )
 
-KINH = "01"  # GSO code of the Kinh majority; every other code is an ethnic minority.
 STATUSES: dict[str, str] = {
     "following": "Đang theo dõi",
     "admitted": "Đã kết nạp",
@@ -397,11 +396,6 @@ def list_counts(
     return StageCounts(stages, total)
 
 
-def stage_counts(session: Session, user: User, filters: CandidateFilters) -> dict[str, int]:
-    """How many candidates of each stage the filters select, the stage filter left out."""
-    return list_counts(session, user, filters, exact=True).stages
-
-
 def count(session: Session, user: User, filters: CandidateFilters) -> int:
     """How many candidates the list shows for these filters."""
     return list_counts(session, user, filters, exact=True).total
@@ -487,15 +481,6 @@ def fetch_page(
 
 
 # --- display helpers ----------------------------------------------------------------------
-
-
-def mask_id_number(value: str | None) -> str:
-    """CCCD as lists show it: the first four and last two digits ("0010******45")."""
-    if not value:
-        return ""
-    if len(value) <= 6:
-        return "*" * (len(value) - 2) + value[-2:]
-    return value[:4] + "*" * (len(value) - 6) + value[-2:]
 
 
 def stage_date(candidate: Candidate) -> date | None:

@@ -23,8 +23,10 @@ from registry.domain.rules import (
     check_row,
     check_transition,
 )
+from registry.domain.stage_columns import STAGE_COLUMNS, EventFact, columns_from_events
 from registry.domain.textutil import clean_text
 from registry.domain.vocabulary import (
+    DOCUMENT_COLUMNS,
     EXIT_REASONS,
     STAGE_DATE_COLUMNS,
     STAGE_LABELS,
@@ -39,9 +41,6 @@ from registry.signals import stage_events_changed
 
 Issue = tuple[str, str]
 
-# Roles that may change candidates (DESIGN "Roles and scope": province users only read).
-# The stage whose event carries the number kept on the candidate row.
-DOCUMENT_COLUMNS = {Stage.TRAINED.value: "certificate_no", Stage.DECISION.value: "decision_no"}
 _EVENT_FIELDS = ["stage", "event_date", "document_no", "note", "reason", "unit_id", "cell_id"]
 _COUNTED = re.compile(r"^\s*(\d+)\b")
 _SPLIT = re.compile(r"[;,\n]+")
@@ -126,27 +125,14 @@ def allowed_next_stages(candidate: Candidate, today: date | None = None) -> list
 
 def sync_stage_columns(candidate: Candidate, events: Iterable[StageEvent] | None = None) -> None:
     """Recompute stage, the <stage>_date columns, numbers, exit reason and last_event_date."""
-    events = list(candidate.events if events is None else events)
-    latest = latest_by_stage(events)
-    for stage, column in STAGE_DATE_COLUMNS.items():
-        event = latest.get(stage)
-        setattr(candidate, column, event.event_date if event else None)
-    for stage, column in DOCUMENT_COLUMNS.items():
-        event = latest.get(stage)
-        setattr(candidate, column, event.document_no if event else None)
-    exited = latest.get(Stage.EXITED.value)
-    candidate.exit_reason = exited.reason if exited else None
-    reached = [s for s in latest if s in STAGE_RANK]
-    if exited:
-        candidate.stage = Stage.EXITED.value
-    else:
-        candidate.stage = max(reached, key=STAGE_RANK.get, default=Stage.SOURCE.value)
-    candidate.last_event_date = max((e.event_date for e in events), default=None)
+    ordered = ordered_events(candidate.events if events is None else events)
+    facts = [EventFact(e.stage, e.event_date, e.document_no, e.reason) for e in ordered]
+    for column, value in columns_from_events(facts).items():
+        setattr(candidate, column, value)
 
 
 def _stage_snapshot(candidate: Candidate) -> dict:
-    fields = ["stage", *STAGE_DATE_COLUMNS.values(), *DOCUMENT_COLUMNS.values()]
-    return audit.snapshot(candidate, [*fields, "exit_reason", "last_event_date"])
+    return audit.snapshot(candidate, list(STAGE_COLUMNS))
 
 
 # --- checks -------------------------------------------------------------------------------

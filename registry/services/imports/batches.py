@@ -16,13 +16,13 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.domain import identity
 from registry.domain.refdata import ethnicity_names
 from registry.domain.vocabulary import GENDERS, STAGE_DATE_COLUMNS, STAGE_LABELS, SUBGROUPS
 from registry.models import ImportBatch, ImportMapping, User
 from registry.models._types import utcnow
 from registry.scoping import scope_filter
 from registry.services import ServiceError
-from registry.services.candidates.listing import mask_id_number
 from registry.services.imports import candidate_import as importer
 from registry.services.imports.error_workbook import build_error_workbook
 from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_workbook
@@ -116,7 +116,7 @@ def _sample(result: importer.ImportResult) -> list[dict[str, Any]]:
                 "birth_date": _text(v.get("birth_date")),
                 "gender": GENDERS.get(str(v.get("gender")), ""),
                 "ethnicity": ethnic.get(str(v.get("ethnicity")), ""),
-                "id_number": mask_id_number(v.get("id_number")),  # type: ignore[arg-type]
+                "id_number": identity.mask_id_number(v.get("id_number")),  # type: ignore[arg-type]
                 "unit": _text(v.get("unit")) or v.get("unit_name") or v.get("unit_code", ""),
                 "cell": _text(v.get("cell")) or v.get("cell_name", ""),
                 "group": SUBGROUPS.get(str(v.get("subgroup")), ""),

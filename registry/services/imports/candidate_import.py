@@ -9,7 +9,6 @@ CLI command commits once, or rolls back when ImportRefused is raised.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
 from registry.services import ServiceError, audit
+from registry.services.imports import batch_file
 from registry.services.imports.match import Classifier, Matcher, RowPlan, chunks, scope_of
 from registry.services.imports.writer import lock_imports, write_batch
 from registry.settings import rule_settings
@@ -37,7 +37,6 @@ from registry.spreadsheet import (
 )
 from registry.spreadsheet.normalise import is_blank
 
-COMMAND_LINE = "dòng lệnh"
 Progress = Callable[[int], None]
 # Free-text columns and their widths: a longer cell is cut with a warning, never lost
 # silently, and never fails the whole transaction at the database.
@@ -253,20 +252,8 @@ def new_batch(
     filename: str,
     status: str = "previewed",
 ) -> ImportBatch:
-    """An ImportBatch holding the file, its checksum and who brought it."""
-    batch = ImportBatch(
-        kind="candidates",
-        filename=safe_filename(filename),
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        content=data,
-        uploaded_by_id=user.id if user is not None else None,
-        actor=user.username if user is not None else COMMAND_LINE,
-        area_id=user.area_id if user is not None else None,
-        status=status,
-    )
-    session.add(batch)
-    return batch
+    """A batch of candidates holding the file, its checksum and who brought it."""
+    return batch_file.new_batch(session, user, "candidates", safe_filename(filename), data, status)
 
 
 def safe_filename(name: str) -> str:
@@ -328,7 +315,7 @@ def commit(
     progress(counts["unchanged"])  # nothing to write for them: the bar still fills
     audit.record(
         session,
-        user if user is not None else COMMAND_LINE,
+        user if user is not None else audit.COMMAND_LINE,
         "import",
         "import_batch",
         batch.id,

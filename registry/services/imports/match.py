@@ -11,13 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from registry.domain import rules
-from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS, STAGE_RANK, Stage
+from registry.domain import identity, rules
+from registry.domain.stage_columns import STAGE_COLUMNS, EventFact, columns_from_events
+from registry.domain.vocabulary import (
+    DOCUMENT_COLUMNS,
+    STAGE_DATE_COLUMNS,
+    STAGE_LABELS,
+    Stage,
+)
 from registry.domain.workdays import fmt_date
 from registry.models import Candidate, PartyCell, StageEvent, User
 from registry.scoping import full_scope, scope_filter
@@ -32,15 +38,10 @@ DIRECT = (
     "trade_union",
 )  # fmt: skip
 PERSONAL = (*DIRECT, "sort_key", "religion", "group_code", "subgroup", "unit_id", "cell_id")
-STAGE_COLUMNS = (
-    "stage", *STAGE_DATE_COLUMNS.values(), "certificate_no", "decision_no", "exit_reason",
-    "last_event_date",
-)  # fmt: skip
-DOCUMENT_STAGES = {Stage.TRAINED.value: "certificate_no", Stage.DECISION.value: "decision_no"}
 _DOC_LABELS = {"certificate_no": "Số GCN", "decision_no": "Số QĐ kết nạp"}
 # (row field, stage code, number field) in stage order, exit last, as stage_events reads.
 _ROW_EVENTS = tuple(
-    (column, str(stage), DOCUMENT_STAGES.get(str(stage)))
+    (column, str(stage), DOCUMENT_COLUMNS.get(str(stage)))
     for stage, column in STAGE_DATE_COLUMNS.items()
 )
 # Stored event as read: (stage, date, document number, exit reason, sequence).
@@ -84,40 +85,7 @@ def row_columns(values: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def stage_columns(ordered: Iterable[tuple[str, date, str | None, str | None]]) -> dict:
-    """What stages.sync_stage_columns computes, from (stage, date, number, reason) tuples
-    already in event order (date, then sequence)."""
-    latest: dict[str, tuple[date, str | None, str | None]] = {}
-    last: date | None = None
-    for stage, when, number, reason in ordered:
-        latest[stage] = (when, number, reason)
-        last = when if last is None or when > last else last
-    cols: dict[str, object] = {
-        column: latest[stage][0] if stage in latest else None
-        for stage, column in STAGE_DATE_COLUMNS.items()
-    }
-    for stage, column in DOCUMENT_STAGES.items():
-        cols[column] = latest[stage][1] if stage in latest else None
-    exited = latest.get(Stage.EXITED.value)
-    cols["exit_reason"] = exited[2] if exited else None
-    reached = [s for s in latest if s in STAGE_RANK]
-    cols["stage"] = (
-        Stage.EXITED.value
-        if exited
-        else max(reached, key=STAGE_RANK.__getitem__, default=Stage.SOURCE.value)
-    )
-    cols["last_event_date"] = last
-    return cols
-
-
-class RowEvent(NamedTuple):
-    stage: str
-    date: date
-    number: str | None  # certificate or decision number
-    reason: str | None  # exit reason code
-
-
-def new_row_events(values: dict[str, object]) -> list[RowEvent]:
+def new_row_events(values: dict[str, object]) -> list[EventFact]:
     """results.stage_events with the exit reason, as light tuples: the same events (a
     source event at the earliest date when the row has no source date) without a frozen
     dataclass per event, which shows on a 100,000-row commit."""
@@ -127,9 +95,9 @@ def new_row_events(values: dict[str, object]) -> list[RowEvent]:
         if when is not None:
             number = values.get(number_column) if number_column else None
             reason = values.get("exit_reason") if stage == "exited" else None
-            events.append(RowEvent(stage, when, number, reason))  # type: ignore[arg-type]
+            events.append(EventFact(stage, when, number, reason))  # type: ignore[arg-type]
     if events and "source_date" not in values:
-        events.insert(0, RowEvent("source", min(e.date for e in events), None, None))
+        events.insert(0, EventFact("source", min(e.date for e in events), None, None))
     return events
 
 
@@ -151,7 +119,7 @@ class RowPlan:
         # Set for updated rows only (a new row needs none: 100,000 empty dicts show).
         self.changes: dict[str, object] = _NONE  # column → new value
         self.before: dict[str, object] = _NONE  # column → stored value
-        self.events: Sequence[RowEvent] = ()  # events an update adds
+        self.events: Sequence[EventFact] = ()  # events an update adds
         self.first_sequence = 1
         self.unit_id: int | None = None
         self.cell_id: int | None = None
@@ -180,10 +148,6 @@ class Stored:
 def _error(row: RowResult, column: str, code: str, message: str) -> None:
     if all(i.column != column for i in row.errors):
         row.errors.append(Issue(row.row_number, column, code, message))
-
-
-def _date_text(value: object) -> str:
-    return fmt_date(value) if isinstance(value, date) else str(value)
 
 
 class Matcher:
@@ -272,9 +236,10 @@ class Matcher:
             if ident not in visible:
                 del matched[r.row_number]
                 if r.row_number in by_number:
+                    # Neutral, like the form's: the number exists, nothing about where.
                     message = (
-                        f"Số CCCD/CMND {r.values['id_number']} đã có trong sổ theo dõi "
-                        "(hồ sơ ngoài phạm vi quản lý của bạn)."
+                        f"Số CCCD/CMND {r.values['id_number']} đã có trong sổ theo dõi: "
+                        "mỗi số chỉ thuộc một hồ sơ."
                     )
                     _error(r, "id_number", "out_of_scope", message)
                 else:
@@ -345,8 +310,7 @@ class Classifier:
         if "gender" not in values:
             number = values.get("id_number")
             if isinstance(number, str) and len(number) == 12:
-                # The CCCD's fourth digit is odd for women, even for men.
-                values["gender"] = "F" if int(number[3]) % 2 else "M"
+                values["gender"] = identity.sex_of(number)
             else:
                 _error(
                     row,
@@ -408,7 +372,7 @@ class Classifier:
             ordered = [(s, d, n, r) for s, d, n, r, _q in stored.events]
             ordered += new_events
             ordered.sort(key=lambda e: e[1])  # stable: same-day events keep their sequence
-            for column, value in stage_columns(ordered).items():
+            for column, value in columns_from_events(ordered).items():
                 if stored[column] != value:
                     changes[column] = value
             plan.first_sequence = max((e[4] or 0 for e in stored.events), default=0) + 1
@@ -418,12 +382,12 @@ class Classifier:
         plan.before["updated_at"] = jsonable(stored["updated_at"])
         plan.action = "updated" if changes or new_events else "unchanged"
 
-    def _new_events(self, row: RowResult, stored: Stored, final: dict) -> list[RowEvent]:
+    def _new_events(self, row: RowResult, stored: Stored, final: dict) -> list[EventFact]:
         """The row's events that are not recorded yet, checked against the recorded ones."""
         recorded: dict[str, dict[date, str | None]] = {}
         for stage, when, number, _reason, _seq in stored.events:
             recorded.setdefault(stage, {})[when] = number
-        fresh: list[RowEvent] = []
+        fresh: list[EventFact] = []
         for event in new_row_events(row.values):
             implied = event.stage == Stage.SOURCE.value and "source_date" not in row.values
             if implied and stored.events:
@@ -439,7 +403,7 @@ class Classifier:
             self._check_forward(row, stored, final, fresh)
         return fresh
 
-    def _differs(self, row: RowResult, event: RowEvent, recorded: date) -> None:
+    def _differs(self, row: RowResult, event: EventFact, recorded: date) -> None:
         _error(
             row,
             STAGE_DATE_COLUMNS[event.stage],
@@ -449,8 +413,8 @@ class Classifier:
             "hãy sửa sự kiện trên trang hồ sơ nếu ngày đã ghi bị sai.",
         )
 
-    def _number_differs(self, row: RowResult, event: RowEvent, recorded: str | None) -> None:
-        column = DOCUMENT_STAGES[event.stage]
+    def _number_differs(self, row: RowResult, event: EventFact, recorded: str | None) -> None:
+        column = DOCUMENT_COLUMNS[event.stage]
         kept = f"giữ số đã ghi «{recorded}»" if recorded else "sự kiện đã ghi chưa có số"
         row.warnings.append(
             Issue(
@@ -463,7 +427,7 @@ class Classifier:
         )
 
     def _check_forward(
-        self, row: RowResult, stored: Stored, final: dict, fresh: list[RowEvent]
+        self, row: RowResult, stored: Stored, final: dict, fresh: list[EventFact]
     ) -> None:
         """The same check the stage form makes, for each new event after the stored ones."""
         latest = {stage: when for stage, when, *_rest in stored.events}

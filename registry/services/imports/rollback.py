@@ -99,7 +99,7 @@ def rollback_batch(session: Session, user: User | None, batch: ImportBatch) -> d
     batch.status, batch.rolled_back_at = "rolled_back", utcnow()
     audit.record(
         session,
-        user if user is not None else "dòng lệnh",
+        user if user is not None else audit.COMMAND_LINE,
         "rollback",
         "import_batch",
         batch.id,

@@ -2,7 +2,8 @@
 
 The rule checks all happened before (the pipeline ran registry.domain.rules.check_row on each
 row, the classifier check_transition against the stored events); what is replicated
-here from the stage service is only its column bookkeeping (import_match.stage_columns).
+here the stage columns are computed by the one function the stage service also uses
+(registry.domain.stage_columns.columns_from_events).
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, literal, select, text, update
 from sqlalchemy.engine import Connection
 
+from registry.domain.stage_columns import STAGE_COLUMNS, columns_from_events
 from registry.models import Candidate, ImportBatch, ImportChange, StageEvent
 from registry.services.imports.match import (
     CHUNK,
     PERSONAL,
-    STAGE_COLUMNS,
     RowPlan,
     chunks,
     new_row_events,
     row_columns,
-    stage_columns,
 )
 
 # pg_advisory_xact_lock key shared by every import commit (and rollback) on a database.
@@ -178,7 +178,7 @@ def _insert_new(
                 **_BLANK_ROW,
                 "trade_union": False,
                 **row_columns(values),
-                **stage_columns(ordered),
+                **columns_from_events(ordered),
                 "id": ident,
                 "unit_id": plan.unit_id,
                 "cell_id": plan.cell_id,

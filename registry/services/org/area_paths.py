@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, func, literal, select, update
+from sqlalchemy import String, func, literal, update
 from sqlalchemy.orm import Session
 
 from registry.models import Area
@@ -59,7 +59,3 @@ def move_area(session: Session, area: Area, new_parent: Area | None) -> None:
     area.parent_id = new_parent.id if new_parent else None
     session.flush()
     session.expire_all()
-
-
-def roots(session: Session) -> list[Area]:
-    return list(session.scalars(select(Area).where(Area.parent_id.is_(None)).order_by(Area.name)))

@@ -99,24 +99,16 @@ def save_survey(
             target.created_by_id = user.id
         session.add(target)
     session.flush()
-    after = audit.snapshot(target, SURVEY_FIELDS)
-    if before is None:
-        audit.record(session, user, "create", "survey", target.id, after=after)
-    else:
-        old, new = audit.changed(before, after)
-        if new:
-            audit.record(session, user, "update", "survey", target.id, old, new)
+    audit.record_saved(
+        session, user, "survey", target.id, before, audit.snapshot(target, SURVEY_FIELDS)
+    )
     return target
 
 
 def delete_survey(session: Session, user: User | str, survey: EnterpriseSurvey) -> None:
     if not may_see(session, user, EnterpriseSurvey, survey.id):
         raise UnitError("Phiếu khảo sát này nằm ngoài phạm vi của bạn.")
-    before = audit.snapshot(survey, SURVEY_FIELDS)
-    survey_id = survey.id
-    session.delete(survey)
-    session.flush()
-    audit.record(session, user, "delete", "survey", survey_id, before=before)
+    audit.delete_recorded(session, user, "survey", survey, SURVEY_FIELDS)
 
 
 def latest_surveys_select(user: User, on_date: date) -> Select:

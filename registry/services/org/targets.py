@@ -144,13 +144,9 @@ def save_target(session: Session, user: User | str, data: TargetData) -> tuple[T
         session.add(target)
     target.count = data.count
     session.flush()
-    after = audit.snapshot(target, TARGET_FIELDS)
-    if created:
-        audit.record(session, user, "create", "target", target.id, after=after)
-    else:
-        old, new = audit.changed(before, after)
-        if new:
-            audit.record(session, user, "update", "target", target.id, old, new)
+    audit.record_saved(
+        session, user, "target", target.id, before, audit.snapshot(target, TARGET_FIELDS)
+    )
     return target, created
 
 
@@ -159,8 +155,4 @@ def delete_target(session: Session, user: User | str, target: Target) -> None:
         raise UnitError("Chỉ cấp tỉnh và quản trị viên được giao chỉ tiêu.")
     if target.group_code not in allowed_groups(user):
         raise UnitError("Bạn không được sửa chỉ tiêu của đối tượng này.")
-    before = audit.snapshot(target, TARGET_FIELDS)
-    target_id = target.id
-    session.delete(target)
-    session.flush()
-    audit.record(session, user, "delete", "target", target_id, before=before)
+    audit.delete_recorded(session, user, "target", target, TARGET_FIELDS)

@@ -65,13 +65,9 @@ def save_unit(session: Session, user: User | str, data: UnitData, unit: Unit | N
     if not may_see(session, user, Unit, target.id):
         # e.g. an officer limited to students adding an enterprise
         raise UnitError("Loại đơn vị này nằm ngoài phạm vi của bạn.")
-    after = audit.snapshot(target, UNIT_FIELDS)
-    if before is None:
-        audit.record(session, user, "create", "unit", target.id, after=after)
-    else:
-        old, new = audit.changed(before, after)
-        if new:
-            audit.record(session, user, "update", "unit", target.id, old, new)
+    audit.record_saved(
+        session, user, "unit", target.id, before, audit.snapshot(target, UNIT_FIELDS)
+    )
     return target
 
 

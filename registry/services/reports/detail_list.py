@@ -136,11 +136,3 @@ def candidate_list(
         note = f"{STAGE_LABELS[request.reached]} trong kỳ"
     rows = stream_rows(session, user, filters, counter)
     return CandidateList(meta, rows, filter_note=note), counter
-
-
-def list_from_filters(
-    session: Session, user: User, filters: CandidateFilters, meta: ReportMeta
-) -> tuple[CandidateList, RowCounter]:
-    """The detail list for filters read from the candidate list's URL."""
-    counter = RowCounter()
-    return CandidateList(meta, stream_rows(session, user, filters, counter)), counter

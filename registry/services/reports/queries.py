@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from registry.domain.periods import Period
+from registry.domain.refdata import KINH
 from registry.domain.rules import certificate_expiry
 from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
@@ -45,7 +46,6 @@ from registry.scoping import scope_filter
 from registry.services.org.surveys import latest_surveys_select
 from registry.settings import rule_settings
 
-KINH = "01"  # GSO code of the Kinh majority
 NO_RELIGION = "99"  # religions.csv: "Không"
 
 PROGRESS_FIELDS = (

@@ -15,10 +15,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from registry import access
+from registry.domain.report_kinds import SUBMITTABLE
 from registry.models import Area, SubmittedReport, Unit, User
 from registry.scoping import scope_filter
 from registry.services import audit
-from registry.services.reports.workbooks import SUBMITTABLE, Export, ReportError, ReportRequest
+from registry.services.reports.workbooks import Export, ReportError, ReportRequest
 
 LIST_LIMIT = 100
 

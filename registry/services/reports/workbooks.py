@@ -18,13 +18,8 @@ from sqlalchemy.orm import Session
 
 from exports import build
 from registry.domain.periods import Period
-from registry.domain.vocabulary import (
-    ENTERPRISE_KINDS,
-    GROUPS,
-    SCHOOL_KINDS,
-    STAGE_LABELS,
-    SUBGROUPS,
-)
+from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS, report_kinds
+from registry.domain.vocabulary import STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.models import Area, User
 from registry.scoping import in_scope
@@ -69,24 +64,6 @@ FILE_TITLES: dict[str, str] = {
     "summary": "Báo cáo tổng hợp",
     "candidates": "Danh sách quần chúng ưu tú",
 }
-GROUP_CHOICES: dict[str, str] = {**GROUPS, **SUBGROUPS}
-REPORT_GROUPS: dict[str, tuple[str, ...]] = {
-    "students": ("student", "thpt", "gdnn_gdtx", "sinh_vien"),
-    "workers": ("worker", "cong_nhan"),
-    "ct33": ("worker", "cong_nhan"),
-    "summary": tuple(GROUP_CHOICES),
-    "candidates": tuple(GROUP_CHOICES),
-}
-KINDS: dict[str | None, tuple[str, ...]] = {
-    None: (*SCHOOL_KINDS, *ENTERPRISE_KINDS),
-    "student": SCHOOL_KINDS,
-    "worker": ENTERPRISE_KINDS,
-    "thpt": ("thpt",),
-    "gdnn_gdtx": ("gdnn_gdtx",),
-    "sinh_vien": ("cao_dang_dai_hoc",),
-    "cong_nhan": ENTERPRISE_KINDS,
-}
-SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
 
 
 class ReportError(ServiceError, ValueError):
@@ -115,10 +92,7 @@ class ReportRequest:
     @property
     def kinds(self) -> tuple[str, ...]:
         """Unit kinds the report counts: its own, narrowed by the group chosen."""
-        own = {"students": SCHOOL_KINDS, "workers": ENTERPRISE_KINDS, "ct33": ENTERPRISE_KINDS}
-        chosen = KINDS[self.group or None]
-        base = own.get(self.report, KINDS[None])
-        return tuple(k for k in base if k in chosen)
+        return report_kinds(self.report, self.group)
 
     @property
     def title(self) -> str:

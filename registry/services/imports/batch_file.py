@@ -1,0 +1,70 @@
+"""Keeping an imported file: the ImportBatch every import records (candidates or reference
+data), with the file, its checksum and who brought it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from registry.models import ImportBatch, User
+from registry.models._types import utcnow
+from registry.services.audit import COMMAND_LINE
+
+if TYPE_CHECKING:
+    from registry.services.org.areas import LoadResult
+
+
+def new_batch(
+    session: Session,
+    user: User | str | None,
+    kind: str,
+    filename: str,
+    data: bytes,
+    status: str = "previewed",
+    **counts: object,
+) -> ImportBatch:
+    """A new batch of `kind`; `user` is the account, or the name the audit log gives a
+    command (None: the command line)."""
+    is_user = isinstance(user, User)
+    batch = ImportBatch(
+        kind=kind,
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content=data,
+        uploaded_by_id=user.id if is_user else None,
+        actor=user.username if is_user else (user or COMMAND_LINE),
+        area_id=user.area_id if is_user else None,
+        status=status,
+        **counts,
+    )
+    session.add(batch)
+    return batch
+
+
+def record_sheet_batch(
+    session: Session,
+    user: User | str,
+    kind: str,
+    filename: str,
+    data: bytes,
+    rows: int,
+    result: LoadResult,
+) -> ImportBatch:
+    """Keep a committed reference-data file with its counts, like every import."""
+    return new_batch(
+        session,
+        user,
+        kind,
+        filename[:255],
+        data,
+        status="committed",
+        rows=rows,
+        new=result.created,
+        updated=result.updated,
+        unchanged=max(0, rows - result.created - result.updated),
+        error_count=0,
+        committed_at=utcnow(),
+    )
