@@ -12,10 +12,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from forms.base import REQUIRED, BaseForm
 from forms.fields import VNDateField, VNIntegerField, VNSelectField, optional_id
 from registry.domain.periods import MAX_YEAR, MIN_YEAR, PRESETS, ROMAN_QUARTERS
+from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS
 from registry.domain.textutil import clean_text
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.services.reports.headings import STYLES
-from registry.services.reports.workbooks import GROUP_CHOICES, REPORT_GROUPS, REPORTS
+from registry.services.reports.workbooks import REPORTS
 
 
 class LinesField(TextAreaField):

@@ -9,7 +9,9 @@ from config import INSTANCE_DIR, Config, config_from_env
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, CLI, error pages."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    from registry.transaction import Registry
+
+    app = Registry(__name__, instance_path=str(INSTANCE_DIR))
     settings = config or config_from_env()
     if isinstance(settings, dict):
         app.config.from_object(config_from_env())

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
+from registry.domain.report_kinds import report_kinds_by_request
 from registry.domain.vocabulary import KINDS_OF_GROUP
 from registry.models import (
     Area,
@@ -135,9 +136,6 @@ def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
     restriction = _restriction(user)
     if not restriction:
         return base
-    # The report definitions live with the reports, which import this module.
-    from registry.services.reports.workbooks import report_kinds_by_request
-
     allowed = set(KINDS_OF_GROUP[restriction])
     fitting = [
         (report, group)

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from registry import access
 from registry.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 ERROR_MESSAGES = {
@@ -104,14 +105,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from registry.admin.views import bp as admin_bp
-    from registry.auth.views import bp as auth_bp
+    from registry.admin import bp as admin_bp
+    from registry.auth import bp as auth_bp
     from registry.candidates import bp as candidates_bp
     from registry.imports import bp as imports_bp
-    from registry.main.views import bp as main_bp
+    from registry.main import bp as main_bp
     from registry.privacy import bp as privacy_bp
     from registry.reports import bp as reports_bp
-    from registry.units.views import bp as units_bp
+    from registry.units import bp as units_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -211,20 +212,24 @@ def register_template_helpers(app: Flask) -> None:
         # Vietnamese writes thousands with a dot: 12.345
         return f"{value or 0:,}".replace(",", ".")
 
+    def may(action: str, target=None) -> bool:
+        """In templates: whether the signed-in user may do `action` (registry.access)."""
+        return access.may(current_user, action, target)
+
     @app.context_processor
     def vocabulary() -> dict:
-        return {"domain": domain, "nav_items": nav_items}
+        return {"domain": domain, "nav_items": nav_items, "may": may}
 
 
-# The menu; an entry shows once its feature's blueprint is registered.
+# The menu; an entry shows once its feature's blueprint is registered, to whoever may use it.
 NAV = (
     ("main.home", "Trang chủ", None),
     ("candidates.index", "Quần chúng ưu tú", None),
     ("candidates.alerts", "Cảnh báo hạn", None),
-    ("imports.index", "Nhập từ Excel", ("admin", "area")),
-    ("reports.index", "Báo cáo", ("admin", "province", "area")),
-    ("units.index", "Đơn vị, chi bộ", ("admin", "province", "area")),
-    ("admin.users", "Quản trị", ("admin",)),
+    ("imports.index", "Nhập từ Excel", access.IMPORT),
+    ("reports.index", "Báo cáo", access.USE_REPORTS),
+    ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
+    ("admin.users", "Quản trị", access.ADMINISTER),
 )
 
 
@@ -234,10 +239,10 @@ def nav_items() -> list[dict]:
     from flask import current_app, request
 
     items = []
-    for endpoint, label, roles in NAV:
+    for endpoint, label, action in NAV:
         if endpoint not in current_app.view_functions:
             continue
-        if roles is not None and current_user.role not in roles:
+        if action is not None and not access.may(current_user, action):
             continue
         items.append(
             {

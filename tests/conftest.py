@@ -97,14 +97,29 @@ def app(database_url):
 
 
 def _empty_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    """Delete every row the test left, and on PostgreSQL restart the ids it used.
+
+    Only the tables that hold rows are emptied, with DELETE: a TRUNCATE of every table
+    costs PostgreSQL most of a second per test, this a few milliseconds. Tests keep real
+    commits (other connections, threads and processes see their data)."""
+    tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
+        probe = " UNION ALL ".join(
+            f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+        )
+        used = set(conn.scalars(sa.text(probe)))
+        for table in tables:
+            if table.name in used:
                 conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            sequences = conn.scalars(
+                sa.text(
+                    "SELECT sequencename FROM pg_sequences "
+                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                )
+            )
+            for name in list(sequences):
+                conn.execute(sa.text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from sqlalchemy import or_, select
 
 from forms.admin import NewUserForm, ResetPasswordForm, UserForm
 from forms.base import strong_password_problem
-from registry.admin import views_audit, views_holidays  # noqa: F401  (their routes)
-from registry.admin.blueprint import bp
-from registry.auth.decorators import roles_required
+from registry import access
+from registry.admin import bp
 from registry.domain.vocabulary import ROLES
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
@@ -23,13 +22,12 @@ from registry.services.accounts.users import (
     set_active,
     update_user,
 )
+from registry.transaction import on_refusal, refusal_returns_to
 from registry.units import helpers
-
-__all__ = ["bp"]
 
 
 @bp.route("/users")
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def users():
     stmt = select(User).order_by(User.username)
     q = (request.args.get("q") or "").strip().lower()
@@ -73,24 +71,23 @@ def _data(form: UserForm) -> UserData:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_new():
     form = NewUserForm()
     _prepare(form)
     if form.validate_on_submit():
-        try:
-            user = create_user(db.session, current_user, _data(form), form.password.data)
-        except AccountError as error:
-            db.session.rollback()
+
+        @on_refusal
+        def shown_on_form(error: AccountError):
             form.username.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(
-                f"Đã tạo tài khoản {user.username}. "
-                "Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
-                "success",
-            )
-            return redirect(url_for("admin.users"))
+            return render_template("admin/user_form.html", form=form, user=None)
+
+        user = create_user(db.session, current_user, _data(form), form.password.data)
+        flash(
+            f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
+            "success",
+        )
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -102,7 +99,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
@@ -110,22 +107,26 @@ def user_edit(user_id: int):
     if not form.is_submitted():
         form.restriction.data = user.subgroup or user.group_code or ""
     if form.validate_on_submit():
-        try:
-            update_user(db.session, current_user, user, _data(form))
-        except AccountError as error:
-            db.session.rollback()
+
+        @on_refusal
+        def shown_on_form(error: AccountError):
             form.role.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Đã lưu tài khoản {user.username}.", "success")
-            return redirect(url_for("admin.users"))
+            return _edit_page(form, user)
+
+        update_user(db.session, current_user, user, _data(form))
+        flash(f"Đã lưu tài khoản {user.username}.", "success")
+        return redirect(url_for("admin.users"))
+    return _edit_page(form, user)
+
+
+def _edit_page(form: UserForm, user: User):
     return render_template(
         "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None)
     )
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_password(user_id: int):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
@@ -138,7 +139,6 @@ def user_password(user_id: int):
         flash(f"Chưa đặt lại mật khẩu: {problem}", "danger")
         return redirect(url_for("admin.user_edit", user_id=user.id))
     reset_password(db.session, current_user, user, form.password.data)
-    db.session.commit()
     flash(
         f"Đã đặt lại mật khẩu cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập.",
         "success",
@@ -147,19 +147,11 @@ def user_password(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def user_active(user_id: int):
     user = _user_or_404(user_id)
     active = request.form.get("active") == "1"
-    try:
-        set_active(db.session, current_user, user, active)
-    except AccountError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(
-            f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}.",
-            "success",
-        )
+    refusal_returns_to(url_for("admin.users"))
+    set_active(db.session, current_user, user, active)
+    flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}.", "success")
     return redirect(url_for("admin.users"))

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import render_template, request
 from sqlalchemy import select
 
+from registry import access
+from registry.admin import bp
 from registry.admin.audit_display import action_label, changes, entity_label
-from registry.admin.blueprint import bp
-from registry.auth.decorators import roles_required
 from registry.domain.workdays import VN_TZ, parse_day
 from registry.extensions import db
 from registry.models import AuditLog, User
@@ -62,7 +62,7 @@ def _filtered(problems: list[str]):
 
 
 @bp.route("/audit")
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def audit():
     # Keyset pages (id descending): the log only grows, and counting it all is not needed.
     before = request.args.get("before", type=db_int)

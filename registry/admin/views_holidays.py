@@ -7,32 +7,37 @@ from flask_login import current_user
 from sqlalchemy import extract, select
 
 from forms.admin import HolidayForm
-from registry.admin.blueprint import bp
-from registry.auth.decorators import roles_required
+from registry import access
+from registry.admin import bp
 from registry.domain.workdays import HOLIDAY_KINDS, today_vn
 from registry.extensions import db
 from registry.models import Holiday
 from registry.scoping import db_int
 from registry.services.calendar.admin import HolidayError, add_holiday, delete_holiday
+from registry.transaction import on_refusal
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def holidays():
     year = request.args.get("year", today_vn().year, type=db_int)
     form = HolidayForm()
     if form.validate_on_submit():
-        try:
-            holiday = add_holiday(
-                db.session, current_user, form.day.data, form.name.data, form.kind.data
-            )
-        except HolidayError as error:
-            db.session.rollback()
+
+        @on_refusal
+        def shown_on_form(error: HolidayError):
             form.day.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Đã thêm ngày nghỉ {holiday.name}.", "success")
-            return redirect(url_for("admin.holidays", year=holiday.day.year))
+            return _page(form, year)
+
+        holiday = add_holiday(
+            db.session, current_user, form.day.data, form.name.data, form.kind.data
+        )
+        flash(f"Đã thêm ngày nghỉ {holiday.name}.", "success")
+        return redirect(url_for("admin.holidays", year=holiday.day.year))
+    return _page(form, year)
+
+
+def _page(form: HolidayForm, year: int):
     rows = db.session.scalars(
         select(Holiday).where(extract("year", Holiday.day) == year).order_by(Holiday.day)
     ).all()
@@ -42,13 +47,12 @@ def holidays():
 
 
 @bp.route("/holidays/<int:holiday_id>/delete", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.ADMINISTER)
 def holiday_delete(holiday_id: int):
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:
         abort(404)
     year = holiday.day.year
     delete_holiday(db.session, current_user, holiday)
-    db.session.commit()
     flash("Đã xóa ngày nghỉ.", "success")
     return redirect(url_for("admin.holidays", year=year))

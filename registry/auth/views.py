@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -17,11 +16,10 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
+from registry.auth import bp
 from registry.extensions import db, limiter
 from registry.services import audit
 from registry.services.accounts import signin as accounts
-
-bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _login_key() -> str:
@@ -60,10 +58,10 @@ def login():
                 lock_minutes=current_app.config["LOCKOUT_MINUTES"],
             )
         except accounts.LoginRefused as refused:
-            db.session.commit()  # keep the failure count
+            # Survives the refusal: the failure count and the lockout must be kept.
+            db.session.commit()
             flash(str(refused), "danger")
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
         session.clear()
         # No "remember me" cookie: it would outlive the inactivity limit (and Flask-Login's
         # token never expires on the server), so a session always ends after SESSION_MINUTES.
@@ -77,7 +75,6 @@ def login():
 @login_required
 def logout():
     audit.record(db.session, current_user, "logout", "user", current_user.id)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
@@ -95,7 +92,6 @@ def change_password():
             form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
         else:
             accounts.change_password(db.session, current_user, form.new.data)
-            db.session.commit()
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

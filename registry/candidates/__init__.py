@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("candidates", __name__, template_folder="templates", url_prefix="/candidates")
 
-from registry.candidates import views_edit, views_list  # noqa: E402, F401  (routes on bp)
+from registry.candidates import views_edit, views_list, views_stage  # noqa: E402, F401  (routes)

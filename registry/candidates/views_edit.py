@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from forms.candidates import CandidateForm, NewCandidateForm, options, religion_choices
+from registry import access
 from registry.candidates import bp
 from registry.domain.refdata import ethnicities, ethnicity_names
 from registry.extensions import db
 from registry.models import Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scoped
 from registry.services.candidates import edit as service
-from registry.services.candidates.stages import EDITOR_ROLES
-
-# The candidate page and the stage routes live in views_stage.py (imported at the end).
+from registry.transaction import on_refusal
 
 
 def list_url() -> str | None:
@@ -26,16 +25,10 @@ def list_url() -> str | None:
     return url_for("candidates.index")
 
 
-def require_editor() -> None:
-    """Province users only read (DESIGN "Roles and scope")."""
-    if current_user.role not in EDITOR_ROLES:
-        abort(403)
-
-
 def editable_candidate(candidate_id: int) -> Candidate:
     """The candidate if in scope (404 otherwise, before any role check) and editable."""
     candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
-    require_editor()
+    access.require(access.EDIT_CANDIDATES)
     return candidate
 
 
@@ -111,7 +104,7 @@ def _render_form(form: CandidateForm, candidate: Candidate | None, status: int =
 
 
 def _save(form: CandidateForm, candidate: Candidate | None):
-    """Validate, call the service, commit; None when the form must be shown again."""
+    """Validate and call the service; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
     chosen = _unit_and_cell(form)
@@ -119,23 +112,22 @@ def _save(form: CandidateForm, candidate: Candidate | None):
         return None
     unit, cell = chosen
     data = _form_data(form)
-    try:
-        if candidate is None:
-            saved = service.create_candidate(
-                db.session, current_user, data, unit, cell, form.source_date.data
-            )
+
+    @on_refusal
+    def shown_on_form(error: service.CandidateError):
+        if isinstance(error, service.DuplicateIdNumber):
+            form.id_number.errors.append(_duplicate_message(error))
         else:
-            service.update_candidate(db.session, current_user, candidate, data, unit, cell)
-            saved = candidate
-    except service.DuplicateIdNumber as error:
-        db.session.rollback()
-        form.id_number.errors.append(_duplicate_message(error))
-        return None
-    except service.CandidateError as error:
-        db.session.rollback()
-        form[getattr(error, "field", "unit_id")].errors.append(str(error))
-        return None
-    db.session.commit()
+            form[getattr(error, "field", "unit_id")].errors.append(str(error))
+        return _render_form(form, candidate, 422)
+
+    if candidate is None:
+        saved = service.create_candidate(
+            db.session, current_user, data, unit, cell, form.source_date.data
+        )
+    else:
+        service.update_candidate(db.session, current_user, candidate, data, unit, cell)
+        saved = candidate
     if form.id_number_warning:
         flash(form.id_number_warning, "warning")
     return saved
@@ -144,7 +136,7 @@ def _save(form: CandidateForm, candidate: Candidate | None):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    require_editor()
+    access.require(access.EDIT_CANDIDATES)
     form = _prepare(NewCandidateForm())
     if request.method == "GET" and current_user.role == "cell":
         units = [choice.value for choice in form.unit_id.choices if choice.value]
@@ -176,6 +168,3 @@ def edit(candidate_id: int):
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for("candidates.detail", candidate_id=saved.id))
     return _render_form(form, candidate, 200 if request.method == "GET" else 422)
-
-
-from registry.candidates import views_stage  # noqa: E402, F401  (routes on bp)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from forms.candidate_bulk import BulkStageForm, selected_ids
+from registry import access
 from registry.candidates import bp
 from registry.domain import identity
 from registry.domain.alerts import ALERT_KINDS
@@ -21,7 +22,7 @@ from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import listing
 from registry.services.candidates.alert_lists import alert_counts, alert_page
 from registry.services.candidates.bulk import MAX_SELECTED, record_for_many
-from registry.services.candidates.stages import EDITOR_ROLES, rule_settings
+from registry.settings import rule_settings
 
 # Forms and texts the list template needs besides the rows.
 VOCABULARY = {
@@ -71,7 +72,7 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
         url_with=url_with,
         mask=identity.mask_id_number,
         stage_date=listing.stage_date,
-        can_edit=current_user.role in EDITOR_ROLES,
+        can_edit=access.may(current_user, access.EDIT_CANDIDATES),
         form=form,
         selected=set(selected),
         back=request.full_path if request.method == "GET" else _back_url(),
@@ -98,8 +99,7 @@ def _back_url() -> str:
 @bp.route("/bulk", methods=["POST"])
 @login_required
 def bulk():
-    if current_user.role not in EDITOR_ROLES:
-        abort(403)
+    access.require(access.EDIT_CANDIDATES)
     form = BulkStageForm()
     ids = selected_ids(request.form.getlist("ids"), MAX_SELECTED)
     back = _back_url()
@@ -119,7 +119,6 @@ def bulk():
         document_no=form.document_no.data,
         note=form.note.data,
     )
-    db.session.commit()
     return render_template(
         "candidates/bulk_result.html",
         outcomes=outcomes,

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
+from registry import access
 from registry.candidates import bp
 from registry.candidates.views_edit import editable_candidate, list_url
 from registry.domain.alerts import alerts_for, next_due
@@ -20,6 +21,8 @@ from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import stages
 from registry.services.candidates.edit import log_view
+from registry.settings import rule_settings
+from registry.transaction import on_refusal
 
 
 def _alert_row(candidate: Candidate) -> dict:
@@ -40,7 +43,7 @@ def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
         candidate.birth_date,
         candidate.education,
         today,
-        stages.rule_settings(),
+        rule_settings(),
         committee_required=facts.committee_required,
         introducers_count=facts.introducers_count,
     )
@@ -73,7 +76,7 @@ def _correct_forms(
 ) -> dict[int, CorrectEventForm]:
     forms: dict[int, CorrectEventForm] = {}
     for event in events:
-        if not stages.can_correct(current_user, event):
+        if not access.may(current_user, access.CORRECT_EVENT, event):
             continue
         if bound and bound[0] == event.id:
             forms[event.id] = bound[1]
@@ -90,10 +93,10 @@ def render_page(
 ):
     """The candidate page; every showing of it is logged (it holds personal data)."""
     today = today_vn()
-    settings = stages.rule_settings()
+    settings = rule_settings()
     events = stages.ordered_events(candidate.events)
     facts = stages.facts_for(candidate)
-    editor = current_user.role in stages.EDITOR_ROLES
+    editor = access.may(current_user, access.EDIT_CANDIDATES)
     allowed = stages.allowed_next_stages(candidate, today) if editor else []
     admitted = candidate.admitted_date
     page = render_template(
@@ -108,7 +111,7 @@ def render_page(
         stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,
         correct_forms=_correct_forms(events, correct) if editor else {},
         undo_form=UndoForm(formdata=None)
-        if current_user.role == "admin" and len(events) > 1
+        if access.may(current_user, access.UNDO_EVENT) and len(events) > 1
         else None,
         ethnicity=ethnicity_names().get(candidate.ethnicity or "", candidate.ethnicity or ""),
         religion=religion_names().get(candidate.religion or "", candidate.religion or ""),
@@ -117,8 +120,7 @@ def render_page(
         stage_labels=STAGE_LABELS,
         list_url=list_url(),
     )
-    log_view(db.session, current_user, candidate)
-    db.session.commit()
+    log_view(db.session, current_user, candidate)  # committed with the request
     return page, status
 
 
@@ -142,23 +144,23 @@ def record_stage(candidate_id: int):
     form.set_stages(stages.allowed_next_stages(candidate))
     if not form.validate():
         return render_page(candidate, stage_form=form, status=422)
-    try:
-        result = stages.record_stage(
-            db.session,
-            current_user,
-            candidate,
-            form.stage.data,
-            form.event_date.data,
-            document_no=form.document_no.data,
-            note=form.note.data,
-            reason=form.reason.data or None,
-            holidays=holiday_set(db.session),
-        )
-    except stages.StageRefused as refused:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(refused: stages.StageRefused):
         form.event_date.errors = [message for _code, message in refused.issues]
         return render_page(candidate, stage_form=form, status=422)
-    db.session.commit()
+
+    result = stages.record_stage(
+        db.session,
+        current_user,
+        candidate,
+        form.stage.data,
+        form.event_date.data,
+        document_no=form.document_no.data,
+        note=form.note.data,
+        reason=form.reason.data or None,
+        holidays=holiday_set(db.session),
+    )
     flash(
         f"Đã ghi nhận bước “{STAGE_LABELS[result.event.stage]}” ngày "
         f"{fmt_date(result.event.event_date)}.",
@@ -180,25 +182,24 @@ def _event_of(candidate: Candidate, event_id: int) -> StageEvent:
 def correct_event(candidate_id: int, event_id: int):
     candidate = editable_candidate(candidate_id)
     event = _event_of(candidate, event_id)
-    if not stages.can_correct(current_user, event):
-        abort(403)
+    access.require(access.CORRECT_EVENT, event)
     form = CorrectEventForm(prefix=_prefix(event.id))
     if not form.validate():
         return render_page(candidate, correct=(event.id, form), status=422)
-    try:
-        result = stages.correct_event(
-            db.session,
-            current_user,
-            event,
-            form.event_date.data,
-            form.document_no.data,
-            note=form.note.data,
-        )
-    except stages.StageRefused as refused:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(refused: stages.StageRefused):
         form.event_date.errors = [message for _code, message in refused.issues]
         return render_page(candidate, correct=(event.id, form), status=422)
-    db.session.commit()
+
+    result = stages.correct_event(
+        db.session,
+        current_user,
+        event,
+        form.event_date.data,
+        form.document_no.data,
+        note=form.note.data,
+    )
     flash(f"Đã sửa sự kiện “{STAGE_LABELS[event.stage]}”.", "success")
     _flash_warnings(result.warnings)
     return redirect(url_for("candidates.detail", candidate_id=candidate.id))
@@ -208,21 +209,21 @@ def correct_event(candidate_id: int, event_id: int):
 @login_required
 def undo_event(candidate_id: int):
     candidate = editable_candidate(candidate_id)
-    if current_user.role != "admin":
-        abort(403)
+    access.require(access.UNDO_EVENT)
     form = UndoForm()
     if not form.validate():
         abort(400)
-    try:
-        event = stages.undo_last_event(db.session, current_user, candidate)
-    except stages.StageRefused as refused:
-        db.session.rollback()
+    back = url_for("candidates.detail", candidate_id=candidate.id)
+
+    @on_refusal
+    def flashed(refused: stages.StageRefused):
         for _code, message in refused.issues:
             flash(message, "danger")
-        return redirect(url_for("candidates.detail", candidate_id=candidate.id))
-    db.session.commit()
+        return redirect(back)
+
+    event = stages.undo_last_event(db.session, current_user, candidate)
     flash(
         f"Đã hoàn tác sự kiện “{STAGE_LABELS[event.stage]}” ngày {fmt_date(event.event_date)}.",
         "success",
     )
-    return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+    return redirect(back)

@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.models import Area, PartyCell
 from registry.services.accounts.users import AccountError, UserData, create_user
 from registry.services.audit import COMMAND_LINE
+from registry.transaction import committed
 
 
 def _read_password() -> str:
@@ -29,7 +30,6 @@ def init_db() -> None:
     from registry.services.calendar.holidays import seed_holidays
 
     added = seed_holidays(db.session)
-    db.session.commit()
     click.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({added} ngày nghỉ lễ được thêm).")
 
 
@@ -59,7 +59,6 @@ def create_user_command(username, role, area_code, cell_id, group, full_name) ->
         create_user(db.session, COMMAND_LINE, data, password, must_change_password=False)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}).")
 
 
@@ -71,7 +70,6 @@ def seed_demo(candidates: int) -> None:
 
     if demo.is_empty(db.session):
         counts = demo.seed(db.session, candidates=candidates)
-        db.session.commit()
         click.echo(
             "Đã nạp dữ liệu mẫu: {areas} xã/phường, {units} đơn vị, {cells} chi bộ, "
             "{candidates} quần chúng.".format(**counts)
@@ -84,14 +82,23 @@ def seed_demo(candidates: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    """Add every command; each commits once, when it ends well (registry.transaction)."""
     from registry.cli.backup import backup_command, restore_command
-
-    for command in (init_db, create_user_command, seed_demo, backup_command, restore_command):
-        app.cli.add_command(command)
     from registry.cli.imports import COMMANDS as import_commands
     from registry.cli.org import COMMANDS as unit_commands
     from registry.cli.privacy import COMMANDS as privacy_commands
     from registry.cli.reports import COMMANDS as report_commands
 
-    for command in (*unit_commands, *import_commands, *report_commands, *privacy_commands):
+    for command in (
+        init_db,
+        create_user_command,
+        seed_demo,
+        backup_command,
+        restore_command,
+        *unit_commands,
+        *import_commands,
+        *report_commands,
+        *privacy_commands,
+    ):
+        command.callback = committed(command.callback)
         app.cli.add_command(command)

@@ -94,10 +94,8 @@ def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> N
     steps = len(parsed.rows) * (2 if do_commit else 1)
     with _progress(show, steps) as step:
         result = _run(user, parsed, data, path.name, do_commit, step)
-    if result.batch is not None:
-        db.session.commit()
-    else:
-        db.session.rollback()  # a dry run writes nothing
+    if result.batch is None:
+        db.session.rollback()  # a dry run (or a refused list) writes nothing
     _report(result, as_json, do_commit)
     sys.exit(1 if result.counts["errors"] else 0)
 
@@ -110,8 +108,7 @@ def _run(user, parsed, data: bytes, filename: str, do_commit: bool, step):
             db.session, user, parsed, data=data, filename=filename, progress=step
         )
     except importer.ImportRefused as refused:
-        db.session.rollback()
-        return refused.result
+        return refused.result  # the command then fails, and rolls back
 
 
 COMMANDS = (import_candidates,)

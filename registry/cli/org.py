@@ -33,16 +33,14 @@ def _rows(path: str, columns: dict, required: tuple[str, ...], labels: dict):
 
 
 def _finish(result: LoadResult, kind: str, path: str, data: bytes, rows: int) -> None:
-    """Commit when every row passed, otherwise print the errors and write nothing."""
+    """Record the batch when every row passed, otherwise print the errors and fail."""
     if result.errors:
-        db.session.rollback()
         for error in result.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(
             f"{len(result.errors)} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa tệp rồi chạy lại."
         )
     record_sheet_batch(db.session, COMMAND_LINE, kind, Path(path).name, data, rows, result)
-    db.session.commit()
 
 
 def _load(file: str, kind: str, columns: dict, required: tuple[str, ...], labels: dict, load):

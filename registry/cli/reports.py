@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from registry.cli.actor import command_line_user, named_user
 from registry.domain.periods import PeriodError, custom, parse_day
+from registry.domain.report_kinds import GROUP_CHOICES
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.extensions import db
 from registry.models import Area, User
@@ -21,7 +22,6 @@ from registry.scoping import in_scope
 from registry.services.audit import COMMAND_LINE
 from registry.services.reports.headings import root_area
 from registry.services.reports.workbooks import (
-    GROUP_CHOICES,
     REPORTS,
     ReportError,
     ReportRequest,
@@ -96,7 +96,6 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
     path = Path(out)
     _write(path, export.data())
     log_export(db.session, user if username else COMMAND_LINE, request, export)
-    db.session.commit()
     rows = f", {export.rows} dòng" if export.rows is not None else ""
     click.echo(f"Đã ghi {REPORTS[report].lower()} ({period.text}{rows}) vào {path}.")
 

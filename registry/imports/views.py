@@ -16,7 +16,7 @@ from forms.imports import (
     UploadForm,
     sheet_choices,
 )
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.extensions import db
 from registry.imports import bp
 from registry.models import ImportBatch
@@ -24,12 +24,12 @@ from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
 from registry.services.imports.candidate_import import ImportRefused
 from registry.services.imports.error_workbook import error_filename
-from registry.services.imports.rollback import RollbackRefused, rollback_batch
+from registry.services.imports.rollback import rollback_batch
 from registry.services.imports.template import build_template
-from registry.spreadsheet import FIELD_LABELS, ReadError
+from registry.spreadsheet import FIELD_LABELS
+from registry.transaction import on_refusal, refusal_returns_to
 from registry.units.helpers import paginate
 
-IMPORT_ROLES = ("admin", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {
     "previewed": "Đã xem trước, chưa ghi",
@@ -54,8 +54,7 @@ def _helpers() -> dict:
 def _batch(batch_id: int, candidates_only: bool = True) -> ImportBatch:
     """The batch if in scope (404 otherwise, before any role check), for import roles."""
     batch = get_in_scope(db.session, current_user, ImportBatch, batch_id)
-    if current_user.role not in IMPORT_ROLES:
-        abort(403)
+    access.require(access.IMPORT)
     if candidates_only and batch.kind != "candidates":
         abort(404)
     return batch
@@ -76,30 +75,30 @@ def _index(form: UploadForm, status: int = 200):
 
 
 @bp.route("/")
-@roles_required(*IMPORT_ROLES)
+@access.requires(access.IMPORT)
 def index():
     return _index(UploadForm())
 
 
 @bp.route("/upload", methods=["POST"])
-@roles_required(*IMPORT_ROLES)
+@access.requires(access.IMPORT)
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return _index(form, 400)
     data = form.file.data.read()
-    try:
-        batch = batches.start(db.session, current_user, data, form.file.data.filename or "")
-    except ReadError as error:
-        db.session.rollback()  # an unreadable file is not kept
-        form.file.errors = [error.message]
+
+    @on_refusal
+    def shown_on_form(error: batches.Unreadable):
+        form.file.errors = [str(error)]  # and the file is not kept
         return _index(form, 400)
-    db.session.commit()
+
+    batch = batches.start(db.session, current_user, data, form.file.data.filename or "")
     return redirect(url_for("imports.detail", batch_id=batch.id))
 
 
 @bp.route("/template")
-@roles_required(*IMPORT_ROLES)
+@access.requires(access.IMPORT)
 def template():
     return send_file(
         build_template(), mimetype=XLSX, as_attachment=True, download_name="mau_danh_sach.xlsx"
@@ -147,31 +146,27 @@ def detail(batch_id: int):
     return _render_detail(_batch(batch_id, candidates_only=False))
 
 
-def _still_previewed(batch: ImportBatch):
+def _previewed(batch_id: int) -> ImportBatch:
+    """The batch (as _batch) while it is still only previewed; otherwise the request
+    goes back to its page with a warning."""
+    batch = _batch(batch_id)
     if batch.status != "previewed":
         flash("Lần nhập này đã được ghi hoặc hoàn tác; hãy tải tệp lên lại nếu cần.", "warning")
-        return redirect(url_for("imports.detail", batch_id=batch.id))
-    return None
+        abort(redirect(url_for("imports.detail", batch_id=batch.id)))
+    return batch
 
 
 def _repreview(batch: ImportBatch, **options):
-    try:
-        batches.preview(db.session, current_user, batch, **options)
-    except ReadError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("imports.detail", batch_id=batch.id))
-    db.session.commit()
-    return redirect(url_for("imports.detail", batch_id=batch.id))
+    back = url_for("imports.detail", batch_id=batch.id)
+    refusal_returns_to(back)
+    batches.preview(db.session, current_user, batch, **options)
+    return redirect(back)
 
 
 @bp.route("/<int:batch_id>/sheet", methods=["POST"])
 @login_required
 def choose_sheet(batch_id: int):
-    batch = _batch(batch_id)
-    stop = _still_previewed(batch)
-    if stop:
-        return stop
+    batch = _previewed(batch_id)
     form = SheetForm()
     form.sheet.choices = sheet_choices((batch.mapping or {}).get("sheets", []))
     if not form.validate_on_submit():
@@ -183,10 +178,7 @@ def choose_sheet(batch_id: int):
 @bp.route("/<int:batch_id>/mapping", methods=["POST"])
 @login_required
 def apply_mapping(batch_id: int):
-    batch = _batch(batch_id)
-    stop = _still_previewed(batch)
-    if stop:
-        return stop
+    batch = _previewed(batch_id)
     form = MappingForm()
     if not form.validate_on_submit():
         return _render_detail(batch, form, 400)
@@ -225,10 +217,7 @@ def original(batch_id: int):
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
 @login_required
 def commit(batch_id: int):
-    batch = _batch(batch_id)
-    stop = _still_previewed(batch)
-    if stop:
-        return stop
+    batch = _previewed(batch_id)
     form = CommitForm()
     back = redirect(url_for("imports.detail", batch_id=batch.id))
     if not form.validate_on_submit():
@@ -239,23 +228,22 @@ def commit(batch_id: int):
             "warning",
         )
         return back
-    try:
-        result = batches.commit_batch(db.session, current_user, batch)
-    except ImportRefused as refused:
-        db.session.rollback()  # nothing of the list is written
-        batches.store_preview(batch, refused.result, batches.override_of(batch))
-        db.session.commit()
-        flash(
-            f"Chưa ghi gì: {refused.result.counts['errors']} dòng có lỗi. Hãy tải tệp báo lỗi, "
-            "sửa rồi tải lên lại.",
-            "danger",
-        )
+
+    @on_refusal
+    def errors_kept(refused: ImportRefused | batches.Unreadable):
+        message = str(refused)
+        if isinstance(refused, ImportRefused):
+            # Nothing of the list is written; the errors found are kept on the batch, for
+            # its error workbook, and committed with this answer.
+            batches.store_preview(batch, refused.result, batches.override_of(batch))
+            message = (
+                f"Chưa ghi gì: {refused.result.counts['errors']} dòng có lỗi. Hãy tải tệp báo "
+                "lỗi, sửa rồi tải lên lại."
+            )
+        flash(message, "danger")
         return back
-    except ReadError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return back
-    db.session.commit()
+
+    result = batches.commit_batch(db.session, current_user, batch)
     c = result.counts
     flash(
         f"Đã nhập {c['rows']} dòng: {c['new']} thêm mới, {c['updated']} cập nhật, "
@@ -269,21 +257,15 @@ def commit(batch_id: int):
 @login_required
 def rollback(batch_id: int):
     batch = _batch(batch_id)
-    form = RollbackForm()
-    back = redirect(url_for("imports.detail", batch_id=batch.id))
-    if not form.validate_on_submit():
+    back = url_for("imports.detail", batch_id=batch.id)
+    if not RollbackForm().validate_on_submit():
         flash("Hãy đánh dấu xác nhận trước khi hoàn tác.", "warning")
-        return back
-    try:
-        counts = rollback_batch(db.session, current_user, batch)
-    except RollbackRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-        return back
-    db.session.commit()
+        return redirect(back)
+    refusal_returns_to(back)
+    counts = rollback_batch(db.session, current_user, batch)
     flash(
         f"Đã hoàn tác: xóa {counts['removed']} hồ sơ thêm mới, khôi phục {counts['restored']} "
         "hồ sơ đã cập nhật.",
         "success",
     )
-    return back
+    return redirect(back)

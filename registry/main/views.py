@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,13 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from registry.domain.vocabulary import STAGE_LABELS, STAGE_ORDER, Stage
 from registry.domain.workdays import today_vn
 from registry.extensions import db
+from registry.main import bp
 from registry.main.home_charts import dashboard_context
 from registry.models import Candidate, Unit
 from registry.scoping import scope_filter
 from registry.services.accounts.scope_text import describe_scope
 from registry.services.candidates.alert_lists import alert_counts
-
-bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.route("/")

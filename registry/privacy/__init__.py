@@ -1,5 +1,7 @@
 """Personal data of one person: what the registry holds (download) and erasure."""
 
-from registry.privacy.views import bp
+from flask import Blueprint
 
-__all__ = ["bp"]
+bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
+
+from registry.privacy import views  # noqa: E402, F401  (routes on bp)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from forms.privacy import EraseForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.extensions import db
 from registry.models import Candidate
+from registry.privacy import bp
 from registry.scoping import get_in_scope
 from registry.services import audit
 from registry.services.privacy.erasure import ErasureRefused, erase_person, person_data
-
-bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
+from registry.transaction import on_refusal
 
 
 def _person(candidate_id: int) -> Candidate:
@@ -29,21 +29,19 @@ def _page(candidate: Candidate, form: EraseForm, status: int = 200):
 
 
 @bp.route("/candidates/<int:candidate_id>")
-@roles_required("admin")
+@access.requires(access.HANDLE_PERSONAL_DATA)
 def person(candidate_id: int):
     candidate = _person(candidate_id)
     audit.record(db.session, current_user, "view", "candidate", candidate.id)
-    db.session.commit()
     return _page(candidate, EraseForm(formdata=None))
 
 
 @bp.route("/candidates/<int:candidate_id>/data.json")
-@roles_required("admin")
+@access.requires(access.HANDLE_PERSONAL_DATA)
 def export(candidate_id: int):
     candidate = _person(candidate_id)
     payload = json.dumps(person_data(db.session, candidate), ensure_ascii=False, indent=2)
     audit.record(db.session, current_user, "export_person", "candidate", candidate.id)
-    db.session.commit()
     return send_file(
         BytesIO(payload.encode("utf-8")),
         mimetype="application/json",
@@ -53,19 +51,19 @@ def export(candidate_id: int):
 
 
 @bp.route("/candidates/<int:candidate_id>/erase", methods=["POST"])
-@roles_required("admin")
+@access.requires(access.HANDLE_PERSONAL_DATA)
 def erase(candidate_id: int):
     candidate = _person(candidate_id)
     form = EraseForm()
     if not form.validate_on_submit():
         return _page(candidate, form, 422)
-    try:
-        done = erase_person(db.session, current_user, candidate)
-    except ErasureRefused as refused:
-        db.session.rollback()
+
+    @on_refusal
+    def flashed(refused: ErasureRefused):
         flash(str(refused), "danger")
         return _page(candidate, form, 409)
-    db.session.commit()
+
+    done = erase_person(db.session, current_user, candidate)
     flash(
         f"Đã xóa dữ liệu cá nhân: hồ sơ nay mang tên «{done['pseudonym']}»; "
         f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa.",

@@ -9,8 +9,9 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from forms.reports import ReportForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.periods import PeriodError, make_period
+from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
@@ -20,10 +21,8 @@ from registry.scoping import get_in_scope, in_scope
 from registry.services import audit
 from registry.services.reports.submitted import submit_report, submitted_reports
 from registry.services.reports.workbooks import (
-    GROUP_CHOICES,
     REPORTS,
     SLUGS,
-    SUBMITTABLE,
     ReportError,
     ReportRequest,
     default_area,
@@ -31,8 +30,8 @@ from registry.services.reports.workbooks import (
     log_export,
     make_report,
 )
+from registry.transaction import on_refusal
 
-REPORT_ROLES = ("admin", "province", "area")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -97,12 +96,12 @@ def _page(form: ReportForm, status: int = 200):
         groups=GROUP_CHOICES,
         submittable=SUBMITTABLE,
         submitted=submitted_reports(db.session, current_user),
-        may_submit=current_user.role in REPORT_ROLES,
+        may_submit=access.may(current_user, access.SUBMIT_REPORTS),
     ), status
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*REPORT_ROLES)
+@access.requires(access.USE_REPORTS)
 def index():
     form = ReportForm()
     if form.is_submitted():
@@ -119,18 +118,16 @@ def index():
     if form.send.data:
         return _submit(form, report_request, export)
     log_export(db.session, current_user, report_request, export)
-    db.session.commit()
     return xlsx_response(export.stream, *file_names(report_request))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):
-    try:
-        submit_report(db.session, current_user, report_request, export)
-    except ReportError as error:
-        db.session.rollback()
+    @on_refusal
+    def shown_on_form(error: ReportError):
         form.report.errors.append(str(error))
         return _page(form, 422)
-    db.session.commit()
+
+    submit_report(db.session, current_user, report_request, export)
     flash(
         f"Đã nộp báo cáo “{REPORTS[report_request.report]}” kỳ {report_request.period.text}.",
         "success",
@@ -139,7 +136,7 @@ def _submit(form: ReportForm, report_request: ReportRequest, export):
 
 
 @bp.route("/submitted/<int:report_id>")
-@roles_required(*REPORT_ROLES)
+@access.requires(access.USE_REPORTS)
 def submitted(report_id: int):
     """The workbook of a submitted report, exactly as it was sent."""
     kept = get_in_scope(db.session, current_user, SubmittedReport, report_id)
@@ -156,7 +153,6 @@ def submitted(report_id: int):
          "period_to": kept.period_to.isoformat(), "area_id": kept.area_id,
          "group": kept.group_code},
     )  # fmt: skip
-    db.session.commit()
     ascii_name = f"{slug}_{span}_da-nop-{kept.id}.xlsx"
     display = f"{REPORTS.get(kept.report, 'Báo cáo')} {span} (đã nộp số {kept.id}).xlsx"
     return xlsx_response(BytesIO(kept.workbook), ascii_name, display)

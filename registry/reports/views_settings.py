@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.reports import ReportSettingsForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area
@@ -39,7 +39,7 @@ def _target_area_id() -> int | None:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@roles_required("admin", "province", "area")
+@access.requires(access.USE_REPORTS)
 def settings():
     area_id = _target_area_id()
     current = load_settings(db.session, area_id)
@@ -59,7 +59,6 @@ def settings():
             form_code=form.form_code.data or "",
         )
         save_settings(db.session, current_user, area_id, data)
-        db.session.commit()
         flash("Đã lưu cài đặt báo cáo.", "success")
         return redirect(url_for("reports.settings", area=area_id) if area_id else request.path)
     area = db.session.get(Area, area_id) if area_id else None

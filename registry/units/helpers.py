@@ -1,22 +1,26 @@
-"""Shared by the units views: pagination, scoped choices, permissions, sheet uploads."""
+"""Shared by the units views: pagination, scoped choices, sheet uploads."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
 
-from flask import abort, current_app, flash, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from forms.units import UploadForm
 from registry.extensions import db
 from registry.models import Area, PartyCell, Unit, User
 from registry.scoping import db_int, in_scope, scope_filter
+from registry.services import ServiceError
 from registry.services.imports.batch_file import record_sheet_batch
 from registry.services.org.areas import current_areas_filter
 from registry.services.org.sheets import Row, SheetError, read_table
+from registry.transaction import on_refusal
 
 NBSP = "\u00a0"
 
@@ -60,28 +64,6 @@ def scoped_id_arg(session: Session, user: User, model: type, name: str) -> int |
     if ident is not None and not in_scope(session, user, model, ident):
         abort(404)
     return ident
-
-
-def forbid_unless(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
-def may_manage_units(user: User) -> bool:
-    """Units, cells and surveys: area officers in their subtree, admins everywhere."""
-    return user.role in ("admin", "area")
-
-
-def may_edit_areas(user: User) -> bool:
-    return user.role == "admin"
-
-
-def may_set_targets(user: User) -> bool:
-    return user.role in ("admin", "province")
-
-
-def may_transfer(user: User) -> bool:
-    return user.role in ("admin", "area", "cell")
 
 
 def tree_order(areas: list[Area]) -> list[tuple[Area, int]]:
@@ -164,35 +146,64 @@ def read_upload(file_storage, columns: dict, required: tuple[str, ...], labels: 
     return rows, data
 
 
-def import_reference_sheet(
-    form,
-    *,
-    kind: str,
-    columns: dict,
-    required: tuple[str, ...],
-    labels: dict,
-    load,
-    noun: str,
-) -> list[str]:
-    """Read the uploaded sheet of `form`, load it with `load(session, user, rows)` and,
-    when every row is good, record the batch, commit and flash what was done. The
-    Vietnamese errors otherwise ([] on success), with nothing written."""
+@dataclass(frozen=True)
+class ReferenceSheet:
+    """A kind of reference-data sheet the units pages take: its columns and its pages."""
+
+    kind: str  # ImportBatch.kind
+    columns: dict
+    required: tuple[str, ...]
+    labels: dict
+    load: Callable  # load(session, user, rows) -> LoadResult
+    noun: str
+    title: str
+    back: str  # the endpoint to return to
+
+
+class SheetRefused(ServiceError):
+    """The sheet can't be loaded; `errors` (Vietnamese) say why, row by row."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def upload_reference_sheet(sheet: ReferenceSheet):
+    """Load the uploaded sheet and go back with what was done, or, with nothing written,
+    show its errors."""
+    back = url_for(sheet.back)
+
+    @on_refusal
+    def show_errors(refused: SheetRefused):
+        return render_template(
+            "units/import_result.html",
+            title=sheet.title,
+            errors=refused.errors,
+            back=back,
+            columns=sheet.labels,
+        ), 422
+
+    import_reference_sheet(UploadForm(), sheet)
+    return redirect(back)
+
+
+def import_reference_sheet(form, sheet: ReferenceSheet) -> None:
+    """Read the uploaded sheet of `form`, load it with `sheet.load(session, user, rows)`,
+    record the batch and flash what was done; SheetRefused unless every row is good."""
     if not form.validate_on_submit():
-        return [e for field_errors in form.errors.values() for e in field_errors]
+        raise SheetRefused([e for field_errors in form.errors.values() for e in field_errors])
     try:
-        rows, data = read_upload(form.file.data, columns, required, labels)
+        rows, data = read_upload(form.file.data, sheet.columns, sheet.required, sheet.labels)
     except SheetError as error:
-        return [str(error)]
-    result = load(db.session, current_user, rows)
+        raise SheetRefused([str(error)]) from error
+    result = sheet.load(db.session, current_user, rows)
     errors = [str(e) for e in result.errors] or ([] if rows else ["Tệp không có dòng dữ liệu nào."])
     if errors:
-        db.session.rollback()
-        return errors
+        raise SheetRefused(errors)
     record_sheet_batch(
-        db.session, current_user, kind, form.file.data.filename, data, len(rows), result
+        db.session, current_user, sheet.kind, form.file.data.filename, data, len(rows), result
     )
-    db.session.commit()
     flash(
-        f"Đã nhập {len(rows)} {noun}: {result.created} mới, {result.updated} cập nhật.", "success"
+        f"Đã nhập {len(rows)} {sheet.noun}: {result.created} mới, {result.updated} cập nhật.",
+        "success",
     )
-    return []

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from forms.units import UploadForm
+from registry import access
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import ENTERPRISE_KINDS, PARTY_ORG_KINDS, UNIT_KINDS
 from registry.domain.workdays import today_vn
@@ -14,20 +15,7 @@ from registry.extensions import db
 from registry.models import Area, PartyCell, Unit
 from registry.scoping import scope_filter
 from registry.services.org.surveys import latest_surveys_select
-
-# Importing the views_* modules registers their routes on `bp`.
-from registry.units import (  # noqa: F401
-    helpers,
-    views_areas,
-    views_cells,
-    views_surveys,
-    views_targets,
-    views_transfer,
-    views_units,
-)
-from registry.units.blueprint import bp
-
-__all__ = ["bp"]
+from registry.units import bp, helpers
 
 
 def _unit_filters(stmt, latest, area_id: int | None):
@@ -94,7 +82,7 @@ def index():
         unit_kinds=UNIT_KINDS,
         party_org_kinds=PARTY_ORG_KINDS,
         enterprise_kinds=ENTERPRISE_KINDS,
-        may_manage=helpers.may_manage_units(user),
+        may_manage=access.may(user, access.MANAGE_UNITS),
         upload_form=UploadForm(),
         args=request.args,
     )

@@ -7,15 +7,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.units import AreaForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, Unit
 from registry.scoping import db_int, get_in_scope, scope_filter
 from registry.services.org.area_paths import AreaError
 from registry.services.org.areas import AreaData, create_area, update_area
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.transaction import on_refusal
+from registry.units import bp, helpers
 
 
 @bp.route("/areas")
@@ -46,7 +46,7 @@ def areas():
         names=names,
         show_old=show_old,
         today=today_vn(),
-        may_edit=helpers.may_edit_areas(user),
+        may_edit=access.may(user, access.EDIT_AREAS),
     )
 
 
@@ -85,23 +85,27 @@ def _error_field(form: AreaForm, message: str):
     return form.parent_id
 
 
+def _refusal_on_form(form: AreaForm, area: Area | None) -> None:
+    """A refusal of the tree service is shown on the form, under the field it is about."""
+
+    @on_refusal
+    def shown_on_form(error: AreaError):
+        _error_field(form, str(error)).errors.append(str(error))
+        return render_template("units/area_form.html", form=form, area=area)
+
+
 @bp.route("/areas/new", methods=["GET", "POST"])
-@roles_required("admin")
+@access.requires(access.EDIT_AREAS)
 def area_new():
     form = AreaForm()
     _prepare(form, None)
     if request.method == "GET" and request.args.get("parent", type=db_int):
         form.parent_id.data = request.args.get("parent", type=db_int)
     if form.validate_on_submit():
-        try:
-            area = create_area(db.session, current_user, _data(form))
-        except AreaError as error:
-            db.session.rollback()
-            _error_field(form, str(error)).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Đã thêm địa bàn {area.name}.", "success")
-            return redirect(url_for("units.areas"))
+        _refusal_on_form(form, None)
+        area = create_area(db.session, current_user, _data(form))
+        flash(f"Đã thêm địa bàn {area.name}.", "success")
+        return redirect(url_for("units.areas"))
     return render_template("units/area_form.html", form=form, area=None)
 
 
@@ -109,17 +113,12 @@ def area_new():
 @login_required
 def area_edit(area_id: int):
     area = get_in_scope(db.session, current_user, Area, area_id)
-    helpers.forbid_unless(helpers.may_edit_areas(current_user))
+    access.require(access.EDIT_AREAS)
     form = AreaForm(obj=area)
     _prepare(form, area)
     if form.validate_on_submit():
-        try:
-            update_area(db.session, current_user, area, _data(form))
-        except AreaError as error:
-            db.session.rollback()
-            _error_field(form, str(error)).errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Đã lưu địa bàn {area.name}.", "success")
-            return redirect(url_for("units.areas"))
+        _refusal_on_form(form, area)
+        update_area(db.session, current_user, area, _data(form))
+        flash(f"Đã lưu địa bàn {area.name}.", "success")
+        return redirect(url_for("units.areas"))
     return render_template("units/area_form.html", form=form, area=area)

@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.units import CellForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.textutil import fold
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
 from registry.services.org.units import CellData, UnitError, save_cell
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.transaction import on_refusal
+from registry.units import bp, helpers
 from registry.units.views_units import candidates_page
 
 
@@ -55,7 +55,7 @@ def cells():
         areas=helpers.area_choices(db.session, user, current_only=False, blank="Tất cả địa bàn"),
         area_id=area_id,
         args=request.args,
-        may_manage=helpers.may_manage_units(user),
+        may_manage=access.may(user, access.MANAGE_UNITS),
     )
 
 
@@ -74,8 +74,8 @@ def cell_view(cell_id: int):
         cell=cell,
         units=units,
         candidates=candidates_page(in_cell),
-        may_manage=helpers.may_manage_units(current_user),
-        may_transfer=helpers.may_transfer(current_user),
+        may_manage=access.may(current_user, access.MANAGE_UNITS),
+        may_transfer=access.may(current_user, access.TRANSFER),
     )
 
 
@@ -107,18 +107,21 @@ def _save(form: CellForm, cell: PartyCell | None) -> PartyCell | None:
         active=form.active.data,
         units=units,
     )
-    try:
-        saved = save_cell(db.session, current_user, data, cell)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         form.name.errors.append(str(error))
-        return None
-    db.session.commit()
-    return saved
+        return _page(form, cell)
+
+    return save_cell(db.session, current_user, data, cell)
+
+
+def _page(form: CellForm, cell: PartyCell | None):
+    return render_template("units/cell_form.html", form=form, cell=cell)
 
 
 @bp.route("/cells/new", methods=["GET", "POST"])
-@roles_required("admin", "area")
+@access.requires(access.MANAGE_UNITS)
 def cell_new():
     form = CellForm()
     _prepare(form, None)
@@ -127,14 +130,14 @@ def cell_new():
         if cell is not None:
             flash(f"Đã thêm {cell.name}.", "success")
             return redirect(url_for("units.cell_view", cell_id=cell.id))
-    return render_template("units/cell_form.html", form=form, cell=None)
+    return _page(form, None)
 
 
 @bp.route("/cells/<int:cell_id>/edit", methods=["GET", "POST"])
 @login_required
 def cell_edit(cell_id: int):
     cell = get_in_scope(db.session, current_user, PartyCell, cell_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = CellForm(obj=cell)
     _prepare(form, cell)
     if request.method == "GET":
@@ -148,4 +151,4 @@ def cell_edit(cell_id: int):
         if saved is not None:
             flash("Đã lưu chi bộ.", "success")
             return redirect(url_for("units.cell_view", cell_id=saved.id))
-    return render_template("units/cell_form.html", form=form, cell=cell)
+    return _page(form, cell)

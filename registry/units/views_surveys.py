@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from forms.units import SurveyForm, UploadForm
-from registry.auth.decorators import roles_required
+from forms.units import SurveyForm
+from registry import access
 from registry.domain.workdays import fmt_date, today_vn
 from registry.extensions import db
 from registry.models import EnterpriseSurvey, Unit
@@ -14,8 +14,8 @@ from registry.scoping import get_in_scope
 from registry.services.org.sheet_import import SURVEY_COLUMNS, SURVEY_LABELS, import_surveys
 from registry.services.org.surveys import SurveyData, delete_survey, save_survey, survey_problems
 from registry.services.org.units import UnitError
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.transaction import on_refusal
+from registry.units import bp, helpers
 
 
 def _data(form: SurveyForm) -> SurveyData:
@@ -31,7 +31,12 @@ def _data(form: SurveyForm) -> SurveyData:
     )
 
 
+def _page(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None):
+    return render_template("units/survey_form.html", form=form, unit=unit, survey=survey)
+
+
 def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool:
+    """Save the survey; False, with nothing written, when the form must be shown again."""
     data = _data(form)
     if data.survey_date > today_vn():
         form.survey_date.errors.append(
@@ -43,13 +48,13 @@ def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool
         getattr(form, name).errors.append(message)
     if problems:
         return False
-    try:
-        save_survey(db.session, current_user, unit, data, survey)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         form.survey_date.errors.append(str(error))
-        return False
-    db.session.commit()
+        return _page(form, unit, survey)
+
+    save_survey(db.session, current_user, unit, data, survey)
     return True
 
 
@@ -57,59 +62,53 @@ def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool
 @login_required
 def survey_new(unit_id: int):
     unit = get_in_scope(db.session, current_user, Unit, unit_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = SurveyForm()
     if not form.is_submitted():
         form.survey_date.data = today_vn()
     if form.validate_on_submit() and _save(form, unit, None):
         flash("Đã lưu phiếu khảo sát.", "success")
         return redirect(url_for("units.unit_view", unit_id=unit.id))
-    return render_template("units/survey_form.html", form=form, unit=unit, survey=None)
+    return _page(form, unit, None)
 
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
 @login_required
 def survey_edit(survey_id: int):
     survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = SurveyForm(obj=survey)
     if form.validate_on_submit() and _save(form, survey.unit, survey):
         flash("Đã sửa phiếu khảo sát.", "success")
         return redirect(url_for("units.unit_view", unit_id=survey.unit_id))
-    return render_template("units/survey_form.html", form=form, unit=survey.unit, survey=survey)
+    return _page(form, survey.unit, survey)
 
 
 @bp.route("/surveys/<int:survey_id>/delete", methods=["POST"])
 @login_required
 def survey_delete(survey_id: int):
     survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     # CSRFProtect checks the token of every POST before the view runs.
     unit_id = survey.unit_id
     delete_survey(db.session, current_user, survey)
-    db.session.commit()
     flash("Đã xóa phiếu khảo sát.", "success")
     return redirect(url_for("units.unit_view", unit_id=unit_id))
 
 
+SURVEY_SHEET = helpers.ReferenceSheet(
+    kind="surveys",
+    columns=SURVEY_COLUMNS,
+    required=("unit_code", "survey_date"),
+    labels=SURVEY_LABELS,
+    load=import_surveys,
+    noun="phiếu khảo sát",
+    title="Nhập phiếu khảo sát doanh nghiệp",
+    back="units.index",
+)
+
+
 @bp.route("/surveys/import", methods=["POST"])
-@roles_required("admin", "area")
+@access.requires(access.MANAGE_UNITS)
 def surveys_import():
-    errors = helpers.import_reference_sheet(
-        UploadForm(),
-        kind="surveys",
-        columns=SURVEY_COLUMNS,
-        required=("unit_code", "survey_date"),
-        labels=SURVEY_LABELS,
-        load=import_surveys,
-        noun="phiếu khảo sát",
-    )
-    if not errors:
-        return redirect(url_for("units.index"))
-    return render_template(
-        "units/import_result.html",
-        title="Nhập phiếu khảo sát doanh nghiệp",
-        errors=errors,
-        back=url_for("units.index"),
-        columns=SURVEY_LABELS,
-    ), 422
+    return helpers.upload_reference_sheet(SURVEY_SHEET)

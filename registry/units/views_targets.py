@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.units import TargetForm, UploadForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.vocabulary import GROUPS
 from registry.domain.workdays import today_vn
 from registry.extensions import db
@@ -16,8 +16,8 @@ from registry.scoping import db_int, get_in_scope, in_scope, scope_filter
 from registry.services.org.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
 from registry.services.org.targets import TargetData, allowed_groups, delete_target, save_target
 from registry.services.org.units import UnitError
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.transaction import on_refusal, refusal_returns_to
+from registry.units import bp, helpers
 
 
 @bp.route("/targets")
@@ -40,7 +40,7 @@ def targets():
         year=year,
         group=request.args.get("group", ""),
         groups=GROUPS,
-        may_set=helpers.may_set_targets(user),
+        may_set=access.may(user, access.SET_TARGETS),
         upload_form=UploadForm(),
     )
 
@@ -53,7 +53,9 @@ def _prepare(form: TargetForm) -> None:
     form.unit_id.choices = helpers.unit_choices(db.session, current_user, blank="— Chọn đơn vị —")
 
 
-def _save(form: TargetForm) -> bool:
+def _save(form: TargetForm, page, replacing: Target | None = None) -> bool:
+    """Save the target (in place of `replacing`); False, with nothing written, when the
+    form must be shown again. A refusal shows `page()` with the message under the count."""
     area = unit = None
     if form.owner.data == "area":
         if not in_scope(db.session, current_user, Area, form.area_id.data):
@@ -66,38 +68,43 @@ def _save(form: TargetForm) -> bool:
             return False
         unit = db.session.get(Unit, form.unit_id.data)
     data = TargetData(form.year.data, form.group_code.data, form.count.data, area, unit)
-    try:
-        save_target(db.session, current_user, data)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         form.count.errors.append(str(error))
-        return False
-    db.session.commit()
+        return page()
+
+    if replacing is not None:
+        # Another year, group or owner is another target: drop this one, set that one.
+        delete_target(db.session, current_user, replacing)
+    save_target(db.session, current_user, data)
     return True
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])
-@roles_required("admin", "province")
+@access.requires(access.SET_TARGETS)
 def target_new():
     form = TargetForm()
     _prepare(form)
     if not form.is_submitted():
         form.year.data = request.args.get("year", today_vn().year, type=db_int)
-    if form.validate_on_submit() and _save(form):
+    page = lambda: render_template("units/target_form.html", form=form, target=None)  # noqa: E731
+    if form.validate_on_submit() and _save(form, page):
         flash("Đã lưu chỉ tiêu.", "success")
         return redirect(url_for("units.targets", year=form.year.data))
-    return render_template("units/target_form.html", form=form, target=None)
+    return page()
 
 
 @bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
 @login_required
 def target_edit(target_id: int):
     target = get_in_scope(db.session, current_user, Target, target_id)
-    helpers.forbid_unless(helpers.may_set_targets(current_user))
+    access.require(access.SET_TARGETS)
     form = TargetForm(obj=target)
     _prepare(form)
     if not form.is_submitted():
         form.owner.data = "unit" if target.unit_id else "area"
+    page = lambda: render_template("units/target_form.html", form=form, target=target)  # noqa: E731
     if form.validate_on_submit():
         moved = (target.year, target.group_code, target.area_id, target.unit_id) != (
             form.year.data,
@@ -105,50 +112,37 @@ def target_edit(target_id: int):
             form.area_id.data if form.owner.data == "area" else None,
             form.unit_id.data if form.owner.data == "unit" else None,
         )
-        if moved:
-            # Another year, group or owner is another target: drop this one, set that one.
-            delete_target(db.session, current_user, target)
-        if _save(form):
+        if _save(form, page, replacing=target if moved else None):
             flash("Đã lưu chỉ tiêu.", "success")
             return redirect(url_for("units.targets", year=form.year.data))
-    return render_template("units/target_form.html", form=form, target=target)
+    return page()
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])
 @login_required
 def target_delete(target_id: int):
     target = get_in_scope(db.session, current_user, Target, target_id)
-    helpers.forbid_unless(helpers.may_set_targets(current_user))
-    year = target.year
-    try:
-        delete_target(db.session, current_user, target)
-    except UnitError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("Đã xóa chỉ tiêu.", "success")
-    return redirect(url_for("units.targets", year=year))
+    access.require(access.SET_TARGETS)
+    back = url_for("units.targets", year=target.year)
+    refusal_returns_to(back)
+    delete_target(db.session, current_user, target)
+    flash("Đã xóa chỉ tiêu.", "success")
+    return redirect(back)
+
+
+TARGET_SHEET = helpers.ReferenceSheet(
+    kind="targets",
+    columns=TARGET_COLUMNS,
+    required=("year", "group", "count"),
+    labels=TARGET_LABELS,
+    load=import_targets,
+    noun="chỉ tiêu",
+    title="Nhập chỉ tiêu",
+    back="units.targets",
+)
 
 
 @bp.route("/targets/import", methods=["POST"])
-@roles_required("admin", "province")
+@access.requires(access.SET_TARGETS)
 def targets_import():
-    errors = helpers.import_reference_sheet(
-        UploadForm(),
-        kind="targets",
-        columns=TARGET_COLUMNS,
-        required=("year", "group", "count"),
-        labels=TARGET_LABELS,
-        load=import_targets,
-        noun="chỉ tiêu",
-    )
-    if not errors:
-        return redirect(url_for("units.targets"))
-    return render_template(
-        "units/import_result.html",
-        title="Nhập chỉ tiêu",
-        errors=errors,
-        back=url_for("units.targets"),
-        columns=TARGET_LABELS,
-    ), 422
+    return helpers.upload_reference_sheet(TARGET_SHEET)

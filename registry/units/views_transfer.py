@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.units import TransferForm
+from registry import access
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, StageEvent, Unit
 from registry.scoping import get_in_scope, in_scope
 from registry.services.org.units import UnitError, transfer_candidate
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.transaction import on_refusal
+from registry.units import bp, helpers
 
 
 def _history(candidate: Candidate) -> list:
@@ -30,7 +31,7 @@ def _history(candidate: Candidate) -> list:
 @login_required
 def transfer(candidate_id: int):
     candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
-    helpers.forbid_unless(helpers.may_transfer(current_user))
+    access.require(access.TRANSFER)
     form = TransferForm()
     form.unit_id.choices = helpers.unit_choices(db.session, current_user, blank="— Chọn đơn vị —")
     form.cell_id.choices = helpers.cell_choices(
@@ -47,21 +48,25 @@ def transfer(candidate_id: int):
         else:
             new_unit = db.session.get(Unit, form.unit_id.data)
             new_cell = db.session.get(PartyCell, form.cell_id.data) if form.cell_id.data else None
-            try:
-                transfer_candidate(db.session, current_user, candidate, new_unit, new_cell)
-            except UnitError as error:
-                db.session.rollback()
+
+            @on_refusal
+            def shown_on_form(error: UnitError):
                 form.unit_id.errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(
-                    f"Đã chuyển {candidate.full_name} sang {new_unit.name}. "
-                    "Lịch sử các giai đoạn được giữ nguyên.",
-                    "success",
-                )
-                return redirect(url_for("units.transfer", candidate_id=candidate.id))
+                return _page(form, candidate)
+
+            transfer_candidate(db.session, current_user, candidate, new_unit, new_cell)
+            flash(
+                f"Đã chuyển {candidate.full_name} sang {new_unit.name}. "
+                "Lịch sử các giai đoạn được giữ nguyên.",
+                "success",
+            )
+            return redirect(url_for("units.transfer", candidate_id=candidate.id))
     if request.method == "GET":
         form.unit_id.data = candidate.unit_id
+    return _page(form, candidate)
+
+
+def _page(form: TransferForm, candidate: Candidate):
     return render_template(
         "units/transfer.html",
         form=form,

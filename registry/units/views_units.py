@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.units import UnitForm
-from registry.auth.decorators import roles_required
+from registry import access
 from registry.domain.vocabulary import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORDER
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Target, Unit
 from registry.scoping import get_in_scope, in_scope, scope_filter
 from registry.services.org.units import UnitData, UnitError, save_unit
-from registry.units import helpers
-from registry.units.blueprint import bp
+from registry.transaction import on_refusal
+from registry.units import bp, helpers
 
 
 def _stage_counts(where) -> list[tuple[str, str, int]]:
@@ -55,8 +55,8 @@ def unit_view(unit_id: int):
         targets=targets,
         stages=_stage_counts(in_unit),
         candidates=candidates_page(in_unit),
-        may_manage=helpers.may_manage_units(current_user),
-        may_transfer=helpers.may_transfer(current_user),
+        may_manage=access.may(current_user, access.MANAGE_UNITS),
+        may_transfer=access.may(current_user, access.TRANSFER),
     )
 
 
@@ -93,19 +93,22 @@ def _save(form: UnitForm, unit: Unit | None):
         address=form.address.data or None,
         active=form.active.data,
     )
-    try:
-        saved = save_unit(db.session, current_user, data, unit)
-    except UnitError as error:
-        db.session.rollback()
+
+    @on_refusal
+    def shown_on_form(error: UnitError):
         field = form.code if str(error).startswith("Mã") else form.area_id
         field.errors.append(str(error))
-        return None
-    db.session.commit()
-    return saved
+        return _page(form, unit)
+
+    return save_unit(db.session, current_user, data, unit)
+
+
+def _page(form: UnitForm, unit: Unit | None):
+    return render_template("units/unit_form.html", form=form, unit=unit)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin", "area")
+@access.requires(access.MANAGE_UNITS)
 def unit_new():
     form = UnitForm()
     _prepare(form, None)
@@ -114,14 +117,14 @@ def unit_new():
         if unit is not None:
             flash(f"Đã thêm đơn vị {unit.name}.", "success")
             return redirect(url_for("units.unit_view", unit_id=unit.id))
-    return render_template("units/unit_form.html", form=form, unit=None)
+    return _page(form, None)
 
 
 @bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
 @login_required
 def unit_edit(unit_id: int):
     unit = get_in_scope(db.session, current_user, Unit, unit_id)
-    helpers.forbid_unless(helpers.may_manage_units(current_user))
+    access.require(access.MANAGE_UNITS)
     form = UnitForm(obj=unit)
     _prepare(form, unit)
     if form.validate_on_submit():
@@ -129,4 +132,4 @@ def unit_edit(unit_id: int):
         if saved is not None:
             flash("Đã lưu thông tin đơn vị.", "success")
             return redirect(url_for("units.unit_view", unit_id=saved.id))
-    return render_template("units/unit_form.html", form=form, unit=unit)
+    return _page(form, unit)

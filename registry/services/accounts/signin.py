@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from registry.models import User
 from registry.models._types import utcnow
-from registry.services import audit
+from registry.services import ServiceError, audit
 
 
-class LoginRefused(Exception):
+class LoginRefused(ServiceError):
     """Sign-in refused; the message is safe to show (it never says which part was wrong)."""
 
 

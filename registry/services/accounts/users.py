@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry.domain.vocabulary import GROUPS, SUBGROUPS
 from registry.models import Area, PartyCell, User
-from registry.services import audit
+from registry.services import ServiceError, audit
 
 USER_FIELDS = [
     "username",
@@ -27,7 +27,7 @@ USER_FIELDS = [
 ]
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError, ValueError):
     """A change refused; the message is for the user."""
 
 

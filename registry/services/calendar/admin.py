@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from registry.domain.workdays import fmt_date
 from registry.models import Holiday, User
-from registry.services import audit
+from registry.services import ServiceError, audit
 
 HOLIDAY_FIELDS = ["day", "name", "kind"]
 
 
-class HolidayError(ValueError):
+class HolidayError(ServiceError, ValueError):
     """A change refused; the message is for the user."""
 
 

@@ -22,7 +22,7 @@ from registry.models import Candidate, User
 from registry.scoping import scope_filter
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates.keyset import Page, keyset_page
-from registry.services.candidates.stages import rule_settings
+from registry.settings import rule_settings
 
 _NOT_EXITED = Candidate.stage != Stage.EXITED.value
 

@@ -18,7 +18,7 @@ from registry.domain.vocabulary import (
 )
 from registry.models import Candidate, PartyCell, Unit, User
 from registry.scoping import in_scope
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.candidates.stages import record_stage
 
 # The fields a person edits in the candidate form (stage columns are not among them).
@@ -49,7 +49,7 @@ _TEXT_FIELDS = ("hometown", "education", "class_or_job", "helpers", "note")
 DUPLICATE_ID_NUMBER = "Số CCCD này đã có trong sổ theo dõi: mỗi số chỉ thuộc một hồ sơ."
 
 
-class CandidateError(ValueError):
+class CandidateError(ServiceError, ValueError):
     """A change the registry refuses; the message is for the user."""
 
 

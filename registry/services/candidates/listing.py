@@ -47,6 +47,7 @@ from registry.domain.vocabulary import (
 from registry.domain.workdays import parse_day
 from registry.models import Area, Candidate, CandidateTally, PartyCell, StageEvent, Unit, User
 from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
+from registry.services import ServiceError
 from registry.services.candidates.keyset import Page, keyset_page
 from registry.services.candidates.sqlite_plans import (
     ByUnitInNameOrder,
@@ -79,7 +80,7 @@ DEFAULT_PAGE_SIZE = 50
 _DIGITS = re.compile(r"^[\d .]+$")
 
 
-class FilterError(ValueError):
+class FilterError(ServiceError, ValueError):
     """A filter names an area, unit or cell the user may not see (answered with 404)."""
 
 

@@ -14,14 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from config import ConfigError
+from registry import access
 from registry.domain.rules import (
-    DEFAULT_SETTINGS,
     CandidateFacts,
-    RuleSettings,
     Verdict,
     check_row,
     check_transition,
@@ -38,19 +35,18 @@ from registry.domain.vocabulary import (
 )
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, StageEvent, User
-from registry.services import audit
-from registry.services.reports import submitted as report_submitted
+from registry.services import ServiceError, audit
+from registry.settings import rule_settings
+from registry.signals import stage_events_changed
 
 Issue = tuple[str, str]
 
-# Roles that may change candidates (DESIGN "Roles and scope": province users only read).
-EDITOR_ROLES = ("admin", "area", "cell")
 _EVENT_FIELDS = ["stage", "event_date", "document_no", "note", "reason", "unit_id", "cell_id"]
 _COUNTED = re.compile(r"^\s*(\d+)\b")
 _SPLIT = re.compile(r"[;,\n]+")
 
 
-class StageRefused(Exception):
+class StageRefused(ServiceError):
     """The change breaks a rule; `issues` are (code, Vietnamese message) pairs."""
 
     def __init__(self, issues: list[Issue]) -> None:
@@ -62,26 +58,6 @@ class StageRefused(Exception):
 class StageResult:
     event: StageEvent
     warnings: list[Issue] = field(default_factory=list)
-
-
-def rule_settings() -> RuleSettings:
-    """The rule values in force: app.config["RULES"] (a RuleSettings or a dict of
-    overrides, see config.py), else the defaults."""
-    if not has_app_context():
-        return DEFAULT_SETTINGS
-    value = current_app.config.get("RULES")
-    if isinstance(value, RuleSettings):
-        return value
-    if not value:
-        return DEFAULT_SETTINGS
-    built = current_app.extensions.get("rule_settings")
-    if built is None or built[0] != value:
-        try:
-            built = (dict(value), RuleSettings(**value))
-        except TypeError as error:
-            raise ConfigError(f"RULE_* settings: {error}") from None
-        current_app.extensions["rule_settings"] = built
-    return built[1]
 
 
 # --- facts from the events ----------------------------------------------------------------
@@ -167,7 +143,7 @@ def _issues(items) -> list[Issue]:
 
 
 def _check_editor(user: User | None) -> None:
-    if user is not None and getattr(user, "role", None) not in EDITOR_ROLES:
+    if user is not None and not access.may(user, access.EDIT_CANDIDATES):
         raise StageRefused([("forbidden", "Tài khoản của bạn không được thay đổi hồ sơ.")])
 
 
@@ -238,7 +214,7 @@ def record_stage(
     session.add(event)
     sync_stage_columns(candidate)
     session.flush()
-    report_submitted.flag_submitted_reports(session, when, (), (event.unit_id, candidate.unit_id))
+    stage_events_changed.send(session, dates=[when], unit_ids=(event.unit_id, candidate.unit_id))
     audit.record(
         session,
         user,
@@ -252,13 +228,6 @@ def record_stage(
     return StageResult(event, warnings)
 
 
-def can_correct(user: User, event: StageEvent) -> bool:
-    """Whoever recorded an event, and admins, may correct it."""
-    if user.role == "admin":
-        return True
-    return user.role in EDITOR_ROLES and event.recorded_by_id == user.id
-
-
 def correct_event(
     session: Session,
     user: User,
@@ -269,7 +238,7 @@ def correct_event(
     today: date | None = None,
 ) -> StageResult:
     """Change an event's date and number (and note) within the rules."""
-    if not can_correct(user, event):
+    if not access.may(user, access.CORRECT_EVENT, event):
         raise StageRefused(
             [("forbidden", "Chỉ người đã ghi nhận sự kiện này hoặc quản trị viên được sửa.")]
         )
@@ -280,8 +249,8 @@ def correct_event(
     _raise_if_refused(verdict)
 
     before = audit.snapshot(event, _EVENT_FIELDS)
-    report_submitted.flag_submitted_reports(
-        session, (event.event_date, when), (), (event.unit_id, candidate.unit_id)
+    stage_events_changed.send(
+        session, dates=[event.event_date, when], unit_ids=(event.unit_id, candidate.unit_id)
     )
     event.event_date = when
     event.document_no = clean_text(document_no) or None
@@ -338,7 +307,7 @@ def last_event(candidate: Candidate) -> StageEvent | None:
 
 def undo_last_event(session: Session, user: User, candidate: Candidate) -> StageEvent:
     """Remove the candidate's last event (admins only); the columns follow what remains."""
-    if user.role != "admin":
+    if not access.may(user, access.UNDO_EVENT):
         raise StageRefused([("forbidden", "Chỉ quản trị viên được hoàn tác sự kiện.")])
     event = last_event(candidate)
     if event is None or len(candidate.events) < 2:
@@ -347,8 +316,8 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
         )
     before = _stage_snapshot(candidate)
     removed = {"id": event.id, **audit.snapshot(event, _EVENT_FIELDS)}
-    report_submitted.flag_submitted_reports(
-        session, event.event_date, (), (event.unit_id, candidate.unit_id)
+    stage_events_changed.send(
+        session, dates=[event.event_date], unit_ids=(event.unit_id, candidate.unit_id)
     )
     candidate.events.remove(event)  # delete-orphan removes the row at flush
     sync_stage_columns(candidate)

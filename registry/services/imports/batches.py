@@ -8,9 +8,10 @@ preview page shows (counts, first rows, the mapping used) is stored with the bat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from io import BytesIO
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,9 +22,31 @@ from registry.domain.vocabulary import GENDERS, STAGE_DATE_COLUMNS, STAGE_LABELS
 from registry.models import ImportBatch, ImportMapping, User
 from registry.models._types import utcnow
 from registry.scoping import scope_filter
+from registry.services import ServiceError
 from registry.services.imports import candidate_import as importer
 from registry.services.imports.error_workbook import build_error_workbook
-from registry.spreadsheet import FIELD_LABELS, ParseResult, read_workbook
+from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_workbook
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Unreadable(ServiceError):
+    """The stored file can't be read (the reader's ReadError, its message for the user)."""
+
+
+def _readable(step: Callable[P, R]) -> Callable[P, R]:
+    """The step, with a file the reader refuses answered as Unreadable."""
+
+    @wraps(step)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return step(*args, **kwargs)
+        except ReadError as error:
+            raise Unreadable(error.message) from error
+
+    return run
+
 
 SAMPLE_ROWS = 20
 SHOWN_WARNINGS = 200
@@ -129,6 +152,7 @@ def store_preview(batch: ImportBatch, result: importer.ImportResult, override) -
     batch.mapping = _summary(result.parse, result, override)
 
 
+@_readable
 def preview(
     session: Session,
     user: User,
@@ -138,7 +162,7 @@ def preview(
     override: Mapping[int, str | None] | None = None,
 ) -> importer.ImportResult:
     """Parse the stored file (this sheet, this mapping, else the remembered one), classify
-    the rows without writing them, and keep the summary on the batch. ReadError when the
+    the rows without writing them, and keep the summary on the batch. Unreadable when the
     file can't be read."""
     data = batch.content or b""
     lookups = importer.build_lookups(session, user)
@@ -163,16 +187,18 @@ def preview(
 
 
 def start(session: Session, user: User, data: bytes, filename: str) -> ImportBatch:
-    """Keep an uploaded file as a previewed batch and preview it (ReadError: nothing kept,
-    the caller rolls back)."""
+    """Keep an uploaded file as a previewed batch and preview it (Unreadable: nothing kept,
+    the request rolls back)."""
     batch = importer.new_batch(session, user, data, filename)
     preview(session, user, batch)
     session.flush()
     return batch
 
 
+@_readable
 def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
-    """Write a previewed batch (ImportRefused when rows fail; the caller rolls back)."""
+    """Write a previewed batch (ImportRefused when rows fail, Unreadable when the file can't
+    be read; the request rolls back)."""
     parsed = importer.parse(
         session,
         user,

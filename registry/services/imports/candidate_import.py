@@ -3,7 +3,7 @@
 parse_file (registry.spreadsheet) reads and validates rows without a database; this module
 gives it the units and cells of the importer's scope (one query each), matches the rows
 with stored candidates in bulk (import_match) and writes a committed batch with Core
-executemany statements (import_write). Functions flush, never commit: the view or the
+executemany statements (import_write). Functions flush, never commit: the request or the
 CLI command commits once, or rolls back when ImportRefused is raised.
 """
 
@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
-from registry.services import audit
-from registry.services.candidates.stages import rule_settings
+from registry.services import ServiceError, audit
 from registry.services.imports import batch_file
 from registry.services.imports.match import Classifier, Matcher, RowPlan, chunks, scope_of
 from registry.services.imports.writer import lock_imports, write_batch
+from registry.settings import rule_settings
 from registry.spreadsheet import (
     CellRef,
     DictLookups,
@@ -47,7 +47,7 @@ _WIDTHS = {
 _WIDTHS.update(certificate_no=60, decision_no=60, religion_text=100)
 
 
-class ImportRefused(Exception):
+class ImportRefused(ServiceError):
     """Rows failed: nothing was written (the caller rolls back)."""
 
     def __init__(self, result: ImportResult) -> None:

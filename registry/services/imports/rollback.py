@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from registry.models import Candidate, ImportBatch, ImportChange, StageEvent, User
 from registry.models._types import utcnow
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.imports.writer import lock_imports, update_columns
 
 _SHOWN = 10  # names listed in a refusal
 _TABLE = Candidate.__table__
 
 
-class RollbackRefused(Exception):
+class RollbackRefused(ServiceError):
     """The batch can't be rolled back; the message (Vietnamese) says why."""
 
 

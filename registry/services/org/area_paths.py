@@ -8,9 +8,10 @@ from sqlalchemy import String, func, literal, update
 from sqlalchemy.orm import Session
 
 from registry.models import Area
+from registry.services import ServiceError
 
 
-class AreaError(ValueError):
+class AreaError(ServiceError, ValueError):
     """A change the tree cannot take; the message is for the user."""
 
 

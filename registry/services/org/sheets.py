@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from registry.services import ServiceError
 from registry.spreadsheet.errors import Limits, ReadError
 from registry.spreadsheet.headers import AliasTable, find_header
 from registry.spreadsheet.pipeline import HEADER_SCAN, iter_rows
 from registry.spreadsheet.reader import read_workbook
 
 
-class SheetError(ValueError):
+class SheetError(ServiceError, ValueError):
     """The file can't be read as a table; the message is for the user."""
 
 

@@ -14,13 +14,13 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from registry import access
 from registry.domain.vocabulary import GROUPS, SUBGROUP_GROUP
 from registry.models import Area, Target, Unit, User
 from registry.services import audit
 from registry.services.org.units import UnitError, may_see
 
 TARGET_FIELDS = ["year", "group_code", "area_id", "unit_id", "count"]
-TARGET_ROLES = ("admin", "province")
 
 
 def target_year(period_end: date | int) -> int:
@@ -118,7 +118,7 @@ def allowed_groups(user: User | str) -> list[str]:
 
 
 def _check_may_set(session: Session, user: User | str, data: TargetData) -> None:
-    if isinstance(user, User) and user.role not in TARGET_ROLES:
+    if not access.may(user, access.SET_TARGETS):
         raise UnitError("Chỉ cấp tỉnh và quản trị viên được giao chỉ tiêu.")
     if data.group_code not in allowed_groups(user):
         raise UnitError("Bạn không được giao chỉ tiêu cho đối tượng này.")
@@ -151,7 +151,7 @@ def save_target(session: Session, user: User | str, data: TargetData) -> tuple[T
 
 
 def delete_target(session: Session, user: User | str, target: Target) -> None:
-    if isinstance(user, User) and user.role not in TARGET_ROLES:
+    if not access.may(user, access.SET_TARGETS):
         raise UnitError("Chỉ cấp tỉnh và quản trị viên được giao chỉ tiêu.")
     if target.group_code not in allowed_groups(user):
         raise UnitError("Bạn không được sửa chỉ tiêu của đối tượng này.")

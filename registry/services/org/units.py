@@ -15,14 +15,14 @@ from registry.domain.textutil import fold
 from registry.domain.vocabulary import group_for_unit_kind
 from registry.models import Area, Candidate, PartyCell, Unit, User
 from registry.scoping import in_scope
-from registry.services import audit
+from registry.services import ServiceError, audit
 
 UNIT_FIELDS = ["code", "name", "kind", "area_id", "cell_id", "tax_code", "address", "active"]
 CELL_FIELDS = ["name", "area_id", "kind", "parent_org", "active"]
 TRANSFER_FIELDS = ["unit_id", "cell_id", "group_code", "subgroup"]
 
 
-class UnitError(ValueError):
+class UnitError(ServiceError, ValueError):
     """A change that can't be made; the message is for the user."""
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from registry.domain.taxcode import TaxCodeError, normalise_tax_code
 from registry.domain.textutil import fold_key
+from registry.services import ServiceError
 from registry.spreadsheet.normalise import DateParser, Invalid, cell_text, is_blank, number_text
 
 
@@ -26,7 +27,7 @@ class RowError:
         return f"{where}{column}: {self.message}"
 
 
-class CellError(ValueError):
+class CellError(ServiceError, ValueError):
     """A cell that can't be used; the message is for the user."""
 
 

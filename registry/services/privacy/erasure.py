@@ -19,7 +19,7 @@ from registry.domain.refdata import religions
 from registry.domain.textutil import fold, name_sort_key
 from registry.domain.vocabulary import Stage
 from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, User
-from registry.services import audit
+from registry.services import ServiceError, audit
 
 PSEUDONYM = "Người đã xóa dữ liệu #{id}"
 OTHER_RELIGION = "15"  # religions.csv: "Tôn giáo khác"
@@ -41,7 +41,7 @@ IDENTIFYING = (
 )
 
 
-class ErasureRefused(ValueError):
+class ErasureRefused(ServiceError, ValueError):
     """The person can't be erased; the message is for the user."""
 
 

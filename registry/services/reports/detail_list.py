@@ -10,15 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from exports import CandidateList, ReportMeta
+from registry.domain.periods import Period
 from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
-from registry.models import Candidate, PartyCell, Unit, User
+from registry.models import Area, Candidate, PartyCell, Unit, User
 from registry.services.candidates.listing import CandidateFilters, build_query
-from registry.services.reports.workbooks import ReportRequest
+
+
+class ListRequest(Protocol):
+    """What the detail list reads of a report request (workbooks.ReportRequest)."""
+
+    period: Period
+    area: Area
+    group: str | None
+    reached: str | None
+
 
 BATCH = 2000
 COLUMNS = (
@@ -62,7 +73,7 @@ class RowCounter:
     count: int = 0
 
 
-def filters_for(request: ReportRequest, is_root: bool) -> CandidateFilters:
+def filters_for(request: ListRequest, is_root: bool) -> CandidateFilters:
     """The list filters a report request stands for."""
     group = request.group if request.group in ("student", "worker") else None
     subgroup = request.group if request.group in SUBGROUPS else None
@@ -115,7 +126,7 @@ def stream_rows(
 
 
 def candidate_list(
-    session: Session, user: User, request: ReportRequest, meta: ReportMeta
+    session: Session, user: User, request: ListRequest, meta: ReportMeta
 ) -> tuple[CandidateList, RowCounter]:
     is_root = request.area.parent_id is None
     filters = filters_for(request, is_root)

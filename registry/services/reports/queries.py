@@ -43,8 +43,8 @@ from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
 from registry.models import Candidate, StageEvent, Unit, User
 from registry.scoping import scope_filter
-from registry.services.candidates.stages import rule_settings
 from registry.services.org.surveys import latest_surveys_select
+from registry.settings import rule_settings
 
 NO_RELIGION = "99"  # religions.csv: "Không"
 

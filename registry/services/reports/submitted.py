@@ -10,29 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from registry import access
+from registry.domain.report_kinds import SUBMITTABLE
 from registry.models import Area, SubmittedReport, Unit, User
 from registry.scoping import scope_filter
 from registry.services import audit
+from registry.services.reports.workbooks import Export, ReportError, ReportRequest
 
-if TYPE_CHECKING:  # the stage service imports this module: keep its imports light
-    from registry.services.reports.workbooks import Export, ReportRequest
-
-SUBMIT_ROLES = ("admin", "province", "area")
 LIST_LIMIT = 100
 
 
 def submit_report(
     session: Session, user: User, request: ReportRequest, export: Export
 ) -> SubmittedReport:
-    """Keep the workbook and figures of a report the user sends (the view commits)."""
-    from registry.services.reports.workbooks import SUBMITTABLE, ReportError
-
-    if user.role not in SUBMIT_ROLES:
+    """Keep the workbook and figures of a report the user sends."""
+    if not access.may(user, access.SUBMIT_REPORTS):
         raise ReportError("Tài khoản của bạn không được nộp báo cáo.")
     if request.report not in SUBMITTABLE or export.figures is None:
         raise ReportError("Danh sách chi tiết không nộp như một báo cáo.")
@@ -84,8 +80,7 @@ def flag_submitted_reports(
 ) -> int:
     """Flag the submitted reports whose period holds `event_date` (one date or several, e.g.
     before and after a correction) and whose area covers one of the areas (or the areas of
-    the units) given; returns how many were flagged. Called by the stage service when an
-    event is recorded, corrected or undone."""
+    the units) given; returns how many were flagged."""
     dates = [event_date] if isinstance(event_date, date) else list(event_date)
     if not dates:
         return 0
@@ -117,3 +112,9 @@ def flag_submitted_reports(
         .execution_options(synchronize_session="fetch")
     )
     return result.rowcount or 0
+
+
+def flag_for_changed_events(session: Session, *, dates, unit_ids, **_) -> None:
+    """Receiver of signals.stage_events_changed: an event recorded, corrected or undone
+    inside a submitted period flags the reports it changes."""
+    flag_submitted_reports(session, dates, (), unit_ids)

@@ -18,20 +18,14 @@ from sqlalchemy.orm import Session
 
 from exports import build
 from registry.domain.periods import Period
-from registry.domain.vocabulary import (
-    ENTERPRISE_KINDS,
-    GROUPS,
-    KINDS_OF_GROUP,
-    SCHOOL_KINDS,
-    STAGE_LABELS,
-    SUBGROUPS,
-    UNIT_KIND_GROUPS,
-)
+from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS, report_kinds
+from registry.domain.vocabulary import STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.models import Area, User
 from registry.scoping import in_scope
-from registry.services import audit
+from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
+from registry.services.reports.detail_list import candidate_list
 from registry.services.reports.headings import report_meta, root_area
 
 REPORTS: dict[str, str] = {
@@ -70,39 +64,9 @@ FILE_TITLES: dict[str, str] = {
     "summary": "Báo cáo tổng hợp",
     "candidates": "Danh sách quần chúng ưu tú",
 }
-GROUP_CHOICES: dict[str, str] = {**GROUPS, **SUBGROUPS}
-REPORT_GROUPS: dict[str, tuple[str, ...]] = {
-    "students": ("student", "thpt", "gdnn_gdtx", "sinh_vien"),
-    "workers": ("worker", "cong_nhan"),
-    "ct33": ("worker", "cong_nhan"),
-    "summary": tuple(GROUP_CHOICES),
-    "candidates": tuple(GROUP_CHOICES),
-}
-KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS), **KINDS_OF_GROUP}
-SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
-_OWN_KINDS: dict[str, tuple[str, ...]] = {
-    "students": SCHOOL_KINDS,
-    "workers": ENTERPRISE_KINDS,
-    "ct33": ENTERPRISE_KINDS,
-}
 
 
-def report_kinds(report: str, group: str | None) -> tuple[str, ...]:
-    """Unit kinds a report counts: its own, narrowed by the group chosen."""
-    chosen = KINDS[group or None]
-    return tuple(k for k in _OWN_KINDS.get(report, KINDS[None]) if k in chosen)
-
-
-def report_kinds_by_request() -> dict[tuple[str, str | None], tuple[str, ...]]:
-    """(report, group) → the unit kinds it counts, for every report that can be submitted."""
-    return {
-        (report, group): report_kinds(report, group)
-        for report in SUBMITTABLE
-        for group in (None, *REPORT_GROUPS[report])
-    }
-
-
-class ReportError(ValueError):
+class ReportError(ServiceError, ValueError):
     """A request no report can answer; the message is for the user."""
 
 
@@ -181,9 +145,6 @@ def make_report(
         session, user, request.title, request.period, request.area, today or today_vn()
     )
     if request.report == "candidates":
-        # Imported here: the detail list's module builds on ReportRequest above.
-        from registry.services.reports.detail_list import candidate_list
-
         data, counter = candidate_list(session, user, request, meta)
         stream = build("candidates", data)
         return Export(stream, None, counter.count)

@@ -1,0 +1,84 @@
+"""What a user may do (DESIGN "Roles and scope"); what they may see is registry.scoping.
+
+One table, action → the roles allowed; `may(user, action, target)` answers for views,
+services, the navigation and templates; `requires(action)` guards a view (403). An
+action always applies within the user's scope: a record outside it answers 404 before
+any role check (scoping.get_in_scope).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+
+ADMINISTER = "administer"  # accounts, the audit log, public holidays
+HANDLE_PERSONAL_DATA = "handle_personal_data"  # see, download and erase one person's data
+EDIT_CANDIDATES = "edit_candidates"  # add, edit, record stages (also in bulk)
+CORRECT_EVENT = "correct_event"  # target: the StageEvent
+UNDO_EVENT = "undo_event"
+TRANSFER = "transfer"  # move a candidate to another unit and cell
+IMPORT = "import"  # candidate lists; the import pages
+MANAGE_UNITS = "manage_units"  # units, cells, enterprise surveys (and their sheet)
+EDIT_AREAS = "edit_areas"
+SET_TARGETS = "set_targets"  # targets (chỉ tiêu) and their sheet
+BROWSE_ORG = "browse_org"  # the units, cells and areas pages in the menu
+USE_REPORTS = "use_reports"  # download reports, their settings, submitted workbooks
+SUBMIT_REPORTS = "submit_reports"
+
+ROLES_ALLOWED: dict[str, frozenset[str]] = {
+    ADMINISTER: frozenset({"admin"}),
+    HANDLE_PERSONAL_DATA: frozenset({"admin"}),
+    EDIT_CANDIDATES: frozenset({"admin", "area", "cell"}),
+    CORRECT_EVENT: frozenset({"admin", "area", "cell"}),
+    UNDO_EVENT: frozenset({"admin"}),
+    TRANSFER: frozenset({"admin", "area", "cell"}),
+    IMPORT: frozenset({"admin", "area"}),
+    MANAGE_UNITS: frozenset({"admin", "area"}),
+    EDIT_AREAS: frozenset({"admin"}),
+    SET_TARGETS: frozenset({"admin", "province"}),
+    BROWSE_ORG: frozenset({"admin", "province", "area"}),
+    USE_REPORTS: frozenset({"admin", "province", "area"}),
+    SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+}
+
+
+def may(user: Any, action: str, target: Any = None) -> bool:
+    """Whether `user` may do `action` (to `target`, where the rule depends on it).
+
+    A string actor is the command line, which may do everything; a signed-out visitor
+    may do nothing."""
+    allowed = ROLES_ALLOWED[action]  # an unknown action is a mistake, not a "no"
+    if isinstance(user, str):
+        return True
+    role = getattr(user, "role", None)
+    if role not in allowed:
+        return False
+    if action == CORRECT_EVENT and role != "admin":
+        # Whoever recorded an event may correct it; admins correct any.
+        return target is not None and target.recorded_by_id == user.id
+    return True
+
+
+def require(action: str, target: Any = None) -> None:
+    """Answer 403 unless the signed-in user may do `action`."""
+    if not may(current_user, action, target):
+        abort(403)
+
+
+def requires(action: str) -> Callable:
+    """Let the view run only for signed-in users who may do `action` (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            require(action)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,59 @@
+"""The roles table (DESIGN "Roles and scope"): what each role may do (no database)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from registry import access
+
+ROLES = ("admin", "province", "area", "cell")
+
+# Written out by hand from the design, so a change to registry.access shows up here.
+EXPECTED = {
+    access.ADMINISTER: {"admin"},
+    access.HANDLE_PERSONAL_DATA: {"admin"},
+    access.EDIT_CANDIDATES: {"admin", "area", "cell"},
+    access.UNDO_EVENT: {"admin"},
+    access.TRANSFER: {"admin", "area", "cell"},
+    access.IMPORT: {"admin", "area"},
+    access.MANAGE_UNITS: {"admin", "area"},
+    access.EDIT_AREAS: {"admin"},
+    access.SET_TARGETS: {"admin", "province"},
+    access.BROWSE_ORG: {"admin", "province", "area"},
+    access.USE_REPORTS: {"admin", "province", "area"},
+    access.SUBMIT_REPORTS: {"admin", "province", "area"},
+}
+
+
+def user(role: str, ident: int = 7):
+    return SimpleNamespace(role=role, id=ident)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_each_role_may_do_exactly_what_the_design_gives_it(role, action):
+    assert access.may(user(role), action) is (role in EXPECTED[action])
+
+
+def test_every_action_of_the_table_is_checked_here():
+    assert set(access.ROLES_ALLOWED) == set(EXPECTED) | {access.CORRECT_EVENT}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_event_is_corrected_by_whoever_recorded_it_or_by_an_admin(role):
+    own = SimpleNamespace(recorded_by_id=7)
+    other = SimpleNamespace(recorded_by_id=8)
+    assert access.may(user(role), access.CORRECT_EVENT, own) is (role != "province")
+    assert access.may(user(role), access.CORRECT_EVENT, other) is (role == "admin")
+
+
+def test_the_command_line_may_do_everything_and_a_visitor_nothing():
+    visitor = SimpleNamespace()  # signed out: no role
+    for action in access.ROLES_ALLOWED:
+        assert access.may("dòng lệnh", action)
+        assert not access.may(visitor, action)
+
+
+def test_an_unknown_action_is_a_mistake_not_a_refusal():
+    with pytest.raises(KeyError):
+        access.may(user("admin"), "launch_rockets")
