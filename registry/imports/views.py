@@ -205,12 +205,10 @@ def error_workbook(batch_id: int):
     batch = _batch(batch_id)
     if not batch.content:
         abort(404)
-    return send_file(
-        batches.error_workbook(batch),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=error_filename(batch.filename),
-    )
+    workbook, name = batches.error_workbook(batch), error_filename(batch.filename)
+    batches.log_download(db.session, current_user, batch, "errors")
+    db.session.commit()
+    return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.route("/<int:batch_id>/file")
@@ -220,11 +218,11 @@ def original(batch_id: int):
     if not batch.content:
         flash("Tệp gốc đã được xóa sau thời gian lưu giữ.", "warning")
         return redirect(url_for("imports.detail", batch_id=batch.id))
+    data, name = batch.content, batch.filename
+    batches.log_download(db.session, current_user, batch, "original")
+    db.session.commit()
     return send_file(
-        BytesIO(batch.content),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=batch.filename,
+        BytesIO(data), mimetype="application/octet-stream", as_attachment=True, download_name=name
     )
 
 
