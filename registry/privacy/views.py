@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.models import Candidate
 from registry.scoping import get_in_scope
 from registry.services import audit
+from registry.services.imports.candidate_import import limits
 from registry.services.privacy.erasure import ErasureRefused, erase_person, person_data
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="templates")
@@ -60,7 +61,7 @@ def erase(candidate_id: int):
     if not form.validate_on_submit():
         return _page(candidate, form, 422)
     try:
-        done = erase_person(db.session, current_user, candidate)
+        done = erase_person(db.session, current_user, candidate, limits())
     except ErasureRefused as refused:
         db.session.rollback()
         flash(str(refused), "danger")
@@ -68,7 +69,10 @@ def erase(candidate_id: int):
     db.session.commit()
     flash(
         f"Đã xóa dữ liệu cá nhân: hồ sơ nay mang tên «{done['pseudonym']}»; "
-        f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa.",
+        f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa, "
+        f"{len(done['import_records_rewritten'])} lần nhập và "
+        f"{len(done['audit_entries_rewritten'])} dòng nhật ký đã được thay bằng bí danh "
+        "(chi tiết bên dưới).",
         "success",
     )
     return redirect(url_for("privacy.person", candidate_id=candidate.id))
