@@ -24,7 +24,7 @@ from registry.imports import bp
 from registry.models import ImportBatch
 from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
-from registry.services.imports.candidate_import import ImportRefused
+from registry.services.imports.candidate_import import ImportAlreadyDone, ImportRefused
 from registry.services.imports.error_workbook import error_filename
 from registry.services.imports.rollback import RollbackRefused, rollback_batch
 from registry.services.imports.template import build_template
@@ -155,7 +155,7 @@ def detail(batch_id: int):
 
 def _still_previewed(batch: ImportBatch):
     if batch.status != "previewed":
-        flash("Lần nhập này đã được ghi hoặc hoàn tác; hãy tải tệp lên lại nếu cần.", "warning")
+        flash(ImportAlreadyDone.message, "warning")
         return redirect(url_for("imports.detail", batch_id=batch.id))
     return None
 
@@ -254,6 +254,10 @@ def commit(batch_id: int):
             "sửa rồi tải lên lại.",
             "danger",
         )
+        return back
+    except ImportAlreadyDone:
+        db.session.rollback()  # another tab committed it first: nothing written twice
+        flash(ImportAlreadyDone.message, "warning")
         return back
     except ReadError as error:
         db.session.rollback()
