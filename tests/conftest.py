@@ -105,6 +105,9 @@ def _empty_tables() -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+            # Counters start again, as RESTART IDENTITY does on PostgreSQL.
+            if sa.inspect(conn).has_table("sqlite_sequence"):
+                conn.execute(sa.text("DELETE FROM sqlite_sequence"))
 
 
 @pytest.fixture

@@ -307,3 +307,21 @@ def test_two_tabs_committing_one_batch_at_once_write_it_once(world, app, backend
     assert (batch.status, batch.new, batch.unchanged) == ("committed", 2, 0)
     assert _import_entries() == 1
     assert db.session.scalar(select(sa.func.count(Candidate.id))) == 2
+
+
+def _ids(model, batch: ImportBatch) -> list[int]:
+    return sorted(db.session.scalars(select(model.id).where(model.import_batch_id == batch.id)))
+
+
+def test_ids_of_a_rolled_back_import_are_never_given_again(world, runner, tmp_path):
+    _import(runner, tmp_path, [person(1)], "a.xlsx")
+    batch = _import(runner, tmp_path, [person(2), person(3)], "b.xlsx")
+    gone, gone_events = _ids(Candidate, batch), _ids(StageEvent, batch)
+    rollback_batch(db.session, None, batch)
+    db.session.commit()
+    # A person typed in the form, then a later import: both get ids never seen before.
+    typed = stored_candidate(world["units"]["school_a"], full_name="Trần Văn Mới")
+    assert typed.id > max(gone) and typed.events[0].id > max(gone_events)
+    later = _import(runner, tmp_path, [person(4), person(5)], "c.xlsx")
+    assert min(_ids(Candidate, later)) > typed.id
+    assert min(_ids(StageEvent, later)) > typed.events[0].id
