@@ -32,22 +32,6 @@ from registry.spreadsheet import Limits
 
 PSEUDONYM = "Người đã xóa dữ liệu #{id}"
 OTHER_RELIGION = "15"  # religions.csv: "Tôn giáo khác"
-# Fields that identify the person; each becomes the pseudonym's value.
-IDENTIFYING = (
-    "full_name",
-    "birth_date",
-    "id_number",
-    "hometown",
-    "education",
-    "class_or_job",
-    "youth_union_date",
-    "helpers",
-    "introducers",
-    "note",
-    "certificate_no",
-    "decision_no",
-    "religion",
-)
 
 
 class ErasureRefused(ValueError):
