@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
+from wtforms.validators import Length
 
 from registry.domain.textutil import clean_text
 
@@ -34,6 +35,24 @@ class RequiredWhen:
     def __call__(self, form, field) -> None:
         if form[self.other].data == self.value and field.data is None:
             raise ValidationError(self.message)
+class MaxLength(Length):
+    """At most `max` characters, said in Vietnamese; what was typed is shown back whole.
+
+    No `maxlength` attribute: with it the browser cuts a pasted text at the limit without
+    a word, and the person never learns that the end of it was not saved.
+    """
+
+    def __init__(self, max: int) -> None:
+        super().__init__(max=max)
+        self.field_flags: dict[str, int] = {}
+
+    def __call__(self, form, field) -> None:
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(
+                f"Dài quá {self.max} ký tự (đang có {length} ký tự): hãy rút gọn, "
+                "nội dung đã nhập vẫn được giữ dưới đây."
+            )
 
 
 _LETTER = re.compile(r"[A-Za-zÀ-ỹĐđ]")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from forms.base import REQUIRED, BaseForm
+from forms.base import REQUIRED, BaseForm, MaxLength
 from forms.candidates import not_in_future
 from forms.fields import VNDateField
 from registry.domain.vocabulary import STAGE_LABELS, STAGE_ORDER, Stage
@@ -41,8 +41,8 @@ class BulkStageForm(BaseForm):
     )
     document_no = StringField(
         "Số văn bản (giấy chứng nhận, nghị quyết, quyết định)",
-        validators=[Optional(), Length(max=60)],
+        validators=[Optional(), MaxLength(60)],
         id="bulk-document",
     )
-    note = StringField("Ghi chú", validators=[Optional(), Length(max=500)], id="bulk-note")
+    note = StringField("Ghi chú", validators=[Optional(), MaxLength(500)], id="bulk-note")
     submit = SubmitField("Ghi nhận cho những người đã chọn")

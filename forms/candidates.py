@@ -11,9 +11,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from forms.base import REQUIRED, BaseForm
+from forms.base import REQUIRED, BaseForm, MaxLength
 from forms.fields import VNDateField
 from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.refdata import ethnicity_code, religions
@@ -48,7 +48,7 @@ def religion_choices() -> list[SelectChoice]:
 class CandidateForm(BaseForm):
     full_name = StringField(
         "Họ và tên",
-        validators=[DataRequired(REQUIRED), Length(max=120)],
+        validators=[DataRequired(REQUIRED), MaxLength(120)],
         render_kw={"autofocus": True},
     )
     gender = RadioField(
@@ -57,20 +57,20 @@ class CandidateForm(BaseForm):
     birth_date = VNDateField("Ngày sinh", validators=[InputRequired(REQUIRED), not_in_future])
     ethnicity = StringField(
         "Dân tộc",
-        validators=[Optional(), Length(max=60)],
+        validators=[Optional(), MaxLength(60)],
         default="Kinh",
         render_kw={"list": "ethnicity-list", "autocomplete": "off"},
     )
     religion = SelectField("Tôn giáo", choices=religion_choices(), validate_choice=False)
     id_number = StringField(
         "Số CCCD (hoặc CMND cũ)",
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), MaxLength(20)],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
-    hometown = StringField("Quê quán", validators=[Optional(), Length(max=255)])
+    hometown = StringField("Quê quán", validators=[Optional(), MaxLength(255)])
     education = StringField(
         "Trình độ học vấn",
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), MaxLength(20)],
         render_kw={"placeholder": "12/12"},
     )
     unit_id = SelectField("Đơn vị (trường, doanh nghiệp)", coerce=int, validate_choice=False)
@@ -80,19 +80,17 @@ class CandidateForm(BaseForm):
         choices=options([("", "— Theo loại hình đơn vị —"), *SUBGROUPS.items()]),
         validators=[Optional()],
     )
-    class_or_job = StringField("Lớp / Công việc", validators=[Optional(), Length(max=120)])
+    class_or_job = StringField("Lớp / Công việc", validators=[Optional(), MaxLength(120)])
     youth_union_date = VNDateField("Ngày vào Đoàn", validators=[Optional(), not_in_future])
     trade_union = BooleanField("Là công đoàn viên")
-    helpers = StringField("Đảng viên giúp đỡ", validators=[Optional(), Length(max=255)])
+    helpers = StringField("Đảng viên giúp đỡ", validators=[Optional(), MaxLength(255)])
     introducers = LinesField(
         "Người giới thiệu (mỗi người một dòng)",
         # Stored joined by "; " in 255 characters.
-        validators=[Optional(), Length(max=240)],
+        validators=[Optional(), MaxLength(240)],
         render_kw={"rows": 2},
     )
-    note = TextAreaField(
-        "Ghi chú", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
-    )
+    note = TextAreaField("Ghi chú", validators=[Optional(), MaxLength(2000)], render_kw={"rows": 2})
     submit = SubmitField("Lưu")
 
     # Set by validation: the GSO code of the ethnicity typed, and a warning for a CMND.
@@ -153,14 +151,12 @@ class StageForm(BaseForm):
     event_date = VNDateField("Ngày", validators=[InputRequired(REQUIRED)], default=today_vn)
     document_no = StringField(
         "Số văn bản (giấy chứng nhận, nghị quyết, quyết định)",
-        validators=[Optional(), Length(max=60)],
+        validators=[Optional(), MaxLength(60)],
     )
     reason = SelectField(
         "Lý do ra khỏi danh sách", choices=_reason_choices(), validators=[Optional()]
     )
-    note = TextAreaField(
-        "Ghi chú", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
-    )
+    note = TextAreaField("Ghi chú", validators=[Optional(), MaxLength(2000)], render_kw={"rows": 2})
     submit = SubmitField("Ghi nhận")
 
     def validate_stage(self, field) -> None:
@@ -183,10 +179,8 @@ class StageForm(BaseForm):
 
 class CorrectEventForm(BaseForm):
     event_date = VNDateField("Ngày", validators=[InputRequired(REQUIRED)])
-    document_no = StringField("Số văn bản", validators=[Optional(), Length(max=60)])
-    note = TextAreaField(
-        "Ghi chú", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
-    )
+    document_no = StringField("Số văn bản", validators=[Optional(), MaxLength(60)])
+    note = TextAreaField("Ghi chú", validators=[Optional(), MaxLength(2000)], render_kw={"rows": 2})
     submit = SubmitField("Lưu sửa đổi")
 
 

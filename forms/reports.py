@@ -7,9 +7,9 @@ check shape and format.
 from __future__ import annotations
 
 from wtforms import StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
-from forms.base import REQUIRED, BaseForm
+from forms.base import REQUIRED, BaseForm, MaxLength
 from forms.fields import VNDateField, VNIntegerField, VNSelectField, optional_id
 from registry.domain.periods import MAX_YEAR, MIN_YEAR, PRESETS, ROMAN_QUARTERS
 from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS
@@ -86,21 +86,21 @@ class ReportForm(BaseForm):
 class ReportSettingsForm(BaseForm):
     issuing_body = LinesField(
         "Cơ quan chủ quản và cơ quan ban hành (mỗi dòng một cấp, cơ quan ban hành ở dòng cuối)",
-        validators=[DataRequired(REQUIRED), Length(max=400)],
+        validators=[DataRequired(REQUIRED), MaxLength(400)],
         render_kw={"rows": 3},
     )
     place = StringField(
-        "Địa danh ghi ngày tháng", validators=[DataRequired(REQUIRED), Length(max=100)]
+        "Địa danh ghi ngày tháng", validators=[DataRequired(REQUIRED), MaxLength(100)]
     )
     style = VNSelectField("Thể thức", choices=list(STYLES.items()), default="state")
-    form_code = StringField("Ký hiệu biểu (nếu có)", validators=[Optional(), Length(max=60)])
+    form_code = StringField("Ký hiệu biểu (nếu có)", validators=[Optional(), MaxLength(60)])
     signer_title = LinesField(
         "Chức vụ người ký (ví dụ: KT. GIÁM ĐỐC, xuống dòng, PHÓ GIÁM ĐỐC)",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), MaxLength(200)],
         render_kw={"rows": 2},
     )
-    signer_name = StringField("Họ tên người ký", validators=[Optional(), Length(max=120)])
-    preparer_name = StringField("Họ tên người lập biểu", validators=[Optional(), Length(max=120)])
+    signer_name = StringField("Họ tên người ký", validators=[Optional(), MaxLength(120)])
+    preparer_name = StringField("Họ tên người lập biểu", validators=[Optional(), MaxLength(120)])
     submit = SubmitField("Lưu cài đặt")
 
     def validate_issuing_body(self, field) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from forms.base import REQUIRED, BaseForm, RequiredWhen
+from forms.base import REQUIRED, BaseForm, MaxLength, RequiredWhen
 from forms.fields import (
     VNDateField,
     VNIntegerField,
@@ -35,8 +35,8 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
 
 
 class AreaForm(BaseForm):
-    code = StringField("Mã địa bàn", validators=[DataRequired(REQUIRED), Length(max=20), CODE])
-    name = StringField("Tên địa bàn", validators=[DataRequired(REQUIRED), Length(max=200)])
+    code = StringField("Mã địa bàn", validators=[DataRequired(REQUIRED), MaxLength(20), CODE])
+    name = StringField("Tên địa bàn", validators=[DataRequired(REQUIRED), MaxLength(200)])
     level = VNSelectField("Cấp", choices=_choices(AREA_LEVELS))
     parent_id = VNSelectField("Thuộc địa bàn", coerce=optional_id)
     valid_from = VNDateField("Hiệu lực từ ngày", validators=[Optional()])
@@ -51,11 +51,11 @@ class AreaForm(BaseForm):
 
 
 class UnitForm(BaseForm):
-    code = StringField("Mã đơn vị", validators=[DataRequired(REQUIRED), Length(max=30), CODE])
-    name = StringField("Tên đơn vị", validators=[DataRequired(REQUIRED), Length(max=255)])
+    code = StringField("Mã đơn vị", validators=[DataRequired(REQUIRED), MaxLength(30), CODE])
+    name = StringField("Tên đơn vị", validators=[DataRequired(REQUIRED), MaxLength(255)])
     kind = VNSelectField("Loại đơn vị", choices=_choices(UNIT_KINDS))
-    tax_code = StringField("Mã số thuế", validators=[Optional(), Length(max=20)])
-    address = StringField("Địa chỉ", validators=[Optional(), Length(max=255)])
+    tax_code = StringField("Mã số thuế", validators=[Optional(), MaxLength(20)])
+    address = StringField("Địa chỉ", validators=[Optional(), MaxLength(255)])
     area_id = VNSelectField("Địa bàn", coerce=optional_id, validators=[InputRequired(REQUIRED)])
     cell_id = VNSelectField("Chi bộ phụ trách", coerce=optional_id)
     active = BooleanField("Đang hoạt động", default=True)
@@ -73,10 +73,10 @@ class UnitForm(BaseForm):
 
 
 class CellForm(BaseForm):
-    name = StringField("Tên chi bộ", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField("Tên chi bộ", validators=[DataRequired(REQUIRED), MaxLength(200)])
     kind = VNSelectField("Loại chi bộ", choices=_choices(CELL_KINDS))
     parent_org = StringField(
-        "Đảng bộ cơ sở (với chi bộ trực thuộc)", validators=[Optional(), Length(max=200)]
+        "Đảng bộ cơ sở (với chi bộ trực thuộc)", validators=[Optional(), MaxLength(200)]
     )
     area_id = VNSelectField("Địa bàn", coerce=optional_id)
     unit_ids = VNSelectMultipleField("Các đơn vị chi bộ phụ trách", coerce=int)
@@ -114,7 +114,7 @@ class SurveyForm(BaseForm):
     youth_union_members = VNIntegerField(
         "Số đoàn viên thanh niên", default=0, validators=[Optional(), NOT_NEGATIVE]
     )
-    note = TextAreaField("Ghi chú", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Ghi chú", validators=[Optional(), MaxLength(2000)])
     submit = SubmitField("Lưu phiếu khảo sát")
 
     COUNTS = (

@@ -120,6 +120,9 @@ def _empty_tables() -> None:
             )
             for name in list(sequences):
                 conn.execute(sa.text(f'ALTER SEQUENCE "{name}" RESTART'))
+        elif sa.inspect(conn).has_table("sqlite_sequence"):
+            # Counters start again, as the sequences do on PostgreSQL.
+            conn.execute(sa.text("DELETE FROM sqlite_sequence"))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from registry.extensions import db
 from registry.models import Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scoped
 from registry.services.candidates import edit as service
+from registry.services.candidates.edit import log_view
 from registry.transaction import on_refusal
 
 
@@ -163,6 +164,9 @@ def edit(candidate_id: int):
         form.unit_id.data = candidate.unit_id
         form.cell_id.data = candidate.cell_id if candidate.cell_id != candidate.unit.cell_id else 0
         form.introducers.data = "\n".join((candidate.introducers or "").split("; "))
+        # The form shows the stored record, full CCCD included: a view like the page's.
+        log_view(db.session, current_user, candidate, page="edit")
+        db.session.commit()
     saved = _save(form, candidate)
     if saved is not None:
         flash("Đã lưu thay đổi.", "success")

@@ -22,7 +22,7 @@ from registry.imports import bp
 from registry.models import ImportBatch
 from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
-from registry.services.imports.candidate_import import ImportRefused
+from registry.services.imports.candidate_import import ImportAlreadyDone, ImportRefused
 from registry.services.imports.error_workbook import error_filename
 from registry.services.imports.rollback import rollback_batch
 from registry.services.imports.template import build_template
@@ -151,7 +151,7 @@ def _previewed(batch_id: int) -> ImportBatch:
     goes back to its page with a warning."""
     batch = _batch(batch_id)
     if batch.status != "previewed":
-        flash("Lần nhập này đã được ghi hoặc hoàn tác; hãy tải tệp lên lại nếu cần.", "warning")
+        flash(ImportAlreadyDone.message, "warning")
         abort(redirect(url_for("imports.detail", batch_id=batch.id)))
     return batch
 
@@ -191,12 +191,10 @@ def error_workbook(batch_id: int):
     batch = _batch(batch_id)
     if not batch.content:
         abort(404)
-    return send_file(
-        batches.error_workbook(batch),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=error_filename(batch.filename),
-    )
+    workbook, name = batches.error_workbook(batch), error_filename(batch.filename)
+    batches.log_download(db.session, current_user, batch, "errors")
+    db.session.commit()
+    return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.route("/<int:batch_id>/file")
@@ -206,11 +204,11 @@ def original(batch_id: int):
     if not batch.content:
         flash("Tệp gốc đã được xóa sau thời gian lưu giữ.", "warning")
         return redirect(url_for("imports.detail", batch_id=batch.id))
+    data, name = batch.content, batch.filename
+    batches.log_download(db.session, current_user, batch, "original")
+    db.session.commit()
     return send_file(
-        BytesIO(batch.content),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=batch.filename,
+        BytesIO(data), mimetype="application/octet-stream", as_attachment=True, download_name=name
     )
 
 
@@ -230,7 +228,11 @@ def commit(batch_id: int):
         return back
 
     @on_refusal
-    def errors_kept(refused: ImportRefused | batches.Unreadable):
+    def errors_kept(refused: ImportRefused | ImportAlreadyDone | batches.Unreadable):
+        if isinstance(refused, ImportAlreadyDone):
+            # Another tab committed it first: nothing is written twice.
+            flash(ImportAlreadyDone.message, "warning")
+            return back
         message = str(refused)
         if isinstance(refused, ImportRefused):
             # Nothing of the list is written; the errors found are kept on the batch, for

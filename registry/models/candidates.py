@@ -63,6 +63,8 @@ class Candidate(db.Model):
             "exited_date",
             "trained_date",
         ),
+        # Ids are never handed out again (links and the audit log name them).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +142,7 @@ class StageEvent(db.Model):
         # Reports: events of a stage in a period by the unit they happened in (covering);
         # "reached stage X within the period" reads its candidate ids off it too.
         Index("ix_stage_event_report", "stage", "event_date", "candidate_id", "unit_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,11 @@ BATCH_KINDS = ("candidates", "units", "areas", "surveys", "targets")
 
 class ImportBatch(db.Model):
     __tablename__ = "import_batch"
-    __table_args__ = (one_of("status", BATCH_STATUSES), one_of("kind", BATCH_KINDS))
+    __table_args__ = (
+        one_of("status", BATCH_STATUSES),
+        one_of("kind", BATCH_KINDS),
+        {"sqlite_autoincrement": True},  # batch ids are named in links and the audit log
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12), default="candidates")

@@ -15,6 +15,7 @@ from registry.models import Candidate
 from registry.privacy import bp
 from registry.scoping import get_in_scope
 from registry.services import audit
+from registry.services.imports.candidate_import import limits
 from registry.services.privacy.erasure import ErasureRefused, erase_person, person_data
 from registry.transaction import on_refusal
 
@@ -63,10 +64,13 @@ def erase(candidate_id: int):
         flash(str(refused), "danger")
         return _page(candidate, form, 409)
 
-    done = erase_person(db.session, current_user, candidate)
+    done = erase_person(db.session, current_user, candidate, limits())
     flash(
         f"Đã xóa dữ liệu cá nhân: hồ sơ nay mang tên «{done['pseudonym']}»; "
-        f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa.",
+        f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa, "
+        f"{len(done['import_records_rewritten'])} lần nhập và "
+        f"{len(done['audit_entries_rewritten'])} dòng nhật ký đã được thay bằng bí danh "
+        "(chi tiết bên dưới).",
         "success",
     )
     return redirect(url_for("privacy.person", candidate_id=candidate.id))

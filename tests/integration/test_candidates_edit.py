@@ -139,6 +139,24 @@ def test_bad_form_keeps_what_was_typed(client, world):
     assert db.session.scalar(select(Candidate.id).where(Candidate.id_number == CCCD)) is None
 
 
+def test_text_longer_than_its_column_is_refused_with_a_message_and_kept(client, world):
+    login(client, world["sec_a"])
+    name, place, note = "Hoàng Văn " + "Thụ" * 60, "Bản " + "Phố" * 90, "ghichú" * 350
+    data = form_data(world["unit_a"].id, full_name=name, hometown=place, note=note)
+    response = client.post("/candidates/new", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f"Dài quá 120 ký tự (đang có {len(name)} ký tự)" in html
+    assert f"Dài quá 255 ký tự (đang có {len(place)} ký tự)" in html
+    assert f"Dài quá 2000 ký tự (đang có {len(note)} ký tự)" in html
+    # What was typed comes back whole, and the browser is not told to cut it.
+    assert f'value="{name}"' in html and f'value="{place}"' in html and note in html
+    assert "maxlength" not in html
+    assert db.session.scalar(select(Candidate.id).where(Candidate.id_number == CCCD)) is None
+    page = client.get(f"/candidates/{world['cand_a'].id}/edit").get_data(as_text=True)
+    assert "maxlength" not in page
+
+
 def test_unknown_ethnicity_and_future_birth_refused(client, world):
     login(client, world["sec_a"])
     data = form_data(world["unit_a"].id, ethnicity="Sao Hỏa", birth_date="01/01/2099")

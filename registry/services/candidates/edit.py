@@ -193,6 +193,9 @@ def update_candidate(
     return new
 
 
-def log_view(session: Session, user: User, candidate: Candidate) -> None:
-    """Personal data was shown (DESIGN "Personal data": every view is logged)."""
-    audit.record(session, user, "view", "candidate", candidate.id)
+def log_view(session: Session, user: User, candidate: Candidate, page: str | None = None) -> None:
+    """Personal data was shown (DESIGN "Personal data": every view is logged); `page`
+    names a page other than the candidate's own (the edit form)."""
+    audit.record(
+        session, user, "view", "candidate", candidate.id, None, {"page": page} if page else None
+    )

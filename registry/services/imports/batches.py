@@ -22,7 +22,7 @@ from registry.domain.vocabulary import GENDERS, STAGE_DATE_COLUMNS, STAGE_LABELS
 from registry.models import ImportBatch, ImportMapping, User
 from registry.models._types import utcnow
 from registry.scoping import scope_filter
-from registry.services import ServiceError
+from registry.services import ServiceError, audit
 from registry.services.imports import candidate_import as importer
 from registry.services.imports.error_workbook import build_error_workbook
 from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_workbook
@@ -225,6 +225,14 @@ def earlier_commit(session: Session, user: User, batch: ImportBatch) -> ImportBa
         .order_by(ImportBatch.committed_at.desc())
     )
     return session.scalars(stmt.limit(1)).first()
+
+
+def log_download(session: Session, user: User, batch: ImportBatch, what: str) -> None:
+    """A stored file full of personal data was handed out (DESIGN "Personal data")."""
+    audit.record(
+        session, user, "export", "import_batch", batch.id, None,
+        {"file": batch.filename, "download": what},
+    )  # fmt: skip
 
 
 def error_workbook(batch: ImportBatch) -> BytesIO:

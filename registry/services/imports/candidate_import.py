@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, has_app_context
-from sqlalchemy import case, select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from registry.domain.workdays import today_vn
@@ -53,6 +53,12 @@ class ImportRefused(ServiceError):
     def __init__(self, result: ImportResult) -> None:
         super().__init__(f"{result.counts['errors']} dòng lỗi")
         self.result = result
+
+
+class ImportAlreadyDone(ServiceError):
+    """The batch was committed (or rolled back) meanwhile, by another tab or person."""
+
+    message = "Lần nhập này đã được ghi hoặc hoàn tác; hãy tải tệp lên lại nếu cần."
 
 
 @dataclass
@@ -293,6 +299,8 @@ def commit(
     made from `data` (CLI).
     """
     lock_imports(session.connection())
+    if batch is not None:
+        _claim(session, batch)
     result = classify(session, user, parsed, progress=progress)
     if result.counts["errors"]:
         raise ImportRefused(result)
@@ -325,6 +333,23 @@ def commit(
     session.flush()
     result.batch = batch
     return result
+
+
+def _claim(session: Session, batch: ImportBatch) -> None:
+    """Mark a previewed batch committed, or raise ImportAlreadyDone.
+
+    Read under the import lock, as one conditional UPDATE (which also locks the row):
+    of two commits of one batch from two tabs, the second finds it done instead of
+    writing it again as all "unchanged".
+    """
+    claimed = session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
+        .values(status="committed")
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise ImportAlreadyDone(batch.id)
 
 
 def _check_scope(session: Session, user: User | None, batch: ImportBatch, result) -> None:

@@ -17,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from exports.cells import clean_text, safe_value, text_cell
+
 ERROR_HEADER = "Lỗi"
 _RED = PatternFill("solid", fgColor="FFC7CE")
 _BOLD = Font(bold=True, color="9C0006")
@@ -35,12 +37,14 @@ def _value(value: Any) -> Any:
 
 
 def _cell(ws, value: Any, message: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=_value(value))
+    value = _value(value)
+    # Text stays text, whatever it starts with: a cell "=HYPERLINK(…)" comes back as typed.
+    cell = text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
     if isinstance(value, date | datetime):
         cell.number_format = "dd/mm/yyyy"
     if message:
         cell.fill = _RED
-        cell.comment = Comment(message, "Sổ theo dõi", width=300, height=120)
+        cell.comment = Comment(clean_text(message), "Sổ theo dõi", width=300, height=120)
     return cell
 
 
@@ -49,7 +53,7 @@ def _plain(ws, cells: Sequence[Any], index: int, marked: Mapping[int, str]) -> A
     value = cells[index] if index < len(cells) else None
     if index in marked or isinstance(value, date | datetime):
         return _cell(ws, value, marked.get(index))
-    return _value(value)
+    return safe_value(ws, _value(value))
 
 
 def build_error_workbook(
@@ -88,7 +92,7 @@ def build_error_workbook(
             line.append(WriteOnlyCell(ws, value=ERROR_HEADER))
             line[-1].font = _BOLD
         elif issues:
-            text = WriteOnlyCell(ws, value="\n".join(i["message"] for i in issues))
+            text = text_cell(ws, "\n".join(i["message"] for i in issues))
             text.font = _BOLD
             line.append(text)
         ws.append(line)

@@ -52,18 +52,29 @@ def lock_imports(conn: Connection) -> None:
 
 
 def _new_ids(conn: Connection, count: int) -> Iterator[int]:
-    """Ids for `count` new candidates, taken before inserting.
+    """Ids for `count` new candidates, taken before inserting, never an id used before.
 
     psycopg runs a plain executemany pipelined, but INSERT … RETURNING for many rows
-    four to five times slower, so ids come from the sequence in one query; SQLite
-    numbers rows max(id) + 1 onwards, and the import's write lock keeps anyone else out.
+    four to five times slower, so ids come from the sequence in one query. SQLite
+    reserves them in the table's AUTOINCREMENT counter (sqlite_sequence) under the
+    import's write lock: max(id) + 1 would hand a rolled-back batch's ids to new people.
     """
     if conn.dialect.name == "postgresql":
         stmt = text(
             "SELECT nextval(pg_get_serial_sequence('candidate', 'id')) FROM generate_series(1, :n)"
         )
         return iter(sorted(conn.execute(stmt, {"n": count}).scalars()))
-    start = conn.execute(select(func.coalesce(func.max(Candidate.id), 0))).scalar_one() + 1
+    counter = conn.execute(
+        text("SELECT seq FROM sqlite_sequence WHERE name = 'candidate'")
+    ).scalar()
+    top = conn.execute(select(func.coalesce(func.max(Candidate.id), 0))).scalar_one()
+    start = max(counter or 0, top) + 1
+    if count:
+        conn.execute(text("DELETE FROM sqlite_sequence WHERE name = 'candidate'"))
+        conn.execute(
+            text("INSERT INTO sqlite_sequence (name, seq) VALUES ('candidate', :seq)"),
+            {"seq": start + count - 1},
+        )
     return iter(range(start, start + count))
 
 

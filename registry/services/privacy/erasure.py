@@ -5,40 +5,33 @@ what the reports count (group, unit, cell, stage dates, gender, ethnicity and wh
 they hold a religion) and loses what identifies them; the audit entries and import
 records that name them get the same pseudonym; the stored import files that hold them
 are dropped. Events stay (their free-text notes go), so past reports do not change.
+
+Nothing links a person to a file they were merely listed in (a later batch where they
+were "unchanged", a preview never committed), so every stored file is read again to
+find them (traces.file_holds), and every kept preview, error list, saved mapping and
+audit value is searched for their strings.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from registry.domain.refdata import religions
 from registry.domain.textutil import fold, name_sort_key
 from registry.domain.vocabulary import Stage
-from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, User
+from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, ImportMapping, User
 from registry.services import ServiceError, audit
+from registry.services.privacy.traces import Probe, TextScrubber, file_holds
+from registry.spreadsheet import Limits
 
 PSEUDONYM = "Người đã xóa dữ liệu #{id}"
 OTHER_RELIGION = "15"  # religions.csv: "Tôn giáo khác"
-# Fields that identify the person; each becomes the pseudonym's value.
-IDENTIFYING = (
-    "full_name",
-    "birth_date",
-    "id_number",
-    "hometown",
-    "education",
-    "class_or_job",
-    "youth_union_date",
-    "helpers",
-    "introducers",
-    "note",
-    "certificate_no",
-    "decision_no",
-    "religion",
-)
 
 
 class ErasureRefused(ServiceError, ValueError):
@@ -137,24 +130,26 @@ def _replacements(candidate: Candidate, pseudonym: str) -> dict[str, Any]:
     }
 
 
-def _scrub(value: Any, old: dict[str, str], new: dict[str, Any]) -> Any:
-    """A JSON value with the person's old values replaced, at any depth."""
-    if isinstance(value, dict):
-        return {
-            k: (_plain(new[k]) if k in new and k in IDENTIFYING else _scrub(v, old, new))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_scrub(v, old, new) for v in value]
-    if isinstance(value, str):
-        for text, replacement in old.items():
-            if text and text in value:
-                value = value.replace(text, replacement)
-    return value
+def _old_strings(candidate: Candidate, pseudonym: str) -> dict[str, str]:
+    """Strings that name the person in free text anywhere (a message quoting a cell).
+
+    Other fields (a hometown) name many people: they are replaced only in the records
+    about the person, where the whole value goes."""
+    old = {
+        candidate.full_name: pseudonym,
+        fold(candidate.full_name): fold(pseudonym),
+        candidate.id_number or "": "***",
+    }
+    return {text: new for text, new in old.items() if text}
 
 
-def erase_person(session: Session, user: User, candidate: Candidate) -> dict[str, Any]:
-    """Pseudonymise an exited person everywhere; returns what was done (also audited)."""
+def erase_person(
+    session: Session, user: User, candidate: Candidate, limits: Limits | None = None
+) -> dict[str, Any]:
+    """Pseudonymise an exited person everywhere; returns what was done (also audited).
+
+    `limits` are the import reader's, for reading the stored files again.
+    """
     if candidate.stage != Stage.EXITED:
         raise ErasureRefused(
             "Chỉ xóa dữ liệu của người đã ra khỏi danh sách: hãy ghi bước «Ra khỏi danh "
@@ -164,17 +159,18 @@ def erase_person(session: Session, user: User, candidate: Candidate) -> dict[str
         raise ErasureRefused("Dữ liệu của người này đã được xóa trước đây.")
     pseudonym = PSEUDONYM.format(id=candidate.id)
     new = _replacements(candidate, pseudonym)
-    # Strings that may stand in free text (a name in an error message, a CCCD).
-    old = {
-        v: (pseudonym if k == "full_name" else "***")
-        for k in ("full_name", "id_number", "hometown")
-        if isinstance(v := getattr(candidate, k), str) and len(v) >= 4
+    probe = Probe.of(candidate)
+    scrubber = TextScrubber(_old_strings(candidate, pseudonym))
+    # In the records about the person, the identifying fields take their new value whole.
+    fields = {k: _plain(v) for k, v in new.items()} | {
+        "name_key": fold(pseudonym),
+        "sort_key": name_sort_key(pseudonym),
     }
     event_ids = [e.id for e in candidate.events]
-    for entry in session.scalars(select(AuditLog).where(person_filter(candidate, event_ids))):
-        entry.before = _scrub(entry.before, old, new)
-        entry.after = _scrub(entry.after, old, new)
-    batch_ids = _scrub_imports(session, candidate, old, new)
+    done: dict[str, Any] = {"pseudonym": pseudonym, "fields": sorted(new)}
+    done["audit_entries_rewritten"] = _scrub_audit(session, candidate, event_ids, scrubber, fields)
+    done |= _scrub_imports(session, candidate, probe, scrubber, fields, limits or Limits())
+    done["event_notes_cleared"] = sum(1 for e in candidate.events if e.note)
     for event in candidate.events:
         event.note = None
     for key, value in new.items():
@@ -182,27 +178,79 @@ def erase_person(session: Session, user: User, candidate: Candidate) -> dict[str
     candidate.name_key = fold(pseudonym)
     candidate.sort_key = name_sort_key(pseudonym)
     candidate.erased = True
-    done = {"pseudonym": pseudonym, "fields": sorted(new), "import_files_dropped": batch_ids}
     audit.record(session, user, "erase", "candidate", candidate.id, after=done)
     session.flush()
     return done
 
 
-def _scrub_imports(session: Session, candidate: Candidate, old, new) -> list[int]:
-    """Pseudonymise the import records of the person and drop the files that hold them."""
-    changes = session.scalars(select(ImportChange).where(ImportChange.candidate_id == candidate.id))
-    batch_ids = set()
-    for change in changes:
-        change.before = _scrub(change.before, old, new)
-        batch_ids.add(change.batch_id)
-    if candidate.import_batch_id:
-        batch_ids.add(candidate.import_batch_id)
-    batches = session.scalars(select(ImportBatch).where(ImportBatch.id.in_(batch_ids)))
-    dropped = []
-    for batch in batches:
-        batch.mapping = _scrub(batch.mapping, old, new)
-        batch.errors = _scrub(batch.errors, old, new)
-        if batch.content is not None:
-            batch.content = None
-            dropped.append(batch.id)
-    return sorted(dropped)
+def _scrub_audit(session: Session, candidate, event_ids, scrubber, fields) -> list[int]:
+    """Rewrite the audit entries about the person, and those whose values name them."""
+    about = person_filter(candidate, event_ids)
+    own = set(session.scalars(select(AuditLog.id).where(about)))
+    mentions = [
+        sa.cast(column, sa.Text).contains(text, autoescape=True)
+        for column in (AuditLog.before, AuditLog.after)
+        for raw in scrubber.strings
+        # JSON may be stored with non-ASCII letters escaped (\u1ec5): both spellings.
+        for text in {raw, json.dumps(raw)[1:-1]}
+    ]
+    rewritten = []
+    for entry in session.scalars(select(AuditLog).where(or_(about, *mentions))):
+        whole = fields if entry.id in own else None
+        before, after = scrubber.json(entry.before, whole), scrubber.json(entry.after, whole)
+        if (before, after) != (entry.before, entry.after):
+            entry.before, entry.after = before, after
+            rewritten.append(entry.id)
+    return sorted(rewritten)
+
+
+def _scrub_imports(
+    session: Session, candidate: Candidate, probe: Probe, scrubber: TextScrubber, fields, limits
+) -> dict[str, list[int]]:
+    """Pseudonymise every import record that names the person and drop every stored file
+    that holds them, whichever batch it belongs to."""
+    for change in session.scalars(
+        select(ImportChange).where(ImportChange.candidate_id == candidate.id)
+    ):
+        change.before = scrubber.json(change.before, fields)
+    with_file = set(session.scalars(select(ImportBatch.id).where(ImportBatch.content.is_not(None))))
+    dropped, rewritten = [], []
+    for batch in session.scalars(select(ImportBatch).order_by(ImportBatch.id)):
+        mapping = _scrub_summary(batch.mapping, probe, scrubber, fields["full_name"])
+        errors = scrubber.json(batch.errors)
+        filename = scrubber.text(batch.filename)  # "ds_<the person's name>.xlsx"
+        if (mapping, errors, filename) != (batch.mapping, batch.errors, batch.filename):
+            batch.mapping, batch.errors, batch.filename = mapping, errors, filename
+            rewritten.append(batch.id)
+        if batch.id in with_file:
+            # Read without keeping it on the batch: many files are read, few dropped.
+            data = session.scalar(select(ImportBatch.content).where(ImportBatch.id == batch.id))
+            if data and file_holds(probe, data, batch.filename, limits):
+                batch.content = None
+                dropped.append(batch.id)
+    mappings = []
+    for saved in session.scalars(select(ImportMapping).order_by(ImportMapping.id)):
+        value = _scrub_summary(saved.mapping, probe, scrubber, fields["full_name"])
+        if value != saved.mapping:
+            saved.mapping = value
+            mappings.append(saved.id)
+    return {
+        "import_files_dropped": dropped,
+        "import_records_rewritten": rewritten,
+        "mappings_rewritten": mappings,
+    }
+
+
+def _scrub_summary(summary: Any, probe: Probe, scrubber: TextScrubber, pseudonym: str) -> Any:
+    """A batch's or a saved mapping's JSON: the person's preview rows lose their identity
+    and their strings are replaced everywhere else."""
+    if not isinstance(summary, dict):
+        return scrubber.json(summary)
+    return {
+        key: (
+            scrubber.samples(value, probe, pseudonym)
+            if key == "sample" and isinstance(value, list)
+            else scrubber.json(value)
+        )
+        for key, value in summary.items()
+    }
