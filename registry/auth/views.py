@@ -37,7 +37,9 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("main.home")
-    if "\\" in target:
+    if "\\" in target or not target.isprintable():
+        # A control character (CR/LF) could never be a real path, and a redirect header
+        # cannot carry it.
         return url_for("main.home")
     return target
 

@@ -24,7 +24,7 @@ from registry.imports import bp
 from registry.models import ImportBatch
 from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
-from registry.services.imports.candidate_import import ImportRefused
+from registry.services.imports.candidate_import import ImportRefused, safe_filename
 from registry.services.imports.error_workbook import error_filename
 from registry.services.imports.rollback import RollbackRefused, rollback_batch
 from registry.services.imports.template import build_template
@@ -224,7 +224,7 @@ def original(batch_id: int):
         BytesIO(batch.content),
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=batch.filename,
+        download_name=safe_filename(batch.filename),
     )
 
 

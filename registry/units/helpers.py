@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.models import Area, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
 from registry.scoping import db_int, in_scope, scope_filter
+from registry.services.imports.candidate_import import safe_filename
 from registry.services.org.areas import LoadResult, current_areas_filter
 from registry.services.org.sheets import Row, SheetError, read_table
 
@@ -178,7 +179,7 @@ def record_batch(
     is_user = isinstance(user, User)
     batch = ImportBatch(
         kind=kind,
-        filename=filename[:255],
+        filename=safe_filename(filename),
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         content=data,

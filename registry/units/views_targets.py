@@ -105,12 +105,17 @@ def target_edit(target_id: int):
             form.area_id.data if form.owner.data == "area" else None,
             form.unit_id.data if form.owner.data == "unit" else None,
         )
-        if moved:
-            # Another year, group or owner is another target: drop this one, set that one.
-            delete_target(db.session, current_user, target)
-        if _save(form):
-            flash("Đã lưu chỉ tiêu.", "success")
-            return redirect(url_for("units.targets", year=form.year.data))
+        try:
+            if moved:
+                # Another year, group or owner is another target: drop this one, set that.
+                delete_target(db.session, current_user, target)
+        except UnitError as error:
+            db.session.rollback()
+            form.group_code.errors.append(str(error))
+        else:
+            if _save(form):
+                flash("Đã lưu chỉ tiêu.", "success")
+                return redirect(url_for("units.targets", year=form.year.data))
     return render_template("units/target_form.html", form=form, target=target)
 
 
