@@ -4,6 +4,7 @@ after inactivity (also with a leftover remember-me cookie), forced password chan
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from itsdangerous import TimestampSigner
 
 from registry.extensions import db
 from registry.models import User
+from registry.models._types import utcnow
 from tests.factories import PASSWORD, UserFactory, login
 from tests.security.routes import PUBLIC, all_routes, count, text, url
 
@@ -122,3 +124,32 @@ def test_demo_and_reset_accounts_must_change_password_before_any_page(app, clien
             assert response.headers["Location"] == "/password", route.endpoint
         client.post("/logout")
     count("forced_change", tried)
+
+
+@pytest.fixture
+def key_derivations(monkeypatch):
+    """The names of the password key derivations run (scrypt, pbkdf2), as a list."""
+    import hashlib
+
+    runs: list[str] = []
+    for name in ("scrypt", "pbkdf2_hmac"):
+        real = getattr(hashlib, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            runs.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(hashlib, name, spy)
+    return runs
+
+
+def test_an_unknown_name_costs_a_password_hash_like_a_real_one(client, key_derivations):
+    UserFactory(username="bikhoa", locked_until=utcnow() + timedelta(minutes=10))
+    UserFactory(username="dakhoa", active=False)
+    db.session.commit()
+    for name in ("khong-co-ai", "bikhoa", "dakhoa"):
+        key_derivations.clear()
+        page = text(client.post("/login", data={"username": name, "password": "doan-thu-123"}))
+        assert "Tên đăng nhập hoặc mật khẩu không đúng" in page, name
+        assert len(key_derivations) == 1, (name, key_derivations)
+    count("login_timing", 3)

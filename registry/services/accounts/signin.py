@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.models import User
 from registry.models._types import utcnow
 from registry.services import audit
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made like real ones, checked when the name is unknown."""
+    return generate_password_hash("no account has this password 7f3a")
 
 
 class LoginRefused(Exception):
@@ -28,10 +36,13 @@ def authenticate(
         "cần mở sớm hơn thì liên hệ quản trị viên."
     )
     user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    # Every attempt checks one hash, also for an unknown name or a locked or disabled
+    # account: a quick answer would tell that the name does not exist.
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         raise refused
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active or not matches:
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= threshold:
