@@ -138,6 +138,9 @@ def register_error_handlers(app: Flask) -> None:
     def database_down(error: OperationalError):
         db.session.rollback()
         app.logger.error("database unavailable: %s", error.__class__.__name__)
+        # The page must not reach for the database again: without this, the menu would
+        # load (or refresh) the signed-in user, fail once more and give a bare 500.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(500)
