@@ -99,8 +99,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
+        from flask import session
+
+        from registry.auth.views import SESSION_VERSION_KEY
+
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        # A session opened before the last sign-out or password change is over.
+        return user if session.get(SESSION_VERSION_KEY) == user.session_version else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -147,9 +147,70 @@ def test_an_unknown_name_costs_a_password_hash_like_a_real_one(client, key_deriv
     UserFactory(username="bikhoa", locked_until=utcnow() + timedelta(minutes=10))
     UserFactory(username="dakhoa", active=False)
     db.session.commit()
+    client.post("/login", data={"username": "ai-do", "password": "x"})  # makes the dummy hash
     for name in ("khong-co-ai", "bikhoa", "dakhoa"):
         key_derivations.clear()
         page = text(client.post("/login", data={"username": name, "password": "doan-thu-123"}))
         assert "Tên đăng nhập hoặc mật khẩu không đúng" in page, name
         assert len(key_derivations) == 1, (name, key_derivations)
     count("login_timing", 3)
+
+
+def _copy_of(app, client):
+    """Another browser holding a copy of `client`'s session cookie (a stolen cookie)."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def _signed_in(client) -> bool:
+    return client.get("/candidates/").status_code == 200
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, client):
+    user = UserFactory()
+    db.session.commit()
+    login(client, user)
+    copy = _copy_of(app, client)
+    assert _signed_in(copy)
+    client.post("/logout")
+    assert not _signed_in(copy)
+    response = copy.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    count("session_after_logout", 1)
+
+
+def test_a_new_password_ends_the_other_sessions_and_keeps_this_one(app, client):
+    user = UserFactory()
+    db.session.commit()
+    login(client, user)
+    elsewhere = app.test_client()
+    login(elsewhere, user)
+    copy = _copy_of(app, client)
+    new = "mat-khau-moi-2026"
+    response = client.post("/password", data={"current": PASSWORD, "new": new, "confirm": new})
+    assert response.status_code == 302
+    assert _signed_in(client)
+    assert not _signed_in(elsewhere) and not _signed_in(copy)
+    login(elsewhere, user, new)  # signing in again with the new password works
+    assert _signed_in(elsewhere)
+    count("session_after_password_change", 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [("password", {"password": "mat-khau-tam-2026"}), ("active", {"active": "0"})],
+)
+def test_an_admins_reset_or_disable_ends_the_accounts_sessions(app, client, path, data):
+    admin = UserFactory(username="quantri")
+    officer = UserFactory(username="canbo", role="province")
+    db.session.commit()
+    theirs = app.test_client()
+    login(theirs, officer)
+    assert _signed_in(theirs)
+    login(client, admin)
+    assert client.post(f"/admin/users/{officer.id}/{path}", data=data).status_code == 302
+    if path == "active":
+        client.post(f"/admin/users/{officer.id}/active", data={"active": "1"})
+    assert not _signed_in(theirs)
+    count("session_after_admin_change", 1)

@@ -57,8 +57,22 @@ def authenticate(
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session of this account opened so far (each carries the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def sign_out(session: Session, user: User) -> None:
+    """Sign out: the cookie is dropped, and a copy of it kept elsewhere stops working."""
+    end_sessions(user)
+    audit.record(session, user, "logout", "user", user.id)
+
+
 def change_password(session: Session, user: User, new_password: str) -> None:
+    """A new password, which also ends the account's other sessions (the caller keeps
+    the current one by storing the new session version in it)."""
     user.set_password(new_password)
     user.must_change_password = False
     user.is_demo = False
+    end_sessions(user)
     audit.record(session, user, "change_password", "user", user.id)

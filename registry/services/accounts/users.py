@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from registry.domain.vocabulary import GROUPS, SUBGROUPS
 from registry.models import Area, PartyCell, User
 from registry.services import audit
+from registry.services.accounts.signin import end_sessions
 
 USER_FIELDS = [
     "username",
@@ -96,6 +97,8 @@ def set_active(session: Session, admin: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
+    if not active:
+        end_sessions(user)
     session.flush()
     audit.record(
         session,
@@ -112,6 +115,7 @@ def reset_password(session: Session, admin: User, user: User, password: str) -> 
     """Set a temporary password, which the person must change at the next sign-in."""
     user.set_password(password)
     user.must_change_password = True
+    end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     session.flush()
