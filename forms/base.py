@@ -7,6 +7,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 
+from registry.demo import DEMO_PASSWORD
 from registry.domain.textutil import clean_text
 
 
@@ -26,10 +27,17 @@ _LETTER = re.compile(r"[A-Za-zÀ-ỹĐđ]")
 _DIGIT = re.compile(r"\d")
 
 
+# Printed by seed-demo and in the README: anyone may know them.
+PUBLISHED_PASSWORDS = frozenset({DEMO_PASSWORD})
+
+
 def strong_password_problem(password: str, username: str | None = None) -> str | None:
-    """Why a password is too weak, or None: 10+ characters, letters and digits."""
+    """Why a password is too weak, or None: 10+ characters, letters and digits, not the
+    user name, not a published demo password."""
     if len(password) < 10 or not _LETTER.search(password) or not _DIGIT.search(password):
         return "Mật khẩu cần ít nhất 10 ký tự, có cả chữ và số."
+    if password.strip().lower() in PUBLISHED_PASSWORDS:
+        return "Đây là mật khẩu dùng thử đã được công bố; hãy chọn mật khẩu khác."
     if username and username.lower() in password.lower():
         return "Mật khẩu không được chứa tên đăng nhập."
     return None

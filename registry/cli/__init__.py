@@ -12,7 +12,7 @@ from sqlalchemy import select
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
-from registry.services import audit
+from registry.services.imports.candidate_import import COMMAND_LINE
 
 
 def _read_password() -> str:
@@ -39,9 +39,17 @@ def init_db() -> None:
 @click.option("--cell", "cell_id", type=int, help="Mã số chi bộ (vai trò cell).")
 @click.option("--group", "group", type=click.Choice(list(GROUPS) + list(SUBGROUPS)))
 @click.option("--full-name", default="")
-def create_user(username, role, area_code, cell_id, group, full_name) -> None:
-    """Create a user; the password is asked for (or read from stdin)."""
+@click.option(
+    "--no-forced-change",
+    is_flag=True,
+    help="Không bắt đổi mật khẩu ở lần đăng nhập đầu (chỉ khi người dùng tự đặt mật khẩu).",
+)
+def create_user(username, role, area_code, cell_id, group, full_name, no_forced_change) -> None:
+    """Create a user who changes the password at first sign-in; the password is asked
+    for (or read from stdin) and must pass the web's policy."""
     from forms.base import strong_password_problem
+    from registry.services.accounts.users import AccountError, UserData
+    from registry.services.accounts.users import create_user as create_account
 
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"Tên đăng nhập «{username}» đã có.")
@@ -55,21 +63,16 @@ def create_user(username, role, area_code, cell_id, group, full_name) -> None:
     problem = strong_password_problem(password, username)
     if problem:
         raise click.ClickException(problem)
-    user = User(
-        username=username,
-        role=role,
-        area=area,
-        cell=cell,
-        full_name=full_name,
-        group_code=group if group in GROUPS else None,
-        subgroup=group if group in SUBGROUPS else None,
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record(db.session, "dòng lệnh", "create", "user", user.id, after={"role": role})
+    data = UserData(username, full_name, role, area=area, cell=cell, restriction=group)
+    try:
+        create_account(
+            db.session, COMMAND_LINE, data, password, must_change_password=not no_forced_change
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}).")
+    later = "" if no_forced_change else "; cần đổi mật khẩu ở lần đăng nhập đầu"
+    click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}){later}.")
 
 
 @click.command("seed-demo")

@@ -71,3 +71,34 @@ def test_seed_demo_fills_an_empty_database_once(runner):
         db.session.scalar(select(func.count()).select_from(Area).where(Area.level == "district"))
         == 9
     )
+
+
+def test_create_user_refuses_the_published_demo_password(runner):
+    from registry.demo import DEMO_PASSWORD
+
+    for password in (DEMO_PASSWORD, DEMO_PASSWORD.upper(), f" {DEMO_PASSWORD} "):
+        result = runner.invoke(args=["create-user", "quantri", "--role", "admin"], input=password)
+        assert result.exit_code != 0 and "mật khẩu dùng thử" in result.output, password
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_user_made_on_the_command_line_changes_the_password_at_first_sign_in(runner, client):
+    result = runner.invoke(
+        args=["create-user", "quantri", "--role", "admin"], input="Manh2026xyz\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "đổi mật khẩu" in result.output
+    client.post("/login", data={"username": "quantri", "password": "Manh2026xyz"})
+    response = client.get("/candidates/")
+    assert response.status_code == 302 and response.headers["Location"] == "/password"
+
+
+def test_create_user_without_a_forced_change_only_when_asked(runner):
+    result = runner.invoke(
+        args=["create-user", "quantri", "--role", "admin", "--no-forced-change"],
+        input="Manh2026xyz\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "quantri"))
+    assert user.must_change_password is False
+    assert db.session.scalar(select(AuditLog.after)).get("must_change_password") is False

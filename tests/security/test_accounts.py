@@ -214,3 +214,17 @@ def test_an_admins_reset_or_disable_ends_the_accounts_sessions(app, client, path
         client.post(f"/admin/users/{officer.id}/active", data={"active": "1"})
     assert not _signed_in(theirs)
     count("session_after_admin_change", 1)
+
+
+def test_the_published_demo_password_is_refused_on_the_web_too(client):
+    from registry.demo import DEMO_PASSWORD
+
+    admin = UserFactory(username="quantri")
+    db.session.commit()
+    login(client, admin)
+    data = {"current": PASSWORD, "new": DEMO_PASSWORD, "confirm": DEMO_PASSWORD}
+    assert "mật khẩu dùng thử" in text(client.post("/password", data=data))
+    new_user = {"username": "moi", "role": "admin", "password": DEMO_PASSWORD}
+    response = client.post("/admin/users/new", data={**new_user, "confirm": DEMO_PASSWORD})
+    assert response.status_code != 302
+    assert db.session.scalar(sa.select(User).where(User.username == "moi")) is None

@@ -64,10 +64,18 @@ def _check_username(session: Session, username: str, own_id: int | None) -> None
         raise AccountError(f"Tên đăng nhập «{username}» đã có.")
 
 
-def create_user(session: Session, admin: User | str, data: UserData, password: str) -> User:
-    """A new account with a password the person must change at first sign-in."""
+def create_user(
+    session: Session,
+    admin: User | str,
+    data: UserData,
+    password: str,
+    *,
+    must_change_password: bool = True,
+) -> User:
+    """A new account with a password the person must change at first sign-in (unless
+    the one who creates it says otherwise: someone setting up their own account)."""
     _check_username(session, data.username, None)
-    user = User(active=True, must_change_password=True, is_demo=False)
+    user = User(active=True, must_change_password=must_change_password, is_demo=False)
     _apply(user, data)
     user.set_password(password)
     session.add(user)
