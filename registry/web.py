@@ -102,6 +102,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_extensions(app: Flask) -> None:
     import registry.models  # (so every table is on db.metadata)
+    import registry.rate_limits  # (registers the database:// counter storage)
 
     db.init_app(app)
     migrate.init_app(

@@ -1,6 +1,6 @@
 """All models, importable from one place (Alembic reads db.metadata through this)."""
 
-from registry.models.accounts import AuditLog, User
+from registry.models.accounts import AuditLog, RateLimitCounter, User
 from registry.models.areas import (
     Area,
     EnterpriseSurvey,
@@ -24,6 +24,7 @@ __all__ = [
     "ImportChange",
     "ImportMapping",
     "PartyCell",
+    "RateLimitCounter",
     "Setting",
     "StageEvent",
     "SubmittedReport",
