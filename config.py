@@ -83,9 +83,9 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
-    # Login attempts: per IP and user name, in Redis when REDIS_URL is set so that every
-    # gunicorn worker shares the count.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Login attempts: per IP and user name, counted where every gunicorn worker sees them:
+    # in Redis when REDIS_URL is set, else in the database (registry.rate_limits).
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "database://"
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)

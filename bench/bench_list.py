@@ -139,11 +139,14 @@ def user_urls(session, user, count: int, seed: int) -> list[str]:
     return out
 
 
-def _signed_in(app, user_id: int):
+def _signed_in(app, user):
+    from registry.auth.views import SESSION_VERSION_KEY
+
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[SESSION_VERSION_KEY] = user.session_version
     return client
 
 
@@ -160,7 +163,7 @@ def run(url: str, requests: int, only: list[str] | None = None) -> dict[str, Any
         urls = scenario_urls(db.session, users, requests)
         db.session.remove()
     for name in only or SCENARIOS:
-        client = _signed_in(app, users[AS_USER.get(name, "tinh")].id)
+        client = _signed_in(app, users[AS_USER.get(name, "tinh")])
         for warm in urls[name][:3]:
             client.get(warm)
         samples, errors = [], 0

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import ValidationError
 from wtforms.validators import Length
 
+from registry.demo import DEMO_PASSWORD
 from registry.domain.textutil import clean_text
 
 
@@ -35,6 +36,8 @@ class RequiredWhen:
     def __call__(self, form, field) -> None:
         if form[self.other].data == self.value and field.data is None:
             raise ValidationError(self.message)
+
+
 class MaxLength(Length):
     """At most `max` characters, said in Vietnamese; what was typed is shown back whole.
 
@@ -59,10 +62,17 @@ _LETTER = re.compile(r"[A-Za-zÀ-ỹĐđ]")
 _DIGIT = re.compile(r"\d")
 
 
+# Printed by seed-demo and in the README: anyone may know them.
+PUBLISHED_PASSWORDS = frozenset({DEMO_PASSWORD})
+
+
 def strong_password_problem(password: str, username: str | None = None) -> str | None:
-    """Why a password is too weak, or None: 10+ characters, letters and digits."""
+    """Why a password is too weak, or None: 10+ characters, letters and digits, not the
+    user name, not a published demo password."""
     if len(password) < 10 or not _LETTER.search(password) or not _DIGIT.search(password):
         return "Mật khẩu cần ít nhất 10 ký tự, có cả chữ và số."
+    if password.strip().lower() in PUBLISHED_PASSWORDS:
+        return "Đây là mật khẩu dùng thử đã được công bố; hãy chọn mật khẩu khác."
     if username and username.lower() in password.lower():
         return "Mật khẩu không được chứa tên đăng nhập."
     return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sys
 import time
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import Flask, abort, g, render_template, request
@@ -36,25 +38,48 @@ ERROR_MESSAGES = {
 }
 
 
-class KeyValueFormatter(logging.Formatter):
-    """One line per record: time, level, logger, message, then request fields."""
+REQUEST_FIELDS = ("request_id", "user", "method", "path", "status", "ms")
+# A request id from the client (nginx's $request_id, a caller's trace id) is kept only
+# when it is plainly an id; anything else gets a fresh one.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# JSON leaves these unescaped, yet some log readers break lines on them.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, then the request fields.
+
+    Every value is a JSON string or number, so a newline or a `key=value` in a path, a
+    header or a message stays inside its field and cannot forge a line or a field."""
 
     def format(self, record: logging.LogRecord) -> str:
-        base = (
-            f"time={self.formatTime(record)} level={record.levelname} "
-            f"logger={record.name} msg={record.getMessage()!r}"
-        )
-        for key in ("request_id", "user", "method", "path", "status", "ms"):
+        entry: dict[str, object] = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in REQUEST_FIELDS:
             if hasattr(record, key):
-                base += f" {key}={getattr(record, key)}"
+                entry[key] = getattr(record, key)
         if record.exc_info:
-            base += "\n" + self.formatException(record.exc_info)
-        return base
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+
+def request_id(header: str | None) -> str:
+    """The client's X-Request-Id when it is a plain id, else a fresh one."""
+    if header and SAFE_REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex[:12]
 
 
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(KeyValueFormatter())
+    handler.setFormatter(JsonFormatter())
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.logger.propagate = False
@@ -78,6 +103,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_extensions(app: Flask) -> None:
     import registry.models  # (so every table is on db.metadata)
+    import registry.rate_limits  # (registers the database:// counter storage)
 
     db.init_app(app)
     migrate.init_app(
@@ -100,8 +126,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
+        from flask import session
+
+        from registry.auth.views import SESSION_VERSION_KEY
+
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        # A session opened before the last sign-out or password change is over.
+        return user if session.get(SESSION_VERSION_KEY) == user.session_version else None
 
 
 def register_blueprints(app: Flask) -> None:
@@ -139,6 +172,9 @@ def register_error_handlers(app: Flask) -> None:
     def database_down(error: OperationalError):
         db.session.rollback()
         app.logger.error("database unavailable: %s", error.__class__.__name__)
+        # The page must not reach for the database again: without this, the menu would
+        # load (or refresh) the signed-in user, fail once more and give a bare 500.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(500)
@@ -162,7 +198,7 @@ SECURITY_HEADERS = {
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def start_request() -> None:
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+        g.request_id = request_id(request.headers.get("X-Request-Id"))
         g.started = time.perf_counter()
 
     @app.before_request

@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 
 from config import TestConfig
 from registry import create_app
-from registry.extensions import db
+from registry.extensions import db, limiter
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -94,6 +94,17 @@ def app(database_url):
     yield application
     with application.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_rate_limit_storage():
+    """Flask-Limiter keeps one storage for every application of the process, the last one
+    built deciding. A test that builds another application (production settings count in
+    the database) must not hand its storage to the tests after it."""
+    saved = (getattr(limiter, "_storage", None), getattr(limiter, "_limiter", None))
+    yield
+    if saved[0] is not None:
+        limiter._storage, limiter._limiter = saved
 
 
 def _empty_tables() -> None:

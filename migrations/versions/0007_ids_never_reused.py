@@ -1,7 +1,7 @@
 """SQLite: ids of candidates, stage events and import batches are never handed out again
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 06:00:00
 
 Without AUTOINCREMENT SQLite gives a new row the largest id + 1, so once the newest
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -18,8 +18,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forms.auth import ChangePasswordForm, LoginForm
 from registry.auth import bp
 from registry.extensions import db, limiter
-from registry.services import audit
 from registry.services.accounts import signin as accounts
+
+SESSION_VERSION_KEY = "session_version"
 
 
 def _login_key() -> str:
@@ -35,9 +36,16 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("main.home")
-    if "\\" in target:
+    if "\\" in target or not target.isprintable():
+        # A control character (CR/LF) could never be a real path, and a redirect header
+        # cannot carry it.
         return url_for("main.home")
     return target
+
+
+def remember_session_version(user) -> None:
+    """Keep the account's session version in this session (the user loader checks it)."""
+    session[SESSION_VERSION_KEY] = user.session_version
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,6 +74,7 @@ def login():
         # No "remember me" cookie: it would outlive the inactivity limit (and Flask-Login's
         # token never expires on the server), so a session always ends after SESSION_MINUTES.
         login_user(user)
+        remember_session_version(user)
         session.permanent = True
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -74,7 +83,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record(db.session, current_user, "logout", "user", current_user.id)
+    accounts.sign_out(db.session, current_user)
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
@@ -92,6 +101,7 @@ def change_password():
             form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
         else:
             accounts.change_password(db.session, current_user, form.new.data)
+            remember_session_version(current_user)
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

@@ -166,7 +166,6 @@ def edit(candidate_id: int):
         form.introducers.data = "\n".join((candidate.introducers or "").split("; "))
         # The form shows the stored record, full CCCD included: a view like the page's.
         log_view(db.session, current_user, candidate, page="edit")
-        db.session.commit()
     saved = _save(form, candidate)
     if saved is not None:
         flash("Đã lưu thay đổi.", "success")

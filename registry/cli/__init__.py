@@ -40,8 +40,14 @@ def init_db() -> None:
 @click.option("--cell", "cell_id", type=int, help="Mã số chi bộ (vai trò cell).")
 @click.option("--group", "group", type=click.Choice(list(GROUPS) + list(SUBGROUPS)))
 @click.option("--full-name", default="")
-def create_user_command(username, role, area_code, cell_id, group, full_name) -> None:
-    """Create a user; the password is asked for (or read from stdin)."""
+@click.option(
+    "--no-forced-change",
+    is_flag=True,
+    help="Không bắt đổi mật khẩu ở lần đăng nhập đầu (chỉ khi người dùng tự đặt mật khẩu).",
+)
+def create_user_command(username, role, area_code, cell_id, group, full_name, no_forced_change):
+    """Create a user who changes the password at first sign-in; the password is asked
+    for (or read from stdin) and must pass the web's policy."""
     from forms.base import strong_password_problem
 
     area = db.session.scalar(select(Area).where(Area.code == area_code)) if area_code else None
@@ -56,10 +62,13 @@ def create_user_command(username, role, area_code, cell_id, group, full_name) ->
         raise click.ClickException(problem)
     data = UserData(username, full_name, role, area=area, cell=cell, restriction=group)
     try:
-        create_user(db.session, COMMAND_LINE, data, password, must_change_password=False)
+        create_user(
+            db.session, COMMAND_LINE, data, password, must_change_password=not no_forced_change
+        )
     except AccountError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}).")
+    later = "" if no_forced_change else "; cần đổi mật khẩu ở lần đăng nhập đầu"
+    click.echo(f"Đã tạo tài khoản {username} ({ROLES[role]}){later}.")
 
 
 @click.command("seed-demo")

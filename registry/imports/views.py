@@ -22,6 +22,7 @@ from registry.imports import bp
 from registry.models import ImportBatch
 from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
+from registry.services.imports.batch_file import safe_filename
 from registry.services.imports.candidate_import import ImportAlreadyDone, ImportRefused
 from registry.services.imports.error_workbook import error_filename
 from registry.services.imports.rollback import rollback_batch
@@ -193,7 +194,6 @@ def error_workbook(batch_id: int):
         abort(404)
     workbook, name = batches.error_workbook(batch), error_filename(batch.filename)
     batches.log_download(db.session, current_user, batch, "errors")
-    db.session.commit()
     return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
@@ -206,9 +206,11 @@ def original(batch_id: int):
         return redirect(url_for("imports.detail", batch_id=batch.id))
     data, name = batch.content, batch.filename
     batches.log_download(db.session, current_user, batch, "original")
-    db.session.commit()
     return send_file(
-        BytesIO(data), mimetype="application/octet-stream", as_attachment=True, download_name=name
+        BytesIO(data),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=safe_filename(name),
     )
 
 

@@ -1,6 +1,6 @@
 """All models, importable from one place (Alembic reads db.metadata through this)."""
 
-from registry.models.accounts import AuditLog, User
+from registry.models.accounts import AuditLog, RateLimitCounter, User
 from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Unit
 from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, StageEvent
@@ -19,6 +19,7 @@ __all__ = [
     "ImportChange",
     "ImportMapping",
     "PartyCell",
+    "RateLimitCounter",
     "Setting",
     "StageEvent",
     "SubmittedReport",

@@ -6,7 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +49,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Copied into the session at sign-in and compared on every request: raising it (sign
+    # out, a new password, a reset, disabling) ends every session opened before.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -82,3 +95,15 @@ class AuditLog(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User | None] = relationship()
+
+
+class RateLimitCounter(db.Model):
+    """A rate-limit window (sign-in attempts) kept where every worker sees it, when no
+    Redis is configured: one row per key, its hits and when the window ends."""
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch, as the rate-limit library counts.
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -77,7 +77,17 @@ def test_create_user_is_the_user_service_with_the_typed_password_kept(runner):
     AreaFactory(code="X01")
     db.session.commit()
     created = runner.invoke(
-        args=["create-user", "canbo.x01", "--role", "area", "--area", "X01", "--group", "worker"],
+        args=[
+            "create-user",
+            "canbo.x01",
+            "--role",
+            "area",
+            "--area",
+            "X01",
+            "--group",
+            "worker",
+            "--no-forced-change",
+        ],
         input="MatKhauManh2026\n",
     )
     assert created.exit_code == 0, created.output
@@ -89,3 +99,34 @@ def test_create_user_is_the_user_service_with_the_typed_password_kept(runner):
     )
     assert again.exit_code != 0 and "«CANBO.X01» đã có" in again.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_create_user_refuses_the_published_demo_password(runner):
+    from registry.demo import DEMO_PASSWORD
+
+    for password in (DEMO_PASSWORD, DEMO_PASSWORD.upper(), f" {DEMO_PASSWORD} "):
+        result = runner.invoke(args=["create-user", "quantri", "--role", "admin"], input=password)
+        assert result.exit_code != 0 and "mật khẩu dùng thử" in result.output, password
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_user_made_on_the_command_line_changes_the_password_at_first_sign_in(runner, client):
+    result = runner.invoke(
+        args=["create-user", "quantri", "--role", "admin"], input="Manh2026xyz\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "đổi mật khẩu" in result.output
+    client.post("/login", data={"username": "quantri", "password": "Manh2026xyz"})
+    response = client.get("/candidates/")
+    assert response.status_code == 302 and response.headers["Location"] == "/password"
+
+
+def test_create_user_without_a_forced_change_only_when_asked(runner):
+    result = runner.invoke(
+        args=["create-user", "quantri", "--role", "admin", "--no-forced-change"],
+        input="Manh2026xyz\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "quantri"))
+    assert user.must_change_password is False
+    assert db.session.scalar(select(AuditLog.after)).get("must_change_password") is False

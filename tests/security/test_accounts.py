@@ -4,6 +4,7 @@ after inactivity (also with a leftover remember-me cookie), forced password chan
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from itsdangerous import TimestampSigner
 
 from registry.extensions import db
 from registry.models import User
+from registry.models._types import utcnow
 from tests.factories import PASSWORD, UserFactory, login
 from tests.security.routes import PUBLIC, all_routes, count, text, url
 
@@ -122,3 +124,107 @@ def test_demo_and_reset_accounts_must_change_password_before_any_page(app, clien
             assert response.headers["Location"] == "/password", route.endpoint
         client.post("/logout")
     count("forced_change", tried)
+
+
+@pytest.fixture
+def key_derivations(monkeypatch):
+    """The names of the password key derivations run (scrypt, pbkdf2), as a list."""
+    import hashlib
+
+    runs: list[str] = []
+    for name in ("scrypt", "pbkdf2_hmac"):
+        real = getattr(hashlib, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            runs.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(hashlib, name, spy)
+    return runs
+
+
+def test_an_unknown_name_costs_a_password_hash_like_a_real_one(client, key_derivations):
+    UserFactory(username="bikhoa", locked_until=utcnow() + timedelta(minutes=10))
+    UserFactory(username="dakhoa", active=False)
+    db.session.commit()
+    client.post("/login", data={"username": "ai-do", "password": "x"})  # makes the dummy hash
+    for name in ("khong-co-ai", "bikhoa", "dakhoa"):
+        key_derivations.clear()
+        page = text(client.post("/login", data={"username": name, "password": "doan-thu-123"}))
+        assert "Tên đăng nhập hoặc mật khẩu không đúng" in page, name
+        assert len(key_derivations) == 1, (name, key_derivations)
+    count("login_timing", 3)
+
+
+def _copy_of(app, client):
+    """Another browser holding a copy of `client`'s session cookie (a stolen cookie)."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def _signed_in(client) -> bool:
+    return client.get("/candidates/").status_code == 200
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, client):
+    user = UserFactory()
+    db.session.commit()
+    login(client, user)
+    copy = _copy_of(app, client)
+    assert _signed_in(copy)
+    client.post("/logout")
+    assert not _signed_in(copy)
+    response = copy.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    count("session_after_logout", 1)
+
+
+def test_a_new_password_ends_the_other_sessions_and_keeps_this_one(app, client):
+    user = UserFactory()
+    db.session.commit()
+    login(client, user)
+    elsewhere = app.test_client()
+    login(elsewhere, user)
+    copy = _copy_of(app, client)
+    new = "mat-khau-moi-2026"
+    response = client.post("/password", data={"current": PASSWORD, "new": new, "confirm": new})
+    assert response.status_code == 302
+    assert _signed_in(client)
+    assert not _signed_in(elsewhere) and not _signed_in(copy)
+    login(elsewhere, user, new)  # signing in again with the new password works
+    assert _signed_in(elsewhere)
+    count("session_after_password_change", 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [("password", {"password": "mat-khau-tam-2026"}), ("active", {"active": "0"})],
+)
+def test_an_admins_reset_or_disable_ends_the_accounts_sessions(app, client, path, data):
+    admin = UserFactory(username="quantri")
+    officer = UserFactory(username="canbo", role="province")
+    db.session.commit()
+    theirs = app.test_client()
+    login(theirs, officer)
+    assert _signed_in(theirs)
+    login(client, admin)
+    assert client.post(f"/admin/users/{officer.id}/{path}", data=data).status_code == 302
+    if path == "active":
+        client.post(f"/admin/users/{officer.id}/active", data={"active": "1"})
+    assert not _signed_in(theirs)
+    count("session_after_admin_change", 1)
+
+
+def test_the_published_demo_password_is_refused_on_the_web_too(client):
+    from registry.demo import DEMO_PASSWORD
+
+    admin = UserFactory(username="quantri")
+    db.session.commit()
+    login(client, admin)
+    data = {"current": PASSWORD, "new": DEMO_PASSWORD, "confirm": DEMO_PASSWORD}
+    assert "mật khẩu dùng thử" in text(client.post("/password", data=data))
+    new_user = {"username": "moi", "role": "admin", "password": DEMO_PASSWORD}
+    response = client.post("/admin/users/new", data={**new_user, "confirm": DEMO_PASSWORD})
+    assert response.status_code != 302
+    assert db.session.scalar(sa.select(User).where(User.username == "moi")) is None

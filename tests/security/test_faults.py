@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from config import TestConfig
 from registry import create_app
@@ -136,3 +137,25 @@ def test_disk_full_while_exporting_a_report_leaves_no_file(
     assert result.exit_code != 0
     assert "đầy" in result.output or "dung lượng" in result.output
     assert not out.exists()
+
+
+def test_a_signed_in_user_gets_the_503_page_when_the_database_goes_down(
+    app, world, sign_in, monkeypatch
+):
+    client = sign_in(world.users["area_a"])
+    assert client.get("/candidates/").status_code == 200
+    monkeypatch.setitem(app.config, "TESTING", False)  # as in production: no propagation
+
+    def refuse(*_args, **_kwargs):
+        raise OperationalError("connect", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(db.engine, "connect", refuse)
+    monkeypatch.setattr(db.engine, "raw_connection", refuse)
+    db.session.remove()
+    for path in ("/", "/candidates/", f"/candidates/{world.a.ids['candidate']}"):
+        response = client.get(path)
+        page = text(response)
+        assert response.status_code == 503, path
+        assert "Cơ sở dữ liệu tạm thời không truy cập được" in page
+        assert "Traceback" not in page and "OperationalError" not in page
+    count("fault_db_down_signed_in", 3)

@@ -3,8 +3,11 @@ another scope's ids by each role. A new route is attacked as soon as it is regis
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
+from registry.domain.alerts import ALERT_KINDS
 from registry.extensions import db
 from tests.factories import PASSWORD
 from tests.security.routes import PUBLIC, all_routes, call, count, text, url
@@ -133,3 +136,49 @@ def test_ids_too_large_for_the_database_are_404_on_every_route(app, world, sign_
                 tried += 1
                 assert response.status_code == 404, f"{method} {target}"
     count("huge_ids", tried)
+
+
+# Searches and filters that would list the other group if the restriction slipped.
+GROUP_PROBES = {
+    "candidates.index": [
+        {"q": "Công Nhân"},
+        {"q": "001098"},
+        {"group": "worker"},
+        {"subgroup": "cong_nhan"},
+        {"stage": "trained", "reached": "trained"},
+    ],
+    "candidates.alerts": [{"kind": kind} for kind in ALERT_KINDS],
+    "units.index": [{"kind": "cong_ty_tnhh"}, {"q": "Công ty"}],
+}
+
+
+def test_a_group_restricted_user_sees_no_one_of_the_other_group_on_any_page(app, world, sign_in):
+    """Sở GD&ĐT (province-wide, THPT students only) walks every page with each side's
+    ids and the searches that would find workers: no 500, no worker's name or CCCD."""
+    client = sign_in(world.users["gddt"])
+    workers = [world.a.markers[1], world.a.markers[3], world.b.markers[1], world.b.markers[3]]
+    workers_ids = {
+        **world.a.ids,
+        "candidate": world.a.ids["worker"],
+        "event": world.a.ids["worker_event"],
+        "unit": world.a.ids["firm"],
+    }
+    before = fingerprint()
+    tried = 0
+    for ids in (own_ids(world), dict(world.b.ids), workers_ids):
+        for route in all_routes(app):
+            if "GET" not in route.methods or route.endpoint == "auth.logout":
+                continue
+            target = url(app, route, ids)
+            probes = [""] + [f"?{urlencode(q)}" for q in GROUP_PROBES.get(route.endpoint, [])]
+            for probe in probes:
+                response = client.get(target + probe)
+                tried += 1
+                where = f"gddt: GET {target}{probe}"
+                assert response.status_code < 500, f"{where} → {response.status_code}"
+                _no_marker(text(response), workers, where)
+    # The student of side A is there to be seen: the restriction hides only the others.
+    assert world.a.markers[0] in text(client.get("/candidates/?q=Học+Sinh"))
+    db.session.expire_all()
+    assert fingerprint() == before
+    count("scope_gddt_pages", tried)

@@ -54,7 +54,7 @@ def _crawl(app, client, ids: dict[str, int], role: str) -> tuple[int, set[str]]:
     return pages, shown
 
 
-@pytest.mark.parametrize("role", ["admin", "area_a", "cell_a"])
+@pytest.mark.parametrize("role", ["admin", "area_a", "cell_a", "gddt"])
 def test_payloads_in_stored_text_are_escaped_on_every_page(app, payload_world, sign_in, role):
     client = sign_in(payload_world.users[role])
     pages, shown = _crawl(app, client, payload_world.a.ids, role)

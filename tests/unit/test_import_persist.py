@@ -12,7 +12,7 @@ from registry.domain.stage_columns import columns_from_events
 from registry.domain.textutil import fold, name_sort_key
 from registry.models import Candidate, StageEvent
 from registry.services.candidates.stages import sync_stage_columns
-from registry.services.imports.candidate_import import safe_filename
+from registry.services.imports.batch_file import safe_filename
 from registry.services.imports.error_workbook import build_error_workbook, error_filename
 from registry.services.imports.match import new_row_events, sort_key_of
 from registry.services.imports.template import build_template

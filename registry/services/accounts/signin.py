@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.models import User
 from registry.models._types import utcnow
 from registry.services import ServiceError, audit
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made like real ones, checked when the name is unknown."""
+    return generate_password_hash("no account has this password 7f3a")
 
 
 class LoginRefused(ServiceError):
@@ -28,10 +36,13 @@ def authenticate(
         "cần mở sớm hơn thì liên hệ quản trị viên."
     )
     user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    # Every attempt checks one hash, also for an unknown name or a locked or disabled
+    # account: a quick answer would tell that the name does not exist.
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         raise refused
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active or not matches:
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= threshold:
@@ -46,8 +57,22 @@ def authenticate(
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session of this account opened so far (each carries the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def sign_out(session: Session, user: User) -> None:
+    """Sign out: the cookie is dropped, and a copy of it kept elsewhere stops working."""
+    end_sessions(user)
+    audit.record(session, user, "logout", "user", user.id)
+
+
 def change_password(session: Session, user: User, new_password: str) -> None:
+    """A new password, which also ends the account's other sessions (the caller keeps
+    the current one by storing the new session version in it)."""
     user.set_password(new_password)
     user.must_change_password = False
     user.is_demo = False
+    end_sessions(user)
     audit.record(session, user, "change_password", "user", user.id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from registry.domain.vocabulary import GROUPS, SUBGROUPS
 from registry.models import Area, PartyCell, User
 from registry.services import ServiceError, audit
+from registry.services.accounts.signin import end_sessions
 
 USER_FIELDS = [
     "username",
@@ -71,8 +72,8 @@ def create_user(
     *,
     must_change_password: bool = True,
 ) -> User:
-    """A new account, by default with a password the person must change at first sign-in
-    (not when they typed it themselves, as with `flask create-user`)."""
+    """A new account with a password the person must change at first sign-in (unless
+    the one who creates it says otherwise: someone setting up their own account)."""
     _check_username(session, data.username, None)
     user = User(active=True, must_change_password=must_change_password, is_demo=False)
     _apply(user, data)
@@ -104,6 +105,8 @@ def set_active(session: Session, admin: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
+    if not active:
+        end_sessions(user)
     session.flush()
     audit.record(
         session,
@@ -120,6 +123,7 @@ def reset_password(session: Session, admin: User, user: User, password: str) -> 
     """Set a temporary password, which the person must change at the next sign-in."""
     user.set_password(password)
     user.must_change_password = True
+    end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import Candidate
+from registry.scoping import MAX_INT
 
 
 @dataclass
@@ -27,6 +28,14 @@ def _encode(tag: str, values: list[Any], before: bool) -> str:
     plain = [v.isoformat() if isinstance(v, date) else v for v in values]
     raw = json.dumps({"t": tag, "b": int(before), "k": plain}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def whole_number(value: Any) -> int:
+    """An integer key or id from a cursor: a float (1e30), a bool or a number no INTEGER
+    column holds is a ValueError, so the cursor reads as stale instead of reaching SQL."""
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_INT:
+        raise ValueError(value)
+    return value
 
 
 def _decode(
@@ -43,7 +52,7 @@ def _decode(
         if len(keys) != len(decoders):
             return None
         values = [decode(v) for decode, v in zip(decoders, keys, strict=True)]
-        return [*values, int(ident)], bool(data["b"])
+        return [*values, whole_number(ident)], bool(data["b"])
     except (ValueError, KeyError, TypeError, binascii.Error):
         return None
 

@@ -48,7 +48,7 @@ from registry.domain.workdays import parse_day
 from registry.models import Area, Candidate, CandidateTally, PartyCell, StageEvent, Unit, User
 from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
 from registry.services import ServiceError
-from registry.services.candidates.keyset import Page, keyset_page
+from registry.services.candidates.keyset import Page, keyset_page, whole_number
 from registry.services.candidates.sqlite_plans import (
     ByUnitInNameOrder,
     Matching,
@@ -428,7 +428,9 @@ SORTS: dict[str, SortSpec] = {
     "birth": SortSpec(
         "Ngày sinh", lambda: (Candidate.birth_date, Candidate.sort_key), (_to_date, str)
     ),
-    "stage": SortSpec("Giai đoạn", lambda: (_STAGE_RANK_EXPR, Candidate.sort_key), (int, str)),
+    "stage": SortSpec(
+        "Giai đoạn", lambda: (_STAGE_RANK_EXPR, Candidate.sort_key), (whole_number, str)
+    ),
     "unit": SortSpec(
         "Đơn vị", lambda: (Unit.name_key, Candidate.sort_key), (str, str), joins_unit=True
     ),

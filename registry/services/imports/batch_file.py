@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from registry.services.org.areas import LoadResult
 
 
+def safe_filename(name: str) -> str:
+    """The file's own name: no folders, no control characters, at most 255 characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
+    return base[:255] or "tep_nhap"
+
+
 def new_batch(
     session: Session,
     user: User | str | None,
@@ -30,7 +37,7 @@ def new_batch(
     is_user = isinstance(user, User)
     batch = ImportBatch(
         kind=kind,
-        filename=filename,
+        filename=safe_filename(filename),
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         content=data,
@@ -58,7 +65,7 @@ def record_sheet_batch(
         session,
         user,
         kind,
-        filename[:255],
+        filename,
         data,
         status="committed",
         rows=rows,

@@ -259,14 +259,7 @@ def new_batch(
     status: str = "previewed",
 ) -> ImportBatch:
     """A batch of candidates holding the file, its checksum and who brought it."""
-    return batch_file.new_batch(session, user, "candidates", safe_filename(filename), data, status)
-
-
-def safe_filename(name: str) -> str:
-    """The file's own name: no folders, no control characters, at most 255 characters."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
-    return base[:255] or "tep_nhap"
+    return batch_file.new_batch(session, user, "candidates", filename, data, status)
 
 
 def store_counts(batch: ImportBatch, result: ImportResult) -> None:

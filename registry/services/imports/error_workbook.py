@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
@@ -22,6 +23,8 @@ from exports.cells import clean_text, safe_value, text_cell
 ERROR_HEADER = "Lỗi"
 _RED = PatternFill("solid", fgColor="FFC7CE")
 _BOLD = Font(bold=True, color="9C0006")
+# Characters an Excel sheet name cannot hold (an .ods or .xls sheet may).
+_TITLE_FORBIDDEN = str.maketrans({ch: "_" for ch in "\\/?*[]:"})
 
 
 def error_filename(original: str) -> str:
@@ -33,7 +36,17 @@ def error_filename(original: str) -> str:
 def _value(value: Any) -> Any:
     if isinstance(value, time | timedelta):
         return str(value)
+    if isinstance(value, str):
+        # Control characters (which a CSV or an .xls can carry) have no place in xlsx XML.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
+
+
+def sheet_title(name: str | None) -> str:
+    """A name Excel accepts for the sheet: no / \\ ? * [ ] :, no control characters, 31 long."""
+    title = ILLEGAL_CHARACTERS_RE.sub("", name or "").translate(_TITLE_FORBIDDEN)
+    title = title.strip("' ")[:31]
+    return title or "Danh sách"
 
 
 def _cell(ws, value: Any, message: str | None = None) -> WriteOnlyCell:
@@ -73,7 +86,7 @@ def build_error_workbook(
     rows = list(rows)
     width = max((len(cells) for _n, cells in rows), default=0)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet((sheet_name or "Danh sách")[:31])
+    ws = wb.create_sheet(sheet_title(sheet_name))
     ws.freeze_panes = f"A{header_row + 1}"
     written = 0
     for number, cells in rows:
