@@ -205,8 +205,13 @@ def error_workbook(batch_id: int):
     batch = _batch(batch_id)
     if not batch.content:
         abort(404)
+    try:
+        workbook = batches.error_workbook(batch)
+    except ReadError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("imports.detail", batch_id=batch.id))
     return send_file(
-        batches.error_workbook(batch),
+        workbook,
         mimetype=XLSX,
         as_attachment=True,
         download_name=error_filename(batch.filename),

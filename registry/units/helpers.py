@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.models import Area, ImportBatch, PartyCell, Unit, User
 from registry.models._types import utcnow
 from registry.scoping import db_int, in_scope, scope_filter
+from registry.services.imports.candidate_import import limits as reader_limits
 from registry.services.org.areas import LoadResult, current_areas_filter
 from registry.services.org.sheets import Row, SheetError, read_table
 
@@ -159,8 +160,7 @@ def read_upload(file_storage, columns: dict, required: tuple[str, ...], labels: 
         columns,
         required,
         labels,
-        max_rows=current_app.config["IMPORT_MAX_ROWS"],
-        max_cols=current_app.config["IMPORT_MAX_COLS"],
+        limits=reader_limits(),
     )
     return rows, data
 
