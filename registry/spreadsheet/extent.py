@@ -215,5 +215,7 @@ def _repeat(attrs: list[str], wanted: str) -> int:
     value = _attr(attrs, wanted)
     if value is None:
         return 1
-    n = _number(value)
-    return n if n > 0 else 1
+    value = value.strip()
+    if not value.isdigit() or len(value) > 12:
+        raise ReadError("corrupt_file")
+    return max(int(value), 1)

@@ -134,6 +134,7 @@ def read_workbook(data: bytes, filename: str = "", limits: Limits | None = None)
     limits = limits or Limits()
     try:
         if limits.isolate:
+            _check_bytes(data, limits)  # here, before the bytes travel to the child
             return isolation.run(read_all, (data, limits), limits)
         return _read(data, limits)
     except ReadError as exc:
@@ -145,13 +146,17 @@ def read_all(data: bytes, limits: Limits) -> Workbook:
     return _read(data, limits).load_all()
 
 
-def _read(data: bytes, limits: Limits) -> Workbook:
+def _check_bytes(data: bytes, limits: Limits) -> None:
     if not data or not data.strip():
         raise ReadError("empty_file")
     if len(data) > limits.max_file_bytes:
         raise ReadError(
             "too_large", size=round(len(data) / 2**20, 1), limit=limits.max_file_bytes >> 20
         )
+
+
+def _read(data: bytes, limits: Limits) -> Workbook:
+    _check_bytes(data, limits)
     kind = detect_kind(data)
     if kind == "zip":
         return _read_zip(data, limits)
