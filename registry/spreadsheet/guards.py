@@ -133,10 +133,35 @@ def _sheet_paths(zf: zipfile.ZipFile, workbook: str, names: set[str]) -> dict[st
 # full XML scan, which follows the cell positions as calamine does.
 _STD_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})')
 _STD_DIGITS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-_NON_STANDARD = re.compile(rb'<(?:c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]|[\w.-]+:c[\s/>])')
-_R_ATTRIBUTES = re.compile(rb"[\s:]r\s*=")
+_STD_ROWS = re.compile(rb'<row r="(\d{1,7})"')
+_NON_STANDARD = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_R_ATTRIBUTES = re.compile(rb"r(?<=[\s:]r)\s*=")
 _ROW_R = b'<row r="'
 _ANY_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["']([^"']*)""")
+_DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _greater(value: str, alphabet: str, longest: int) -> str:
+    """A regex matching the strings of `alphabet` (no longer than `longest`) that stand
+    for more than `value`: longer ones, or as long and larger at the first difference."""
+    first, last = alphabet[0], alphabet[-1]
+    k = len(value)
+    options = [f"[{first}-{last}]{{{k + 1},{longest}}}"] if k < longest else []
+    for i, ch in enumerate(value):
+        bigger = alphabet[alphabet.index(ch) + 1 :]
+        if bigger:
+            rest = f"[{first}-{last}]{{{k - i - 1}}}" if k - i - 1 else ""
+            options.append(f"{value[:i]}[{bigger[0]}-{bigger[-1]}]{rest}")
+    return "|".join(options) or "(?!)"
+
+
+def _beyond(cols: int, rows: int) -> re.Pattern[bytes]:
+    """A cell reference (standard form) past column `cols` or past row `rows`."""
+    col = _greater(column_letters(cols), _LETTERS, 3)
+    row = _greater(str(rows), _DIGITS, 7)
+    return re.compile(f'<c r="(?:(?:{col})\\d|[A-Z]{{1,3}}(?:{row})")'.encode())
 
 
 def check_sheet_xml(zf: zipfile.ZipFile, path: str, sheet: str, limits: Limits) -> None:
@@ -162,14 +187,14 @@ def check_sheet_xml(zf: zipfile.ZipFile, path: str, sheet: str, limits: Limits) 
 
 
 def _quick_scan(fh: IO[bytes]) -> tuple[tuple[int, int] | None, extent.Extent] | None:
-    """(declared dimension, extent) of a sheet written the standard way, counting every
-    cell tag (empty ones too, so the extent is never smaller than calamine's) and the
-    <v>/<is> tags as the cells holding a value; None for any other markup."""
-    letters: set[bytes] = set()
-    digits: set[bytes] = set()
+    """(declared dimension, extent) of a sheet written the standard way, or None for any
+    other markup. The extent is never smaller than calamine's: every cell tag counts,
+    empty ones too, and rows run at least to the last <row r>; the <v>/<is> tags count
+    the cells holding a value. Rows usually come in order, so each chunk is only
+    searched for a reference past the extent so far; one found is measured."""
+    rows = cols = values = 0
     declared: tuple[int, int] | None = None
-    values = 0
-    tail = b""
+    tail, head = b"", True
     while True:
         chunk = fh.read(1 << 20)
         buf = tail + chunk
@@ -179,24 +204,25 @@ def _quick_scan(fh: IO[bytes]) -> tuple[tuple[int, int] | None, extent.Extent] |
         buf, tail = buf[:cut], buf[cut:]
         if len(tail) > 1 << 16:
             return None  # a tag longer than any a sheet needs
-        if _NON_STANDARD.search(buf):
+        if _NON_STANDARD.search(buf) or _PREFIXED_CELL.search(buf):
             return None
-        refs = _STD_LETTERS.findall(buf)
-        if len(_R_ATTRIBUTES.findall(buf)) != len(refs) + buf.count(_ROW_R):
+        refs = buf.count(b'<c r="')
+        if len(_R_ATTRIBUTES.findall(buf)) != refs + buf.count(_ROW_R):
             return None
-        letters.update(refs)
-        digits.update(_STD_DIGITS.findall(buf))
+        row_numbers = _STD_ROWS.findall(buf)
+        if row_numbers:
+            rows = max(rows, max(map(int, row_numbers)))
+        if refs and (not cols or _beyond(cols, rows).search(buf)):
+            cols = max(cols, max(column_number(x.decode()) for x in _STD_LETTERS.findall(buf)))
+            rows = max(rows, max((int(d) for d in _STD_DIGITS.findall(buf)), default=0))
         values += buf.count(b"<v>") + buf.count(b"<is>")
-        if declared is None and (m := _ANY_DIMENSION.search(buf)):
-            declared = _declared(m[1].decode("ascii", "replace"))
+        if head:  # <dimension> comes before <sheetData>
+            if m := _ANY_DIMENSION.search(buf):
+                declared = _declared(m[1].decode("ascii", "replace"))
+            head = declared is None and b"sheetData" not in buf
         if not chunk:
             break
-    found = extent.Extent(
-        rows=max((int(d) for d in digits), default=0),
-        cols=max((column_number(x.decode()) for x in letters), default=0),
-        cells=values,
-    )
-    return declared, found
+    return declared, extent.Extent(rows=rows, cols=cols, cells=values)
 
 
 def _declared(ref: str) -> tuple[int, int] | None:
