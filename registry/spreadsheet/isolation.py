@@ -60,6 +60,7 @@ def run(func: Callable[..., T], args: tuple, limits: Limits) -> T:
         child.start()
         send.close()
         if not receive.poll(limits.seconds):
+            child.kill()
             raise ReadError("reader_timeout", seconds=round(limits.seconds))
         try:
             outcome, payload = receive.recv()
