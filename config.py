@@ -78,6 +78,14 @@ class Config:
     MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 20) * 1024 * 1024
     IMPORT_MAX_ROWS = _int("IMPORT_MAX_ROWS", 200_000)
     IMPORT_MAX_COLS = _int("IMPORT_MAX_COLS", 200)
+    # Reading an uploaded spreadsheet (registry.spreadsheet, Limits): cells holding a
+    # value per sheet; the grid past which a sheet must be filled one cell in
+    # IMPORT_SPARSE_RATIO; the child process's memory ceiling and time limit.
+    IMPORT_MAX_CELLS = _int("IMPORT_MAX_CELLS", 8_000_000)
+    IMPORT_GRID_CELLS = _int("IMPORT_GRID_CELLS", 2_000_000)
+    IMPORT_SPARSE_RATIO = _int("IMPORT_SPARSE_RATIO", 8)
+    IMPORT_READ_MEMORY_MB = _int("IMPORT_READ_MEMORY_MB", 1536)
+    IMPORT_READ_SECONDS = _int("IMPORT_READ_SECONDS", 60)
     IMPORT_FILE_RETENTION_DAYS = _int("IMPORT_FILE_RETENTION_DAYS", 365)
 
     BOOTSTRAP_SERVE_LOCAL = True

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 
 from registry.extensions import db
 from registry.services.audit import COMMAND_LINE
 from registry.services.imports.batch_file import record_sheet_batch
+from registry.services.imports.candidate_import import limits as reader_limits
 from registry.services.org.areas import AREA_COLUMNS, AREA_LABELS, LoadResult, load_areas
 from registry.services.org.sheets import SheetError, read_table
 from registry.services.org.unit_import import UNIT_COLUMNS, UNIT_LABELS, import_units
@@ -24,8 +24,7 @@ def _rows(path: str, columns: dict, required: tuple[str, ...], labels: dict):
             columns,
             required,
             labels,
-            max_rows=current_app.config["IMPORT_MAX_ROWS"],
-            max_cols=current_app.config["IMPORT_MAX_COLS"],
+            limits=reader_limits(),
         )
     except SheetError as error:
         raise click.ClickException(str(error)) from error

@@ -192,6 +192,7 @@ def error_workbook(batch_id: int):
     batch = _batch(batch_id)
     if not batch.content:
         abort(404)
+    refusal_returns_to(url_for("imports.detail", batch_id=batch.id))
     workbook, name = batches.error_workbook(batch), error_filename(batch.filename)
     batches.log_download(db.session, current_user, batch, "errors")
     return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=name)

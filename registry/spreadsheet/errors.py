@@ -16,6 +16,17 @@ class Limits:
     # accepted for a part of a few MiB or more (zip-bomb guard).
     max_uncompressed: int = 1 << 30
     max_ratio: int = 200
+    # Cells holding a value a sheet may have (ODS repeats multiplied out), and the grid
+    # (rows × columns from A1 to the last cell) past which a sheet must be filled at
+    # least one cell in `sparse_ratio`: calamine allocates the whole grid.
+    max_cells: int = 8_000_000
+    grid_cells: int = 2_000_000
+    sparse_ratio: int = 8
+    # The child process that reads the file: its address-space ceiling and time limit.
+    # isolate=False reads in this process (the child itself does).
+    memory_mb: int = 1536
+    seconds: float = 60
+    isolate: bool = True
 
 
 _MESSAGES: dict[str, str] = {
@@ -44,6 +55,21 @@ _MESSAGES: dict[str, str] = {
     ),
     "too_many_columns": (
         "Trang tính{sheet} có {count} cột, vượt giới hạn {limit} cột: hãy xóa các cột thừa."
+    ),
+    "too_many_cells": (
+        "Trang tính{sheet} có {count} ô dữ liệu, vượt giới hạn {limit} ô: hãy chia thành nhiều tệp."
+    ),
+    "sparse_sheet": (
+        "Trang tính{sheet} có dữ liệu ở tận ô {cell}, rất xa bảng dữ liệu (chỉ {count} ô có "
+        "dữ liệu): hãy xóa các dòng, cột thừa ở ngoài bảng rồi lưu lại và tải lên lần nữa."
+    ),
+    "reader_failed": (
+        "Tệp{name} không đọc được: việc đọc cần quá nhiều bộ nhớ hoặc tệp có cấu trúc bất "
+        "thường. Hãy mở bằng Excel, chỉ giữ bảng dữ liệu, lưu lại rồi tải lên lần nữa."
+    ),
+    "reader_timeout": (
+        "Tệp{name} không đọc được trong {seconds} giây: hãy chia thành nhiều tệp nhỏ hơn, "
+        "hoặc mở bằng Excel, chỉ giữ bảng dữ liệu, lưu lại rồi tải lên lần nữa."
     ),
     "nul_bytes": (
         "Tệp CSV có ký tự NUL nên không phải tệp văn bản: hãy mở bằng Excel và lưu lại "
@@ -93,6 +119,8 @@ def _message(code: str, details: dict[str, object]) -> str:
         "sheet_name": details.get("sheet_name", ""),
         "sheets": details.get("sheets", ""),
         "scan": details.get("scan", 20),
+        "cell": details.get("cell", "?"),
+        "seconds": details.get("seconds", "?"),
     }
     template = _MESSAGES.get(code, "Không đọc được tệp.")
     if code == "too_many_rows" and "count" not in details:

@@ -1,10 +1,13 @@
 """Checks made before calamine parses a workbook.
 
-calamine builds a dense grid from the first to the last used cell, so one cell at
+calamine builds a dense grid from A1 to the last cell holding a value, so one cell at
 XFD1048576 asks for billions of cells and aborts the process (a Rust allocation
-failure can't be caught). The sheet XML is therefore scanned for its declared
-dimension and for any cell or row reference past the limits before it is parsed, and
-the zip itself is checked against decompression bombs.
+failure can't be caught), and one cell at GR199999 costs a gigabyte. Each sheet's real
+extent is therefore measured before it is parsed (every cell reference, every ODS
+repeat: `extent`), and refused past the limits or when far larger than the cells it
+holds; the zip itself is checked against decompression bombs. The reading itself runs
+in a child process with a memory and time ceiling (`isolation`), so what these checks
+miss costs a refused file, not the server.
 """
 
 from __future__ import annotations
@@ -12,16 +15,17 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import IO
 
+from registry.spreadsheet import extent
 from registry.spreadsheet.errors import Limits, ReadError
 
 _MIB = 1 << 20
 # Entries this small can't hurt whatever their ratio; XML of a real sheet compresses
 # 5–30 times, so a ratio past the limit on a large entry is a bomb.
 _RATIO_FLOOR = 4 * _MIB
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s[^>]*>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\s[^>]*>")
@@ -123,81 +127,150 @@ def _sheet_paths(zf: zipfile.ZipFile, workbook: str, names: set[str]) -> dict[st
     return paths
 
 
-def _past_limits(limits: Limits) -> re.Pattern[bytes]:
-    """References that may exceed the limits: as many column letters as the last allowed
-    column or more, or as many row digits as the row limit or more."""
-    letters = len(column_letters(limits.max_cols))
-    digits = len(str(limits.max_rows))
-    return re.compile(rb' r="([A-Z]{%d,}\d+|[A-Z]*\d{%d,})"' % (letters, digits))
+# The form Excel and openpyxl write every cell in: <c r="B12" …>. A sheet whose every
+# cell has it is measured by a quick scan; any other form of a cell tag (no r, other
+# quotes, a namespace prefix, a second r, whitespace inside) sends the sheet to the
+# full XML scan, which follows the cell positions as calamine does.
+_STD_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})')
+_STD_DIGITS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+_STD_ROWS = re.compile(rb'<row r="(\d{1,7})"')
+_NON_STANDARD = re.compile(rb'<c(?! r="[A-Z]{1,3}\d{1,7}")[\s/>]')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_R_ATTRIBUTES = re.compile(rb"r(?<=[\s:]r)\s*=")
+_ROW_R = b'<row r="'
+_ANY_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["']([^"']*)""")
+_DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-_REF = re.compile(rb"([A-Z]*)(\d+)")
+def _greater(value: str, alphabet: str, longest: int) -> str:
+    """A regex matching the strings of `alphabet` (no longer than `longest`) that stand
+    for more than `value`: longer ones, or as long and larger at the first difference."""
+    first, last = alphabet[0], alphabet[-1]
+    k = len(value)
+    options = [f"[{first}-{last}]{{{k + 1},{longest}}}"] if k < longest else []
+    for i, ch in enumerate(value):
+        bigger = alphabet[alphabet.index(ch) + 1 :]
+        if bigger:
+            rest = f"[{first}-{last}]{{{k - i - 1}}}" if k - i - 1 else ""
+            options.append(f"{value[:i]}[{bigger[0]}-{bigger[-1]}]{rest}")
+    return "|".join(options) or "(?!)"
+
+
+def _beyond(cols: int, rows: int) -> re.Pattern[bytes]:
+    """A cell reference (standard form) past column `cols` or past row `rows`."""
+    col = _greater(column_letters(cols), _LETTERS, 3)
+    row = _greater(str(rows), _DIGITS, 7)
+    return re.compile(f'<c r="(?:(?:{col})\\d|[A-Z]{{1,3}}(?:{row})")'.encode())
 
 
 def check_sheet_xml(zf: zipfile.ZipFile, path: str, sheet: str, limits: Limits) -> None:
-    """Refuse a sheet whose declared dimension or any cell reference is past the limits."""
+    """Refuse a sheet whose declared dimension or real extent is past the limits, or
+    whose grid would be far larger than the cells it holds (see `check_extent`)."""
     try:
         with zf.open(path) as fh:
-            head = fh.read(64 * 1024)
-            m = _DIMENSION.search(head)
-            if m and (m[4] or m[2]):
-                last_col = m[3] or m[1] or b"A"
-                check_size(sheet, int(m[4] or m[2]), column_number(last_col.decode()), limits)
-            rows, cols = _scan_refs(fh, head, _past_limits(limits))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            quick = _quick_scan(fh)
+        if quick is not None:
+            declared, found = quick
+            if declared:
+                check_size(sheet, *declared, limits)
+            if _fits(found, limits):
+                return
+        # Unusual markup, or a sheet the quick scan would refuse: measure it exactly.
+        with zf.open(path) as fh:
+            scan = extent.scan_xlsx_sheet(fh)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
         raise ReadError("corrupt_file") from exc
-    # The largest reference, so the message tells how big the sheet really is.
-    check_size(sheet, rows, cols, limits)
+    if scan.declared:
+        check_size(sheet, *scan.declared, limits)
+    check_extent(sheet, scan.extent, limits)
 
 
-def _scan_refs(fh: IO[bytes], head: bytes, pattern: re.Pattern[bytes]) -> tuple[int, int]:
-    rows = cols = 0
-    chunk, tail = head, b""
-    while chunk:
-        buf = tail + chunk
-        for ref in pattern.findall(buf):
-            col, row = _REF.fullmatch(ref).groups()  # type: ignore[union-attr]
-            rows = max(rows, int(row))
-            cols = max(cols, column_number(col.decode()) if col else 0)
-        tail = buf[-32:]
+def _quick_scan(fh: IO[bytes]) -> tuple[tuple[int, int] | None, extent.Extent] | None:
+    """(declared dimension, extent) of a sheet written the standard way, or None for any
+    other markup. The extent is never smaller than calamine's: every cell tag counts,
+    empty ones too, and rows run at least to the last <row r>; the <v>/<is> tags count
+    the cells holding a value. Rows usually come in order, so each chunk is only
+    searched for a reference past the extent so far; one found is measured."""
+    rows = cols = values = 0
+    declared: tuple[int, int] | None = None
+    tail, head = b"", True
+    while True:
         chunk = fh.read(1 << 20)
-    return rows, cols
+        buf = tail + chunk
+        # Keep a tag still open at the end of the chunk for the next one.
+        opened = buf.rfind(b"<")
+        cut = opened if chunk and opened > buf.rfind(b">") else len(buf)
+        buf, tail = buf[:cut], buf[cut:]
+        if len(tail) > 1 << 16:
+            return None  # a tag longer than any a sheet needs
+        if _NON_STANDARD.search(buf) or _PREFIXED_CELL.search(buf):
+            return None
+        refs = buf.count(b'<c r="')
+        if len(_R_ATTRIBUTES.findall(buf)) != refs + buf.count(_ROW_R):
+            return None
+        row_numbers = _STD_ROWS.findall(buf)
+        if row_numbers:
+            rows = max(rows, max(map(int, row_numbers)))
+        if refs and (not cols or _beyond(cols, rows).search(buf)):
+            cols = max(cols, max(column_number(x.decode()) for x in _STD_LETTERS.findall(buf)))
+            rows = max(rows, max((int(d) for d in _STD_DIGITS.findall(buf)), default=0))
+        values += buf.count(b"<v>") + buf.count(b"<is>")
+        if head:  # <dimension> comes before <sheetData>
+            if m := _ANY_DIMENSION.search(buf):
+                declared = _declared(m[1].decode("ascii", "replace"))
+            head = declared is None and b"sheetData" not in buf
+        if not chunk:
+            break
+    return declared, extent.Extent(rows=rows, cols=cols, cells=values)
 
 
-_ODS_REPEAT = re.compile(rb"number-(rows|columns)-repeated=\"(\d{4,})\"")
+def _declared(ref: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*([A-Za-z]+)?(\d+)?(?::([A-Za-z]+)(\d+))?\s*", ref)
+    if not m or not (m[4] or m[2]):
+        return None
+    return int(m[4] or m[2]), column_number((m[3] or m[1] or "A").upper())
+
+
+def _fits(found: extent.Extent, limits: Limits) -> bool:
+    try:
+        check_extent("", found, limits)
+    except ReadError:
+        return False
+    return True
+
+
+def check_extent(sheet: str, found: extent.Extent, limits: Limits) -> None:
+    """Refuse a sheet past the row or column limit, one holding more cells than the
+    reader may materialise, or a sparse one: calamine builds the whole grid from A1 to
+    the last cell, so a grid larger than `grid_cells` must be filled at least one cell
+    in `sparse_ratio`, or memory would follow the extent rather than the data."""
+    check_size(sheet, found.rows, found.cols, limits)
+    if found.cells > limits.max_cells:
+        raise ReadError("too_many_cells", sheet=sheet, count=found.cells, limit=limits.max_cells)
+    if found.grid > max(limits.grid_cells, limits.sparse_ratio * found.cells):
+        raise ReadError(
+            "sparse_sheet",
+            sheet=sheet,
+            cell=f"{column_letters(found.cols)}{found.rows}",
+            count=found.cells,
+        )
 
 
 def check_ods(zf: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse an ODS that repeats a non-empty row or cell past the limits.
+    """Refuse an ODS any of whose tables, with its repeats multiplied out, is past the
+    limits (calamine reads every table when it opens the file).
 
-    LibreOffice writes long repeats of empty rows and cells at the end of a sheet; only
-    repeats that hold a value (office:value-type) make calamine allocate.
+    LibreOffice writes long repeats of empty rows and cells at the end of a sheet: they
+    hold no value, calamine materialises nothing for them, and they are not counted.
     """
     try:
         with zf.open("content.xml") as fh:
-            tail = b""
-            while chunk := fh.read(1 << 20):
-                buf = tail + chunk
-                for m in _ODS_REPEAT.finditer(buf):
-                    _check_repeat(buf, m, limits)
-                tail = buf[-4096:]
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            tables = extent.scan_ods_content(fh)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
         raise ReadError("corrupt_file") from exc
-
-
-def _check_repeat(buf: bytes, m: re.Match[bytes], limits: Limits) -> None:
-    rows = m[1] == b"rows"
-    if int(m[2]) <= (limits.max_rows if rows else limits.max_cols):
-        return
-    if rows:
-        end = buf.find(b"</table:table-row>", m.end())
-        region = buf[m.end() : end if end >= 0 else len(buf)]
-    else:
-        region = buf[buf.rfind(b"<", 0, m.start()) : buf.find(b">", m.end())]
-    if b"value-type" in region:
-        if rows:
-            raise ReadError("too_many_rows", limit=limits.max_rows)
-        raise ReadError("too_many_columns", limit=limits.max_cols)
+    for name, found in tables.items():
+        check_extent(name, found, limits)
 
 
 def check_size(sheet: str, rows: int, cols: int, limits: Limits) -> None:

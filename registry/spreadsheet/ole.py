@@ -2,14 +2,15 @@
 
 Only what the import needs before handing a file to calamine: the stream names (an
 encrypted Office file is an OLE2 file with an "EncryptedPackage" stream) and the
-bytes of the workbook stream, to read the date system and each sheet's declared size.
+bytes of the workbook stream, to read the date system, each sheet's declared size and
+where its cells really are (every cell record, whatever DIMENSIONS says).
 Every chain is bounded by the file size, so a crafted file can't loop.
 """
 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END = 0xFFFFFFFE
@@ -128,12 +129,31 @@ _BOF, _EOF, _FILEPASS, _DATEMODE, _BOUNDSHEET, _DIMENSIONS = (
 )  # fmt: skip
 
 
+# Records holding one cell's value, row and column first (BIFF2–8); MULRK holds a run.
+_CELLS = frozenset((0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x00D6, 0x00FD,
+                    0x0203, 0x0204, 0x0205, 0x0206, 0x027E, 0x0406))  # fmt: skip
+_MULRK = 0x00BD
+
+
+@dataclass
+class SheetCells:
+    """Where a sheet's cells really are: rows and columns from A1 to the last cell with a
+    value, and how many cells hold one (BLANK/MULBLANK records hold none)."""
+
+    rows: int = 0
+    cols: int = 0
+    cells: int = 0
+
+
 @dataclass
 class BiffInfo:
     encrypted: bool = False
     date1904: bool = False
     # Sheet name → (rows, columns) as declared by its DIMENSIONS record.
     dimensions: dict[str, tuple[int, int]] | None = None
+    # Sheet name → its cells as the records place them (every record read, so a
+    # DIMENSIONS record that lies changes nothing).
+    cells: dict[str, SheetCells] = field(default_factory=dict)
 
 
 def _records(stream: bytes, pos: int):
@@ -144,7 +164,8 @@ def _records(stream: bytes, pos: int):
 
 
 def biff_info(stream: bytes) -> BiffInfo:
-    """Read the workbook globals of a BIFF8 stream and each sheet's DIMENSIONS."""
+    """Read the workbook globals of a BIFF8 stream, each sheet's DIMENSIONS and where its
+    cells really are."""
     info = BiffInfo(dimensions={})
     sheets: list[tuple[str, int]] = []
     for rtype, body in _records(stream, 0):
@@ -158,14 +179,43 @@ def biff_info(stream: bytes) -> BiffInfo:
         elif rtype == _EOF:
             break
     for name, pos in sheets:
-        for count, (rtype, body) in enumerate(_records(stream, pos)):
-            if rtype == _DIMENSIONS and len(body) >= 12:
-                _, rows, _, cols = struct.unpack_from("<IIHH", body)
-                info.dimensions[name] = (rows, cols)
-                break
-            if rtype == _EOF or count > 64:
-                break
+        info.cells[name] = _sheet_cells(stream, pos, name, info)
     return info
+
+
+def _sheet_cells(stream: bytes, pos: int, name: str, info: BiffInfo) -> SheetCells:
+    """Walk a sheet's substream to its EOF (embedded chart substreams included)."""
+    found = SheetCells()
+    depth = 0
+    unpack = struct.unpack_from
+    for rtype, body in _records(stream, pos):
+        if rtype in _CELLS:
+            if len(body) >= 4:
+                row, col = unpack("<HH", body)
+                found.cells += 1
+                if row >= found.rows:
+                    found.rows = row + 1
+                if col >= found.cols:
+                    found.cols = col + 1
+        elif rtype == _MULRK:
+            if len(body) >= 6:
+                row, first = unpack("<HH", body)
+                (last,) = unpack("<H", body, len(body) - 2)
+                if last >= first:
+                    found.cells += last - first + 1
+                    found.rows = max(found.rows, row + 1)
+                    found.cols = max(found.cols, last + 1)
+        elif rtype == _DIMENSIONS:
+            if len(body) >= 12 and name not in info.dimensions:
+                _, rows, _, cols = unpack("<IIHH", body)
+                info.dimensions[name] = (rows, cols)
+        elif rtype == _BOF:
+            depth += 1
+        elif rtype == _EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+    return found
 
 
 def _sheet_name(body: bytes) -> str:

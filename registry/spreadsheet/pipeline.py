@@ -309,11 +309,12 @@ def iter_rows(
     sheet: str | None = None,
     limits: Limits | None = None,
     mapping_override: Mapping[int, str | None] | None = None,
+    book: Workbook | None = None,
 ) -> Iterator[tuple[int, dict[str, object]]]:
     """(row number, {field: value}) for each data row of a units, areas or similar
     list. Text is converted from legacy fonts and cleaned; dates and numbers stay as
-    read. Raises ReadError like parse_file."""
-    book = read_workbook(data, filename, limits)
+    read. Raises ReadError like parse_file. `book` is `data` already read."""
+    book = book or read_workbook(data, filename, limits)
     chosen, header = _sheet_and_header(book, sheet, table, None)
     if mapping_override:
         header = header.with_override(mapping_override, table)

@@ -4,6 +4,10 @@ The type comes from the content, never the file name: a zip is xlsx/xlsm/ods by 
 content types, an OLE2 container is .xls (or an encrypted Office file), anything else
 is tried as CSV. calamine reads the workbooks; cell values stay as it gives them
 (str, float, bool, date/datetime), with '' for an empty cell.
+
+The file is read in a child process (`isolation`) with a memory and time ceiling, every
+sheet at once, and the parent gets the sheets' rows back: a file that would crash or
+exhaust the parser is refused without touching the server process.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from datetime import date, datetime, time, timedelta
 
 import python_calamine as pc
 
-from registry.spreadsheet import guards
+from registry.spreadsheet import guards, isolation
 from registry.spreadsheet.csvread import read_csv_rows
 from registry.spreadsheet.errors import Limits, ReadError
+from registry.spreadsheet.extent import Extent
 from registry.spreadsheet.ole import MAGIC as OLE_MAGIC
 from registry.spreadsheet.ole import OleError, OleFile, biff_info
 
@@ -58,6 +63,9 @@ class Workbook:
     hidden: set[str] = field(default_factory=set)
     _loaded: dict[str, Sheet] = field(default_factory=dict, repr=False)
     _loader: Callable[[str], Sheet] | None = field(default=None, repr=False)
+    # Sheet name → (code, details) of the ReadError reading it raised, kept until the
+    # sheet is asked for (a broken sheet nobody needs doesn't refuse the file).
+    _failed: dict[str, tuple[str, dict]] = field(default_factory=dict, repr=False)
 
     def sheet(self, name: str) -> Sheet:
         """One sheet, read on first use (a workbook may hold sheets nobody needs)."""
@@ -66,10 +74,23 @@ class Workbook:
                 raise ReadError(
                     "sheet_not_found", sheet_name=name, sheets=", ".join(self.sheet_names)
                 )
+            if name in self._failed:
+                code, details = self._failed[name]
+                raise ReadError(code, **details)
             if self._loader is None:
                 raise ReadError("sheet_not_found", sheet_name=name, sheets="")
             self._loaded[name] = self._loader(name)
         return self._loaded[name]
+
+    def load_all(self) -> Workbook:
+        """Every sheet read now, and the loader dropped (so the workbook can be pickled)."""
+        for name in self.sheet_names:
+            try:
+                self.sheet(name)
+            except ReadError as error:
+                self._failed[name] = (error.code, error.details)
+        self._loader = None
+        return self
 
     @property
     def sheets(self) -> list[Sheet]:
@@ -112,18 +133,30 @@ def read_workbook(data: bytes, filename: str = "", limits: Limits | None = None)
     file can't be read."""
     limits = limits or Limits()
     try:
+        if limits.isolate:
+            _check_bytes(data, limits)  # here, before the bytes travel to the child
+            return isolation.run(read_all, (data, limits), limits)
         return _read(data, limits)
     except ReadError as exc:
         raise exc.naming(filename) from exc.__cause__
 
 
-def _read(data: bytes, limits: Limits) -> Workbook:
+def read_all(data: bytes, limits: Limits) -> Workbook:
+    """The workbook with every sheet read (what the child process sends back)."""
+    return _read(data, limits).load_all()
+
+
+def _check_bytes(data: bytes, limits: Limits) -> None:
     if not data or not data.strip():
         raise ReadError("empty_file")
     if len(data) > limits.max_file_bytes:
         raise ReadError(
             "too_large", size=round(len(data) / 2**20, 1), limit=limits.max_file_bytes >> 20
         )
+
+
+def _read(data: bytes, limits: Limits) -> Workbook:
+    _check_bytes(data, limits)
     kind = detect_kind(data)
     if kind == "zip":
         return _read_zip(data, limits)
@@ -174,8 +207,11 @@ def _read_xls(data: bytes, limits: Limits) -> Workbook:
         raise ReadError("corrupt_file") from exc
     if info.encrypted:
         raise ReadError("password_protected")
+    # calamine builds every sheet's grid when it opens an .xls: measure them all first.
     for name, (rows, cols) in (info.dimensions or {}).items():
         guards.check_size(name, rows, cols, limits)
+    for name, cells in info.cells.items():
+        guards.check_extent(name, Extent(cells.rows, cells.cols, cells.cells), limits)
     calamine = _open_calamine(data)
 
     def load(name: str) -> Sheet:

@@ -18,6 +18,7 @@ from registry.models import Area, PartyCell, Unit, User
 from registry.scoping import db_int, in_scope, scope_filter
 from registry.services import ServiceError
 from registry.services.imports.batch_file import record_sheet_batch
+from registry.services.imports.candidate_import import limits as reader_limits
 from registry.services.org.areas import current_areas_filter
 from registry.services.org.sheets import Row, SheetError, read_table
 from registry.transaction import on_refusal
@@ -140,8 +141,7 @@ def read_upload(file_storage, columns: dict, required: tuple[str, ...], labels: 
         columns,
         required,
         labels,
-        max_rows=current_app.config["IMPORT_MAX_ROWS"],
-        max_cols=current_app.config["IMPORT_MAX_COLS"],
+        limits=reader_limits(),
     )
     return rows, data
 

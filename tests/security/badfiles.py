@@ -7,13 +7,14 @@ import io
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-from tests.fixtures.oleio import ole_file
-from tests.fixtures.sheets import xlsx_bytes
+from tests.fixtures.oleio import ole_file, record, xls_workbook
+from tests.fixtures.sheets import ods_bytes, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY_CEILING = 1 << 30  # 1 GiB of address space for the child
@@ -119,6 +120,79 @@ def long_cell_csv() -> bytes:
     return b"Nguy\xc3\xaan" * (10 << 20 >> 3)
 
 
+def without_dimension(tail: bytes) -> bytes:
+    """The small list with `tail` (raw rows) added to its sheet and no <dimension>."""
+    data = xlsx_bytes(ROWS)
+    sheet = re.sub(rb"<dimension[^>]*/>", b"", _sheet_xml(data))
+    return _replace(
+        data, "xl/worksheets/sheet1.xml", sheet.replace(b"</sheetData>", tail + b"</sheetData>")
+    )
+
+
+def single_quoted_last_cell() -> bytes:
+    """The last cell Excel has, its references in single quotes (4.9 KB): calamine aborts
+    the process allocating the grid."""
+    return without_dimension(
+        b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>"
+    )
+
+
+def newline_before_r() -> bytes:
+    """The same cell with a newline before each r=."""
+    return without_dimension(
+        b'<row\nr="1048576"><c\nr="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+
+
+def cells_without_references() -> bytes:
+    """A row of 300 cells holding values and no r attribute: column 300 by position."""
+    cells = b"<c t='inlineStr'><is><t>x</t></is></c>" * 300
+    return without_dimension(b"<row>" + cells + b"</row>")
+
+
+def sparse_xlsx() -> bytes:
+    """One cell at GR199999, within 200,000 × 200, no dimension: a 1.6 GB grid."""
+    return without_dimension(
+        b'<row r="199999"><c r="GR199999" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+
+
+def _number(row: int, col: int) -> bytes:
+    return record(0x0203, struct.pack("<HHHd", row, col, 15, 1.0))
+
+
+def xls_lying_dimensions() -> bytes:
+    """DIMENSIONS says two rows and three columns; a NUMBER record sits at row 65535,
+    column 65535."""
+    return xls_workbook({"Danh sách": ROWS}, extra={"Danh sách": [_number(65535, 65535)]})
+
+
+def sparse_xls() -> bytes:
+    """A NUMBER at row 65535, column 199 (within the limits) of a two-row list: 6 KB."""
+    return xls_workbook({"Danh sách": ROWS}, extra={"Danh sách": [_number(65535, 199)]})
+
+
+def ods_repeated_rows() -> bytes:
+    """One row of one cell repeated over 200 columns, the row repeated 199,990 times:
+    within 200,000 × 200, yet 40 million cells to materialise (past 5 GB)."""
+    cell = (
+        '<table:table-cell table:number-columns-repeated="200" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell>"
+    )
+    tail = f'<table:table-row table:number-rows-repeated="199990">{cell}</table:table-row>'
+    return ods_bytes(ROWS, tail=tail)
+
+
+# The files that crash or exhaust a reader without a child process and extent checks.
+CRASHING = (
+    "single_quoted_last_cell",
+    "newline_before_r",
+    "xls_lying_dimensions",
+    "ods_repeated_rows",
+    "sparse_xlsx",
+    "sparse_xls",
+)
+
 # name → (file name, builder, error codes a reader may answer with)
 BAD_FILES = {
     "png_named_xlsx": ("danh_sach.xlsx", png_named_xlsx, {"unsupported_type"}),
@@ -131,6 +205,13 @@ BAD_FILES = {
     "csv_nul": ("nul.csv", csv_with_nul, {"nul_bytes"}),
     "csv_long_line": ("dai.csv", long_line_csv, {"too_many_columns", "corrupt_file"}),
     "csv_long_cell": ("o_dai.csv", long_cell_csv, {"corrupt_file", "no_header"}),
+    "single_quoted_last_cell": ("nhay_don.xlsx", single_quoted_last_cell, {"too_many_rows"}),
+    "newline_before_r": ("xuong_dong.xlsx", newline_before_r, {"too_many_rows"}),
+    "cells_without_references": ("khong_r.xlsx", cells_without_references, {"too_many_columns"}),
+    "sparse_xlsx": ("thua.xlsx", sparse_xlsx, {"sparse_sheet"}),
+    "xls_lying_dimensions": ("khai_sai.xls", xls_lying_dimensions, {"too_many_columns"}),
+    "sparse_xls": ("thua.xls", sparse_xls, {"sparse_sheet"}),
+    "ods_repeated_rows": ("lap.ods", ods_repeated_rows, {"too_many_cells"}),
 }
 
 _CHILD = """

@@ -235,6 +235,7 @@ def log_download(session: Session, user: User, batch: ImportBatch, what: str) ->
     )  # fmt: skip
 
 
+@_readable
 def error_workbook(batch: ImportBatch) -> BytesIO:
     """The sheet as uploaded with the batch's errors marked."""
     book = read_workbook(batch.content or b"", batch.filename, importer.limits())

@@ -106,12 +106,20 @@ class ImportResult:
 
 
 def limits() -> Limits:
+    """The reader's limits from the settings (README "Configuration"); every upload and
+    command that reads a spreadsheet uses these."""
     if not has_app_context():
         return Limits()
     config = current_app.config
+    default = Limits()
     return Limits(
-        max_rows=config.get("IMPORT_MAX_ROWS", 200_000),
-        max_cols=config.get("IMPORT_MAX_COLS", 200),
+        max_rows=config.get("IMPORT_MAX_ROWS", default.max_rows),
+        max_cols=config.get("IMPORT_MAX_COLS", default.max_cols),
+        max_cells=config.get("IMPORT_MAX_CELLS", default.max_cells),
+        grid_cells=config.get("IMPORT_GRID_CELLS", default.grid_cells),
+        sparse_ratio=config.get("IMPORT_SPARSE_RATIO", default.sparse_ratio),
+        memory_mb=config.get("IMPORT_READ_MEMORY_MB", default.memory_mb),
+        seconds=config.get("IMPORT_READ_SECONDS", default.seconds),
     )
 
 

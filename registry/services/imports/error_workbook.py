@@ -69,6 +69,14 @@ def _plain(ws, cells: Sequence[Any], index: int, marked: Mapping[int, str]) -> A
     return safe_value(ws, _value(value))
 
 
+def _used(cells: Sequence[Any]) -> int:
+    """How many cells up to the last one holding something."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or cells[end - 1] == ""):
+        end -= 1
+    return end
+
+
 def build_error_workbook(
     sheet_name: str,
     rows: Iterable[tuple[int, Sequence[Any]]],
@@ -100,7 +108,10 @@ def build_error_workbook(
             if index is not None:
                 shown = marked.get(index)
                 marked[index] = f"{shown}\n{issue['message']}" if shown else issue["message"]
-        line = [_plain(ws, cells, i, marked) for i in range(width)]
+        # Every cell up to the row's last value; the header and the rows with an error
+        # run to the "Lỗi" column. The work follows the data, not the sheet's width.
+        last = width if number == header_row or issues else _used(cells)
+        line = [_plain(ws, cells, i, marked) for i in range(last)]
         if number == header_row:
             line.append(WriteOnlyCell(ws, value=ERROR_HEADER))
             line[-1].font = _BOLD

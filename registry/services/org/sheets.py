@@ -47,10 +47,13 @@ def read_table(
     *,
     max_rows: int = 200_000,
     max_cols: int = 200,
+    limits: Limits | None = None,
 ) -> list[Row]:
-    """Rows of the first sheet holding the table, as {field: value} (blank cells left out)."""
+    """Rows of the first sheet holding the table, as {field: value} (blank cells left out).
+    `limits` (the settings') wins over max_rows/max_cols; the file is read once, in the
+    reader's child process like every upload."""
     table = alias_table(aliases, labels, required)
-    limits = Limits(max_rows=max_rows, max_cols=max_cols)
+    limits = limits or Limits(max_rows=max_rows, max_cols=max_cols)
     try:
         book = read_workbook(data, filename, limits)
         sheet, columns = None, None
@@ -66,7 +69,9 @@ def read_table(
             raise SheetError(_missing(missing, columns, labels))
         return [
             Row(number, values)
-            for number, values in iter_rows(data, filename, table, sheet=sheet.name, limits=limits)
+            for number, values in iter_rows(
+                data, filename, table, sheet=sheet.name, limits=limits, book=book
+            )
         ]
     except ReadError as error:
         raise SheetError(str(error)) from error
