@@ -109,6 +109,7 @@ class Ct33Row:
     with_youth_union: int = 0
     youth_union_members: int = 0
     members_without_org: int = 0  # members working in enterprises with no party organisation
+    workers: int = 0  # workers of the operating enterprises (Số lao động)
 
 
 R = TypeVar("R", StudentRow, WorkerRow, Ct33Row)

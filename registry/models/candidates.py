@@ -140,6 +140,11 @@ class StageEvent(db.Model):
         # Reports: events of a stage in a period by the unit they happened in (covering);
         # "reached stage X within the period" reads its candidate ids off it too.
         Index("ix_stage_event_report", "stage", "event_date", "candidate_id", "unit_id"),
+        # Reports: the unit of a person's latest event by a date, and whether a renewed
+        # certificate is the latest in a period (one seek per person, covering).
+        Index(
+            "ix_stage_event_history", "candidate_id", "event_date", "sequence", "stage", "unit_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -116,6 +116,10 @@ class ReportRequest:
     @property
     def title(self) -> str:
         title = TITLES[self.report]
+        if self.report == "candidates":
+            # What the list holds: a stage reached in the period, or being on the list.
+            what = STAGE_LABELS[self.reached].lower() if self.reached else "có tên trong danh sách"
+            title = f"{title} {what} trong kỳ"
         if self.group and self.group in SUBGROUPS and self.report != "workers":
             title += f" ({SUBGROUPS[self.group]})"
         return title
