@@ -118,7 +118,11 @@ class ReportRequest:
         title = TITLES[self.report]
         if self.report == "candidates":
             # What the list holds: a stage reached in the period, or being on the list.
-            what = STAGE_LABELS[self.reached].lower() if self.reached else "có tên trong danh sách"
+            what = (
+                STAGE_LABELS[self.reached].lower()
+                if self.reached
+                else "có tên trong danh sách theo dõi"
+            )
             title = f"{title} {what} trong kỳ"
         if self.group and self.group in SUBGROUPS and self.report != "workers":
             title += f" ({SUBGROUPS[self.group]})"
