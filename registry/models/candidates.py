@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,7 @@ class Candidate(db.Model):
             "full_member_date",
             "exited_date",
             "trained_date",
+            "moved",
         ),
     )
 
@@ -101,6 +103,9 @@ class Candidate(db.Model):
     exited_date: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[str | None] = mapped_column(String(24))
     last_event_date: Mapped[date | None] = mapped_column(Date)
+    # Set by triggers (migration 0009) once the unit changed or an event lies in another
+    # unit: only then may the unit of a past state differ from unit_id.
+    moved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -103,9 +103,12 @@ def test_the_state_at_the_end_stays_where_the_person_was_after_a_later_transfer(
         name: figures(before, name, STUDENT_EXTRA)
         for name in ("Trường THPT Bắc", "Trung tâm GDNN - GDTX Bắc", "Phường Bắc", "TỔNG CỘNG")
     }
+    assert not nam.moved
     transfer_candidate(db.session, user, nam, units["centre"])
     record_stage(db.session, user, nam, "cell_resolution", date(2026, 2, 1))
     db.session.commit()
+    db.session.refresh(nam)
+    assert nam.moved  # set by the database whatever the write path
     after = workbook_of(user, "students", province)[0].active
     for name, values in figures_before.items():
         assert figures(after, name, STUDENT_EXTRA) == values, name

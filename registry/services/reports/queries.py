@@ -29,7 +29,6 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
@@ -45,6 +44,7 @@ from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
 from registry.models import Candidate, StageEvent, Unit, User
 from registry.scoping import scope_filter
+from registry.services.candidates.sqlite_plans import Unindexed
 from registry.services.candidates.stages import rule_settings
 from registry.services.org.surveys import latest_surveys_select
 from registry.services.reports.states import being_followed_at, latest_in_period, unit_at
@@ -195,6 +195,12 @@ class _Parts:
         return _summed(self.names, self.fields, *parts)
 
 
+def _people(stage: Stage) -> ColumnElement[int]:
+    """People with an event of a repeatable stage (two certificates of one day in one
+    unit both pass states.latest_in_period)."""
+    return func.count(func.distinct(case((_is(stage), StageEvent.candidate_id))))
+
+
 def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
     """Figures per unit (by_unit) or per (area, unit kind), in PROGRESS_FIELDS order."""
     parts = _Parts(scope, PROGRESS_FIELDS, by_unit)
@@ -202,7 +208,7 @@ def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
     events = parts.events(
         stages,
         period,
-        trained=_count(_is(Stage.TRAINED)),
+        trained=_people(Stage.TRAINED),
         proposed=_count(_is(Stage.CELL_RESOLUTION)),
         decided=_count(_is(Stage.DECISION)),
         admitted=_count(_is(Stage.ADMITTED)),
@@ -222,10 +228,14 @@ def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
     # The stored trained_date is the latest certificate. Those renewed after the end may
     # have held a valid one at the end: only for them (few) are the events read.
     earlier = aliased(StageEvent)
-    held_then = exists().where(
-        earlier.candidate_id == Candidate.id,
-        earlier.stage == Stage.TRAINED.value,
-        earlier.event_date.between(first, end),
+    held_then = (
+        select(earlier.candidate_id)
+        .where(
+            earlier.candidate_id == Candidate.id,
+            Unindexed(earlier.stage) == Stage.TRAINED.value,  # one person's events
+            earlier.event_date.between(first, end),
+        )
+        .exists()
     )
     valid = or_(
         Candidate.trained_date.between(first, end),
@@ -265,7 +275,7 @@ def summary_statement(scope: Scope, period: Period, year_before: Period) -> Sele
     events = parts.events(
         (Stage.TRAINED, Stage.CELL_RESOLUTION, Stage.ADMITTED),
         period,
-        trained=_count(_is(Stage.TRAINED)),
+        trained=_people(Stage.TRAINED),
         proposed=_count(_is(Stage.CELL_RESOLUTION)),
         admitted=_count(_is(Stage.ADMITTED)),
     )

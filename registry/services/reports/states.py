@@ -12,6 +12,8 @@
 - A stage that may be recorded twice (a renewed certificate) counts once per period, by
   its latest event in the period (`latest_in_period`); the stage rules allow every other
   stage once per person.
+- A person on the list at a date counts at the unit of their latest event by then
+  (`unit_at`): latest by date, then by the order of recording (`sequence`).
 
 All of these read stored stage columns, or stage_event through the index
 ix_stage_event_history (candidate_id, event_date, sequence, stage, unit_id), one seek
@@ -22,12 +24,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from registry.domain.periods import Period
 from registry.domain.vocabulary import Stage
 from registry.models import Candidate, StageEvent
+from registry.services.candidates.sqlite_plans import Unindexed
 
 # Stages the rules let a person reach more than once (a new certificate replaces an
 # expired one); every other stage is refused a second time.
@@ -36,9 +39,12 @@ REPEATABLE_STAGES = (Stage.TRAINED.value,)
 
 def being_followed_at(day: date) -> list[ColumnElement[bool]]:
     """Being followed at `day`: source reached, not exited, not yet admitted by then."""
+    # SQLite would otherwise read the many rows not admitted by then through the
+    # admitted_date index, one table row each, instead of scanning a covering index.
+    admitted = Unindexed(Candidate.admitted_date)
     return [
         Candidate.source_date <= day,
-        or_(Candidate.admitted_date.is_(None), Candidate.admitted_date > day),
+        or_(admitted.is_(None), admitted > day),
         or_(Candidate.full_member_date.is_(None), Candidate.full_member_date > day),
         or_(Candidate.exited_date.is_(None), Candidate.exited_date > day),
     ]
@@ -75,39 +81,61 @@ def on_list_in(period: Period) -> list[ColumnElement[bool]]:
     ]
 
 
-def unit_at(day: date, candidate_id: ColumnElement[int] | None = None):
-    """The unit of the person's latest event on or before `day` (a scalar subquery)."""
+def unit_at(day: date) -> ColumnElement[int]:
+    """The unit of the person's latest event on or before `day`.
+
+    Someone whose unit never changed and whose events all lie in it (`moved` false, kept
+    by triggers) was in their current unit then; only for the others are the events read.
+    """
+    return case((Candidate.moved.is_(True), _latest_event_unit(day)), else_=Candidate.unit_id)
+
+
+def _latest_event_unit(day: date):
     event = aliased(StageEvent)
-    person = Candidate.id if candidate_id is None else candidate_id
     query = (
         select(event.unit_id)
-        .where(event.candidate_id == person, event.event_date <= day)
-        .order_by(event.event_date.desc(), event.sequence.desc(), event.id.desc())
+        .where(event.candidate_id == Candidate.id, event.event_date <= day)
+        # The index's own order, so the first entry found is the answer.
+        .order_by(
+            event.event_date.desc(),
+            event.sequence.desc(),
+            event.stage.desc(),
+            event.unit_id.desc(),
+        )
         .limit(1)
+        .correlate(Candidate)
     )
-    if candidate_id is None:
-        query = query.correlate(Candidate)
     return query.scalar_subquery()
 
 
 def latest_in_period(period: Period) -> ColumnElement[bool]:
     """StageEvent is its person's latest event of its stage in `period` (always true for a
-    stage recorded once; a renewed certificate leaves only the latest in the period)."""
+    stage recorded once; of renewed certificates, the latest in the period).
+
+    Two certificates on the same latest day: the one of the higher unit id (an arbitrary
+    but fixed choice, so the person counts in one unit). Certificates of one day in one
+    unit both pass, so count them with COUNT(DISTINCT candidate_id). Only columns of the
+    covering indexes are read.
+    """
     later = aliased(StageEvent)
-    newer = exists().where(
-        later.candidate_id == StageEvent.candidate_id,
-        later.stage == StageEvent.stage,
-        later.event_date <= period.end,
-        or_(
-            later.event_date > StageEvent.event_date,
-            and_(
-                later.event_date == StageEvent.event_date,
-                or_(
-                    later.sequence > StageEvent.sequence,
-                    and_(later.sequence == StageEvent.sequence, later.id > StageEvent.id),
+    # EXISTS (SELECT candidate_id …), not SELECT *: SQLite then reads the index alone.
+    newer = (
+        select(later.candidate_id)
+        .where(
+            later.candidate_id == StageEvent.candidate_id,
+            # Unindexed: SQLite would otherwise walk every event of the stage in the
+            # period (stage, event_date index) for each row, instead of one person's.
+            Unindexed(later.stage) == StageEvent.stage,
+            later.event_date <= period.end,
+            or_(
+                later.event_date > StageEvent.event_date,
+                and_(
+                    later.event_date == StageEvent.event_date,
+                    later.unit_id > StageEvent.unit_id,
                 ),
             ),
-        ),
+        )
+        .exists()
     )
     return or_(StageEvent.stage.not_in(REPEATABLE_STAGES), ~newer)
 
