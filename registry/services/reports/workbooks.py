@@ -53,8 +53,11 @@ TITLES: dict[str, str] = {
     ),
     "summary": "Báo cáo tổng hợp kết quả phát triển đảng viên trong học sinh, sinh viên "
     "và công nhân, người lao động",
-    "candidates": "Danh sách quần chúng ưu tú",
+    # Who the detail list of a period holds (states.on_list_in); with a stage filter,
+    # LIST_TITLE and the stage reached in the period.
+    "candidates": "Danh sách quần chúng ưu tú có tên trong danh sách theo dõi trong kỳ",
 }
+LIST_TITLE = "Danh sách quần chúng ưu tú"
 SLUGS: dict[str, str] = {
     "students": "bao-cao-hoc-sinh",
     "workers": "bao-cao-cong-nhan",
@@ -116,14 +119,8 @@ class ReportRequest:
     @property
     def title(self) -> str:
         title = TITLES[self.report]
-        if self.report == "candidates":
-            # What the list holds: a stage reached in the period, or being on the list.
-            what = (
-                STAGE_LABELS[self.reached].lower()
-                if self.reached
-                else "có tên trong danh sách theo dõi"
-            )
-            title = f"{title} {what} trong kỳ"
+        if self.report == "candidates" and self.reached:
+            title = f"{LIST_TITLE} {STAGE_LABELS[self.reached].lower()} trong kỳ"
         if self.group and self.group in SUBGROUPS and self.report != "workers":
             title += f" ({SUBGROUPS[self.group]})"
         return title
