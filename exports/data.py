@@ -166,6 +166,40 @@ class SummaryReport:
         _freeze(self, "rows")
 
 
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    """One criterion of a block; `section` rows head their criteria ("1. Giới tính")."""
+
+    label: str
+    admitted: int | None = 0  # admitted (ceremony) in the period; None on a section row
+    followed: int | None = 0  # being followed at the period end
+    section: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownBlock:
+    """An area (or the report's whole area) with its totals and criteria."""
+
+    name: str
+    admitted: int = 0
+    followed: int = 0
+    rows: Sequence[BreakdownRow] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "rows")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownReport:
+    """Input of `breakdown`: the report area's block first, then one per area below it."""
+
+    meta: ReportMeta
+    blocks: Sequence[BreakdownBlock]
+
+    def __post_init__(self) -> None:
+        _freeze(self, "blocks")
+
+
 # The canonical import headers, in order; the detail list must re-import through them.
 CANDIDATE_HEADERS: tuple[str, ...] = (
     "STT",

@@ -86,7 +86,7 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("--user", "username", help="Lập với phạm vi của tài khoản này.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 def export_command(report, date_from, date_to, area_code, group, reached, username, out) -> None:
-    """Write a report (students, workers, ct33, summary, candidates) to an xlsx file."""
+    """Write a report (students, workers, ct33, summary, candidates, breakdown) to an xlsx file."""
     user = named_user(username) or command_line_user()
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     try:

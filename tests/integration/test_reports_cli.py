@@ -17,7 +17,9 @@ def world(ctx):
     return build_world()
 
 
-@pytest.mark.parametrize("report", ["students", "workers", "ct33", "summary", "candidates"])
+@pytest.mark.parametrize(
+    "report", ["students", "workers", "ct33", "summary", "candidates", "breakdown"]
+)
 def test_every_report_is_written_for_the_whole_province_and_logged(runner, world, tmp_path, report):
     out = tmp_path / f"{report}.xlsx"
     result = runner.invoke(

@@ -40,6 +40,7 @@ REPORTS: dict[str, str] = {
     "ct33": "Thực hiện Chỉ thị 33-CT/TW trong doanh nghiệp",
     "summary": "Tổng hợp theo địa bàn, so với cùng kỳ năm trước",
     "candidates": "Danh sách chi tiết quần chúng ưu tú",
+    "breakdown": "Phân tích người kết nạp và quần chúng đang theo dõi",
 }
 TITLES: dict[str, str] = {
     "students": "Báo cáo kết quả phát triển đảng viên trong học sinh, sinh viên",
@@ -56,6 +57,8 @@ TITLES: dict[str, str] = {
     # Who the detail list of a period holds (states.on_list_in); with a stage filter,
     # LIST_TITLE and the stage reached in the period.
     "candidates": "Danh sách quần chúng ưu tú có tên trong danh sách theo dõi trong kỳ",
+    "breakdown": "Phân tích đảng viên mới kết nạp và quần chúng ưu tú đang theo dõi "
+    "theo giới tính, độ tuổi, dân tộc, tôn giáo, trình độ học vấn và đối tượng",
 }
 LIST_TITLE = "Danh sách quần chúng ưu tú"
 SLUGS: dict[str, str] = {
@@ -64,6 +67,7 @@ SLUGS: dict[str, str] = {
     "ct33": "bao-cao-chi-thi-33",
     "summary": "bao-cao-tong-hop",
     "candidates": "danh-sach-quan-chung",
+    "breakdown": "phan-tich",
 }
 # Vietnamese names of the downloaded files (filename* of Content-Disposition).
 FILE_TITLES: dict[str, str] = {
@@ -72,6 +76,7 @@ FILE_TITLES: dict[str, str] = {
     "ct33": "Báo cáo Chỉ thị 33",
     "summary": "Báo cáo tổng hợp",
     "candidates": "Danh sách quần chúng ưu tú",
+    "breakdown": "Phân tích kết nạp và theo dõi",
 }
 GROUP_CHOICES: dict[str, str] = {**GROUPS, **SUBGROUPS}
 REPORT_GROUPS: dict[str, tuple[str, ...]] = {
@@ -80,6 +85,7 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "ct33": ("worker", "cong_nhan"),
     "summary": tuple(GROUP_CHOICES),
     "candidates": tuple(GROUP_CHOICES),
+    "breakdown": tuple(GROUP_CHOICES),
 }
 KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS), **KINDS_OF_GROUP}
 SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
