@@ -118,7 +118,9 @@ def detail_list(session, area_code: str | None, rounds: int) -> dict[str, Any]:
     user, area, period = _context(session, area_code)
     request = ReportRequest("candidates", period, area)
     filters = filters_for(request, area.parent_id is None)
-    query, rows = timed(lambda: list(stream_rows(session, user, filters, RowCounter())), rounds)
+    query, rows = timed(
+        lambda: list(stream_rows(session, user, filters, RowCounter(), period)), rounds
+    )
 
     def bare() -> BytesIO:
         wb = Workbook(write_only=True)

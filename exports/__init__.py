@@ -10,11 +10,15 @@ from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
+from exports.breakdown import build_breakdown
 from exports.candidates import build_candidates
 from exports.ct33 import build_ct33
 from exports.data import (
     CANDIDATE_HEADERS,
     AreaGroup,
+    BreakdownBlock,
+    BreakdownReport,
+    BreakdownRow,
     CandidateList,
     Ct33Row,
     GroupedReport,
@@ -34,6 +38,7 @@ BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
     "ct33": build_ct33,
     "summary": build_summary,
     "candidates": build_candidates,
+    "breakdown": build_breakdown,
 }
 
 
@@ -55,6 +60,9 @@ __all__ = [
     "BUILDERS",
     "CANDIDATE_HEADERS",
     "AreaGroup",
+    "BreakdownBlock",
+    "BreakdownReport",
+    "BreakdownRow",
     "CandidateList",
     "Ct33Row",
     "GroupFigures",

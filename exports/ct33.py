@@ -15,20 +15,23 @@ def _with_org(f) -> int:
     return sum(f[key] for key in _ORG_KINDS)
 
 
+# Units per column group: enterprises, a percentage, people (DN: doanh nghiệp).
+DN, PEOPLE = "doanh nghiệp", "người"
+
 CT33_COLUMNS = (
     Col("STT", width=6),
     Col("Địa bàn, loại hình doanh nghiệp", width=30),
-    count("Số doanh nghiệp đang hoạt động", "operating", width=12),
+    count("Số doanh nghiệp đang hoạt động", "operating", width=12, unit=DN),
     Col(
         "Doanh nghiệp có tổ chức đảng",
         children=(
-            derived("Tổng số", _with_org, number="(4)=(5)+(6)+(7)"),
+            derived("Tổng số", _with_org, number="(4)=(5)+(6)+(7)", unit=DN),
             Col(
                 "Chia ra",
                 children=(
-                    count("Chi bộ cơ sở", "with_chi_bo_co_so"),
-                    count("Đảng bộ cơ sở", "with_dang_bo_co_so"),
-                    count("Chi bộ trực thuộc", "with_chi_bo_truc_thuoc"),
+                    count("Chi bộ cơ sở", "with_chi_bo_co_so", unit=DN),
+                    count("Đảng bộ cơ sở", "with_dang_bo_co_so", unit=DN),
+                    count("Chi bộ trực thuộc", "with_chi_bo_truc_thuoc", unit=DN),
                 ),
             ),
         ),
@@ -38,35 +41,42 @@ CT33_COLUMNS = (
         lambda f: share(_with_org(f), f["operating"]),
         number="(8)=(4)/(3)",
         percent=True,
+        unit="%",
     ),
     Col(
         "Đảng viên",
         children=(
-            count("Số đảng viên làm việc trong doanh nghiệp", "members", width=12),
-            count("Trong đó: sinh hoạt tại doanh nghiệp", "members_held_here", width=12),
-            count("Chủ doanh nghiệp, giám đốc là đảng viên", "owner_members", width=12),
-            count("Kết nạp mới trong kỳ", "admitted"),
+            count("Số đảng viên làm việc trong doanh nghiệp", "members", width=12, unit=PEOPLE),
+            count(
+                "Trong đó: sinh hoạt tại doanh nghiệp", "members_held_here", width=12, unit=PEOPLE
+            ),
+            count(
+                "Chủ doanh nghiệp, giám đốc là đảng viên", "owner_members", width=12, unit=PEOPLE
+            ),
+            count("Kết nạp mới trong kỳ", "admitted", unit=PEOPLE),
             count(
                 "Đảng viên làm việc ở doanh nghiệp chưa có tổ chức đảng",
                 "members_without_org",
                 width=13,
+                unit=PEOPLE,
             ),
         ),
     ),
     Col(
         "Công đoàn",
         children=(
-            count("Số doanh nghiệp có công đoàn", "with_trade_union"),
-            count("Số đoàn viên công đoàn", "trade_union_members"),
+            count("Số doanh nghiệp có công đoàn", "with_trade_union", unit=DN),
+            count("Số đoàn viên công đoàn", "trade_union_members", unit=PEOPLE),
         ),
     ),
     Col(
         "Đoàn TNCS Hồ Chí Minh",
         children=(
-            count("Số doanh nghiệp có tổ chức Đoàn", "with_youth_union"),
-            count("Số đoàn viên", "youth_union_members"),
+            count("Số doanh nghiệp có tổ chức Đoàn", "with_youth_union", unit=DN),
+            count("Số đoàn viên", "youth_union_members", unit=PEOPLE),
         ),
     ),
+    count("Số lao động trong các doanh nghiệp đang hoạt động", "workers", width=13, unit=PEOPLE),
 )
 
 

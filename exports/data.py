@@ -109,6 +109,7 @@ class Ct33Row:
     with_youth_union: int = 0
     youth_union_members: int = 0
     members_without_org: int = 0  # members working in enterprises with no party organisation
+    workers: int = 0  # workers of the operating enterprises (Số lao động)
 
 
 R = TypeVar("R", StudentRow, WorkerRow, Ct33Row)
@@ -163,6 +164,40 @@ class SummaryReport:
 
     def __post_init__(self) -> None:
         _freeze(self, "rows")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    """One criterion of a block; `section` rows head their criteria ("1. Giới tính")."""
+
+    label: str
+    admitted: int | None = 0  # admitted (ceremony) in the period; None on a section row
+    followed: int | None = 0  # being followed at the period end
+    section: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownBlock:
+    """An area (or the report's whole area) with its totals and criteria."""
+
+    name: str
+    admitted: int = 0
+    followed: int = 0
+    rows: Sequence[BreakdownRow] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "rows")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownReport:
+    """Input of `breakdown`: the report area's block first, then one per area below it."""
+
+    meta: ReportMeta
+    blocks: Sequence[BreakdownBlock]
+
+    def __post_init__(self) -> None:
+        _freeze(self, "blocks")
 
 
 # The canonical import headers, in order; the detail list must re-import through them.

@@ -152,6 +152,7 @@ class Col:
     value: Callable[[Mapping[str, Any]], Any] | None = None
     percent: bool = False
     typed: str | None = None
+    unit: str | None = None  # "người", "doanh nghiệp", "%": where a report's units differ
 
 
 def leaves(cols: Sequence[Col]) -> list[Col]:
@@ -285,8 +286,30 @@ def _side_lines(meta: ReportMeta) -> tuple[list[SideLine], list[SideLine]]:
     return left, [*right, dated]
 
 
-def header_bands(meta: ReportMeta, width: int, *, full: bool = True, note: str = "") -> list[Band]:
-    """The rows above the column headers: header block, title, period, area and unit."""
+def unit_segments(columns: Sequence[Col]) -> list[Segment]:
+    """ "Đơn vị tính" over each run of leaf columns counting in the same unit."""
+    segments: list[Segment] = []
+    look = Look(italic=True)
+    start = 0
+    for i in range(1, len(columns) + 1):
+        if i < len(columns) and columns[i].unit == columns[start].unit:
+            continue
+        if columns[start].unit:
+            segments.append((start + 1, i, f"Đơn vị tính: {columns[start].unit}", look))
+        start = i
+    return segments
+
+
+def header_bands(
+    meta: ReportMeta,
+    width: int,
+    *,
+    full: bool = True,
+    note: str = "",
+    units: Sequence[Segment] = (),
+) -> list[Band]:
+    """The rows above the column headers: header block, title, period, area and unit (one
+    for the table, or `units` over the column groups when they count different things)."""
     (l1, l2), (r1, r2) = sides(width)
     bands: list[Band] = []
     if full:
@@ -306,7 +329,9 @@ def header_bands(meta: ReportMeta, width: int, *, full: bool = True, note: str =
         bands.append(([(1, width, note, Look(italic=True))], None))
     area = (l1, l2, f"Địa bàn: {meta.area_name}", Look(horizontal="left", wrap=False))
     unit = (r1, r2, meta.unit_of_measure, Look(italic=True, horizontal="right", wrap=False))
-    bands.append(([area, unit] if full else [area], None))
+    bands.append(([area, unit] if full and not units else [area], None))
+    if units:
+        bands.append((list(units), 2 * (LINE_HEIGHT + 1)))
     return bands
 
 
@@ -363,7 +388,8 @@ def open_sheet(
         dimension.width = col.width
         if col.typed:
             dimension.number_format = col.typed
-    top = header_bands(meta, len(columns), full=full, note=note)
+    units = unit_segments(columns) if full else []
+    top = header_bands(meta, len(columns), full=full, note=note, units=units)
     grid, merges = header_grid(cols)
     first = len(top) + 1
     last = first + len(grid) - (0 if numbers else 1)

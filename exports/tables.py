@@ -31,16 +31,28 @@ Figures = dict[str, int | None]
 TOTAL_LABEL = "TỔNG CỘNG"
 
 
-def count(label: str, key: str, *, width: float = 10, number: str | None = None) -> Col:
+def count(
+    label: str,
+    key: str,
+    *,
+    width: float = 10,
+    number: str | None = None,
+    unit: str | None = None,
+) -> Col:
     """A leaf column showing one field of the line's figures."""
-    return Col(label, width=width, number=number, value=itemgetter(key))
+    return Col(label, width=width, number=number, value=itemgetter(key), unit=unit)
 
 
 def derived(
-    label: str, func: Callable[[Mapping[str, Any]], Any], *, number: str, percent: bool = False
+    label: str,
+    func: Callable[[Mapping[str, Any]], Any],
+    *,
+    number: str,
+    percent: bool = False,
+    unit: str | None = None,
 ) -> Col:
     """A leaf column computed from the line's figures (from the sums on total lines)."""
-    return Col(label, width=10, number=number, value=func, percent=percent)
+    return Col(label, width=10, number=number, value=func, percent=percent, unit=unit)
 
 
 def share(part: int | None, whole: int | None) -> float | None:

@@ -1,5 +1,8 @@
 """CLI `export REPORT --from D --to D [--area CODE] [--group G] --out FILE`.
 
+Report, group and stage names are read in any case; dates that make a preset (a year,
+a quarter, a school year…) give the workbook that preset's label, as on the web.
+
 Without --user the command has the full scope and is logged as the command line; with
 --user it has that account's scope (an area outside it is an error, as on the web).
 """
@@ -13,7 +16,7 @@ import click
 from sqlalchemy import select
 
 from registry.cli.actor import command_line_user, named_user
-from registry.domain.periods import PeriodError, custom, parse_day
+from registry.domain.periods import PeriodError, parse_day, recognised
 from registry.domain.report_kinds import GROUP_CHOICES
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.extensions import db
@@ -66,26 +69,29 @@ def _write(path: Path, data: bytes) -> None:
 
 
 @click.command("export")
-@click.argument("report", type=click.Choice(list(REPORTS)))
+@click.argument("report", type=click.Choice(list(REPORTS), case_sensitive=False))
 @click.option(
     "--from", "date_from", required=True, help="Ngày đầu kỳ (2025-01-01 hoặc 01/01/2025)."
 )
 @click.option("--to", "date_to", required=True, help="Ngày cuối kỳ (tính cả ngày này).")
 @click.option("--area", "area_code", help="Mã địa bàn (mặc định: cả tỉnh).")
-@click.option("--group", type=click.Choice(list(GROUP_CHOICES)), help="Đối tượng.")
+@click.option(
+    "--group", type=click.Choice(list(GROUP_CHOICES), case_sensitive=False), help="Đối tượng."
+)
 @click.option(
     "--reached",
-    type=click.Choice(list(STAGE_LABELS)),
+    type=click.Choice(list(STAGE_LABELS), case_sensitive=False),
     help="Danh sách chi tiết: chỉ người đạt bước này trong kỳ.",
 )
 @click.option("--user", "username", help="Lập với phạm vi của tài khoản này.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 def export_command(report, date_from, date_to, area_code, group, reached, username, out) -> None:
-    """Write a report (students, workers, ct33, summary, candidates) to an xlsx file."""
+    """Write a report (students, workers, ct33, summary, candidates, breakdown) to an xlsx file."""
     user = named_user(username) or command_line_user()
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     try:
-        period = custom(start, end)
+        # Labelled like the reports page when the dates are a preset's ("Năm 2025").
+        period = recognised(start, end)
     except PeriodError as error:
         raise click.BadParameter(str(error), param_hint="--to") from None
     request = ReportRequest(report, period, _area(area_code, user), group=group, reached=reached)

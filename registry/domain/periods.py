@@ -154,6 +154,23 @@ def make_period(
     return builders[preset](year)
 
 
+def recognised(start: date, end: date) -> Period:
+    """The period from `start` to `end`, with the label of the preset it matches (a year,
+    a quarter, a school year…), as the reports page would name it; else unlabelled."""
+    period = custom(start, end)
+    if not (start.year >= MIN_YEAR and end.year <= MAX_YEAR):
+        return period
+    presets = [
+        whole_year(end.year),
+        first_half(end.year),
+        *(quarter(end.year, n) for n in (1, 2, 3, 4)),
+        school_year(start.year),
+        nd09_half(end.year),
+        nd09_year(end.year),
+    ]
+    return next((p for p in presets if (p.start, p.end) == (start, end)), period)
+
+
 def school_year_of(day: date) -> int:
     """The first year of the school year that holds `day` (5/3/2025 → 2024)."""
     return day.year if day.month >= 9 else day.year - 1

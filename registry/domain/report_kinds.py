@@ -22,6 +22,7 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "ct33": ("worker", "cong_nhan"),
     "summary": tuple(GROUP_CHOICES),
     "candidates": tuple(GROUP_CHOICES),
+    "breakdown": tuple(GROUP_CHOICES),
 }
 KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS), **KINDS_OF_GROUP}
 SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people

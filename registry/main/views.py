@@ -12,8 +12,9 @@ from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.main import bp
 from registry.main.home_charts import dashboard_context
-from registry.models import Candidate, Unit
+from registry.models import Candidate
 from registry.scoping import scope_filter
+from registry.services import dashboard
 from registry.services.accounts.scope_text import describe_scope
 from registry.services.candidates.alert_lists import alert_counts
 
@@ -27,25 +28,17 @@ def home():
             select(Candidate.stage, func.count()).where(where).group_by(Candidate.stage)
         ).all()
     )
-    year_start = today_vn().replace(month=1, day=1)
-    admitted_this_year = db.session.scalar(
-        select(func.count()).where(where, Candidate.admitted_date >= year_start)
-    )
-    units = db.session.scalar(
-        select(func.count()).select_from(Unit).where(scope_filter(current_user, Unit))
-    )
+    today = today_vn()
     stages = [(s.value, STAGE_LABELS[s], by_stage.get(s.value, 0)) for s in STAGE_ORDER]
     stages.append((Stage.EXITED.value, STAGE_LABELS[Stage.EXITED], by_stage.get("exited", 0)))
     return render_template(
         "main/home.html",
         scope=describe_scope(current_user),
         stages=stages,
-        total=sum(by_stage.values()),
-        admitted_this_year=admitted_this_year,
-        year=year_start.year,
-        units=units,
-        alert_counts=alert_counts(db.session, current_user, today_vn()),
-        **dashboard_context(db.session, current_user, today_vn(), stages),
+        headline=dashboard.headline(db.session, current_user, today),
+        today=today,
+        alert_counts=alert_counts(db.session, current_user, today),
+        **dashboard_context(db.session, current_user, today, stages),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,7 @@ class Candidate(db.Model):
             "full_member_date",
             "exited_date",
             "trained_date",
+            "moved",
         ),
         # Ids are never handed out again (links and the audit log name them).
         {"sqlite_autoincrement": True},
@@ -103,6 +105,9 @@ class Candidate(db.Model):
     exited_date: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[str | None] = mapped_column(String(24))
     last_event_date: Mapped[date | None] = mapped_column(Date)
+    # Set by triggers (migration 0009) once the unit changed or an event lies in another
+    # unit: only then may the unit of a past state differ from unit_id.
+    moved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -142,6 +147,11 @@ class StageEvent(db.Model):
         # Reports: events of a stage in a period by the unit they happened in (covering);
         # "reached stage X within the period" reads its candidate ids off it too.
         Index("ix_stage_event_report", "stage", "event_date", "candidate_id", "unit_id"),
+        # Reports: the unit of a person's latest event by a date, and whether a renewed
+        # certificate is the latest in a period (one seek per person, covering).
+        Index(
+            "ix_stage_event_history", "candidate_id", "event_date", "sequence", "stage", "unit_id"
+        ),
         {"sqlite_autoincrement": True},
     )
 

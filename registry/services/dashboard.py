@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import and_, case, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.domain.vocabulary import ENTERPRISE_KINDS, SUBGROUP_GROUP
@@ -14,6 +14,32 @@ from registry.models import Area, Candidate, Unit, User
 from registry.scoping import scope_filter
 from registry.services.org.surveys import latest_surveys_select
 from registry.services.org.targets import targets_by_area
+from registry.services.reports.states import being_followed_at
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The home page's headline figures, each as its card explains it."""
+
+    followed: int  # being followed today (states.being_followed_at)
+    on_record: int  # every record in scope, whatever its stage
+    admitted_this_year: int  # ceremonies from 1 January to today
+    units: int  # units (schools, centres, enterprises) in scope, closed ones included
+
+
+def headline(session: Session, user: User, today: date) -> Headline:
+    """One statement over the candidates in scope, one over the units."""
+    year_start = today.replace(month=1, day=1)
+    admitted = and_(Candidate.admitted_date >= year_start, Candidate.admitted_date <= today)
+    row = session.execute(
+        select(
+            func.count(),
+            func.sum(case((and_(*being_followed_at(today)), 1), else_=0)),
+            func.sum(case((admitted, 1), else_=0)),
+        ).where(scope_filter(user, Candidate))
+    ).one()
+    units = session.scalar(select(func.count()).select_from(Unit).where(scope_filter(user, Unit)))
+    return Headline(int(row[1] or 0), int(row[0] or 0), int(row[2] or 0), int(units or 0))
 
 
 @dataclass(frozen=True)

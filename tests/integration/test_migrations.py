@@ -37,7 +37,6 @@ def test_the_autoincrement_rebuild_keeps_rows_triggers_and_the_name_index(ctx, b
     no id named by a link or the audit log is handed out again."""
     if backend != "sqlite":
         pytest.skip("PostgreSQL's sequences already never go back")
-    downgrade(revision="0005")
     unit = UnitFactory()
     people = [CandidateFactory(unit=unit, full_name=f"Lê Thị Cũ {n}") for n in range(3)]
     batch = ImportBatch(filename="a.xlsx", sha256="0" * 64, size=1, actor="x", status="committed")
@@ -49,6 +48,9 @@ def test_the_autoincrement_rebuild_keeps_rows_triggers_and_the_name_index(ctx, b
     before = {t: _count(t) for t in ("candidate", "stage_event", "import_batch", "import_change")}
     unit_id = unit.id
     db.session.remove()
+    # The rows are made with today's models, then the schema goes back to before 0007
+    # (the rows stay) and up again through the rebuild.
+    downgrade(revision="0006")
     upgrade()
     unit = db.session.get(Unit, unit_id)
     assert {t: _count(t) for t in before} == before == {

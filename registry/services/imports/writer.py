@@ -176,6 +176,7 @@ def _insert_new(
         "created_by_id": user_id,
         "import_batch_id": batch_id,
         "erased": False,
+        "moved": False,  # events in the row's own unit only
     }
     people = _Inserter(conn, _CANDIDATES, _CANDIDATE_COLUMNS)
     steps = _Inserter(conn, _EVENTS, _EVENT_COLUMNS)

@@ -29,6 +29,7 @@ from registry.models import Area, Target, Unit, User
 from registry.scoping import scope_filter
 from registry.services.org.targets import target_year, targets_by_area
 from registry.services.reports.areas import ReportAreas, report_areas
+from registry.services.reports.breakdown import breakdown
 from registry.services.reports.queries import (
     CT33_FIELDS,
     PROGRESS_FIELDS,
@@ -252,4 +253,5 @@ BUILDERS: dict[str, Callable] = {
     "workers": workers,
     "ct33": ct33,
     "summary": summary,
+    "breakdown": breakdown,
 }

@@ -20,6 +20,7 @@ from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
 from registry.models import Area, Candidate, PartyCell, Unit, User
 from registry.services.candidates.listing import CandidateFilters, build_query
+from registry.services.reports.states import on_list_in
 
 
 class ListRequest(Protocol):
@@ -89,11 +90,14 @@ def filters_for(request: ListRequest, is_root: bool) -> CandidateFilters:
     return CandidateFilters(**values)
 
 
-def candidate_statement(user: User, filters: CandidateFilters):
-    """The list's query with the canonical columns, in unit and name order."""
+def candidate_statement(user: User, filters: CandidateFilters, period: Period | None = None):
+    """The list's query with the canonical columns, in unit and name order; with a
+    `period`, only the people on the list at some time in it."""
+    query = build_query(user, filters)
+    if period is not None:
+        query = query.where(*on_list_in(period))
     return (
-        build_query(user, filters)
-        .with_only_columns(*COLUMNS, maintain_column_froms=False)
+        query.with_only_columns(*COLUMNS, maintain_column_froms=False)
         .select_from(Candidate)
         .join(Unit, Unit.id == Candidate.unit_id)
         .outerjoin(PartyCell, PartyCell.id == Candidate.cell_id)
@@ -103,10 +107,14 @@ def candidate_statement(user: User, filters: CandidateFilters):
 
 
 def stream_rows(
-    session: Session, user: User, filters: CandidateFilters, counter: RowCounter
+    session: Session,
+    user: User,
+    filters: CandidateFilters,
+    counter: RowCounter,
+    period: Period | None = None,
 ) -> Iterator[tuple]:
     """Rows in CANDIDATE_HEADERS order (without STT), read in batches from the database."""
-    statement = candidate_statement(user, filters).execution_options(
+    statement = candidate_statement(user, filters, period).execution_options(
         stream_results=True, yield_per=BATCH
     )
     ethnicities, religions = ethnicity_names(), religion_names()
@@ -125,14 +133,25 @@ def stream_rows(
         result.close()
 
 
+def holding_note(period: Period) -> str:
+    """Who the detail list of a period holds (states.on_list_in), in the user's words."""
+    return (
+        "Gồm những người có tên trong danh sách vào một thời điểm trong kỳ: vào danh sách "
+        f"nguồn đến ngày {period.end:%d/%m/%Y}, không ra khỏi danh sách và chưa là đảng viên "
+        f"chính thức trước ngày {period.start:%d/%m/%Y}."
+    )
+
+
 def candidate_list(
     session: Session, user: User, request: ListRequest, meta: ReportMeta
 ) -> tuple[CandidateList, RowCounter]:
     is_root = request.area.parent_id is None
     filters = filters_for(request, is_root)
     counter = RowCounter()
-    note = ""
     if request.reached:
-        note = f"{STAGE_LABELS[request.reached]} trong kỳ"
-    rows = stream_rows(session, user, filters, counter)
+        # The stage filter says who the list holds: those who reached it in the period.
+        note, period = f"{STAGE_LABELS[request.reached]} trong kỳ", None
+    else:
+        note, period = holding_note(request.period), request.period
+    rows = stream_rows(session, user, filters, counter, period)
     return CandidateList(meta, rows, filter_note=note), counter

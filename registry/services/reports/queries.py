@@ -1,19 +1,21 @@
 """The aggregate SQL behind the reports: one GROUP BY statement per report.
 
-Each statement is a UNION ALL of grouped parts, summed once more by the report's key:
+Each statement is a UNION ALL of grouped parts, summed once more by the report's key.
+Every figure counts a person once, in one unit (registry.services.reports.states):
 - events dated in the period, counted where they happened: the event's unit, whose kind
-  also gives the group, so a transfer never rewrites a past period (read off the covering
-  index stage_event (stage, event_date, candidate_id, unit_id));
-- the state at the period end, from the stage columns stored on each candidate, counted
-  under the candidate's current unit, the registry keeping no history of transfers (read
-  off the covering index candidate (unit_id, source_date, admitted_date, full_member_date,
-  exited_date, trained_date));
+  also gives the group, so a transfer never rewrites a past period; a renewed
+  certificate counts once, by the latest in the period (read off the covering index
+  stage_event (stage, event_date, candidate_id, unit_id));
+- the state at the period end (being followed, holding a valid certificate), from the
+  stage columns stored on each candidate, counted in the unit of the person's latest
+  event on or before the end (one seek per person into stage_event (candidate_id,
+  event_date, sequence, stage, unit_id)), never the current unit;
 - for `ct33`, each enterprise's latest survey on or before the period end.
 
-Scope: units through scope_filter(user, Unit) (the event's unit for events), candidates
-through scope_filter(user, Candidate) for the state at the end. Events are scoped by the
-unit they happened in rather than by the person's unit today, for the same reason they
-are counted there: an officer's figures for a past period stay the same after a transfer.
+Since each person falls in one line, a subtotal (the sum of its lines) is the distinct
+count of the people under it. Scope: units through scope_filter(user, Unit), the unit
+each figure counts in: an officer's figures for a past period stay the same after a
+transfer.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
@@ -43,7 +44,9 @@ from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
 from registry.models import Candidate, StageEvent, Unit, User
 from registry.scoping import scope_filter
+from registry.services.candidates.sqlite_plans import Unindexed
 from registry.services.org.surveys import latest_surveys_select
+from registry.services.reports.states import being_followed_at, latest_in_period, unit_at
 from registry.settings import rule_settings
 
 NO_RELIGION = "99"  # religions.csv: "Không"
@@ -76,6 +79,7 @@ CT33_FIELDS = (
     "with_youth_union",
     "youth_union_members",
     "members_without_org",
+    "workers",
 )
 
 
@@ -120,14 +124,8 @@ def first_valid_training(end: date, months: int) -> date:
 
 
 def on_list_at(end: date) -> list[ColumnElement[bool]]:
-    """On the source list at `end`: entered by then, neither admitted (or recorded as a full
-    member) nor exited by then."""
-    return [
-        Candidate.source_date <= end,
-        or_(Candidate.admitted_date.is_(None), Candidate.admitted_date > end),
-        or_(Candidate.full_member_date.is_(None), Candidate.full_member_date > end),
-        or_(Candidate.exited_date.is_(None), Candidate.exited_date > end),
-    ]
+    """On the source list at `end`: being followed then (states.being_followed_at)."""
+    return being_followed_at(end)
 
 
 def training_window(end: date) -> tuple[date, date]:
@@ -163,27 +161,33 @@ class _Parts:
         return select(*keys, *columns)
 
     def events(self, stages, period: Period, **values) -> Select:
-        """Events of `stages` dated in `period`, by the unit they happened in."""
+        """Events of `stages` dated in `period`, by the unit they happened in; a person's
+        renewed certificates in the period count once, by the latest."""
         return (
             self.select(**values)
             .select_from(StageEvent)
             .join(Unit, Unit.id == StageEvent.unit_id)
-            .where(*_events(stages, period), *self.scope.units())
+            .where(*_events(stages, period), latest_in_period(period), *self.scope.units())
             .group_by(*self.group_keys)
         )
 
-    def people(self, end: date, *conditions, **values) -> Select:
-        """People on the list at `end`, by their current unit."""
+    def people(self, end: date, followed: ColumnElement[bool] | None = None) -> Select:
+        """People on the list at `end`, by the unit of their latest event by then:
+        source_at_end, and followed_at_end for those meeting `followed`."""
+        flag = case((followed, 1), else_=0) if followed is not None else literal(0)
+        state = (
+            select(unit_at(end).label("unit_id"), flag.label("followed"))
+            .where(*on_list_at(end))
+            .subquery("state")
+        )
+        values = {"source_at_end": func.count()}
+        if "followed_at_end" in self.fields:
+            values["followed_at_end"] = func.sum(state.c.followed)
         return (
             self.select(**values)
-            .select_from(Candidate)
-            .join(Unit, Unit.id == Candidate.unit_id)
-            .where(
-                scope_filter(self.scope.user, Candidate),
-                *on_list_at(end),
-                *self.scope.units(),
-                *conditions,
-            )
+            .select_from(state)
+            .join(Unit, Unit.id == state.c.unit_id)
+            .where(*self.scope.units())
             .group_by(*self.group_keys)
         )
 
@@ -191,8 +195,10 @@ class _Parts:
         return _summed(self.names, self.fields, *parts)
 
 
-def _distinct_trained():
-    return func.count(func.distinct(case((_is(Stage.TRAINED), StageEvent.candidate_id))))
+def _people(stage: Stage) -> ColumnElement[int]:
+    """People with an event of a repeatable stage (two certificates of one day in one
+    unit both pass states.latest_in_period)."""
+    return func.count(func.distinct(case((_is(stage), StageEvent.candidate_id))))
 
 
 def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
@@ -202,7 +208,7 @@ def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
     events = parts.events(
         stages,
         period,
-        trained=_distinct_trained(),
+        trained=_people(Stage.TRAINED),
         proposed=_count(_is(Stage.CELL_RESOLUTION)),
         decided=_count(_is(Stage.DECISION)),
         admitted=_count(_is(Stage.ADMITTED)),
@@ -219,24 +225,23 @@ def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
         trade_union=_count(Candidate.trade_union.is_(True)),
     ).join(Candidate, Candidate.id == StageEvent.candidate_id)
     first, end = training_window(period.end)
-    state = parts.people(
-        end,
-        source_at_end=func.count(),
-        followed_at_end=_count(Candidate.trained_date.between(first, end)),
-    )
     # The stored trained_date is the latest certificate. Those renewed after the end may
-    # have held a valid one at the end: their own (small) part reads the events, so the
-    # scan of everyone above stays free of per-row subqueries.
+    # have held a valid one at the end: only for them (few) are the events read.
     earlier = aliased(StageEvent)
-    held_then = exists().where(
-        earlier.candidate_id == Candidate.id,
-        earlier.stage == Stage.TRAINED.value,
-        earlier.event_date.between(first, end),
+    held_then = (
+        select(earlier.candidate_id)
+        .where(
+            earlier.candidate_id == Candidate.id,
+            Unindexed(earlier.stage) == Stage.TRAINED.value,  # one person's events
+            earlier.event_date.between(first, end),
+        )
+        .exists()
     )
-    renewed = parts.people(
-        end, Candidate.trained_date > end, held_then, followed_at_end=func.count()
+    valid = or_(
+        Candidate.trained_date.between(first, end),
+        and_(Candidate.trained_date > end, held_then),
     )
-    return parts.summed(events, admitted, state, renewed)
+    return parts.summed(events, admitted, parts.people(end, valid))
 
 
 def _summed(names: Sequence[str], fields: Sequence[str], *parts: Select) -> Select:
@@ -270,13 +275,12 @@ def summary_statement(scope: Scope, period: Period, year_before: Period) -> Sele
     events = parts.events(
         (Stage.TRAINED, Stage.CELL_RESOLUTION, Stage.ADMITTED),
         period,
-        trained=_distinct_trained(),
+        trained=_people(Stage.TRAINED),
         proposed=_count(_is(Stage.CELL_RESOLUTION)),
         admitted=_count(_is(Stage.ADMITTED)),
     )
     before = parts.events([Stage.ADMITTED], year_before, admitted_year_before=func.count())
-    state = parts.people(period.end, source_at_end=func.count())
-    return parts.summed(events, before, state)
+    return parts.summed(events, before, parts.people(period.end))
 
 
 # --- Chỉ thị 33 ---------------------------------------------------------------------------
@@ -310,6 +314,7 @@ def ct33_statement(scope: Scope, period: Period) -> Select:
             members_without_org=total(
                 latest.c.party_members, and_(operating, latest.c.party_org == "none")
             ),
+            workers=total(latest.c.workers),
         )
         .select_from(latest)
         .join(Unit, Unit.id == latest.c.unit_id)

@@ -34,6 +34,7 @@ REPORTS: dict[str, str] = {
     "ct33": "Thực hiện Chỉ thị 33-CT/TW trong doanh nghiệp",
     "summary": "Tổng hợp theo địa bàn, so với cùng kỳ năm trước",
     "candidates": "Danh sách chi tiết quần chúng ưu tú",
+    "breakdown": "Phân tích người kết nạp và quần chúng đang theo dõi",
 }
 TITLES: dict[str, str] = {
     "students": "Báo cáo kết quả phát triển đảng viên trong học sinh, sinh viên",
@@ -47,14 +48,20 @@ TITLES: dict[str, str] = {
     ),
     "summary": "Báo cáo tổng hợp kết quả phát triển đảng viên trong học sinh, sinh viên "
     "và công nhân, người lao động",
-    "candidates": "Danh sách quần chúng ưu tú",
+    # Who the detail list of a period holds (states.on_list_in); with a stage filter,
+    # LIST_TITLE and the stage reached in the period.
+    "candidates": "Danh sách quần chúng ưu tú có tên trong danh sách theo dõi trong kỳ",
+    "breakdown": "Phân tích đảng viên mới kết nạp và quần chúng ưu tú đang theo dõi "
+    "theo giới tính, độ tuổi, dân tộc, tôn giáo, trình độ học vấn và đối tượng",
 }
+LIST_TITLE = "Danh sách quần chúng ưu tú"
 SLUGS: dict[str, str] = {
     "students": "bao-cao-hoc-sinh",
     "workers": "bao-cao-cong-nhan",
     "ct33": "bao-cao-chi-thi-33",
     "summary": "bao-cao-tong-hop",
     "candidates": "danh-sach-quan-chung",
+    "breakdown": "phan-tich",
 }
 # Vietnamese names of the downloaded files (filename* of Content-Disposition).
 FILE_TITLES: dict[str, str] = {
@@ -63,6 +70,7 @@ FILE_TITLES: dict[str, str] = {
     "ct33": "Báo cáo Chỉ thị 33",
     "summary": "Báo cáo tổng hợp",
     "candidates": "Danh sách quần chúng ưu tú",
+    "breakdown": "Phân tích kết nạp và theo dõi",
 }
 
 
@@ -97,6 +105,8 @@ class ReportRequest:
     @property
     def title(self) -> str:
         title = TITLES[self.report]
+        if self.report == "candidates" and self.reached:
+            title = f"{LIST_TITLE} {STAGE_LABELS[self.reached].lower()} trong kỳ"
         if self.group and self.group in SUBGROUPS and self.report != "workers":
             title += f" ({SUBGROUPS[self.group]})"
         return title

@@ -1,0 +1,176 @@
+"""`breakdown`: those admitted in the period and those followed at its end, by gender, age
+band, ethnicity, religion, education level and group, per area.
+
+One GROUP BY statement: the people of both measures (admitted: the ceremony's unit; being
+followed at the end: the unit of the latest event by then, states.unit_at), grouped by
+area, unit kind and the person's criteria; the few thousand grouped rows are folded here
+into one block per area and one for the whole report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from itertools import pairwise
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from exports import BreakdownBlock, BreakdownReport, BreakdownRow, ReportMeta
+from exports.tables import TOTAL_LABEL
+from registry.domain.refdata import ethnicity_names, religion_names
+from registry.domain.vocabulary import GENDERS, SUBGROUPS, Stage, group_for_unit_kind
+from registry.domain.workdays import add_months
+from registry.models import Candidate, Setting, StageEvent, Unit, User
+from registry.services.reports.areas import report_areas
+from registry.services.reports.queries import Scope
+from registry.services.reports.states import being_followed_at, unit_at
+
+AGE_BANDS_SETTING = "report.age_bands"
+# First age of each band after "under 18": 18–20, 21–25, 26–30, 31–40, 41–50, over 50.
+DEFAULT_AGE_BANDS = (18, 21, 26, 31, 41, 51)
+
+
+def age_bands(session: Session) -> tuple[int, ...]:
+    """The band starts from the setting "report.age_bands" ("18,21,26,31,41,51")."""
+    value = session.scalar(
+        select(Setting.value).where(Setting.key == AGE_BANDS_SETTING, Setting.area_id.is_(None))
+    )
+    try:
+        bands = tuple(int(part) for part in (value or "").split(",") if part.strip())
+    except ValueError:
+        bands = ()
+    if not bands or list(bands) != sorted(set(bands)):
+        return DEFAULT_AGE_BANDS
+    return bands
+
+
+def band_labels(bands: tuple[int, ...]) -> list[str]:
+    labels = [f"Dưới {bands[0]} tuổi"]
+    labels += [f"Từ {a} đến {b - 1} tuổi" for a, b in pairwise(bands)]
+    return [*labels, f"Trên {bands[-1] - 1} tuổi"]
+
+
+def born_by(end: date, years: int) -> date:
+    """The latest birth date of someone `years` full years old on `end` (the same day
+    number completes a month, as the admission rules count age)."""
+    day = date(end.year - years, end.month, 1) + timedelta(days=end.day - 1)
+    while add_months(day, 12 * years) > end:
+        day -= timedelta(days=1)
+    while add_months(day + timedelta(days=1), 12 * years) <= end:
+        day += timedelta(days=1)
+    return day
+
+
+def _band(end: date, bands: tuple[int, ...]):
+    whens = [(Candidate.birth_date > born_by(end, years), i) for i, years in enumerate(bands)]
+    return case(*whens, else_=len(bands))
+
+
+def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
+    """(measure, area_id, kind, gender, band, ethnicity, religion, education, n)."""
+    end = period.end
+    criteria = (
+        Candidate.gender.label("gender"),
+        _band(end, bands).label("band"),
+        Candidate.ethnicity.label("ethnicity"),
+        Candidate.religion.label("religion"),
+        Candidate.education.label("education"),
+    )
+    admitted = (
+        select(literal("admitted").label("measure"), Unit.area_id, Unit.kind, *criteria)
+        .select_from(StageEvent)
+        .join(Unit, Unit.id == StageEvent.unit_id)
+        .join(Candidate, Candidate.id == StageEvent.candidate_id)
+        .where(
+            StageEvent.stage == Stage.ADMITTED.value,
+            StageEvent.event_date.between(period.start, end),
+            *scope.units(),
+        )
+    )
+    followed = (
+        select(literal("followed").label("measure"), Unit.area_id, Unit.kind, *criteria)
+        .select_from(Candidate)
+        .join(Unit, Unit.id == unit_at(end))
+        .where(*being_followed_at(end), *scope.units())
+    )
+    people = admitted.union_all(followed).subquery("people")
+    keys = list(people.c)
+    return select(*keys, func.count().label("n")).group_by(*keys)
+
+
+def _labels(found: set, names: dict[str, str], unknown: str, first: tuple = ()) -> list[tuple]:
+    """(value, label) of the values present: `first` ones, the rest sorted, unknown last."""
+    known = [v for v in first if v in found]
+    rest = sorted((v for v in found if v is not None and v not in first), key=str)
+    values = [*known, *rest] + ([None] if None in found else [])
+    return [(v, names.get(v, v) if v is not None else unknown) for v in values]
+
+
+def breakdown(session: Session, user: User, request, meta: ReportMeta) -> BreakdownReport:
+    areas = report_areas(session, user, request.area, request.period.end)
+    scope = Scope(user, request.kinds, areas.area_ids)
+    bands = age_bands(session)
+    counts: dict[int | None, Counter] = defaultdict(Counter)
+    seen: dict[str, set] = defaultdict(set)
+    statement = breakdown_statement(scope, request.period, bands)
+    for measure, area_id, kind, gender, band, ethnicity, religion, education, n in session.execute(
+        statement
+    ):
+        subgroup = group_for_unit_kind(kind)[1]
+        values = {
+            "gender": gender,
+            "age": band,
+            "ethnicity": ethnicity,
+            "religion": religion,
+            "education": education,
+            "subgroup": subgroup,
+        }
+        for block in (None, areas.group_of[area_id]):
+            counts[block][(measure, None, None)] += n
+            for criterion, value in values.items():
+                counts[block][(measure, criterion, value)] += n
+                seen[criterion].add(value)
+    sections = [
+        ("1. Giới tính", "gender", [(c, GENDERS[c]) for c in GENDERS]),
+        ("2. Độ tuổi (tròn năm đến ngày cuối kỳ)", "age", list(enumerate(band_labels(bands)))),
+        (
+            "3. Dân tộc",
+            "ethnicity",
+            _labels(seen["ethnicity"], ethnicity_names(), "Chưa rõ dân tộc", ("01",)),
+        ),
+        (
+            "4. Tôn giáo",
+            "religion",
+            _labels(seen["religion"], religion_names(), "Chưa rõ tôn giáo", ("99",)),
+        ),
+        ("5. Trình độ học vấn", "education", _labels(seen["education"], {}, "Chưa rõ trình độ")),
+        (
+            "6. Đối tượng",
+            "subgroup",
+            [(s, SUBGROUPS[s]) for s in SUBGROUPS if s in seen["subgroup"]],
+        ),
+    ]
+
+    def block(name: str, key: int | None) -> BreakdownBlock:
+        found = counts.get(key, Counter())
+        rows = []
+        for title, criterion, choices in sections:
+            rows.append(BreakdownRow(title, None, None, section=True))
+            rows += [
+                BreakdownRow(
+                    label,
+                    found[("admitted", criterion, value)],
+                    found[("followed", criterion, value)],
+                )
+                for value, label in choices
+            ]
+        return BreakdownBlock(
+            name, found[("admitted", None, None)], found[("followed", None, None)], rows
+        )
+
+    blocks = [block(TOTAL_LABEL, None)]
+    blocks += [
+        block(g.name, g.id) for g in areas.groups if g.id in areas.valid_ids or g.id in counts
+    ]
+    return BreakdownReport(meta, blocks)

@@ -1,0 +1,127 @@
+"""`breakdown`: those admitted in the period and those followed at its end, by criterion,
+read back and recounted from the stored people."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from registry.domain.periods import whole_year
+from registry.domain.refdata import ethnicity_names
+from registry.domain.workdays import full_months_between
+from registry.extensions import db
+from registry.models import Candidate, Setting, Unit
+from registry.services.reports.breakdown import band_labels, born_by
+from tests.integration.reports_world import build_world, person, workbook_of
+from tests.unit.test_exports_support import all_texts
+
+YEAR = whole_year(2025)
+BLOCKS = ("TỔNG CỘNG", "Phường Bắc", "Xã Nam")
+
+
+@pytest.fixture
+def world(ctx):
+    w = build_world()
+    # Ages on 31/12/2025: 17 (a day short of 18), 18 exactly, 51.
+    school = w["units"]["school"]
+    person("Lê Thị Trẻ", school, date(2025, 1, 1), birth_date=date(2008, 1, 1), gender="F")
+    person("Lê Văn Đủ", school, date(2025, 1, 1), birth_date=date(2007, 12, 31))
+    person("Lê Văn Cao", w["units"]["firm_n"], date(2025, 1, 1), birth_date=date(1974, 6, 1))
+    db.session.commit()
+    return w
+
+
+def blocks_of(ws) -> dict[str, dict[str, tuple]]:
+    """{block name: {criterion label: (admitted, followed)}} as the sheet shows them."""
+    out: dict[str, dict[str, tuple]] = {}
+    current = None
+    for row in ws.iter_rows(values_only=True):
+        label = row[1] if len(row) > 1 else None
+        if label in BLOCKS:
+            current = out.setdefault(label, {})
+            current["Tổng số"] = (row[2], row[4])
+        elif current is not None and isinstance(label, str) and row[2] is not None:
+            current[label] = (row[2], row[4])
+    return out
+
+
+def _band(birth: date, end: date, bands=(18, 21, 26, 31, 41, 51)) -> str:
+    age = full_months_between(birth, end) // 12
+    labels = band_labels(bands)
+    return labels[sum(age >= b for b in bands)]
+
+
+def expected(area_name: str | None) -> dict[str, tuple[int, int]]:
+    """Recount from the people: admitted in 2025 (the ceremony's unit), being followed at
+    the end (no one in this world moved, so their unit)."""
+    end = YEAR.end
+    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    names = ethnicity_names()
+    admitted, followed = Counter(), Counter()
+
+    def ceremony(e) -> bool:
+        return e.stage == "admitted" and YEAR.contains(e.event_date)
+
+    for c in db.session.scalars(select(Candidate)):
+        for counter, unit_id in (
+            (admitted, next((e.unit_id for e in c.events if ceremony(e)), None)),
+            (
+                followed,
+                c.unit_id
+                if c.source_date and c.source_date <= end
+                and not (c.admitted_date and c.admitted_date <= end)
+                and not (c.full_member_date and c.full_member_date <= end)
+                and not (c.exited_date and c.exited_date <= end)
+                else None,
+            ),
+        ):  # fmt: skip
+            if unit_id is None or (area_name and units[unit_id].area.name != area_name):
+                continue
+            counter["Tổng số"] += 1
+            counter["Nữ" if c.gender == "F" else "Nam"] += 1
+            counter[_band(c.birth_date, end)] += 1
+            counter[names[c.ethnicity] if c.ethnicity else "Chưa rõ dân tộc"] += 1
+    return {k: (admitted[k], followed[k]) for k in set(admitted) | set(followed)}
+
+
+def test_each_block_recounts_from_the_people(world):
+    ws = workbook_of(world["users"]["province"], "breakdown", world["areas"]["province"])[0].active
+    shown = blocks_of(ws)
+    assert set(shown) == set(BLOCKS)
+    for block in BLOCKS:
+        want = expected(None if block == "TỔNG CỘNG" else block)
+        for label, values in want.items():
+            assert shown[block][label] == values, (block, label)
+    total = shown["TỔNG CỘNG"]
+    # The blocks of the areas add up to the total, criterion by criterion.
+    for label, (admitted, followed) in total.items():
+        parts = [shown[b].get(label, (0, 0)) for b in BLOCKS[1:]]
+        assert (admitted, followed) == tuple(map(sum, zip(*parts, strict=True))), label
+    assert total["Dưới 18 tuổi"][1] >= 1 and total["Trên 50 tuổi"][1] == 1
+    texts = all_texts(ws)
+    assert "6. Đối tượng" in texts and "Đơn vị tính: người" in texts
+
+
+def test_age_bands_are_a_setting(world):
+    db.session.add(Setting(key="report.age_bands", area_id=None, value="18,31"))
+    db.session.commit()
+    ws = workbook_of(world["users"]["province"], "breakdown", world["areas"]["province"])[0].active
+    total = blocks_of(ws)["TỔNG CỘNG"]
+    assert {"Dưới 18 tuổi", "Từ 18 đến 30 tuổi", "Trên 30 tuổi"} <= set(total)
+    assert "Từ 21 đến 25 tuổi" not in total
+
+
+@pytest.mark.parametrize(
+    ("end", "years", "born"),
+    [
+        (date(2025, 12, 31), 18, date(2007, 12, 31)),
+        (date(2022, 2, 28), 18, date(2004, 2, 29)),  # 29/2 completes its month on 28/2
+        (date(2024, 2, 29), 18, date(2006, 2, 28)),
+    ],
+)
+def test_born_by_is_the_latest_birth_date_of_that_age(end, years, born):
+    assert born_by(end, years) == born
+    assert full_months_between(born, end) // 12 == years
