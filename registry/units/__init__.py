@@ -1,5 +1,7 @@
 """Areas, units, party cells, enterprise surveys and targets."""
 
+from typing import Any
+
 from flask import Blueprint
 
 bp = Blueprint("units", __name__, url_prefix="/units", template_folder="templates")
@@ -10,9 +12,8 @@ def page_url(page: int) -> str:
     """The current page's URL with its filters kept and another page number."""
     from flask import request, url_for
 
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {}), "page": page}
+    return url_for(request.endpoint or "", **values)
 
 
 @bp.app_template_global("units_has_endpoint")

@@ -6,11 +6,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
+from typing import Protocol, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from wtforms import Field
 
 from forms.units import UploadForm
 from registry.extensions import db
@@ -24,6 +27,9 @@ from registry.services.org.sheets import Row, SheetError, read_table
 from registry.transaction import on_refusal
 
 NBSP = "\u00a0"
+
+M = TypeVar("M")
+Saved = TypeVar("Saved")
 
 
 @dataclass
@@ -65,6 +71,44 @@ def scoped_id_arg(session: Session, user: User, model: type, name: str) -> int |
     if ident is not None and not in_scope(session, user, model, ident):
         abort(404)
     return ident
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show `message` under `field`, beside the errors its validators found."""
+    field.errors = [*field.errors, message]
+
+
+def chosen_in_scope(field: Field, model: type[M], message: str) -> M | None:
+    """The row picked in the select `field`; None, with `message` under the field, when it
+    lies outside the user's scope. The choices hold only rows in scope, so only a crafted
+    post meets the message."""
+    session = db.session()
+    if not in_scope(session, current_user, model, field.data):
+        add_error(field, message)
+        return None
+    return session.get(model, field.data)
+
+
+class SubmittableForm(Protocol):
+    def validate_on_submit(self) -> bool: ...
+
+
+def form_response(
+    form: SubmittableForm,
+    save: Callable[[], Saved | None],
+    done: Callable[[Saved], tuple[str, str]],
+    page: Callable[[], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """Answer a form's request: on a valid post `save()` writes and returns what it wrote
+    (None when the form must be shown again), and `done(saved)` gives the message to flash
+    and the address to go to; otherwise `page()` shows the form."""
+    if form.validate_on_submit():
+        saved = save()
+        if saved is not None:
+            message, address = done(saved)
+            flash(message, "success")
+            return redirect(address)
+    return page()
 
 
 def tree_order(areas: list[Area]) -> list[tuple[Area, int]]:
@@ -196,12 +240,12 @@ def import_reference_sheet(form, sheet: ReferenceSheet) -> None:
         rows, data = read_upload(form.file.data, sheet.columns, sheet.required, sheet.labels)
     except SheetError as error:
         raise SheetRefused([str(error)]) from error
-    result = sheet.load(db.session, current_user, rows)
+    result = sheet.load(db.session(), current_user, rows)
     errors = [str(e) for e in result.errors] or ([] if rows else ["Tệp không có dòng dữ liệu nào."])
     if errors:
         raise SheetRefused(errors)
     record_sheet_batch(
-        db.session, current_user, sheet.kind, form.file.data.filename, data, len(rows), result
+        db.session(), current_user, sheet.kind, form.file.data.filename, data, len(rows), result
     )
     flash(
         f"Đã nhập {len(rows)} {sheet.noun}: {result.created} mới, {result.updated} cập nhật.",

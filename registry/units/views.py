@@ -54,7 +54,7 @@ def _unit_filters(stmt, latest, area_id: int | None):
 def index():
     """Units in scope with their area, cell and the latest survey's figures."""
     user = current_user
-    area_id = helpers.scoped_id_arg(db.session, user, Area, "area")
+    area_id = helpers.scoped_id_arg(db.session(), user, Area, "area")
     latest = latest_surveys_select(user, today_vn()).subquery()
     stmt = (
         select(
@@ -73,11 +73,11 @@ def index():
         .order_by(Unit.name_key, Unit.id)
     )
     stmt = _unit_filters(stmt, latest, area_id)
-    page = helpers.paginate(db.session, stmt)
+    page = helpers.paginate(db.session(), stmt)
     return render_template(
         "units/index.html",
         page=page,
-        areas=helpers.area_choices(db.session, user, blank="Tất cả địa bàn"),
+        areas=helpers.area_choices(db.session(), user, blank="Tất cả địa bàn"),
         area_id=area_id,
         unit_kinds=UNIT_KINDS,
         party_org_kinds=PARTY_ORG_KINDS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -52,19 +52,22 @@ def areas():
 
 def _prepare(form: AreaForm, area: Area | None) -> None:
     everything = helpers.area_choices(
-        db.session, current_user, current_only=False, blank="— Không (cấp cao nhất) —"
+        db.session(), current_user, current_only=False, blank="— Không (cấp cao nhất) —"
     )
     form.parent_id.choices = [c for c in everything if area is None or c[0] != area.id]
     form.successor_id.choices = [("", "— Không —")] + [
         c for c in everything[1:] if area is None or c[0] != area.id
     ]
+    parent = request.args.get("parent", type=db_int)
+    if area is None and request.method == "GET" and parent:
+        form.parent_id.data = parent
 
 
 def _data(form: AreaForm) -> AreaData:
     get = lambda ident: db.session.get(Area, ident) if ident is not None else None  # noqa: E731
     return AreaData(
-        code=form.code.data,
-        name=form.name.data,
+        code=form.code.data or "",
+        name=form.name.data or "",
         level=form.level.data,
         parent=get(form.parent_id.data),
         valid_from=form.valid_from.data,
@@ -90,35 +93,41 @@ def _refusal_on_form(form: AreaForm, area: Area | None) -> None:
 
     @on_refusal
     def shown_on_form(error: AreaError):
-        _error_field(form, str(error)).errors.append(str(error))
-        return render_template("units/area_form.html", form=form, area=area)
+        helpers.add_error(_error_field(form, str(error)), str(error))
+        return _page(form, area)
+
+
+def _page(form: AreaForm, area: Area | None):
+    return render_template("units/area_form.html", form=form, area=area)
+
+
+def _save(form: AreaForm, area: Area | None) -> Area:
+    _refusal_on_form(form, area)
+    if area is None:
+        return create_area(db.session(), current_user, _data(form))
+    return update_area(db.session(), current_user, area, _data(form))
+
+
+def _form_view(area: Area | None, saved_message: str):
+    form = AreaForm(obj=area)
+    _prepare(form, area)
+    return helpers.form_response(
+        form,
+        lambda: _save(form, area),
+        lambda saved: (saved_message.format(name=saved.name), url_for("units.areas")),
+        lambda: _page(form, area),
+    )
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])
 @access.requires(access.EDIT_AREAS)
 def area_new():
-    form = AreaForm()
-    _prepare(form, None)
-    if request.method == "GET" and request.args.get("parent", type=db_int):
-        form.parent_id.data = request.args.get("parent", type=db_int)
-    if form.validate_on_submit():
-        _refusal_on_form(form, None)
-        area = create_area(db.session, current_user, _data(form))
-        flash(f"Đã thêm địa bàn {area.name}.", "success")
-        return redirect(url_for("units.areas"))
-    return render_template("units/area_form.html", form=form, area=None)
+    return _form_view(None, "Đã thêm địa bàn {name}.")
 
 
 @bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
 @login_required
 def area_edit(area_id: int):
-    area = get_in_scope(db.session, current_user, Area, area_id)
+    area = get_in_scope(db.session(), current_user, Area, area_id)
     access.require(access.EDIT_AREAS)
-    form = AreaForm(obj=area)
-    _prepare(form, area)
-    if form.validate_on_submit():
-        _refusal_on_form(form, area)
-        update_area(db.session, current_user, area, _data(form))
-        flash(f"Đã lưu địa bàn {area.name}.", "success")
-        return redirect(url_for("units.areas"))
-    return render_template("units/area_form.html", form=form, area=area)
+    return _form_view(area, "Đã lưu địa bàn {name}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -11,7 +11,7 @@ from registry import access
 from registry.domain.textutil import fold
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Unit
-from registry.scoping import get_in_scope, in_scope, scope_filter
+from registry.scoping import get_in_scope, scope_filter
 from registry.services.org.units import CellData, UnitError, save_cell
 from registry.transaction import on_refusal
 from registry.units import bp, helpers
@@ -22,7 +22,7 @@ from registry.units.views_units import candidates_page
 @login_required
 def cells():
     user = current_user
-    area_id = helpers.scoped_id_arg(db.session, user, Area, "area")
+    area_id = helpers.scoped_id_arg(db.session(), user, Area, "area")
     units = (
         select(Unit.cell_id, func.count().label("n"))
         .where(scope_filter(user, Unit))
@@ -51,8 +51,8 @@ def cells():
         stmt = stmt.where(PartyCell.name_key.contains(fold(q), autoescape=True))
     return render_template(
         "units/cells.html",
-        page=helpers.paginate(db.session, stmt),
-        areas=helpers.area_choices(db.session, user, current_only=False, blank="Tất cả địa bàn"),
+        page=helpers.paginate(db.session(), stmt),
+        areas=helpers.area_choices(db.session(), user, current_only=False, blank="Tất cả địa bàn"),
         area_id=area_id,
         args=request.args,
         may_manage=access.may(user, access.MANAGE_UNITS),
@@ -62,7 +62,7 @@ def cells():
 @bp.route("/cells/<int:cell_id>")
 @login_required
 def cell_view(cell_id: int):
-    cell = get_in_scope(db.session, current_user, PartyCell, cell_id)
+    cell = get_in_scope(db.session(), current_user, PartyCell, cell_id)
     units = db.session.scalars(
         select(Unit)
         .where(Unit.cell_id == cell.id, scope_filter(current_user, Unit))
@@ -81,14 +81,14 @@ def cell_view(cell_id: int):
 
 def _prepare(form: CellForm, cell: PartyCell | None) -> None:
     form.area_id.choices = helpers.area_choices(
-        db.session, current_user, blank="— Chọn địa bàn —", keep=cell.area if cell else None
+        db.session(), current_user, blank="— Chọn địa bàn —", keep=cell.area if cell else None
     )
-    form.unit_ids.choices = helpers.unit_choices(db.session, current_user)
+    form.unit_ids.choices = helpers.unit_choices(db.session(), current_user)
 
 
 def _save(form: CellForm, cell: PartyCell | None) -> PartyCell | None:
-    if not in_scope(db.session, current_user, Area, form.area_id.data):
-        form.area_id.errors.append("Địa bàn nằm ngoài phạm vi của bạn.")
+    area = helpers.chosen_in_scope(form.area_id, Area, "Địa bàn nằm ngoài phạm vi của bạn.")
+    if area is None:
         return None
     chosen = form.unit_ids.data or []
     units = list(
@@ -97,11 +97,11 @@ def _save(form: CellForm, cell: PartyCell | None) -> PartyCell | None:
         )
     )
     if len(units) != len(set(chosen)):
-        form.unit_ids.errors.append("Có đơn vị nằm ngoài phạm vi của bạn.")
+        helpers.add_error(form.unit_ids, "Có đơn vị nằm ngoài phạm vi của bạn.")
         return None
     data = CellData(
-        name=form.name.data,
-        area=db.session.get(Area, form.area_id.data),
+        name=form.name.data or "",
+        area=area,
         kind=form.kind.data,
         parent_org=form.parent_org.data or None,
         active=form.active.data,
@@ -110,45 +110,45 @@ def _save(form: CellForm, cell: PartyCell | None) -> PartyCell | None:
 
     @on_refusal
     def shown_on_form(error: UnitError):
-        form.name.errors.append(str(error))
+        helpers.add_error(form.name, str(error))
         return _page(form, cell)
 
-    return save_cell(db.session, current_user, data, cell)
+    return save_cell(db.session(), current_user, data, cell)
 
 
 def _page(form: CellForm, cell: PartyCell | None):
     return render_template("units/cell_form.html", form=form, cell=cell)
 
 
-@bp.route("/cells/new", methods=["GET", "POST"])
-@access.requires(access.MANAGE_UNITS)
-def cell_new():
-    form = CellForm()
-    _prepare(form, None)
-    if form.validate_on_submit():
-        cell = _save(form, None)
-        if cell is not None:
-            flash(f"Đã thêm {cell.name}.", "success")
-            return redirect(url_for("units.cell_view", cell_id=cell.id))
-    return _page(form, None)
-
-
-@bp.route("/cells/<int:cell_id>/edit", methods=["GET", "POST"])
-@login_required
-def cell_edit(cell_id: int):
-    cell = get_in_scope(db.session, current_user, PartyCell, cell_id)
-    access.require(access.MANAGE_UNITS)
+def _form_view(cell: PartyCell | None, saved_message: str):
     form = CellForm(obj=cell)
     _prepare(form, cell)
-    if request.method == "GET":
+    if cell is not None and request.method == "GET":
         form.unit_ids.data = list(
             db.session.scalars(
                 select(Unit.id).where(Unit.cell_id == cell.id, scope_filter(current_user, Unit))
             )
         )
-    if form.validate_on_submit():
-        saved = _save(form, cell)
-        if saved is not None:
-            flash("Đã lưu chi bộ.", "success")
-            return redirect(url_for("units.cell_view", cell_id=saved.id))
-    return _page(form, cell)
+    return helpers.form_response(
+        form,
+        lambda: _save(form, cell),
+        lambda saved: (
+            saved_message.format(name=saved.name),
+            url_for("units.cell_view", cell_id=saved.id),
+        ),
+        lambda: _page(form, cell),
+    )
+
+
+@bp.route("/cells/new", methods=["GET", "POST"])
+@access.requires(access.MANAGE_UNITS)
+def cell_new():
+    return _form_view(None, "Đã thêm {name}.")
+
+
+@bp.route("/cells/<int:cell_id>/edit", methods=["GET", "POST"])
+@login_required
+def cell_edit(cell_id: int):
+    cell = get_in_scope(db.session(), current_user, PartyCell, cell_id)
+    access.require(access.MANAGE_UNITS)
+    return _form_view(cell, "Đã lưu chi bộ.")

@@ -35,63 +35,64 @@ def _page(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None):
     return render_template("units/survey_form.html", form=form, unit=unit, survey=survey)
 
 
-def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> bool:
-    """Save the survey; False, with nothing written, when the form must be shown again."""
+def _save(form: SurveyForm, unit: Unit, survey: EnterpriseSurvey | None) -> EnterpriseSurvey | None:
+    """Save the survey; None, with nothing written, when the form must be shown again."""
     data = _data(form)
     if data.survey_date > today_vn():
-        form.survey_date.errors.append(
-            f"Ngày khảo sát không thể sau hôm nay ({fmt_date(today_vn())})."
+        helpers.add_error(
+            form.survey_date, f"Ngày khảo sát không thể sau hôm nay ({fmt_date(today_vn())})."
         )
-        return False
+        return None
     problems = survey_problems(data)
     for name, message in problems.items():
-        getattr(form, name).errors.append(message)
+        helpers.add_error(form[name], message)
     if problems:
-        return False
+        return None
 
     @on_refusal
     def shown_on_form(error: UnitError):
-        form.survey_date.errors.append(str(error))
+        helpers.add_error(form.survey_date, str(error))
         return _page(form, unit, survey)
 
-    save_survey(db.session, current_user, unit, data, survey)
-    return True
+    return save_survey(db.session(), current_user, unit, data, survey)
+
+
+def _form_view(unit: Unit, survey: EnterpriseSurvey | None, saved_message: str):
+    form = SurveyForm(obj=survey)
+    if survey is None and not form.is_submitted():
+        form.survey_date.data = today_vn()
+    return helpers.form_response(
+        form,
+        lambda: _save(form, unit, survey),
+        lambda saved: (saved_message, url_for("units.unit_view", unit_id=unit.id)),
+        lambda: _page(form, unit, survey),
+    )
 
 
 @bp.route("/<int:unit_id>/surveys/new", methods=["GET", "POST"])
 @login_required
 def survey_new(unit_id: int):
-    unit = get_in_scope(db.session, current_user, Unit, unit_id)
+    unit = get_in_scope(db.session(), current_user, Unit, unit_id)
     access.require(access.MANAGE_UNITS)
-    form = SurveyForm()
-    if not form.is_submitted():
-        form.survey_date.data = today_vn()
-    if form.validate_on_submit() and _save(form, unit, None):
-        flash("Đã lưu phiếu khảo sát.", "success")
-        return redirect(url_for("units.unit_view", unit_id=unit.id))
-    return _page(form, unit, None)
+    return _form_view(unit, None, "Đã lưu phiếu khảo sát.")
 
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
 @login_required
 def survey_edit(survey_id: int):
-    survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
+    survey = get_in_scope(db.session(), current_user, EnterpriseSurvey, survey_id)
     access.require(access.MANAGE_UNITS)
-    form = SurveyForm(obj=survey)
-    if form.validate_on_submit() and _save(form, survey.unit, survey):
-        flash("Đã sửa phiếu khảo sát.", "success")
-        return redirect(url_for("units.unit_view", unit_id=survey.unit_id))
-    return _page(form, survey.unit, survey)
+    return _form_view(survey.unit, survey, "Đã sửa phiếu khảo sát.")
 
 
 @bp.route("/surveys/<int:survey_id>/delete", methods=["POST"])
 @login_required
 def survey_delete(survey_id: int):
-    survey = get_in_scope(db.session, current_user, EnterpriseSurvey, survey_id)
+    survey = get_in_scope(db.session(), current_user, EnterpriseSurvey, survey_id)
     access.require(access.MANAGE_UNITS)
     # CSRFProtect checks the token of every POST before the view runs.
     unit_id = survey.unit_id
-    delete_survey(db.session, current_user, survey)
+    delete_survey(db.session(), current_user, survey)
     flash("Đã xóa phiếu khảo sát.", "success")
     return redirect(url_for("units.unit_view", unit_id=unit_id))
 

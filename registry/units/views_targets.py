@@ -12,7 +12,7 @@ from registry.domain.vocabulary import GROUPS
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, Target, Unit
-from registry.scoping import db_int, get_in_scope, in_scope, scope_filter
+from registry.scoping import db_int, get_in_scope, scope_filter
 from registry.services.org.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
 from registry.services.org.targets import TargetData, allowed_groups, delete_target, save_target
 from registry.services.org.units import UnitError
@@ -36,7 +36,7 @@ def targets():
         stmt = stmt.where(Target.group_code == request.args["group"])
     return render_template(
         "units/targets.html",
-        page=helpers.paginate(db.session, stmt),
+        page=helpers.paginate(db.session(), stmt),
         year=year,
         group=request.args.get("group", ""),
         groups=GROUPS,
@@ -48,84 +48,92 @@ def targets():
 def _prepare(form: TargetForm) -> None:
     form.group_code.choices = [(g, GROUPS[g]) for g in allowed_groups(current_user)]
     form.area_id.choices = helpers.area_choices(
-        db.session, current_user, current_only=False, blank="— Chọn địa bàn —"
+        db.session(), current_user, current_only=False, blank="— Chọn địa bàn —"
     )
-    form.unit_id.choices = helpers.unit_choices(db.session, current_user, blank="— Chọn đơn vị —")
+    form.unit_id.choices = helpers.unit_choices(db.session(), current_user, blank="— Chọn đơn vị —")
 
 
-def _save(form: TargetForm, page, replacing: Target | None = None) -> bool:
-    """Save the target (in place of `replacing`); False, with nothing written, when the
-    form must be shown again. A refusal shows `page()` with the message under the count."""
+def _moved(target: Target, form: TargetForm) -> bool:
+    """Whether the form gives the target another year, group or owner."""
+    return (target.year, target.group_code, target.area_id, target.unit_id) != (
+        form.year.data,
+        form.group_code.data,
+        form.area_id.data if form.owner.data == "area" else None,
+        form.unit_id.data if form.owner.data == "unit" else None,
+    )
+
+
+def _save(form: TargetForm, target: Target | None) -> Target | None:
+    """Save the target (in place of `target` when editing); None, with nothing written, when
+    the form must be shown again. A refusal shows the form with the message under the count."""
     area = unit = None
     if form.owner.data == "area":
-        if not in_scope(db.session, current_user, Area, form.area_id.data):
-            form.area_id.errors.append("Địa bàn nằm ngoài phạm vi của bạn.")
-            return False
-        area = db.session.get(Area, form.area_id.data)
+        area = helpers.chosen_in_scope(form.area_id, Area, "Địa bàn nằm ngoài phạm vi của bạn.")
+        if area is None:
+            return None
     else:
-        if not in_scope(db.session, current_user, Unit, form.unit_id.data):
-            form.unit_id.errors.append("Đơn vị nằm ngoài phạm vi của bạn.")
-            return False
-        unit = db.session.get(Unit, form.unit_id.data)
-    data = TargetData(form.year.data, form.group_code.data, form.count.data, area, unit)
+        unit = helpers.chosen_in_scope(form.unit_id, Unit, "Đơn vị nằm ngoài phạm vi của bạn.")
+        if unit is None:
+            return None
+    year, group_code, count = form.year.data, form.group_code.data, form.count.data
+    if year is None or group_code is None or count is None:
+        return None  # the validators have already said what is missing
+    data = TargetData(year, group_code, count, area, unit)
 
     @on_refusal
     def shown_on_form(error: UnitError):
-        form.count.errors.append(str(error))
-        return page()
+        helpers.add_error(form.count, str(error))
+        return _page(form, target)
 
-    if replacing is not None:
+    if target is not None and _moved(target, form):
         # Another year, group or owner is another target: drop this one, set that one.
-        delete_target(db.session, current_user, replacing)
-    save_target(db.session, current_user, data)
-    return True
+        delete_target(db.session(), current_user, target)
+    saved, _created = save_target(db.session(), current_user, data)
+    return saved
+
+
+def _page(form: TargetForm, target: Target | None):
+    return render_template("units/target_form.html", form=form, target=target)
+
+
+def _form_view(form: TargetForm, target: Target | None):
+    _prepare(form)
+    return helpers.form_response(
+        form,
+        lambda: _save(form, target),
+        lambda saved: ("Đã lưu chỉ tiêu.", url_for("units.targets", year=form.year.data)),
+        lambda: _page(form, target),
+    )
 
 
 @bp.route("/targets/new", methods=["GET", "POST"])
 @access.requires(access.SET_TARGETS)
 def target_new():
     form = TargetForm()
-    _prepare(form)
     if not form.is_submitted():
         form.year.data = request.args.get("year", today_vn().year, type=db_int)
-    page = lambda: render_template("units/target_form.html", form=form, target=None)  # noqa: E731
-    if form.validate_on_submit() and _save(form, page):
-        flash("Đã lưu chỉ tiêu.", "success")
-        return redirect(url_for("units.targets", year=form.year.data))
-    return page()
+    return _form_view(form, None)
 
 
 @bp.route("/targets/<int:target_id>/edit", methods=["GET", "POST"])
 @login_required
 def target_edit(target_id: int):
-    target = get_in_scope(db.session, current_user, Target, target_id)
+    target = get_in_scope(db.session(), current_user, Target, target_id)
     access.require(access.SET_TARGETS)
     form = TargetForm(obj=target)
-    _prepare(form)
     if not form.is_submitted():
         form.owner.data = "unit" if target.unit_id else "area"
-    page = lambda: render_template("units/target_form.html", form=form, target=target)  # noqa: E731
-    if form.validate_on_submit():
-        moved = (target.year, target.group_code, target.area_id, target.unit_id) != (
-            form.year.data,
-            form.group_code.data,
-            form.area_id.data if form.owner.data == "area" else None,
-            form.unit_id.data if form.owner.data == "unit" else None,
-        )
-        if _save(form, page, replacing=target if moved else None):
-            flash("Đã lưu chỉ tiêu.", "success")
-            return redirect(url_for("units.targets", year=form.year.data))
-    return page()
+    return _form_view(form, target)
 
 
 @bp.route("/targets/<int:target_id>/delete", methods=["POST"])
 @login_required
 def target_delete(target_id: int):
-    target = get_in_scope(db.session, current_user, Target, target_id)
+    target = get_in_scope(db.session(), current_user, Target, target_id)
     access.require(access.SET_TARGETS)
     back = url_for("units.targets", year=target.year)
     refusal_returns_to(back)
-    delete_target(db.session, current_user, target)
+    delete_target(db.session(), current_user, target)
     flash("Đã xóa chỉ tiêu.", "success")
     return redirect(back)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -11,18 +11,19 @@ from registry import access
 from registry.domain.vocabulary import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORDER
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Target, Unit
-from registry.scoping import get_in_scope, in_scope, scope_filter
+from registry.scoping import get_in_scope, scope_filter
 from registry.services.org.units import UnitData, UnitError, save_unit
 from registry.transaction import on_refusal
 from registry.units import bp, helpers
 
 
 def _stage_counts(where) -> list[tuple[str, str, int]]:
-    counts = dict(
-        db.session.execute(
+    counts: dict[str, int] = {
+        stage: n
+        for stage, n in db.session.execute(
             select(Candidate.stage, func.count()).where(where).group_by(Candidate.stage)
-        ).all()
-    )
+        )
+    }
     stages = [s.value for s in STAGE_ORDER] + ["exited"]
     return [(code, STAGE_LABELS[code], counts.get(code, 0)) for code in stages]
 
@@ -34,13 +35,13 @@ def candidates_page(where):
         .where(where)
         .order_by(Candidate.sort_key, Candidate.id)
     )
-    return helpers.paginate(db.session, stmt)
+    return helpers.paginate(db.session(), stmt)
 
 
 @bp.route("/<int:unit_id>")
 @login_required
 def unit_view(unit_id: int):
-    unit = get_in_scope(db.session, current_user, Unit, unit_id)
+    unit = get_in_scope(db.session(), current_user, Unit, unit_id)
     in_unit = (Candidate.unit_id == unit.id) & scope_filter(current_user, Candidate)
     targets = db.session.scalars(
         select(Target)
@@ -62,32 +63,30 @@ def unit_view(unit_id: int):
 
 def _prepare(form: UnitForm, unit: Unit | None) -> None:
     form.area_id.choices = helpers.area_choices(
-        db.session, current_user, blank="— Chọn địa bàn —", keep=unit.area if unit else None
+        db.session(), current_user, blank="— Chọn địa bàn —", keep=unit.area if unit else None
     )
     form.cell_id.choices = helpers.cell_choices(
-        db.session,
+        db.session(),
         current_user,
         blank="— Chưa có chi bộ phụ trách —",
         keep=unit.cell if unit else None,
     )
 
 
-def _save(form: UnitForm, unit: Unit | None):
-    # The choices already hold only areas and cells in scope; in_scope guards a crafted post.
-    if not in_scope(db.session, current_user, Area, form.area_id.data):
-        form.area_id.errors.append("Địa bàn nằm ngoài phạm vi của bạn.")
+def _save(form: UnitForm, unit: Unit | None) -> Unit | None:
+    area = helpers.chosen_in_scope(form.area_id, Area, "Địa bàn nằm ngoài phạm vi của bạn.")
+    if area is None:
         return None
     cell = None
     if form.cell_id.data is not None:
-        if not in_scope(db.session, current_user, PartyCell, form.cell_id.data):
-            form.cell_id.errors.append("Chi bộ nằm ngoài phạm vi của bạn.")
+        cell = helpers.chosen_in_scope(form.cell_id, PartyCell, "Chi bộ nằm ngoài phạm vi của bạn.")
+        if cell is None:
             return None
-        cell = db.session.get(PartyCell, form.cell_id.data)
     data = UnitData(
-        code=form.code.data,
-        name=form.name.data,
+        code=form.code.data or "",
+        name=form.name.data or "",
         kind=form.kind.data,
-        area=db.session.get(Area, form.area_id.data),
+        area=area,
         cell=cell,
         tax_code=form.tax_code.data or None,
         address=form.address.data or None,
@@ -96,40 +95,39 @@ def _save(form: UnitForm, unit: Unit | None):
 
     @on_refusal
     def shown_on_form(error: UnitError):
-        field = form.code if str(error).startswith("Mã") else form.area_id
-        field.errors.append(str(error))
+        helpers.add_error(form.code if str(error).startswith("Mã") else form.area_id, str(error))
         return _page(form, unit)
 
-    return save_unit(db.session, current_user, data, unit)
+    return save_unit(db.session(), current_user, data, unit)
 
 
 def _page(form: UnitForm, unit: Unit | None):
     return render_template("units/unit_form.html", form=form, unit=unit)
 
 
+def _form_view(unit: Unit | None, saved_message: str):
+    form = UnitForm(obj=unit)
+    _prepare(form, unit)
+    return helpers.form_response(
+        form,
+        lambda: _save(form, unit),
+        lambda saved: (
+            saved_message.format(name=saved.name),
+            url_for("units.unit_view", unit_id=saved.id),
+        ),
+        lambda: _page(form, unit),
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @access.requires(access.MANAGE_UNITS)
 def unit_new():
-    form = UnitForm()
-    _prepare(form, None)
-    if form.validate_on_submit():
-        unit = _save(form, None)
-        if unit is not None:
-            flash(f"Đã thêm đơn vị {unit.name}.", "success")
-            return redirect(url_for("units.unit_view", unit_id=unit.id))
-    return _page(form, None)
+    return _form_view(None, "Đã thêm đơn vị {name}.")
 
 
 @bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
 @login_required
 def unit_edit(unit_id: int):
-    unit = get_in_scope(db.session, current_user, Unit, unit_id)
+    unit = get_in_scope(db.session(), current_user, Unit, unit_id)
     access.require(access.MANAGE_UNITS)
-    form = UnitForm(obj=unit)
-    _prepare(form, unit)
-    if form.validate_on_submit():
-        saved = _save(form, unit)
-        if saved is not None:
-            flash("Đã lưu thông tin đơn vị.", "success")
-            return redirect(url_for("units.unit_view", unit_id=saved.id))
-    return _page(form, unit)
+    return _form_view(unit, "Đã lưu thông tin đơn vị.")

@@ -194,3 +194,12 @@ def test_holidays_are_added_and_deleted(admin, client):
         "create",
         "delete",
     ]
+
+
+def test_user_list_filters_keep_what_was_chosen(admin, client):
+    login(client, admin)
+    page = client.get("/admin/users?q=quan&role=admin&status=active").get_data(as_text=True)
+    assert 'id="q" name="q" value="quan"' in page
+    assert '<option value="admin" selected>' in page
+    assert '<option value="active" selected>Đang dùng</option>' in page
+    assert '<option value="disabled">Đã khóa</option>' in page
