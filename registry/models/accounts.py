@@ -21,11 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (
         one_of("role", ROLES),
@@ -77,7 +77,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Append-only: who did what, with the values before and after."""
 
     __tablename__ = "audit_log"
@@ -97,7 +97,7 @@ class AuditLog(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """A rate-limit window (sign-in attempts) kept where every worker sees it, when no
     Redis is configured: one row per key, its hits and when the window ends."""
 

@@ -17,11 +17,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS, Stage
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
 
-class Candidate(db.Model):
+class Candidate(Model):
     """A person on the way to membership.
 
     Each stage's date is stored on the row (kept in step with the events by the stage
@@ -131,7 +131,7 @@ class Candidate(db.Model):
         return f"<Candidate {self.id} {self.full_name}>"
 
 
-class StageEvent(db.Model):
+class StageEvent(Model):
     """One step a candidate took, with the unit and cell they belonged to at the time."""
 
     __tablename__ = "stage_event"
@@ -166,7 +166,7 @@ class StageEvent(db.Model):
         return STAGE_LABELS[self.stage]
 
 
-class CandidateTally(db.Model):
+class CandidateTally(Model):
     """How many candidates each (unit, cell, group, subgroup, stage) holds.
 
     Written by database triggers on `candidate` (migration 0005), never by the

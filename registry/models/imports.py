@@ -16,14 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
 BATCH_STATUSES = ("previewed", "committed", "rolled_back", "failed")
 BATCH_KINDS = ("candidates", "units", "areas", "surveys", "targets")
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     __tablename__ = "import_batch"
     __table_args__ = (
         one_of("status", BATCH_STATUSES),
@@ -58,7 +58,7 @@ class ImportBatch(db.Model):
     uploaded_by: Mapped[User | None] = relationship()  # noqa: F821
 
 
-class ImportChange(db.Model):
+class ImportChange(Model):
     """What a committed batch did to one candidate, so the batch can be rolled back."""
 
     __tablename__ = "import_change"
@@ -73,7 +73,7 @@ class ImportChange(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class ImportMapping(db.Model):
+class ImportMapping(Model):
     """The column mapping a user confirmed for files with the same header row."""
 
     __tablename__ = "import_mapping"
