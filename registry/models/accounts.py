@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -23,6 +23,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import Model
 from registry.models._types import one_of, utcnow
+
+if TYPE_CHECKING:
+    from registry.models.areas import Area, PartyCell
 
 
 class User(UserMixin, Model):
@@ -56,8 +59,8 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    area: Mapped[Area | None] = relationship()  # noqa: F821
-    cell: Mapped[PartyCell | None] = relationship()  # noqa: F821
+    area: Mapped[Area | None] = relationship()
+    cell: Mapped[PartyCell | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

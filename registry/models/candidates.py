@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS, Stage
 from registry.extensions import Model
 from registry.models._types import one_of, utcnow
+
+if TYPE_CHECKING:
+    from registry.models.areas import PartyCell, Unit
 
 
 class Candidate(Model):
@@ -111,8 +115,8 @@ class Candidate(Model):
     # Set when a person's data has been erased at their request (the row keeps the counts).
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    unit: Mapped[Unit] = relationship()  # noqa: F821
-    cell: Mapped[PartyCell | None] = relationship()  # noqa: F821
+    unit: Mapped[Unit] = relationship()
+    cell: Mapped[PartyCell | None] = relationship()
     events: Mapped[list[StageEvent]] = relationship(
         back_populates="candidate",
         order_by="(StageEvent.event_date, StageEvent.id)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import Model
 from registry.models._types import one_of, utcnow
+
+if TYPE_CHECKING:
+    from registry.models.accounts import User
+
 
 BATCH_STATUSES = ("previewed", "committed", "rolled_back", "failed")
 BATCH_KINDS = ("candidates", "units", "areas", "surveys", "targets")
@@ -55,7 +59,7 @@ class ImportBatch(Model):
     committed_at: Mapped[datetime | None] = mapped_column(DateTime)
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    uploaded_by: Mapped[User | None] = relationship()  # noqa: F821
+    uploaded_by: Mapped[User | None] = relationship()
 
 
 class ImportChange(Model):
