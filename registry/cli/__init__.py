@@ -109,5 +109,6 @@ def register_cli(app: Flask) -> None:
         *report_commands,
         *privacy_commands,
     ):
-        command.callback = committed(command.callback)
+        if command.callback is not None:  # every command here has one
+            command.callback = committed(command.callback)
         app.cli.add_command(command)

@@ -145,6 +145,12 @@ class Stored:
         return self.row[_AT[name]]
 
 
+def _id_number(row: RowResult) -> str | None:
+    """The row's CCCD/CMND (normalised to a text), or None when it gives none."""
+    number = row.values.get("id_number")
+    return number if isinstance(number, str) else None
+
+
 def _error(row: RowResult, column: str, code: str, message: str) -> None:
     if all(i.column != column for i in row.errors):
         row.errors.append(Issue(row.row_number, column, code, message))
@@ -164,7 +170,8 @@ class Matcher:
         found: dict[str, int] = {}
         for chunk in chunks(sorted(numbers)):
             stmt = select(Candidate.id_number, Candidate.id).where(Candidate.id_number.in_(chunk))
-            found.update(self.conn.execute(stmt).tuples().all())
+            # IN never matches a NULL id_number: every number found is a text.
+            found.update((n, i) for n, i in self.conn.execute(stmt).tuples() if n is not None)
         return found
 
     def _by_key(self, rows: list[RowResult]) -> dict[tuple, list[tuple[int, str | None]]]:
@@ -197,7 +204,7 @@ class Matcher:
         seen: set[int] = set()
         for chunk in chunks(ids):
             stmt = select(Candidate.id).where(
-                Candidate.id.in_(chunk), scope_filter(self.user, Candidate)
+                Candidate.id.in_(chunk), scope_filter(user, Candidate)
             )
             seen.update(self.conn.scalars(stmt))
         return seen
@@ -205,12 +212,13 @@ class Matcher:
     def match(self, rows: list[RowResult]) -> dict[int, int]:
         """Row number → stored candidate id for the rows that are not new; rows matched
         outside the scope or twice get their error."""
-        numbers = self._by_number([r.values["id_number"] for r in rows if "id_number" in r.values])
+        numbers = self._by_number([n for r in rows if (n := _id_number(r)) is not None])
         matched: dict[int, int] = {}
         by_number: set[int] = set()
         rest = []
         for r in rows:
-            ident = numbers.get(r.values.get("id_number"))  # type: ignore[arg-type]
+            number = _id_number(r)
+            ident = numbers.get(number) if number is not None else None
             if ident is None:
                 rest.append(r)
             else:
@@ -279,7 +287,7 @@ class Matcher:
                 StageEvent.sequence,
             ).where(StageEvent.candidate_id.in_(chunk))
             for ident, *event in self.conn.execute(events).all():
-                stored[ident].events.append(tuple(event))  # type: ignore[arg-type]
+                stored[ident].events.append(tuple(event))
         for item in stored.values():
             item.events.sort(key=lambda e: (e[1], e[4] or 0))
         return stored
@@ -362,7 +370,7 @@ class Classifier:
     def update(self, plan: RowPlan, stored: Stored) -> None:
         row = plan.row
         changes = self._personal_changes(plan, stored)
-        final = {k: changes[k] if k in changes else stored[k] for k in _FACTS}
+        final: dict[str, Any] = {k: changes[k] if k in changes else stored[k] for k in _FACTS}
         plan.unit_id, plan.cell_id = final["unit_id"], final["cell_id"]
         self._scope(row, final["subgroup"], final["group_code"], final["cell_id"])
         new_events = self._new_events(row, stored, final)
