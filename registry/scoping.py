@@ -146,7 +146,7 @@ def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
         User.subgroup == user.subgroup if user.subgroup else User.subgroup.is_(None),
         User.group_code == user.group_code if user.group_code else User.group_code.is_(None),
     )
-    ok = SubmittedReport.submitted_by_id.in_(same_restriction)
+    ok: ColumnElement[bool] = SubmittedReport.submitted_by_id.in_(same_restriction)
     for report, group in fitting:
         group_is = (
             SubmittedReport.group_code.is_(None)
