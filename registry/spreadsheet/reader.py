@@ -208,7 +208,7 @@ def _read_xls(data: bytes, limits: Limits) -> Workbook:
     if info.encrypted:
         raise ReadError("password_protected")
     # calamine builds every sheet's grid when it opens an .xls: measure them all first.
-    for name, (rows, cols) in (info.dimensions or {}).items():
+    for name, (rows, cols) in info.dimensions.items():
         guards.check_size(name, rows, cols, limits)
     for name, cells in info.cells.items():
         guards.check_extent(name, Extent(cells.rows, cells.cols, cells.cells), limits)
