@@ -348,7 +348,7 @@ class RowValidator:
                 "group",
                 "invalid_group",
                 f"Đối tượng {quote(value)} không khớp với loại đơn vị «{kind}»: người thuộc "
-                f"đơn vị này là «{SUBGROUPS[implied[1]]}» (để trống ô Đối tượng hoặc sửa "  # type: ignore[index]
+                f"đơn vị này là «{SUBGROUPS[implied[1]]}» (để trống ô Đối tượng hoặc sửa "  # type: ignore[index]  # set for kinds but "other"
                 "đơn vị).",
             )
             return

@@ -70,7 +70,7 @@ def row_columns(values: dict[str, object]) -> dict[str, object]:
     """The candidate columns a validated row fills (only those it has)."""
     out = {key: values[key] for key in DIRECT if key in values}
     if "name_key" in out:
-        out["sort_key"] = sort_key_of(out["name_key"])  # type: ignore[arg-type]
+        out["sort_key"] = sort_key_of(out["name_key"])  # type: ignore[arg-type]  # a text
     religion = values.get("religion") or values.get("religion_text")
     if religion:
         out["religion"] = religion
@@ -78,10 +78,10 @@ def row_columns(values: dict[str, object]) -> dict[str, object]:
         out["group_code"], out["subgroup"] = values["group"], values["subgroup"]
     unit = values.get("unit")
     if unit is not None:
-        out["unit_id"] = unit.id  # type: ignore[attr-defined]
+        out["unit_id"] = unit.id  # type: ignore[attr-defined]  # a UnitRef
     cell = values.get("cell")
     if cell is not None:
-        out["cell_id"] = cell.id  # type: ignore[attr-defined]
+        out["cell_id"] = cell.id  # type: ignore[attr-defined]  # a CellRef
     return out
 
 
@@ -95,7 +95,8 @@ def new_row_events(values: dict[str, object]) -> list[EventFact]:
         if when is not None:
             number = values.get(number_column) if number_column else None
             reason = values.get("exit_reason") if stage == "exited" else None
-            events.append(EventFact(stage, when, number, reason))  # type: ignore[arg-type]
+            # A validated row holds a date per stage and texts for numbers and reasons.
+            events.append(EventFact(stage, when, number, reason))  # type: ignore[arg-type]  # see above
     if events and "source_date" not in values:
         events.insert(0, EventFact("source", min(e.date for e in events), None, None))
     return events
@@ -227,7 +228,8 @@ class Matcher:
         keys = self._by_key(rest) if rest else {}
         for r in rest:
             v = r.values
-            stored = keys.get((v["name_key"], v["birth_date"], v["unit"].id), ())  # type: ignore[attr-defined]
+            unit_id = v["unit"].id  # type: ignore[attr-defined]  # every row here has a UnitRef
+            stored = keys.get((v["name_key"], v["birth_date"], unit_id), ())
             # The same name, birth date and unit but another CCCD is another person.
             same = [i for i, number in stored if number is None or "id_number" not in v]
             if same:
@@ -327,9 +329,9 @@ class Classifier:
                     "Thiếu giới tính (cần để thêm người mới vào sổ theo dõi).",
                 )
                 return
-        plan.unit_id = values["unit"].id  # type: ignore[attr-defined]
+        plan.unit_id = values["unit"].id  # type: ignore[attr-defined]  # a UnitRef, checked above
         cell = values.get("cell")
-        plan.cell_id = cell.id if cell is not None else None  # type: ignore[attr-defined]
+        plan.cell_id = cell.id if cell is not None else None  # type: ignore[attr-defined]  # a CellRef
         self._scope(row, values.get("subgroup"), values.get("group"), plan.cell_id)
         if not row.errors:
             plan.action = "new"

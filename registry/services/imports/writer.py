@@ -212,7 +212,7 @@ def _added_events(plan: RowPlan, stamp: dict) -> list[dict]:
     note = plan.row.values.get("exit_note")
     return [
         _event(
-            plan.candidate_id,  # type: ignore[arg-type]
+            plan.candidate_id,  # type: ignore[arg-type]  # set for every updated row
             plan,
             event.stage,
             event.date,
