@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from wtforms import Field, IntegerField, SelectField, SelectMultipleField
 
@@ -81,7 +82,7 @@ class VNSelectField(SelectField):
 
     # choices is a property in WTForms 3.3, a plain attribute in types-WTForms.
     @SelectField.choices.setter  # type: ignore[union-attr]  # see above
-    def choices(self, value):
+    def choices(self, value: Any) -> None:
         SelectField.choices.fset(self, _as_choices(value))  # type: ignore[union-attr]  # as above
 
 
