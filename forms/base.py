@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import Field, ValidationError
 from wtforms.validators import Length
 
 from registry.demo import DEMO_PASSWORD
@@ -24,6 +24,21 @@ class BaseForm(FlaskForm):
 
 
 REQUIRED = "Vui lòng nhập trường này."
+
+
+def entered(field: Field) -> str:
+    """The text of a required field, once its form has validated."""
+    if field.data is None:
+        raise ValueError(f"{field.name} was read before its form validated")
+    return field.data
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show a refusal under a field of a form that has validated."""
+    # WTForms makes errors a list when it validates; only the tuple of a fresh form is not.
+    if not isinstance(field.errors, list):
+        field.errors = list(field.errors)
+    field.errors.append(message)
 
 
 class RequiredWhen:

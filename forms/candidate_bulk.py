@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from forms.base import REQUIRED, BaseForm, MaxLength
 from forms.candidates import not_in_future
-from forms.fields import VNDateField
+from forms.fields import SelectChoice, VNDateField
 from registry.domain.vocabulary import STAGE_LABELS, STAGE_ORDER, Stage
 
 # Leaving the list needs a reason per person, and the source stage is where everyone starts.

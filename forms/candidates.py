@@ -10,11 +10,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from forms.base import REQUIRED, BaseForm, MaxLength
-from forms.fields import VNDateField
+from forms.fields import SelectChoice, VNDateField
 from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.refdata import ethnicity_code, religions
 from registry.domain.textutil import clean_text

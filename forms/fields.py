@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from wtforms import Field, IntegerField, SelectField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
+
+# WTForms 3.3 has SelectChoice; types-WTForms (3.2) does not describe it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # see above
 from wtforms.widgets import TextInput
 
 from registry.domain.workdays import fmt_date, parse_day
@@ -15,11 +18,11 @@ NOT_A_DATE = "Ngày không hợp lệ: hãy ghi dạng ngày/tháng/năm, ví d�
 NOT_A_CHOICE = "Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn."
 
 
-def optional_id(value: object) -> int | None:
+def optional_id(value: str | int | None) -> int | None:
     """Coerce a select's value to an id; "" (the "none" choice) gives None."""
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    return int(value)
 
 
 def _as_choices(choices):
@@ -77,9 +80,10 @@ class VNSelectField(SelectField):
         kwargs.setdefault("invalid_value_message", NOT_A_CHOICE)
         super().__init__(label, validators, choices=_as_choices(choices), **kwargs)
 
-    @SelectField.choices.setter
-    def choices(self, value):
-        SelectField.choices.fset(self, _as_choices(value))
+    # choices is a property in WTForms 3.3, a plain attribute in types-WTForms.
+    @SelectField.choices.setter  # type: ignore[union-attr]  # see above
+    def choices(self, value: Any) -> None:
+        SelectField.choices.fset(self, _as_choices(value))  # type: ignore[union-attr]  # as above
 
 
 class VNSelectMultipleField(VNSelectField, SelectMultipleField):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, Form, IntegerField, SelectField, ValidationError
 from wtforms.fields import FieldList, FormField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from forms.base import BaseForm
+from forms.fields import SelectChoice
 from registry.spreadsheet import CANDIDATE_ALIASES, FIELD_LABELS
 
 IGNORE = ""
@@ -58,7 +58,13 @@ class MappingForm(BaseForm):
 
     def override(self) -> dict[int, str | None]:
         """Column index → field (None: ignore the column)."""
-        return {e.form.column.data: e.form.field.data or None for e in self.columns.entries}
+        mapping: dict[int, str | None] = {}
+        for entry in self.columns.entries:
+            column = entry.form.column.data
+            if column is None:  # InputRequired: never so on a validated form
+                raise ValueError("override() was read before the form validated")
+            mapping[column] = entry.form.field.data or None
+        return mapping
 
 
 class CommitForm(BaseForm):

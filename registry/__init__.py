@@ -26,7 +26,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask documents this wrapping
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
     from registry import web
     from registry.scoping import BoundedIntConverter

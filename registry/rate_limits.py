@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import ClassVar
 
 from limits.storage import Storage
 from sqlalchemy import case, delete, func, select
@@ -22,9 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from registry.extensions import db
 from registry.models import RateLimitCounter
+from registry.models._types import table_of, text_width
 
-_TABLE = RateLimitCounter.__table__
-_KEY_LENGTH = _TABLE.c.key.type.length
+_TABLE = table_of(RateLimitCounter)
+_KEY_LENGTH = text_width(RateLimitCounter, "key")
 
 
 def _row_key(key: str) -> str:
@@ -41,7 +41,8 @@ def _engine() -> Engine:
 class DatabaseStorage(Storage):
     """Fixed-window counters in rate_limit_counter (no moving or sliding windows)."""
 
-    STORAGE_SCHEME: ClassVar[list[str]] = ["database"]
+    # Storage declares it on the instance; limits reads it from the class.
+    STORAGE_SCHEME: list[str] | None = ["database"]  # noqa: RUF012
 
     @property
     def base_exceptions(self) -> type[Exception]:

@@ -146,7 +146,7 @@ def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
         User.subgroup == user.subgroup if user.subgroup else User.subgroup.is_(None),
         User.group_code == user.group_code if user.group_code else User.group_code.is_(None),
     )
-    ok = SubmittedReport.submitted_by_id.in_(same_restriction)
+    ok: ColumnElement[bool] = SubmittedReport.submitted_by_id.in_(same_restriction)
     for report, group in fitting:
         group_is = (
             SubmittedReport.group_code.is_(None)
@@ -203,9 +203,9 @@ def get_in_scope(session: Session, user: User, model: type[M], ident: int) -> M:
     """The row with this id if the user may see it; 404 otherwise."""
     if not 0 < ident <= MAX_INT:
         abort(404)
-    row = session.scalars(
-        select(model).where(model.id == ident, scope_filter(user, model))  # type: ignore[attr-defined]
-    ).first()
+    # Every scoped model has an integer id; a TypeVar cannot say so of a mapped class.
+    by_id = model.id == ident  # type: ignore[attr-defined]  # see above
+    row = session.scalars(select(model).where(by_id, scope_filter(user, model))).first()
     if row is None:
         abort(404)
     return row
@@ -215,5 +215,6 @@ def in_scope(session: Session, user: User, model: type, ident: int | None) -> bo
     """Whether an id (from a form field or query string) names a row in scope."""
     if ident is None or not 0 < ident <= MAX_INT:
         return False
-    stmt = select(model.id).where(model.id == ident, scope_filter(user, model))  # type: ignore[attr-defined]
+    ident_column = model.id  # type: ignore[attr-defined]  # as in get_in_scope
+    stmt = select(ident_column).where(ident_column == ident, scope_filter(user, model))
     return session.scalar(stmt) is not None

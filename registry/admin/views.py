@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from forms.admin import NewUserForm, ResetPasswordForm, UserForm
-from forms.base import strong_password_problem
+from forms.base import add_error, entered, strong_password_problem
 from registry import access
 from registry.admin import bp
 from registry.domain.vocabulary import ROLES
@@ -42,7 +42,7 @@ def users():
         stmt = stmt.where(User.role == request.args["role"])
     if request.args.get("status") in ("active", "disabled"):
         stmt = stmt.where(User.active.is_(request.args["status"] == "active"))
-    page = helpers.paginate(db.session, stmt)
+    page = helpers.paginate(db.session(), stmt)
     return render_template(
         "admin/users.html",
         page=page,
@@ -54,14 +54,14 @@ def users():
 
 def _prepare(form: UserForm) -> None:
     form.area_id.choices = helpers.area_choices(
-        db.session, current_user, current_only=False, blank="— Không —"
+        db.session(), current_user, current_only=False, blank="— Không —"
     )
-    form.cell_id.choices = helpers.cell_choices(db.session, current_user, blank="— Không —")
+    form.cell_id.choices = helpers.cell_choices(db.session(), current_user, blank="— Không —")
 
 
 def _data(form: UserForm) -> UserData:
     return UserData(
-        username=form.username.data,
+        username=entered(form.username),
         full_name=form.full_name.data or "",
         role=form.role.data,
         area=db.session.get(Area, form.area_id.data) if form.area_id.data else None,
@@ -79,10 +79,10 @@ def user_new():
 
         @on_refusal
         def shown_on_form(error: AccountError):
-            form.username.errors.append(str(error))
+            add_error(form.username, str(error))
             return render_template("admin/user_form.html", form=form, user=None)
 
-        user = create_user(db.session, current_user, _data(form), form.password.data)
+        user = create_user(db.session(), current_user, _data(form), entered(form.password))
         flash(
             f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
             "success",
@@ -110,10 +110,10 @@ def user_edit(user_id: int):
 
         @on_refusal
         def shown_on_form(error: AccountError):
-            form.role.errors.append(str(error))
+            add_error(form.role, str(error))
             return _edit_page(form, user)
 
-        update_user(db.session, current_user, user, _data(form))
+        update_user(db.session(), current_user, user, _data(form))
         flash(f"Đã lưu tài khoản {user.username}.", "success")
         return redirect(url_for("admin.users"))
     return _edit_page(form, user)
@@ -132,13 +132,13 @@ def user_password(user_id: int):
     form = ResetPasswordForm()
     problem = None
     if form.validate_on_submit():
-        problem = strong_password_problem(form.password.data, user.username)
+        problem = strong_password_problem(entered(form.password), user.username)
     else:
         problem = "; ".join(e for errors in form.errors.values() for e in errors)
     if problem:
         flash(f"Chưa đặt lại mật khẩu: {problem}", "danger")
         return redirect(url_for("admin.user_edit", user_id=user.id))
-    reset_password(db.session, current_user, user, form.password.data)
+    reset_password(db.session(), current_user, user, entered(form.password))
     flash(
         f"Đã đặt lại mật khẩu cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập.",
         "success",
@@ -152,6 +152,6 @@ def user_active(user_id: int):
     user = _user_or_404(user_id)
     active = request.form.get("active") == "1"
     refusal_returns_to(url_for("admin.users"))
-    set_active(db.session, current_user, user, active)
+    set_active(db.session(), current_user, user, active)
     flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản {user.username}.", "success")
     return redirect(url_for("admin.users"))

@@ -63,7 +63,7 @@ def _filtered(problems: list[str]):
 
 @bp.route("/audit")
 @access.requires(access.ADMINISTER)
-def audit():
+def audit() -> str:
     # Keyset pages (id descending): the log only grows, and counting it all is not needed.
     before = request.args.get("before", type=db_int)
     problems: list[str] = []

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import extract, select
 
 from forms.admin import HolidayForm
+from forms.base import add_error, entered
 from registry import access
 from registry.admin import bp
 from registry.domain.workdays import HOLIDAY_KINDS, today_vn
@@ -26,11 +27,11 @@ def holidays():
 
         @on_refusal
         def shown_on_form(error: HolidayError):
-            form.day.errors.append(str(error))
+            add_error(form.day, str(error))
             return _page(form, year)
 
         holiday = add_holiday(
-            db.session, current_user, form.day.data, form.name.data, form.kind.data
+            db.session(), current_user, form.day.data, entered(form.name), form.kind.data
         )
         flash(f"Đã thêm ngày nghỉ {holiday.name}.", "success")
         return redirect(url_for("admin.holidays", year=holiday.day.year))
@@ -53,6 +54,6 @@ def holiday_delete(holiday_id: int):
     if holiday is None:
         abort(404)
     year = holiday.day.year
-    delete_holiday(db.session, current_user, holiday)
+    delete_holiday(db.session(), current_user, holiday)
     flash("Đã xóa ngày nghỉ.", "success")
     return redirect(url_for("admin.holidays", year=year))

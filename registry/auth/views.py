@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
+from forms.base import add_error, entered
 from registry.auth import bp
 from registry.extensions import db, limiter
 from registry.services.accounts import signin as accounts
@@ -59,9 +60,9 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(
-                db.session,
-                form.username.data,
-                form.password.data,
+                db.session(),
+                entered(form.username),
+                entered(form.password),
                 threshold=current_app.config["LOCKOUT_THRESHOLD"],
                 lock_minutes=current_app.config["LOCKOUT_MINUTES"],
             )
@@ -83,7 +84,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    accounts.sign_out(db.session, current_user)
+    accounts.sign_out(db.session(), current_user)
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
@@ -96,11 +97,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
-            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+            add_error(form.current, "Mật khẩu hiện tại không đúng.")
         elif form.new.data == form.current.data:
-            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+            add_error(form.new, "Mật khẩu mới phải khác mật khẩu hiện tại.")
         else:
-            accounts.change_password(db.session, current_user, form.new.data)
+            accounts.change_password(db.session(), current_user, entered(form.new))
             remember_session_version(current_user)
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("main.home"))

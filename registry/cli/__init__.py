@@ -29,7 +29,7 @@ def init_db() -> None:
     upgrade()
     from registry.services.calendar.holidays import seed_holidays
 
-    added = seed_holidays(db.session)
+    added = seed_holidays(db.session())
     click.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({added} ngày nghỉ lễ được thêm).")
 
 
@@ -63,7 +63,7 @@ def create_user_command(username, role, area_code, cell_id, group, full_name, no
     data = UserData(username, full_name, role, area=area, cell=cell, restriction=group)
     try:
         create_user(
-            db.session, COMMAND_LINE, data, password, must_change_password=not no_forced_change
+            db.session(), COMMAND_LINE, data, password, must_change_password=not no_forced_change
         )
     except AccountError as error:
         raise click.ClickException(str(error)) from None
@@ -77,8 +77,8 @@ def seed_demo(candidates: int) -> None:
     """Load the demo province into an empty database and print the demo logins."""
     from registry import demo
 
-    if demo.is_empty(db.session):
-        counts = demo.seed(db.session, candidates=candidates)
+    if demo.is_empty(db.session()):
+        counts = demo.seed(db.session(), candidates=candidates)
         click.echo(
             "Đã nạp dữ liệu mẫu: {areas} xã/phường, {units} đơn vị, {cells} chi bộ, "
             "{candidates} quần chúng.".format(**counts)
@@ -109,5 +109,6 @@ def register_cli(app: Flask) -> None:
         *report_commands,
         *privacy_commands,
     ):
-        command.callback = committed(command.callback)
+        if command.callback is not None:  # every command here has one
+            command.callback = committed(command.callback)
         app.cli.add_command(command)

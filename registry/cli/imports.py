@@ -71,7 +71,7 @@ def _fail_read(error: ReadError, as_json: bool) -> None:
 def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> None:
     """Check (and with --commit, import) a list of candidates from Excel or CSV."""
     user = named_user(username)
-    lookups = importer.build_lookups(db.session, user)
+    lookups = importer.build_lookups(db.session(), user)
     unit = None
     if unit_code:
         unit = importer.find_unit(lookups, unit_code)
@@ -86,7 +86,7 @@ def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> N
         click.echo(f"Đang đọc và kiểm tra «{path.name}»…", err=True)
     try:
         parsed = importer.parse(
-            db.session, user, data, path.name, sheet=sheet, unit=unit, lookups=lookups
+            db.session(), user, data, path.name, sheet=sheet, unit=unit, lookups=lookups
         )
     except ReadError as error:
         _fail_read(error, as_json)
@@ -102,10 +102,10 @@ def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> N
 
 def _run(user, parsed, data: bytes, filename: str, do_commit: bool, step):
     if not do_commit:
-        return importer.classify(db.session, user, parsed, progress=step)
+        return importer.classify(db.session(), user, parsed, progress=step)
     try:
         return importer.commit(
-            db.session, user, parsed, data=data, filename=filename, progress=step
+            db.session(), user, parsed, data=data, filename=filename, progress=step
         )
     except importer.ImportRefused as refused:
         return refused.result  # the command then fails, and rolls back

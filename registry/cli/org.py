@@ -39,13 +39,13 @@ def _finish(result: LoadResult, kind: str, path: str, data: bytes, rows: int) ->
         raise click.ClickException(
             f"{len(result.errors)} lỗi; chưa ghi gì vào cơ sở dữ liệu. Sửa tệp rồi chạy lại."
         )
-    record_sheet_batch(db.session, COMMAND_LINE, kind, Path(path).name, data, rows, result)
+    record_sheet_batch(db.session(), COMMAND_LINE, kind, Path(path).name, data, rows, result)
 
 
 def _load(file: str, kind: str, columns: dict, required: tuple[str, ...], labels: dict, load):
     """Read the sheet, load it with `load(session, actor, rows)` and keep the batch."""
     rows, data = _rows(file, columns, required, labels)
-    result = load(db.session, COMMAND_LINE, rows)
+    result = load(db.session(), COMMAND_LINE, rows)
     _finish(result, kind, file, data, len(rows))
     unchanged = len(rows) - result.created - result.updated
     counts = f"{result.created} mới, {result.updated} cập nhật, {unchanged} không đổi"

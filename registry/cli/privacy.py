@@ -20,7 +20,7 @@ from registry.services.imports.retention import purge_import_files
 def purge_imports(days: int | None) -> None:
     """Drop the file bytes of import batches older than the retention period."""
     days = current_app.config["IMPORT_FILE_RETENTION_DAYS"] if days is None else days
-    result = purge_import_files(db.session, COMMAND_LINE, days)
+    result = purge_import_files(db.session(), COMMAND_LINE, days)
     click.echo(
         f"Đã xóa tệp gốc của {result.count} lần nhập tải lên trước "
         f"{result.cutoff:%d/%m/%Y} (giữ {days} ngày); thông tin các lần nhập vẫn được giữ."

@@ -24,7 +24,8 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "candidates": tuple(GROUP_CHOICES),
     "breakdown": tuple(GROUP_CHOICES),
 }
-KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS), **KINDS_OF_GROUP}
+KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS)}
+KINDS.update(KINDS_OF_GROUP)
 SUBMITTABLE = ("students", "workers", "ct33", "summary")  # not the list of named people
 _OWN_KINDS: dict[str, tuple[str, ...]] = {
     "students": SCHOOL_KINDS,

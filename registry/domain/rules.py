@@ -392,8 +392,8 @@ def check_row(
     """
     v = Verdict()
     stages = stage_dates(dates)
-    for stage, when in stages.items():
-        _future(v, stage, when, today)
+    for stage, day in stages.items():
+        _future(v, stage, day, today)
     for stage in STAGE_ORDER:
         when = stages.get(stage.value)
         prior = _latest_before(stages, stage.value) if when else None
@@ -443,7 +443,7 @@ def _forward_check(v: Verdict, dates: Mapping[str, date], stage: str) -> bool:
             _column(stage),
         )
         return False
-    current = max((s for s in dates if s in STAGE_RANK), key=STAGE_RANK.get, default=None)
+    current = max((s for s in dates if s in STAGE_RANK), key=lambda s: STAGE_RANK[s], default=None)
     if current is not None and STAGE_RANK[current] > rank:
         v.error(
             "stage_order",

@@ -54,7 +54,7 @@ def _helpers() -> dict:
 
 def _batch(batch_id: int, candidates_only: bool = True) -> ImportBatch:
     """The batch if in scope (404 otherwise, before any role check), for import roles."""
-    batch = get_in_scope(db.session, current_user, ImportBatch, batch_id)
+    batch = get_in_scope(db.session(), current_user, ImportBatch, batch_id)
     access.require(access.IMPORT)
     if candidates_only and batch.kind != "candidates":
         abort(404)
@@ -67,7 +67,7 @@ def _index(form: UploadForm, status: int = 200):
         .where(scope_filter(current_user, ImportBatch))
         .order_by(ImportBatch.uploaded_at.desc(), ImportBatch.id.desc())
     )
-    page = paginate(db.session, stmt)
+    page = paginate(db.session(), stmt)
     return render_template(
         "imports/index.html",
         form=form,
@@ -94,7 +94,7 @@ def upload():
         form.file.errors = [str(error)]  # and the file is not kept
         return _index(form, 400)
 
-    batch = batches.start(db.session, current_user, data, form.file.data.filename or "")
+    batch = batches.start(db.session(), current_user, data, form.file.data.filename or "")
     return redirect(url_for("imports.detail", batch_id=batch.id))
 
 
@@ -123,7 +123,7 @@ def _render_detail(batch: ImportBatch, mapping_form: MappingForm | None = None, 
     mapping_form = mapping_form or _mapping_form(batch)
     sheet_form = SheetForm(formdata=None, sheet=batch.sheet)
     sheet_form.sheet.choices = sheet_choices(summary.get("sheets", []))
-    earlier = batches.earlier_commit(db.session, current_user, batch)
+    earlier = batches.earlier_commit(db.session(), current_user, batch)
     return render_template(
         "imports/detail.html",
         batch=batch,
@@ -160,7 +160,7 @@ def _previewed(batch_id: int) -> ImportBatch:
 def _repreview(batch: ImportBatch, **options):
     back = url_for("imports.detail", batch_id=batch.id)
     refusal_returns_to(back)
-    batches.preview(db.session, current_user, batch, **options)
+    batches.preview(db.session(), current_user, batch, **options)
     return redirect(back)
 
 
@@ -194,7 +194,7 @@ def error_workbook(batch_id: int):
         abort(404)
     refusal_returns_to(url_for("imports.detail", batch_id=batch.id))
     workbook, name = batches.error_workbook(batch), error_filename(batch.filename)
-    batches.log_download(db.session, current_user, batch, "errors")
+    batches.log_download(db.session(), current_user, batch, "errors")
     return send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
@@ -206,7 +206,7 @@ def original(batch_id: int):
         flash("Tệp gốc đã được xóa sau thời gian lưu giữ.", "warning")
         return redirect(url_for("imports.detail", batch_id=batch.id))
     data, name = batch.content, batch.filename
-    batches.log_download(db.session, current_user, batch, "original")
+    batches.log_download(db.session(), current_user, batch, "original")
     return send_file(
         BytesIO(data),
         mimetype="application/octet-stream",
@@ -223,7 +223,10 @@ def commit(batch_id: int):
     back = redirect(url_for("imports.detail", batch_id=batch.id))
     if not form.validate_on_submit():
         return back
-    if batches.earlier_commit(db.session, current_user, batch) and not form.confirm_duplicate.data:
+    if (
+        batches.earlier_commit(db.session(), current_user, batch)
+        and not form.confirm_duplicate.data
+    ):
         flash(
             "Tệp này đã được nhập trước đây. Đánh dấu xác nhận nếu vẫn muốn nhập lần nữa.",
             "warning",
@@ -248,7 +251,7 @@ def commit(batch_id: int):
         flash(message, "danger")
         return back
 
-    result = batches.commit_batch(db.session, current_user, batch)
+    result = batches.commit_batch(db.session(), current_user, batch)
     c = result.counts
     flash(
         f"Đã nhập {c['rows']} dòng: {c['new']} thêm mới, {c['updated']} cập nhật, "
@@ -267,7 +270,7 @@ def rollback(batch_id: int):
         flash("Hãy đánh dấu xác nhận trước khi hoàn tác.", "warning")
         return redirect(back)
     refusal_returns_to(back)
-    counts = rollback_batch(db.session, current_user, batch)
+    counts = rollback_batch(db.session(), current_user, batch)
     flash(
         f"Đã hoàn tác: xóa {counts['removed']} hồ sơ thêm mới, khôi phục {counts['restored']} "
         "hồ sơ đã cập nhật.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -21,11 +21,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
+if TYPE_CHECKING:
+    from registry.models.areas import Area, PartyCell
 
-class User(UserMixin, db.Model):
+
+class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (
         one_of("role", ROLES),
@@ -56,8 +59,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    area: Mapped[Area | None] = relationship()  # noqa: F821
-    cell: Mapped[PartyCell | None] = relationship()  # noqa: F821
+    area: Mapped[Area | None] = relationship()
+    cell: Mapped[PartyCell | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -77,7 +80,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Append-only: who did what, with the values before and after."""
 
     __tablename__ = "audit_log"
@@ -97,7 +100,7 @@ class AuditLog(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """A rate-limit window (sign-in attempts) kept where every worker sees it, when no
     Redis is configured: one row per key, its hits and when the window ends."""
 

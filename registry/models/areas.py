@@ -19,11 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.domain.vocabulary import AREA_LEVELS, CELL_KINDS, GROUPS, PARTY_ORG_KINDS, UNIT_KINDS
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
 
-class Area(db.Model):
+class Area(Model):
     """An administrative area; `path` ("/1/4/17/") makes subtree queries one LIKE."""
 
     __tablename__ = "area"
@@ -63,7 +63,7 @@ class Area(db.Model):
         return f"<Area {self.code} {self.name}>"
 
 
-class PartyCell(db.Model):
+class PartyCell(Model):
     """A chi bộ; a chi bộ trực thuộc needs its đảng ủy cơ sở's resolution too."""
 
     __tablename__ = "party_cell"
@@ -85,7 +85,7 @@ class PartyCell(db.Model):
         return self.kind == "truc_thuoc"
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A school, centre, college or enterprise."""
 
     __tablename__ = "unit"
@@ -114,7 +114,7 @@ class Unit(db.Model):
     )
 
 
-class EnterpriseSurvey(db.Model):
+class EnterpriseSurvey(Model):
     """The Chỉ thị 33 facts of an enterprise on a given date."""
 
     __tablename__ = "enterprise_survey"
@@ -150,7 +150,7 @@ class EnterpriseSurvey(db.Model):
     unit: Mapped[Unit] = relationship(back_populates="surveys")
 
 
-class Target(db.Model):
+class Target(Model):
     """How many to admit in a year, for an area or a unit and one group."""
 
     __tablename__ = "target"

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.extensions import db
+from registry.extensions import Model
 
 
-class Holiday(db.Model):
+class Holiday(Model):
     """A non-working day for deadline counting."""
 
     __tablename__ = "holiday"

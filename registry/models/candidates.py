@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -18,11 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS, Stage
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
+if TYPE_CHECKING:
+    from registry.models.areas import PartyCell, Unit
 
-class Candidate(db.Model):
+
+class Candidate(Model):
     """A person on the way to membership.
 
     Each stage's date is stored on the row (kept in step with the events by the stage
@@ -116,8 +120,8 @@ class Candidate(db.Model):
     # Set when a person's data has been erased at their request (the row keeps the counts).
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    unit: Mapped[Unit] = relationship()  # noqa: F821
-    cell: Mapped[PartyCell | None] = relationship()  # noqa: F821
+    unit: Mapped[Unit] = relationship()
+    cell: Mapped[PartyCell | None] = relationship()
     events: Mapped[list[StageEvent]] = relationship(
         back_populates="candidate",
         order_by="(StageEvent.event_date, StageEvent.id)",
@@ -136,7 +140,7 @@ class Candidate(db.Model):
         return f"<Candidate {self.id} {self.full_name}>"
 
 
-class StageEvent(db.Model):
+class StageEvent(Model):
     """One step a candidate took, with the unit and cell they belonged to at the time."""
 
     __tablename__ = "stage_event"
@@ -176,7 +180,7 @@ class StageEvent(db.Model):
         return STAGE_LABELS[self.stage]
 
 
-class CandidateTally(db.Model):
+class CandidateTally(Model):
     """How many candidates each (unit, cell, group, subgroup, stage) holds.
 
     Written by database triggers on `candidate` (migration 0005), never by the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -16,14 +16,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import one_of, utcnow
+
+if TYPE_CHECKING:
+    from registry.models.accounts import User
+
 
 BATCH_STATUSES = ("previewed", "committed", "rolled_back", "failed")
 BATCH_KINDS = ("candidates", "units", "areas", "surveys", "targets")
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     __tablename__ = "import_batch"
     __table_args__ = (
         one_of("status", BATCH_STATUSES),
@@ -55,10 +59,10 @@ class ImportBatch(db.Model):
     committed_at: Mapped[datetime | None] = mapped_column(DateTime)
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    uploaded_by: Mapped[User | None] = relationship()  # noqa: F821
+    uploaded_by: Mapped[User | None] = relationship()
 
 
-class ImportChange(db.Model):
+class ImportChange(Model):
     """What a committed batch did to one candidate, so the batch can be rolled back."""
 
     __tablename__ = "import_change"
@@ -73,7 +77,7 @@ class ImportChange(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class ImportMapping(db.Model):
+class ImportMapping(Model):
     """The column mapping a user confirmed for files with the same header row."""
 
     __tablename__ = "import_mapping"

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.extensions import db
+from registry.extensions import Model
 from registry.models._types import utcnow
 
 
-class SubmittedReport(db.Model):
+class SubmittedReport(Model):
     """A report as it was submitted for a period: its workbook and figures."""
 
     __tablename__ = "submitted_report"

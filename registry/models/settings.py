@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.extensions import db
+from registry.extensions import Model
 
 
-class Setting(db.Model):
+class Setting(Model):
     """A named setting, province-wide (area_id NULL) or for one area (report signers)."""
 
     __tablename__ = "setting"

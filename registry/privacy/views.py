@@ -21,11 +21,11 @@ from registry.transaction import on_refusal
 
 
 def _person(candidate_id: int) -> Candidate:
-    return get_in_scope(db.session, current_user, Candidate, candidate_id)
+    return get_in_scope(db.session(), current_user, Candidate, candidate_id)
 
 
 def _page(candidate: Candidate, form: EraseForm, status: int = 200):
-    data = person_data(db.session, candidate)
+    data = person_data(db.session(), candidate)
     return render_template("privacy/person.html", candidate=candidate, data=data, form=form), status
 
 
@@ -33,7 +33,7 @@ def _page(candidate: Candidate, form: EraseForm, status: int = 200):
 @access.requires(access.HANDLE_PERSONAL_DATA)
 def person(candidate_id: int):
     candidate = _person(candidate_id)
-    audit.record(db.session, current_user, "view", "candidate", candidate.id)
+    audit.record(db.session(), current_user, "view", "candidate", candidate.id)
     return _page(candidate, EraseForm(formdata=None))
 
 
@@ -41,8 +41,8 @@ def person(candidate_id: int):
 @access.requires(access.HANDLE_PERSONAL_DATA)
 def export(candidate_id: int):
     candidate = _person(candidate_id)
-    payload = json.dumps(person_data(db.session, candidate), ensure_ascii=False, indent=2)
-    audit.record(db.session, current_user, "export_person", "candidate", candidate.id)
+    payload = json.dumps(person_data(db.session(), candidate), ensure_ascii=False, indent=2)
+    audit.record(db.session(), current_user, "export_person", "candidate", candidate.id)
     return send_file(
         BytesIO(payload.encode("utf-8")),
         mimetype="application/json",
@@ -64,7 +64,7 @@ def erase(candidate_id: int):
         flash(str(refused), "danger")
         return _page(candidate, form, 409)
 
-    done = erase_person(db.session, current_user, candidate, limits())
+    done = erase_person(db.session(), current_user, candidate, limits())
     flash(
         f"Đã xóa dữ liệu cá nhân: hồ sơ nay mang tên «{done['pseudonym']}»; "
         f"{len(done['import_files_dropped'])} tệp nhập đã bị xóa, "

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from forms.base import add_error
 from forms.reports import ReportForm
 from registry import access
 from registry.domain.periods import PeriodError, make_period
@@ -53,17 +54,17 @@ def _posted_area_id() -> int | None:
         ident = int(raw)
     except ValueError:
         abort(404)
-    if not in_scope(db.session, current_user, Area, ident):
+    if not in_scope(db.session(), current_user, Area, ident):
         abort(404)
     return ident
 
 
 def _prepare(form: ReportForm) -> None:
-    form.area_id.choices = area_choices(db.session, current_user, today_vn())
+    form.area_id.choices = area_choices(db.session(), current_user, today_vn())
     if not form.is_submitted():
         today = today_vn()
         form.year.data = today.year - 1
-        area = default_area(db.session, current_user)
+        area = default_area(db.session(), current_user)
         form.area_id.data = area.id if area is not None else None
 
 
@@ -76,7 +77,7 @@ def _request_from(form: ReportForm) -> ReportRequest:
         form.date_to.data,
     )
     area = db.session.get(Area, form.area_id.data) if form.area_id.data else None
-    area = area or default_area(db.session, current_user)
+    area = area or default_area(db.session(), current_user)
     if area is None:
         raise ReportError("Chưa có địa bàn nào: hãy nạp danh mục địa bàn trước.")
     return ReportRequest(
@@ -95,7 +96,7 @@ def _page(form: ReportForm, status: int = 200):
         reports=REPORTS,
         groups=GROUP_CHOICES,
         submittable=SUBMITTABLE,
-        submitted=submitted_reports(db.session, current_user),
+        submitted=submitted_reports(db.session(), current_user),
         may_submit=access.may(current_user, access.SUBMIT_REPORTS),
     ), status
 
@@ -111,23 +112,23 @@ def index():
         return _page(form, 422 if form.is_submitted() else 200)
     try:
         report_request = _request_from(form)
-        export = make_report(db.session, current_user, report_request)
+        export = make_report(db.session(), current_user, report_request)
     except (PeriodError, ReportError) as error:
-        form.report.errors.append(str(error))
+        add_error(form.report, str(error))
         return _page(form, 422)
     if form.send.data:
         return _submit(form, report_request, export)
-    log_export(db.session, current_user, report_request, export)
+    log_export(db.session(), current_user, report_request, export)
     return xlsx_response(export.stream, *file_names(report_request))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):
     @on_refusal
     def shown_on_form(error: ReportError):
-        form.report.errors.append(str(error))
+        add_error(form.report, str(error))
         return _page(form, 422)
 
-    submit_report(db.session, current_user, report_request, export)
+    submit_report(db.session(), current_user, report_request, export)
     flash(
         f"Đã nộp báo cáo “{REPORTS[report_request.report]}” kỳ {report_request.period.text}.",
         "success",
@@ -139,11 +140,11 @@ def _submit(form: ReportForm, report_request: ReportRequest, export):
 @access.requires(access.USE_REPORTS)
 def submitted(report_id: int):
     """The workbook of a submitted report, exactly as it was sent."""
-    kept = get_in_scope(db.session, current_user, SubmittedReport, report_id)
+    kept = get_in_scope(db.session(), current_user, SubmittedReport, report_id)
     span = f"{kept.period_from.isoformat()}_{kept.period_to.isoformat()}"
     slug = SLUGS.get(kept.report, "bao-cao")
     audit.record(
-        db.session,
+        db.session(),
         current_user,
         "export",
         "submitted_report",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from forms.base import entered
 from forms.reports import ReportSettingsForm
 from registry import access
 from registry.domain.workdays import today_vn
@@ -33,7 +34,7 @@ def _target_area_id() -> int | None:
         if asked is not None and asked != current_user.area_id:
             abort(404)
         return current_user.area_id
-    if asked is not None and not in_scope(db.session, current_user, Area, asked):
+    if asked is not None and not in_scope(db.session(), current_user, Area, asked):
         abort(404)
     return asked if asked is not None else issuer_area_id(current_user)
 
@@ -42,7 +43,7 @@ def _target_area_id() -> int | None:
 @access.requires(access.USE_REPORTS)
 def settings():
     area_id = _target_area_id()
-    current = load_settings(db.session, area_id)
+    current = load_settings(db.session(), area_id)
     form = ReportSettingsForm()
     if not form.is_submitted():
         form.issuing_body.data = "\n".join(current.issuing_body)
@@ -50,21 +51,21 @@ def settings():
             getattr(form, name).data = getattr(current, name)
     if form.validate_on_submit():
         data = ReportSettings(
-            issuing_body=form.issuing_body.data.split("\n"),
-            place=form.place.data,
+            issuing_body=entered(form.issuing_body).split("\n"),
+            place=entered(form.place),
             signer_title=form.signer_title.data or "",
             signer_name=form.signer_name.data or "",
             preparer_name=form.preparer_name.data or "",
             style=form.style.data,
             form_code=form.form_code.data or "",
         )
-        save_settings(db.session, current_user, area_id, data)
+        save_settings(db.session(), current_user, area_id, data)
         flash("Đã lưu cài đặt báo cáo.", "success")
         return redirect(url_for("reports.settings", area=area_id) if area_id else request.path)
     area = db.session.get(Area, area_id) if area_id else None
     choices = []
     if current_user.role != "area":
-        choices = area_choices(db.session, current_user, today_vn())
+        choices = area_choices(db.session(), current_user, today_vn())
     return render_template(
         "reports/settings.html",
         form=form,

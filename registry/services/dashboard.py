@@ -99,7 +99,9 @@ def admissions_by_area(session: Session, user: User, today: date) -> list[AreaPr
                 Candidate.admitted_date <= today,
             )
             .group_by(shown.id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     group = SUBGROUP_GROUP.get(user.subgroup or "") or user.group_code
     targets = targets_by_area(session, areas, today.year, group)
@@ -155,7 +157,9 @@ def enterprises_by_party_org(session: Session, user: User, today: date) -> Enter
             .where(scope_filter(user, Unit), Unit.active, Unit.kind.in_(ENTERPRISE_KINDS))
             # By the label: PostgreSQL would not match two copies of a bound CASE.
             .group_by("status")
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return EnterpriseCounts(
         counts.get("with", 0), counts.get("without", 0), counts.get("not_surveyed", 0)

@@ -104,7 +104,7 @@ class ReadError(Exception):
         """The same error with the file's name in its message."""
         if not filename or "filename" in self.details:
             return self
-        return ReadError(self.code, **self.details, filename=filename)
+        return ReadError(self.code, None, **self.details, filename=filename)
 
 
 def _message(code: str, details: dict[str, object]) -> str:

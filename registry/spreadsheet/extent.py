@@ -84,38 +84,47 @@ class SheetScan:
     declared: tuple[int, int] | None = None
 
 
+@dataclass
+class _Place:
+    """Where the scan is: the current row and column, the open cell until it counts."""
+
+    row: int = 0
+    col: int = 0
+    cell: tuple[int, int] | None = None
+
+
 def scan_xlsx_sheet(fh: IO[bytes]) -> SheetScan:
     """Every <row> and <c> of a worksheet part: a cell counts when it holds a <v> or <is>."""
     extent = Extent()
     scan = SheetScan(extent)
-    state = {"row": 0, "col": 0, "cell": None}
+    state = _Place()
 
     def start(name: str, attrs: list[str]) -> None:
         local = _local(name)
         if local == "c":
             ref = _attr(attrs, "r")
             if ref is None:
-                row, col = state["row"] or 1, state["col"] + 1
+                row, col = state.row or 1, state.col + 1
             else:
-                row, col = _parse_ref(ref, state["row"])
-            state["col"] = col
-            state["cell"] = (row, col)
+                row, col = _parse_ref(ref, state.row)
+            state.col = col
+            state.cell = (row, col)
         elif local in ("v", "is"):
-            cell = state["cell"]
+            cell = state.cell
             if cell is not None:
                 extent.add(*cell)
-                state["cell"] = None  # a cell counts once
+                state.cell = None  # a cell counts once
         elif local == "row":
             number = _attr(attrs, "r")
-            state["row"] = _number(number) if number is not None else state["row"] + 1
-            state["col"] = 0
-            state["cell"] = None
+            state.row = _number(number) if number is not None else state.row + 1
+            state.col = 0
+            state.cell = None
         elif local == "dimension":
             scan.declared = _dimension(_attr(attrs, "ref") or "")
 
     def end(name: str) -> None:
         if name == "c" or name.endswith(":c"):
-            state["cell"] = None
+            state.cell = None
 
     parser = _parser()
     parser.StartElementHandler = start

@@ -121,9 +121,9 @@ def _sheet_paths(zf: zipfile.ZipFile, workbook: str, names: set[str]) -> dict[st
     paths: dict[str, str] = {}
     for tag in _SHEET_TAG.findall(workbook):
         a = _attrs(tag)
-        path = targets.get(a.get("id", ""))
-        if path and path in names:
-            paths[a.get("name", "")] = path
+        sheet_path = targets.get(a.get("id", ""))
+        if sheet_path and sheet_path in names:
+            paths[a.get("name", "")] = sheet_path
     return paths
 
 

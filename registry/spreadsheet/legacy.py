@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from registry.domain.refdata import read_csv
+
+K = TypeVar("K", bound=Hashable)  # how a caller names a column: its index, or a field
 
 
 class Reading(StrEnum):
@@ -321,7 +324,7 @@ class Evidence:
         return None
 
 
-class LegacyFixer:
+class LegacyFixer(Generic[K]):
     """Converts the text cells of a sheet, deciding per column, then per sheet.
 
     `columns` maps a column key to its cell texts. In a legacy column every cell is
@@ -329,9 +332,9 @@ class LegacyFixer:
     Unicode column only cells that read as exactly one legacy encoding are.
     """
 
-    def __init__(self, columns: Mapping[object, Iterable[str]]) -> None:
+    def __init__(self, columns: Mapping[K, Iterable[str]]) -> None:
         self._cells: dict[str, CellReadings] = {}
-        self.column_readings: dict[object, Reading | None] = {}
+        self.column_readings: dict[K, Reading | None] = {}
         sheet = Evidence()
         for key, values in columns.items():
             ev = Evidence()
@@ -342,7 +345,7 @@ class LegacyFixer:
         self.sheet_reading = sheet.verdict()
         self._converted: dict[tuple[Reading | None, str], tuple[str, Reading | None]] = {}
         # Column key → the encodings its converted cells were in (for the preview).
-        self.converted: dict[object, set[Reading]] = {}
+        self.converted: dict[K, set[Reading]] = {}
 
     def _classify(self, text: str) -> CellReadings:
         cell = self._cells.get(text)
@@ -350,7 +353,7 @@ class LegacyFixer:
             cell = self._cells[text] = classify(text)
         return cell
 
-    def reading(self, key: object) -> Reading | None:
+    def reading(self, key: K) -> Reading | None:
         return self.column_readings.get(key) or self.sheet_reading
 
     @property
@@ -358,7 +361,7 @@ class LegacyFixer:
         """Whether any conversion can happen at all (fast path for Unicode sheets)."""
         return bool(self._cells)
 
-    def convert(self, key: object, text: str) -> str:
+    def convert(self, key: K, text: str) -> str:
         if not text or text.isascii() or _UNICODE_ONLY.search(text):
             return text
         reading = self.reading(key)

@@ -98,8 +98,8 @@ class DictLookups:
             self._cells[cell_name_key(name)] = OUT_OF_SCOPE
         for cell in cells:
             key = cell_name_key(cell.name)
-            seen = self._cells.get(key)
-            self._cells[key] = cell if seen is None or seen is OUT_OF_SCOPE else AMBIGUOUS
+            earlier = self._cells.get(key)
+            self._cells[key] = cell if earlier is None or earlier is OUT_OF_SCOPE else AMBIGUOUS
             self._cell_ids[cell.id] = cell
 
     def unit(self, code: str | None, name: str | None) -> UnitRef | _Marker | None:

@@ -13,12 +13,15 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from registry.domain.refdata import ethnicity_code, religion_code
 from registry.domain.textutil import clean_text, fold, fold_key, strip_marks
 from registry.domain.vocabulary import EXIT_REASONS
 from registry.domain.workdays import fmt_date
 from registry.spreadsheet.legacy import VIETNAMESE_LETTERS
+
+T = TypeVar("T")
 
 
 class Invalid(Exception):
@@ -30,11 +33,11 @@ class Invalid(Exception):
         self.detail = detail
 
 
-def memoise(parse: Callable[[object], object]) -> Callable[[object], object]:
+def memoise(parse: Callable[[object], T]) -> Callable[[object], T]:
     """Memoise a parser of cell values (errors included), keyed by type and value."""
-    cache: dict[object, object] = {}
+    cache: dict[object, T | Invalid] = {}
 
-    def run(value: object) -> object:
+    def run(value: object) -> T:
         key = value if isinstance(value, str) else (type(value), value)
         try:
             found = cache[key]

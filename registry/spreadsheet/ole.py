@@ -150,7 +150,7 @@ class BiffInfo:
     encrypted: bool = False
     date1904: bool = False
     # Sheet name → (rows, columns) as declared by its DIMENSIONS record.
-    dimensions: dict[str, tuple[int, int]] | None = None
+    dimensions: dict[str, tuple[int, int]] = field(default_factory=dict)
     # Sheet name → its cells as the records place them (every record read, so a
     # DIMENSIONS record that lies changes nothing).
     cells: dict[str, SheetCells] = field(default_factory=dict)
@@ -166,7 +166,7 @@ def _records(stream: bytes, pos: int):
 def biff_info(stream: bytes) -> BiffInfo:
     """Read the workbook globals of a BIFF8 stream, each sheet's DIMENSIONS and where its
     cells really are."""
-    info = BiffInfo(dimensions={})
+    info = BiffInfo()
     sheets: list[tuple[str, int]] = []
     for rtype, body in _records(stream, 0):
         if rtype == _FILEPASS:

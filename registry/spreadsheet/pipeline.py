@@ -102,8 +102,8 @@ class RowFilter:
         self.header_cells: dict[int, set[str]] = {col: set() for col in index.values()}
         for row in header_rows:
             for col, cells in self.header_cells.items():
-                if col < len(row) and isinstance(row[col], str) and row[col]:
-                    cells.add(row[col])
+                if col < len(row) and isinstance(cell := row[col], str) and cell:
+                    cells.add(cell)
         self.header_depth = header.header_rows
         self.fixer = fixer
         self.footer = False
@@ -211,7 +211,7 @@ def _fixer(sheet: Sheet, header: HeaderMap) -> LegacyFixer:
     step = max(1, len(data) // _LEGACY_SAMPLE)
     sample = data[::step]
     columns = {
-        col: [row[col] for row in sample if col < len(row) and isinstance(row[col], str)]
+        col: [cell for row in sample if col < len(row) and isinstance(cell := row[col], str)]
         for col in header.columns
     }
     return LegacyFixer(columns)

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 import python_calamine as pc
 
@@ -165,7 +166,9 @@ def _read(data: bytes, limits: Limits) -> Workbook:
     if kind == "other":
         raise ReadError("unsupported_type")
     csv = read_csv_rows(data, limits)
-    sheet = Sheet("CSV", csv.rows)
+    # Rows of texts are rows of cells (lists are invariant, hence the cast); nothing
+    # stores another kind of value into them.
+    sheet = Sheet("CSV", cast("list[tuple[int, Row]]", csv.rows))
     return Workbook(
         "csv",
         [sheet.name],
@@ -208,7 +211,7 @@ def _read_xls(data: bytes, limits: Limits) -> Workbook:
     if info.encrypted:
         raise ReadError("password_protected")
     # calamine builds every sheet's grid when it opens an .xls: measure them all first.
-    for name, (rows, cols) in (info.dimensions or {}).items():
+    for name, (rows, cols) in info.dimensions.items():
         guards.check_size(name, rows, cols, limits)
     for name, cells in info.cells.items():
         guards.check_extent(name, Extent(cells.rows, cells.cols, cells.cells), limits)
@@ -270,9 +273,8 @@ def _shared(rows: list[Row]) -> list[Row]:
     days: dict[date, date] = {}
     for row in rows:
         for i, value in enumerate(row):
-            kind = value.__class__
-            if kind is str:
+            if type(value) is str:
                 row[i] = texts.setdefault(value, value)
-            elif kind is date:
+            elif type(value) is date:
                 row[i] = days.setdefault(value, value)
     return rows

@@ -97,7 +97,8 @@ def stage_events(values: Mapping[str, object]) -> list[StageEventIn]:
         if isinstance(when, date):
             number = values.get(numbers.get(column, ""))
             note = values.get("exit_note") if stage == "exited" else None
-            events.append(StageEventIn(stage, when, number, note))  # type: ignore[arg-type]
+            # The certificate or decision number and the exit note are texts when present.
+            events.append(StageEventIn(stage, when, number, note))  # type: ignore[arg-type]  # see above
     if events and "source_date" not in values:
         earliest = min(e.date for e in events)
         events.insert(0, StageEventIn("source", earliest))

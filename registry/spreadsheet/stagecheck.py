@@ -57,12 +57,28 @@ class StageRules:
         """check_row(dates, birth, …) without an education (the caller warns about it)."""
         if not dates or not _could_fail(dates):
             return _NOTHING
-        options = {"committee_required": committee_required, "introducers_count": introducers}
         if birth is not None and self._age_matters(dates, birth):
-            return rules.check_row(dates, birth, None, self.today, self.settings, **options)
+            return self._check(dates, birth, committee_required, introducers)
         key = (*dates.items(), committee_required, introducers)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = rules.check_row(dates, None, None, self.today, self.settings, **options)
+            verdict = self._check(dates, None, committee_required, introducers)
             self._verdicts[key] = verdict
         return verdict
+
+    def _check(
+        self,
+        dates: Mapping[str, date],
+        birth: date | None,
+        committee_required: bool | None,
+        introducers: int | None,
+    ) -> rules.Verdict:
+        return rules.check_row(
+            dates,
+            birth,
+            None,
+            self.today,
+            self.settings,
+            committee_required=committee_required,
+            introducers_count=introducers,
+        )

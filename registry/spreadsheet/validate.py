@@ -239,7 +239,7 @@ class RowValidator:
                 r.invalid("ethnicity", exc, text)
         value = self._raw(row, "religion")
         if not is_blank(value):
-            code, text = self._religion(self._text(row, "religion"))  # type: ignore[misc]
+            code, text = self._religion(self._text(row, "religion"))
             if code is None:
                 r.values["religion_text"] = text
                 r.warn(
@@ -266,7 +266,7 @@ class RowValidator:
         cell: object = None
         if cell_name:
             r.values["cell_name"] = cell_name
-            key = (cell_name, None)
+            key: tuple[str, object] = (cell_name, None)
             if key not in self._cells:
                 self._cells[key] = self.lookups.cell(cell_name)
             cell = self._cells[key]
@@ -334,7 +334,7 @@ class RowValidator:
                 r.values["group"], r.values["subgroup"] = implied
             return
         try:
-            group, subgroup, definite = self._group(self._text(row, "group"))  # type: ignore[misc]
+            group, subgroup, definite = self._group(self._text(row, "group"))
         except Invalid as exc:
             r.invalid("group", exc, value)
             return
@@ -348,7 +348,7 @@ class RowValidator:
                 "group",
                 "invalid_group",
                 f"Đối tượng {quote(value)} không khớp với loại đơn vị «{kind}»: người thuộc "
-                f"đơn vị này là «{SUBGROUPS[implied[1]]}» (để trống ô Đối tượng hoặc sửa "  # type: ignore[index]
+                f"đơn vị này là «{SUBGROUPS[implied[1]]}» (để trống ô Đối tượng hoặc sửa "  # type: ignore[index]  # set for kinds but "other"
                 "đơn vị).",
             )
             return
@@ -378,7 +378,12 @@ class RowValidator:
     # --- rules between the values --------------------------------------------------------
 
     def _rules(self, r: RowState, birth: date | None, cell: CellRef | None) -> None:
-        dates = {stage: r.values[col] for col, stage in STAGE_FIELDS.items() if col in r.values}
+        # A stage column holds the date _date parsed, or nothing.
+        dates = {
+            stage: day
+            for col, stage in STAGE_FIELDS.items()
+            if isinstance(day := r.values.get(col), date)
+        }
         introducers = None
         if "introducers" in self.index and "cell_resolution_date" in r.values:
             introducers = _count_people(str(r.values.get("introducers", "")))

@@ -88,7 +88,7 @@ def keyset_page(
         .limit(limit + 1)
         .options(selectinload(Candidate.unit), selectinload(Candidate.cell))
     )
-    result = session.execute(stmt).all()
+    result = list(session.execute(stmt).all())
     more = len(result) > limit
     result = result[:limit]
     if before:

@@ -377,7 +377,7 @@ def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None)
             .subquery()
         )
         stmt = select(rows.c.stage, func.count()).group_by(rows.c.stage)
-    return dict(session.execute(stmt).all())
+    return dict(session.execute(stmt).tuples().all())
 
 
 def list_counts(

@@ -8,13 +8,14 @@ the cheaper plan without changing any result.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, and_, column, or_, select, table, true
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.util import ClauseAdapter
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 from registry.models import Candidate
 
@@ -36,7 +37,8 @@ class Matching(ColumnElement[bool]):
     inherit_cache = True
     type = Boolean()
     _is_implicitly_boolean = True  # no "= 1" after it on SQLite
-    _traverse_internals: ClassVar = [
+    # Declared per instance by SQLAlchemy, shared by the class as in its own elements.
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012
         ("condition", InternalTraversal.dp_clauseelement),
         ("wide", InternalTraversal.dp_boolean),
         ("fts", InternalTraversal.dp_string),
@@ -84,9 +86,12 @@ class Unindexed(ColumnElement[str]):
     """
 
     inherit_cache = True
-    _traverse_internals: ClassVar = [("column", InternalTraversal.dp_clauseelement)]
+    # Declared per instance by SQLAlchemy, shared by the class as in its own elements.
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012
+        ("column", InternalTraversal.dp_clauseelement)
+    ]
 
-    def __init__(self, column: ColumnElement) -> None:
+    def __init__(self, column: ColumnElement[Any] | QueryableAttribute[Any]) -> None:
         self.column = column
         self.type = column.type
 
@@ -114,12 +119,13 @@ class WordStart(ColumnElement[bool]):
     inherit_cache = True
     type = Boolean()
     _is_implicitly_boolean = True
-    _traverse_internals: ClassVar = [
+    # Declared per instance by SQLAlchemy, shared by the class as in its own elements.
+    _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012
         ("column", InternalTraversal.dp_clauseelement),
         ("word", InternalTraversal.dp_string),
     ]
 
-    def __init__(self, column: ColumnElement[str], word: str) -> None:
+    def __init__(self, column: ColumnElement[str] | QueryableAttribute[str], word: str) -> None:
         # The column itself, not an ORM attribute, so that an adapter (Matching) can swap it.
         self.column = coercions.expect(roles.ExpressionElementRole, column)
         self.word = word
@@ -151,7 +157,8 @@ class ByUnitInNameOrder(ColumnElement[bool]):
     inherit_cache = True
     type = Boolean()
     _is_implicitly_boolean = True
-    _traverse_internals: ClassVar = []
+    # Declared per instance by SQLAlchemy, shared by the class as in its own elements.
+    _traverse_internals: _TraverseInternalsType = []  # noqa: RUF012
 
 
 @compiles(ByUnitInNameOrder)

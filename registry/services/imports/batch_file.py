@@ -34,16 +34,16 @@ def new_batch(
 ) -> ImportBatch:
     """A new batch of `kind`; `user` is the account, or the name the audit log gives a
     command (None: the command line)."""
-    is_user = isinstance(user, User)
+    account = user if isinstance(user, User) else None
     batch = ImportBatch(
         kind=kind,
         filename=safe_filename(filename),
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         content=data,
-        uploaded_by_id=user.id if is_user else None,
-        actor=user.username if is_user else (user or COMMAND_LINE),
-        area_id=user.area_id if is_user else None,
+        uploaded_by_id=account.id if account is not None else None,
+        actor=account.username if account is not None else (user or COMMAND_LINE),
+        area_id=account.area_id if account is not None else None,
         status=status,
         **counts,
     )

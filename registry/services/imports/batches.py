@@ -116,7 +116,7 @@ def _sample(result: importer.ImportResult) -> list[dict[str, Any]]:
                 "birth_date": _text(v.get("birth_date")),
                 "gender": GENDERS.get(str(v.get("gender")), ""),
                 "ethnicity": ethnic.get(str(v.get("ethnicity")), ""),
-                "id_number": identity.mask_id_number(v.get("id_number")),  # type: ignore[arg-type]
+                "id_number": identity.mask_id_number(v.get("id_number")),  # type: ignore[arg-type]  # text or None
                 "unit": _text(v.get("unit")) or v.get("unit_name") or v.get("unit_code", ""),
                 "cell": _text(v.get("cell")) or v.get("cell_name", ""),
                 "group": SUBGROUPS.get(str(v.get("subgroup")), ""),

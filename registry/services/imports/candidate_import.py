@@ -15,11 +15,12 @@ from datetime import date
 
 from flask import current_app, has_app_context
 from sqlalchemy import case, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
-from registry.models._types import utcnow
+from registry.models._types import text_width, utcnow
 from registry.services import ServiceError, audit
 from registry.services.imports import batch_file
 from registry.services.imports.match import Classifier, Matcher, RowPlan, chunks, scope_of
@@ -41,7 +42,7 @@ Progress = Callable[[int], None]
 # Free-text columns and their widths: a longer cell is cut with a warning, never lost
 # silently, and never fails the whole transaction at the database.
 _WIDTHS = {
-    name: Candidate.__table__.c[name].type.length
+    name: text_width(Candidate, name)
     for name in ("full_name", "hometown", "education", "class_or_job", "helpers", "introducers")
 }
 _WIDTHS.update(certificate_no=60, decision_no=60, religion_text=100)
@@ -343,7 +344,7 @@ def _claim(session: Session, batch: ImportBatch) -> None:
     of two commits of one batch from two tabs, the second finds it done instead of
     writing it again as all "unchanged".
     """
-    claimed = session.execute(
+    claimed: CursorResult = session.execute(  # type: ignore[assignment]  # an UPDATE's result is a CursorResult
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == "previewed")
         .values(status="committed")

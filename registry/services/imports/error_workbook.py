@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
@@ -49,7 +49,7 @@ def sheet_title(name: str | None) -> str:
     return title or "Danh sách"
 
 
-def _cell(ws, value: Any, message: str | None = None) -> WriteOnlyCell:
+def _cell(ws, value: Any, message: str | None = None) -> Cell:
     value = _value(value)
     # Text stays text, whatever it starts with: a cell "=HYPERLINK(…)" comes back as typed.
     cell = text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)

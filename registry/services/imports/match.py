@@ -70,7 +70,7 @@ def row_columns(values: dict[str, object]) -> dict[str, object]:
     """The candidate columns a validated row fills (only those it has)."""
     out = {key: values[key] for key in DIRECT if key in values}
     if "name_key" in out:
-        out["sort_key"] = sort_key_of(out["name_key"])  # type: ignore[arg-type]
+        out["sort_key"] = sort_key_of(out["name_key"])  # type: ignore[arg-type]  # a text
     religion = values.get("religion") or values.get("religion_text")
     if religion:
         out["religion"] = religion
@@ -78,10 +78,10 @@ def row_columns(values: dict[str, object]) -> dict[str, object]:
         out["group_code"], out["subgroup"] = values["group"], values["subgroup"]
     unit = values.get("unit")
     if unit is not None:
-        out["unit_id"] = unit.id  # type: ignore[attr-defined]
+        out["unit_id"] = unit.id  # type: ignore[attr-defined]  # a UnitRef
     cell = values.get("cell")
     if cell is not None:
-        out["cell_id"] = cell.id  # type: ignore[attr-defined]
+        out["cell_id"] = cell.id  # type: ignore[attr-defined]  # a CellRef
     return out
 
 
@@ -95,7 +95,8 @@ def new_row_events(values: dict[str, object]) -> list[EventFact]:
         if when is not None:
             number = values.get(number_column) if number_column else None
             reason = values.get("exit_reason") if stage == "exited" else None
-            events.append(EventFact(stage, when, number, reason))  # type: ignore[arg-type]
+            # A validated row holds a date per stage and texts for numbers and reasons.
+            events.append(EventFact(stage, when, number, reason))  # type: ignore[arg-type]  # see above
     if events and "source_date" not in values:
         events.insert(0, EventFact("source", min(e.date for e in events), None, None))
     return events
@@ -145,6 +146,12 @@ class Stored:
         return self.row[_AT[name]]
 
 
+def _id_number(row: RowResult) -> str | None:
+    """The row's CCCD/CMND (normalised to a text), or None when it gives none."""
+    number = row.values.get("id_number")
+    return number if isinstance(number, str) else None
+
+
 def _error(row: RowResult, column: str, code: str, message: str) -> None:
     if all(i.column != column for i in row.errors):
         row.errors.append(Issue(row.row_number, column, code, message))
@@ -164,7 +171,8 @@ class Matcher:
         found: dict[str, int] = {}
         for chunk in chunks(sorted(numbers)):
             stmt = select(Candidate.id_number, Candidate.id).where(Candidate.id_number.in_(chunk))
-            found.update(self.conn.execute(stmt).tuples().all())
+            # IN never matches a NULL id_number: every number found is a text.
+            found.update((n, i) for n, i in self.conn.execute(stmt).tuples() if n is not None)
         return found
 
     def _by_key(self, rows: list[RowResult]) -> dict[tuple, list[tuple[int, str | None]]]:
@@ -197,7 +205,7 @@ class Matcher:
         seen: set[int] = set()
         for chunk in chunks(ids):
             stmt = select(Candidate.id).where(
-                Candidate.id.in_(chunk), scope_filter(self.user, Candidate)
+                Candidate.id.in_(chunk), scope_filter(user, Candidate)
             )
             seen.update(self.conn.scalars(stmt))
         return seen
@@ -205,12 +213,13 @@ class Matcher:
     def match(self, rows: list[RowResult]) -> dict[int, int]:
         """Row number → stored candidate id for the rows that are not new; rows matched
         outside the scope or twice get their error."""
-        numbers = self._by_number([r.values["id_number"] for r in rows if "id_number" in r.values])
+        numbers = self._by_number([n for r in rows if (n := _id_number(r)) is not None])
         matched: dict[int, int] = {}
         by_number: set[int] = set()
         rest = []
         for r in rows:
-            ident = numbers.get(r.values.get("id_number"))  # type: ignore[arg-type]
+            number = _id_number(r)
+            ident = numbers.get(number) if number is not None else None
             if ident is None:
                 rest.append(r)
             else:
@@ -219,7 +228,8 @@ class Matcher:
         keys = self._by_key(rest) if rest else {}
         for r in rest:
             v = r.values
-            stored = keys.get((v["name_key"], v["birth_date"], v["unit"].id), ())  # type: ignore[attr-defined]
+            unit_id = v["unit"].id  # type: ignore[attr-defined]  # every row here has a UnitRef
+            stored = keys.get((v["name_key"], v["birth_date"], unit_id), ())
             # The same name, birth date and unit but another CCCD is another person.
             same = [i for i, number in stored if number is None or "id_number" not in v]
             if same:
@@ -279,7 +289,7 @@ class Matcher:
                 StageEvent.sequence,
             ).where(StageEvent.candidate_id.in_(chunk))
             for ident, *event in self.conn.execute(events).all():
-                stored[ident].events.append(tuple(event))  # type: ignore[arg-type]
+                stored[ident].events.append(tuple(event))
         for item in stored.values():
             item.events.sort(key=lambda e: (e[1], e[4] or 0))
         return stored
@@ -319,9 +329,9 @@ class Classifier:
                     "Thiếu giới tính (cần để thêm người mới vào sổ theo dõi).",
                 )
                 return
-        plan.unit_id = values["unit"].id  # type: ignore[attr-defined]
+        plan.unit_id = values["unit"].id  # type: ignore[attr-defined]  # a UnitRef, checked above
         cell = values.get("cell")
-        plan.cell_id = cell.id if cell is not None else None  # type: ignore[attr-defined]
+        plan.cell_id = cell.id if cell is not None else None  # type: ignore[attr-defined]  # a CellRef
         self._scope(row, values.get("subgroup"), values.get("group"), plan.cell_id)
         if not row.errors:
             plan.action = "new"
@@ -362,7 +372,7 @@ class Classifier:
     def update(self, plan: RowPlan, stored: Stored) -> None:
         row = plan.row
         changes = self._personal_changes(plan, stored)
-        final = {k: changes[k] if k in changes else stored[k] for k in _FACTS}
+        final: dict[str, Any] = {k: changes[k] if k in changes else stored[k] for k in _FACTS}
         plan.unit_id, plan.cell_id = final["unit_id"], final["cell_id"]
         self._scope(row, final["subgroup"], final["group_code"], final["cell_id"])
         new_events = self._new_events(row, stored, final)

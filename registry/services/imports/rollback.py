@@ -13,12 +13,12 @@ from sqlalchemy import Date, DateTime, delete, or_, select
 from sqlalchemy.orm import Session
 
 from registry.models import Candidate, ImportBatch, ImportChange, StageEvent, User
-from registry.models._types import utcnow
+from registry.models._types import table_of, utcnow
 from registry.services import ServiceError, audit
 from registry.services.imports.writer import lock_imports, update_columns
 
 _SHOWN = 10  # names listed in a refusal
-_TABLE = Candidate.__table__
+_TABLE = table_of(Candidate)
 
 
 class RollbackRefused(ServiceError):

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from registry.domain.refdata import ethnicities
 from registry.spreadsheet import CANONICAL_HEADERS
@@ -71,6 +72,8 @@ def build_template() -> BytesIO:
     """The .xlsx users fill in: the first sheet is the list, row 1 the headers."""
     wb = Workbook()
     ws = wb.active
+    if not isinstance(ws, Worksheet):  # a new workbook opens on its one worksheet
+        raise TypeError("a new workbook has no active worksheet")
     ws.title = "Danh sách"
     fields = [f for f, _label in CANONICAL_HEADERS]
     ws.append([label for _f, label in CANONICAL_HEADERS])

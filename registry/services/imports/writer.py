@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from registry.domain.stage_columns import STAGE_COLUMNS, columns_from_events
 from registry.models import Candidate, ImportBatch, ImportChange, StageEvent
+from registry.models._types import table_of
 from registry.services.imports.match import (
     CHUNK,
     PERSONAL,
@@ -30,9 +31,9 @@ from registry.services.imports.match import (
 IMPORT_LOCK_KEY = 73_102_025
 Progress = Callable[[int], None]
 SQLITE_CACHE_KIB = 48 * 1024
-_CANDIDATES = Candidate.__table__
-_EVENTS = StageEvent.__table__
-_CHANGES = ImportChange.__table__
+_CANDIDATES = table_of(Candidate)
+_EVENTS = table_of(StageEvent)
+_CHANGES = table_of(ImportChange)
 _BLANK_ROW = dict.fromkeys((*PERSONAL, *STAGE_COLUMNS))
 
 
@@ -212,7 +213,7 @@ def _added_events(plan: RowPlan, stamp: dict) -> list[dict]:
     note = plan.row.values.get("exit_note")
     return [
         _event(
-            plan.candidate_id,  # type: ignore[arg-type]
+            plan.candidate_id,  # type: ignore[arg-type]  # set for every updated row
             plan,
             event.stage,
             event.date,
@@ -258,7 +259,7 @@ def _page_cache(conn: Connection):
     if conn.dialect.name != "sqlite":
         yield
         return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
     try:
         yield

@@ -62,7 +62,7 @@ def read_table(
             if header is not None:
                 sheet, columns = candidate, set(header.columns.values())
                 break
-        if sheet is None:
+        if sheet is None or columns is None:  # both are set together
             raise SheetError(_missing(required, set(), labels))
         missing = [name for name in required if name not in columns]
         if missing:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry import access
@@ -61,7 +61,7 @@ def targets_by_area(
     year = target_year(year)
     groups = _groups(group)
     subtree = or_(*(Area.path.startswith(a.path) for a in areas))
-    parents = dict(session.execute(select(Area.id, Area.parent_id).where(subtree)).all())
+    parents = dict(session.execute(select(Area.id, Area.parent_id).where(subtree)).tuples().all())
     own: dict[tuple[int, str], int] = {}
     for area_id, code, total in session.execute(
         select(Target.area_id, Target.group_code, func.sum(Target.count))
@@ -128,18 +128,25 @@ def _check_may_set(session: Session, user: User | str, data: TargetData) -> None
         raise UnitError("Đơn vị này nằm ngoài phạm vi của bạn.")
 
 
+def _owner(data: TargetData) -> ColumnElement[bool]:
+    """The condition that finds the target of the area or the unit the data names."""
+    if data.area is not None:
+        return Target.area_id == data.area.id
+    if data.unit is not None:
+        return Target.unit_id == data.unit.id
+    raise UnitError("Chỉ tiêu giao cho một địa bàn hoặc một đơn vị.")
+
+
 def save_target(session: Session, user: User | str, data: TargetData) -> tuple[Target, bool]:
     """Set the target of an area or unit for a year and group; (target, created)."""
     _check_may_set(session, user, data)
-    owner = (
-        Target.area_id == data.area.id if data.area is not None else Target.unit_id == data.unit.id
-    )
+    owner = _owner(data)
     target = session.scalar(
         select(Target).where(owner, Target.year == data.year, Target.group_code == data.group_code)
     )
     created = target is None
-    before = None if created else audit.snapshot(target, TARGET_FIELDS)
-    if created:
+    before = None if target is None else audit.snapshot(target, TARGET_FIELDS)
+    if target is None:
         target = Target(year=data.year, group_code=data.group_code, area=data.area, unit=data.unit)
         session.add(target)
     target.count = data.count

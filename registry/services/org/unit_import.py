@@ -92,7 +92,7 @@ def import_units(session: Session, user: User | str, rows: list[Row]) -> LoadRes
                 RowError(row.number, "Mã địa bàn", f"không có địa bàn mã «{data['area_code']}»")
             )
         result.errors += errors
-        if not errors:
+        if not errors and code:  # a row without a code has its error
             seen[code] = row.number
             parsed.append((row, data))
     if result.errors:

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from registry.domain.refdata import religions
@@ -40,7 +40,9 @@ class ErasureRefused(ServiceError, ValueError):
 
 def person_filter(candidate: Candidate, event_ids: list[int]):
     """Audit entries about the person: their record and their events."""
-    about = (AuditLog.entity == "candidate") & (AuditLog.entity_id == candidate.id)
+    about: ColumnElement[bool] = (AuditLog.entity == "candidate") & (
+        AuditLog.entity_id == candidate.id
+    )
     if event_ids:
         about = or_(about, (AuditLog.entity == "stage_event") & AuditLog.entity_id.in_(event_ids))
     return about

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from registry.domain.textutil import fold
 from registry.domain.workdays import today_vn
@@ -51,7 +51,7 @@ class Probe:
         return birth == self.birth_date
 
 
-def _whole_number(value: object) -> bool:
+def _whole_number(value: object) -> TypeGuard[int | float]:
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
