@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import abort, flash, render_template, request, url_for
@@ -11,13 +12,12 @@ from werkzeug.datastructures import MultiDict
 
 from forms.candidate_bulk import BulkStageForm, selected_ids
 from registry import access
-from registry.candidates import bp
+from registry.candidates import bp, session
 from registry.domain import identity
 from registry.domain.alerts import ALERT_KINDS
 from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
-from registry.extensions import db
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import listing
 from registry.services.candidates.alert_lists import alert_counts, alert_page
@@ -43,7 +43,7 @@ def _filters(args: Mapping[str, str]) -> listing.CandidateFilters:
     """The filters of the query string; an id outside the scope (or not an id) is a 404."""
     try:
         filters = listing.CandidateFilters.from_args(args)
-        listing.check_scope(db.session, current_user, filters)
+        listing.check_scope(session(), current_user, filters)
     except listing.FilterError:
         abort(404)
     return filters
@@ -53,21 +53,22 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
     filters = _filters(args)
     for problem in filters.problems:
         flash(problem, "warning")
-    page = listing.fetch_page(db.session, current_user, filters, args.get("cursor"))
-    counts = listing.list_counts(
-        db.session, current_user, filters, exact=args.get("count") == "all"
-    )
+    page = listing.fetch_page(session(), current_user, filters, args.get("cursor"))
+    counts = listing.list_counts(session(), current_user, filters, exact=args.get("count") == "all")
 
-    def url_with(**changes) -> str:
-        return url_for("candidates.index", **filters.to_args(**changes))
+    def url_with(**changes: Any) -> str:
+        query: dict[str, Any] = filters.to_args(**changes)
+        return url_for("candidates.index", **query)
+
+    everything: dict[str, Any] = {**filters.to_args(), "count": "all"}
 
     return render_template(
         "candidates/list.html",
         filters=filters,
         page=page,
         counts=counts,
-        count_all_url=url_for("candidates.index", **filters.to_args(), count="all"),
-        choices=listing.filter_choices(db.session, current_user, today_vn(), filters),
+        count_all_url=url_for("candidates.index", **everything),
+        choices=listing.filter_choices(session(), current_user, today_vn(), filters),
         ethnicities=ethnicities(),
         url_with=url_with,
         mask=identity.mask_id_number,
@@ -111,7 +112,7 @@ def bulk():
     if not form.validate() or not ids:
         return _render_list(list_args, form, ids, status=422)
     outcomes = record_for_many(
-        db.session,
+        session(),
         current_user,
         ids,
         form.stage.data,
@@ -135,14 +136,14 @@ def bulk():
 @login_required
 def alerts():
     today = today_vn()
-    holidays = holiday_set(db.session)
+    holidays = holiday_set(session())
     settings = rule_settings()
-    counts = alert_counts(db.session, current_user, today, holidays, settings)
+    counts = alert_counts(session(), current_user, today, holidays, settings)
     kind = request.args.get("kind")
     if kind not in ALERT_KINDS:
         kind = next((k for k, n in counts.items() if n), next(iter(ALERT_KINDS)))
     page = alert_page(
-        db.session,
+        session(),
         current_user,
         kind,
         today,
