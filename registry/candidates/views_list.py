@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -18,11 +20,18 @@ from registry.domain.alerts import ALERT_KINDS
 from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
+from registry.services import ServiceError
 from registry.services.calendar.holidays import holiday_set
-from registry.services.candidates import listing
+from registry.services.candidates import listing, submissions
 from registry.services.candidates.alert_lists import alert_counts, alert_page
-from registry.services.candidates.bulk import MAX_SELECTED, record_for_many
+from registry.services.candidates.bulk import (
+    MAX_SELECTED,
+    bulk_outcomes,
+    bulk_summary,
+    record_for_many,
+)
 from registry.settings import rule_settings
+from registry.transaction import on_refusal
 
 # Forms and texts the list template needs besides the rows.
 VOCABULARY = {
@@ -83,8 +92,10 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
 
 @bp.route("/")
 @login_required
-def index():
-    return _render_list(request.args, BulkStageForm(formdata=None))
+def index() -> ResponseReturnValue:
+    form = BulkStageForm(formdata=None)
+    form.submission_token.data = submissions.new_token()
+    return _render_list(request.args, form)
 
 
 def _back_url() -> str:
@@ -99,7 +110,7 @@ def _back_url() -> str:
 
 @bp.route("/bulk", methods=["POST"])
 @login_required
-def bulk():
+def bulk() -> ResponseReturnValue:
     access.require(access.EDIT_CANDIDATES)
     form = BulkStageForm()
     ids = selected_ids(request.form.getlist("ids"), MAX_SELECTED)
@@ -111,6 +122,16 @@ def bulk():
         )
     if not form.validate() or not ids:
         return _render_list(list_args, form, ids, status=422)
+    token = form.submission_token.data or submissions.new_token()
+
+    @on_refusal
+    def shown_already(error: ServiceError) -> ResponseReturnValue:
+        if isinstance(error, submissions.AlreadySubmitted):
+            return redirect(url_for("candidates.bulk_result", t=token))
+        flash(str(error), "danger")
+        return redirect(back)
+
+    submission = submissions.claim(session(), current_user, token)
     outcomes = record_for_many(
         session(),
         current_user,
@@ -120,15 +141,31 @@ def bulk():
         document_no=form.document_no.data,
         note=form.note.data,
     )
+    submission.result = bulk_summary(
+        outcomes, form.stage.data, form.event_date.data, form.document_no.data, back
+    )
+    # A page of its own, reached by GET: refreshing it or coming Back records nothing.
+    return redirect(url_for("candidates.bulk_result", t=token))
+
+
+@bp.route("/bulk/result")
+@login_required
+def bulk_result() -> ResponseReturnValue:
+    """What a bulk recording did; `t` is the token of the form that recorded it."""
+    earlier = submissions.earlier(session(), current_user, request.args.get("t", ""))
+    if earlier is None or earlier.result is None:
+        abort(404)
+    summary = earlier.result
+    outcomes = bulk_outcomes(session(), current_user, summary)
     return render_template(
         "candidates/bulk_result.html",
         outcomes=outcomes,
-        stage_label=STAGE_LABELS[form.stage.data],
-        when=form.event_date.data,
-        document_no=form.document_no.data,
+        stage_label=STAGE_LABELS[summary["stage"]],
+        when=date.fromisoformat(summary["when"]),
+        document_no=summary["document_no"],
         succeeded=[o for o in outcomes if o.ok],
         failed=[o for o in outcomes if not o.ok],
-        back=back,
+        back=summary["back"],
     )
 
 
