@@ -11,14 +11,12 @@
         return;
       }
       form.dataset.submitted = "1";
-      // Disabled after this event, so the clicked button's own value is still sent.
-      window.setTimeout(function () {
-        var buttons = form.querySelectorAll("button[type=submit], input[type=submit], button:not([type])");
-        Array.prototype.forEach.call(buttons, function (button) {
-          button.disabled = true;
-          button.setAttribute("aria-busy", "true");
-        });
-      }, 0);
+      // The buttons' own values are not needed by the server: no form reads them.
+      var buttons = form.querySelectorAll("button[type=submit], input[type=submit], button:not([type])");
+      Array.prototype.forEach.call(buttons, function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
     });
   });
   // Back to a page kept in memory: its form may be sent again (a new copy of it).
