@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from forms.base import REQUIRED, BaseForm, MaxLength
@@ -44,4 +44,6 @@ class BulkStageForm(BaseForm):
         id="bulk-document",
     )
     note = StringField("Ghi chú", validators=[Optional(), MaxLength(500)], id="bulk-note")
+    # One use: refreshing or resending the form records nothing twice.
+    submission_token = HiddenField(id="bulk-token")
     submit = SubmitField("Ghi nhận cho những người đã chọn")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -135,6 +136,9 @@ class NewCandidateForm(CandidateForm):
         validators=[InputRequired(REQUIRED), not_in_future],
         default=today_vn,
     )
+    # One use: the same form sent twice (a double click, a resend) saves once.
+    submission_token = HiddenField()
+    confirm_duplicate = BooleanField("Tôi đã xem hồ sơ trên: đây là một người khác, vẫn lưu")
 
 
 def _reason_choices() -> list[SelectChoice]:

@@ -2,7 +2,7 @@
 for those whose unit ever changed
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 06:50:00
 
 A state at a period end counts a person in the unit of their latest event on or before
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field
 
-from forms.candidates import CandidateForm, NewCandidateForm, options, religion_choices
+from forms.candidates import (
+    CandidateForm,
+    NewCandidateForm,
+    SelectChoice,
+    options,
+    religion_choices,
+)
 from registry import access
-from registry.candidates import bp
+from registry.candidates import bp, session
 from registry.domain.refdata import ethnicities, ethnicity_names
-from registry.extensions import db
 from registry.models import Candidate, PartyCell, Unit
 from registry.scoping import get_in_scope, in_scope, scoped
+from registry.services import ServiceError
 from registry.services.candidates import edit as service
+from registry.services.candidates import submissions
 from registry.services.candidates.edit import log_view
 from registry.transaction import on_refusal
 
@@ -28,20 +36,20 @@ def list_url() -> str | None:
 
 def editable_candidate(candidate_id: int) -> Candidate:
     """The candidate if in scope (404 otherwise, before any role check) and editable."""
-    candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
+    candidate = get_in_scope(session(), current_user, Candidate, candidate_id)
     access.require(access.EDIT_CANDIDATES)
     return candidate
 
 
 def _unit_choices() -> list[SelectChoice]:
-    units = db.session.scalars(
+    units = session().scalars(
         scoped(current_user, Unit).where(Unit.active.is_(True)).order_by(Unit.name, Unit.id)
     )
     return options([(0, "— Chọn đơn vị —"), *((u.id, f"{u.name} ({u.code})") for u in units)])
 
 
 def _cell_choices() -> list[SelectChoice]:
-    cells = db.session.scalars(
+    cells = session().scalars(
         scoped(current_user, PartyCell)
         .where(PartyCell.active.is_(True))
         .order_by(PartyCell.name, PartyCell.id)
@@ -59,17 +67,17 @@ def _unit_and_cell(form: CandidateForm) -> tuple[Unit, PartyCell | None] | None:
     """The posted unit and cell, only when both are in the user's scope."""
     ok = True
     unit = None
-    if form.unit_id.data and in_scope(db.session, current_user, Unit, form.unit_id.data):
-        unit = db.session.get(Unit, form.unit_id.data)
+    if form.unit_id.data and in_scope(session(), current_user, Unit, form.unit_id.data):
+        unit = session().get(Unit, form.unit_id.data)
     elif form.unit_id.data:
-        form.unit_id.errors.append("Đơn vị này không thuộc phạm vi của bạn.")
+        add_error(form.unit_id, "Đơn vị này không thuộc phạm vi của bạn.")
         ok = False
     cell = None
     if form.cell_id.data:
-        if in_scope(db.session, current_user, PartyCell, form.cell_id.data):
-            cell = db.session.get(PartyCell, form.cell_id.data)
+        if in_scope(session(), current_user, PartyCell, form.cell_id.data):
+            cell = session().get(PartyCell, form.cell_id.data)
         else:
-            form.cell_id.errors.append("Chi bộ này không thuộc phạm vi của bạn.")
+            add_error(form.cell_id, "Chi bộ này không thuộc phạm vi của bạn.")
             ok = False
     if current_user.role == "cell":
         # A cell secretary's candidates always belong to their own cell.
@@ -83,6 +91,11 @@ def _form_data(form: CandidateForm) -> dict:
     return data
 
 
+def add_error(field: Field, message: str) -> None:
+    """Show `message` under `field` (after validation, like a validator's own)."""
+    field.errors = [*field.errors, message]
+
+
 def _duplicate_message(error: service.DuplicateIdNumber) -> Markup:
     text = escape(str(error))
     if error.existing_id is None:
@@ -91,20 +104,95 @@ def _duplicate_message(error: service.DuplicateIdNumber) -> Markup:
     return Markup('{} <a href="{}">Mở hồ sơ đã có</a>.').format(text, link)
 
 
-def _render_form(form: CandidateForm, candidate: Candidate | None, status: int = 200):
-    return (
-        render_template(
-            "candidates/form.html",
-            form=form,
-            candidate=candidate,
-            ethnicities=ethnicities(),
-            list_url=list_url(),
-        ),
-        status,
+def _render_form(
+    form: CandidateForm,
+    candidate: Candidate | None,
+    status: int = 200,
+    probable: Candidate | None = None,
+) -> ResponseReturnValue:
+    page = render_template(
+        "candidates/form.html",
+        form=form,
+        candidate=candidate,
+        ethnicities=ethnicities(),
+        list_url=list_url(),
+        probable=probable,
     )
+    # Never kept by the browser: Back after saving asks for a fresh, empty form (with a
+    # new token) instead of showing the one just sent, partly filled in again.
+    return page, status, {"Cache-Control": "no-store"}
 
 
-def _save(form: CandidateForm, candidate: Candidate | None):
+def _earlier_answer(token: str) -> ResponseReturnValue | None:
+    """The record an earlier copy of this form saved, if it saved one."""
+    earlier = submissions.earlier(session(), current_user, token)
+    if earlier is None or earlier.candidate_id is None:
+        return None
+    flash("Biểu mẫu này đã được gửi trước đó: hồ sơ đã lưu, không thêm lần nữa.", "info")
+    return redirect(url_for("candidates.detail", candidate_id=earlier.candidate_id))
+
+
+class Answer:
+    """A page to show instead of a saved record."""
+
+    def __init__(self, response: ResponseReturnValue) -> None:
+        self.response = response
+
+
+class _Shown:
+    """How the form answers a service refusal: the message on its field, never a 500."""
+
+    def __init__(self, form: CandidateForm, candidate: Candidate | None) -> None:
+        self.form = form
+        self.candidate = candidate
+
+    def __call__(self, error: ServiceError) -> ResponseReturnValue:
+        form = self.form
+        if isinstance(error, submissions.AlreadySubmitted):
+            answer = _earlier_answer(error.token)
+            if answer is not None:
+                return answer
+            flash(str(error), "warning")
+            form.submission_token.data = submissions.new_token()
+        elif isinstance(error, service.DuplicateIdNumber):
+            if error.existing_id is None:
+                # Met on saving (another request took the number meanwhile): look again.
+                found = service.find_duplicate(
+                    session(), current_user, form.id_number.data, exclude_id=self._own_id()
+                )
+                error = found or error
+            add_error(form.id_number, _duplicate_message(error))
+        else:
+            add_error(form[getattr(error, "field", "unit_id")], str(error))
+        return _render_form(form, self.candidate, 422)
+
+    def _own_id(self) -> int | None:
+        return self.candidate.id if self.candidate is not None else None
+
+
+def _create(form: NewCandidateForm, unit: Unit, cell: PartyCell | None) -> Candidate | Answer:
+    """Save a new candidate once per form token, after a probable duplicate is confirmed."""
+    token = form.submission_token.data or None
+    if token:
+        answer = _earlier_answer(token)
+        if answer is not None:
+            return Answer(answer)
+    if not form.confirm_duplicate.data:
+        probable = service.probable_duplicate(
+            session(), current_user, form.full_name.data, form.birth_date.data, unit
+        )
+        if probable is not None:
+            return Answer(_render_form(form, None, 422, probable=probable))
+    submission = submissions.claim(session(), current_user, token) if token else None
+    saved = service.create_candidate(
+        session(), current_user, _form_data(form), unit, cell, form.source_date.data
+    )
+    if submission is not None:
+        submission.candidate_id = saved.id
+    return saved
+
+
+def _save(form: CandidateForm, candidate: Candidate | None) -> Candidate | Answer | None:
     """Validate and call the service; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
@@ -112,38 +200,36 @@ def _save(form: CandidateForm, candidate: Candidate | None):
     if chosen is None:
         return None
     unit, cell = chosen
-    data = _form_data(form)
-
-    @on_refusal
-    def shown_on_form(error: service.CandidateError):
-        if isinstance(error, service.DuplicateIdNumber):
-            form.id_number.errors.append(_duplicate_message(error))
-        else:
-            form[getattr(error, "field", "unit_id")].errors.append(str(error))
-        return _render_form(form, candidate, 422)
-
+    on_refusal(_Shown(form, candidate))
+    saved: Candidate | Answer
     if candidate is None:
-        saved = service.create_candidate(
-            db.session, current_user, data, unit, cell, form.source_date.data
-        )
+        assert isinstance(form, NewCandidateForm)
+        saved = _create(form, unit, cell)
     else:
-        service.update_candidate(db.session, current_user, candidate, data, unit, cell)
+        service.update_candidate(session(), current_user, candidate, _form_data(form), unit, cell)
         saved = candidate
-    if form.id_number_warning:
+    if form.id_number_warning and isinstance(saved, Candidate):
         flash(form.id_number_warning, "warning")
     return saved
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():
+def new() -> ResponseReturnValue:
     access.require(access.EDIT_CANDIDATES)
-    form = _prepare(NewCandidateForm())
-    if request.method == "GET" and current_user.role == "cell":
-        units = [choice.value for choice in form.unit_id.choices if choice.value]
-        if len(units) == 1:
-            form.unit_id.data = units[0]
+    form = NewCandidateForm()
+    units = _unit_choices()
+    form.unit_id.choices = units
+    form.cell_id.choices = _cell_choices()
+    if request.method == "GET":
+        form.submission_token.data = submissions.new_token()
+        if current_user.role == "cell":
+            ids = [choice.value for choice in units if choice.value]
+            if len(ids) == 1:
+                form.unit_id.data = ids[0]
     saved = _save(form, None)
+    if isinstance(saved, Answer):
+        return saved.response
     if saved is not None:
         flash(f"Đã thêm {saved.full_name} vào danh sách nguồn.", "success")
         return redirect(url_for("candidates.detail", candidate_id=saved.id))
@@ -152,7 +238,7 @@ def new():
 
 @bp.route("/<int:candidate_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(candidate_id: int):
+def edit(candidate_id: int) -> ResponseReturnValue:
     candidate = editable_candidate(candidate_id)
     form = _prepare(CandidateForm(obj=candidate if request.method == "GET" else None))
     choices = religion_choices()
@@ -165,9 +251,9 @@ def edit(candidate_id: int):
         form.cell_id.data = candidate.cell_id if candidate.cell_id != candidate.unit.cell_id else 0
         form.introducers.data = "\n".join((candidate.introducers or "").split("; "))
         # The form shows the stored record, full CCCD included: a view like the page's.
-        log_view(db.session, current_user, candidate, page="edit")
+        log_view(session(), current_user, candidate, page="edit")
     saved = _save(form, candidate)
-    if saved is not None:
+    if isinstance(saved, Candidate):
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for("candidates.detail", candidate_id=saved.id))
     return _render_form(form, candidate, 200 if request.method == "GET" else 422)

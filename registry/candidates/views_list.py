@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from forms.candidate_bulk import BulkStageForm, selected_ids
 from registry import access
-from registry.candidates import bp
+from registry.candidates import bp, session
 from registry.domain import identity
 from registry.domain.alerts import ALERT_KINDS
 from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
-from registry.extensions import db
+from registry.services import ServiceError
 from registry.services.calendar.holidays import holiday_set
-from registry.services.candidates import listing
+from registry.services.candidates import listing, submissions
 from registry.services.candidates.alert_lists import alert_counts, alert_page
-from registry.services.candidates.bulk import MAX_SELECTED, record_for_many
+from registry.services.candidates.bulk import (
+    MAX_SELECTED,
+    bulk_outcomes,
+    bulk_summary,
+    record_for_many,
+)
 from registry.settings import rule_settings
+from registry.transaction import on_refusal
 
 # Forms and texts the list template needs besides the rows.
 VOCABULARY = {
@@ -43,7 +52,7 @@ def _filters(args: Mapping[str, str]) -> listing.CandidateFilters:
     """The filters of the query string; an id outside the scope (or not an id) is a 404."""
     try:
         filters = listing.CandidateFilters.from_args(args)
-        listing.check_scope(db.session, current_user, filters)
+        listing.check_scope(session(), current_user, filters)
     except listing.FilterError:
         abort(404)
     return filters
@@ -53,21 +62,22 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
     filters = _filters(args)
     for problem in filters.problems:
         flash(problem, "warning")
-    page = listing.fetch_page(db.session, current_user, filters, args.get("cursor"))
-    counts = listing.list_counts(
-        db.session, current_user, filters, exact=args.get("count") == "all"
-    )
+    page = listing.fetch_page(session(), current_user, filters, args.get("cursor"))
+    counts = listing.list_counts(session(), current_user, filters, exact=args.get("count") == "all")
 
-    def url_with(**changes) -> str:
-        return url_for("candidates.index", **filters.to_args(**changes))
+    def url_with(**changes: Any) -> str:
+        query: dict[str, Any] = filters.to_args(**changes)
+        return url_for("candidates.index", **query)
+
+    everything: dict[str, Any] = {**filters.to_args(), "count": "all"}
 
     return render_template(
         "candidates/list.html",
         filters=filters,
         page=page,
         counts=counts,
-        count_all_url=url_for("candidates.index", **filters.to_args(), count="all"),
-        choices=listing.filter_choices(db.session, current_user, today_vn(), filters),
+        count_all_url=url_for("candidates.index", **everything),
+        choices=listing.filter_choices(session(), current_user, today_vn(), filters),
         ethnicities=ethnicities(),
         url_with=url_with,
         mask=identity.mask_id_number,
@@ -82,8 +92,10 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
 
 @bp.route("/")
 @login_required
-def index():
-    return _render_list(request.args, BulkStageForm(formdata=None))
+def index() -> ResponseReturnValue:
+    form = BulkStageForm(formdata=None)
+    form.submission_token.data = submissions.new_token()
+    return _render_list(request.args, form)
 
 
 def _back_url() -> str:
@@ -98,7 +110,7 @@ def _back_url() -> str:
 
 @bp.route("/bulk", methods=["POST"])
 @login_required
-def bulk():
+def bulk() -> ResponseReturnValue:
     access.require(access.EDIT_CANDIDATES)
     form = BulkStageForm()
     ids = selected_ids(request.form.getlist("ids"), MAX_SELECTED)
@@ -110,8 +122,18 @@ def bulk():
         )
     if not form.validate() or not ids:
         return _render_list(list_args, form, ids, status=422)
+    token = form.submission_token.data or submissions.new_token()
+
+    @on_refusal
+    def shown_already(error: ServiceError) -> ResponseReturnValue:
+        if isinstance(error, submissions.AlreadySubmitted):
+            return redirect(url_for("candidates.bulk_result", t=token))
+        flash(str(error), "danger")
+        return redirect(back)
+
+    submission = submissions.claim(session(), current_user, token)
     outcomes = record_for_many(
-        db.session,
+        session(),
         current_user,
         ids,
         form.stage.data,
@@ -119,15 +141,31 @@ def bulk():
         document_no=form.document_no.data,
         note=form.note.data,
     )
+    submission.result = bulk_summary(
+        outcomes, form.stage.data, form.event_date.data, form.document_no.data, back
+    )
+    # A page of its own, reached by GET: refreshing it or coming Back records nothing.
+    return redirect(url_for("candidates.bulk_result", t=token))
+
+
+@bp.route("/bulk/result")
+@login_required
+def bulk_result() -> ResponseReturnValue:
+    """What a bulk recording did; `t` is the token of the form that recorded it."""
+    earlier = submissions.earlier(session(), current_user, request.args.get("t", ""))
+    if earlier is None or earlier.result is None:
+        abort(404)
+    summary = earlier.result
+    outcomes = bulk_outcomes(session(), current_user, summary)
     return render_template(
         "candidates/bulk_result.html",
         outcomes=outcomes,
-        stage_label=STAGE_LABELS[form.stage.data],
-        when=form.event_date.data,
-        document_no=form.document_no.data,
+        stage_label=STAGE_LABELS[summary["stage"]],
+        when=date.fromisoformat(summary["when"]),
+        document_no=summary["document_no"],
         succeeded=[o for o in outcomes if o.ok],
         failed=[o for o in outcomes if not o.ok],
-        back=back,
+        back=summary["back"],
     )
 
 
@@ -135,14 +173,14 @@ def bulk():
 @login_required
 def alerts():
     today = today_vn()
-    holidays = holiday_set(db.session)
+    holidays = holiday_set(session())
     settings = rule_settings()
-    counts = alert_counts(db.session, current_user, today, holidays, settings)
+    counts = alert_counts(session(), current_user, today, holidays, settings)
     kind = request.args.get("kind")
     if kind not in ALERT_KINDS:
         kind = next((k for k, n in counts.items() if n), next(iter(ALERT_KINDS)))
     page = alert_page(
-        db.session,
+        session(),
         current_user,
         kind,
         today,

@@ -8,14 +8,13 @@ from sqlalchemy import select
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
 from registry import access
-from registry.candidates import bp
+from registry.candidates import bp, session
 from registry.candidates.views_edit import editable_candidate, list_url
 from registry.domain.alerts import alerts_for, next_due
 from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.rules import check_row, effective_full_member_date, probation_end
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS
 from registry.domain.workdays import fmt_date, today_vn
-from registry.extensions import db
 from registry.models import Candidate, StageEvent, User
 from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
@@ -54,9 +53,7 @@ def _recorders(events: list[StageEvent]) -> dict[int, str]:
     ids = {e.recorded_by_id for e in events if e.recorded_by_id}
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(User.id, User.full_name, User.username).where(User.id.in_(ids))
-    )
+    rows = session().execute(select(User.id, User.full_name, User.username).where(User.id.in_(ids)))
     return {uid: full or name for uid, full, name in rows}
 
 
@@ -104,8 +101,8 @@ def render_page(
         candidate=candidate,
         events=events,
         recorders=_recorders(events),
-        due=next_due(facts, today, holiday_set(db.session), settings),
-        alerts=alerts_for(_alert_row(candidate), today, holiday_set(db.session), settings),
+        due=next_due(facts, today, holiday_set(session()), settings),
+        alerts=alerts_for(_alert_row(candidate), today, holiday_set(session()), settings),
         warnings=_rule_warnings(candidate, facts, today),
         editor=editor,
         stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,
@@ -120,14 +117,14 @@ def render_page(
         stage_labels=STAGE_LABELS,
         list_url=list_url(),
     )
-    log_view(db.session, current_user, candidate)  # committed with the request
+    log_view(session(), current_user, candidate)  # committed with the request
     return page, status
 
 
 @bp.route("/<int:candidate_id>")
 @login_required
 def detail(candidate_id: int):
-    candidate = get_in_scope(db.session, current_user, Candidate, candidate_id)
+    candidate = get_in_scope(session(), current_user, Candidate, candidate_id)
     return render_page(candidate)
 
 
@@ -151,7 +148,7 @@ def record_stage(candidate_id: int):
         return render_page(candidate, stage_form=form, status=422)
 
     result = stages.record_stage(
-        db.session,
+        session(),
         current_user,
         candidate,
         form.stage.data,
@@ -159,7 +156,7 @@ def record_stage(candidate_id: int):
         document_no=form.document_no.data,
         note=form.note.data,
         reason=form.reason.data or None,
-        holidays=holiday_set(db.session),
+        holidays=holiday_set(session()),
     )
     flash(
         f"Đã ghi nhận bước “{STAGE_LABELS[result.event.stage]}” ngày "
@@ -171,7 +168,7 @@ def record_stage(candidate_id: int):
 
 
 def _event_of(candidate: Candidate, event_id: int) -> StageEvent:
-    event = get_in_scope(db.session, current_user, StageEvent, event_id)
+    event = get_in_scope(session(), current_user, StageEvent, event_id)
     if event.candidate_id != candidate.id:
         abort(404)
     return event
@@ -193,7 +190,7 @@ def correct_event(candidate_id: int, event_id: int):
         return render_page(candidate, correct=(event.id, form), status=422)
 
     result = stages.correct_event(
-        db.session,
+        session(),
         current_user,
         event,
         form.event_date.data,
@@ -221,7 +218,7 @@ def undo_event(candidate_id: int):
             flash(message, "danger")
         return redirect(back)
 
-    event = stages.undo_last_event(db.session, current_user, candidate)
+    event = stages.undo_last_event(session(), current_user, candidate)
     flash(
         f"Đã hoàn tác sự kiện “{STAGE_LABELS[event.stage]}” ngày {fmt_date(event.event_date)}.",
         "success",

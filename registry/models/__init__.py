@@ -7,6 +7,7 @@ from registry.models.candidates import Candidate, CandidateTally, StageEvent
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.reports import SubmittedReport
 from registry.models.settings import Setting
+from registry.models.submissions import FormSubmission
 
 __all__ = [
     "Area",
@@ -14,6 +15,7 @@ __all__ = [
     "Candidate",
     "CandidateTally",
     "EnterpriseSurvey",
+    "FormSubmission",
     "Holiday",
     "ImportBatch",
     "ImportChange",

@@ -40,7 +40,7 @@ def post_bulk(client, ids, **fields):
         "back": "/candidates/?q=van",
         **fields,
     }
-    return client.post("/candidates/bulk", data=data)
+    return client.post("/candidates/bulk", data=data, follow_redirects=True)
 
 
 def events(candidate: Candidate, stage: str) -> list[StageEvent]:
@@ -142,6 +142,44 @@ def test_the_list_offers_the_bulk_form_to_editors(cell, client):
     people, secretary = cell
     login(client, secretary)
     html = client.get("/candidates/").get_data(as_text=True)
-    assert 'id="bulk-form"' in html
+    assert 'id="bulk-form"' in html and 'name="submission_token"' in html
     assert f'name="ids" value="{people["an"].id}" form="bulk-form"' in html
     assert "Vũ Văn Lạ" not in html
+
+
+def test_recording_answers_with_a_result_page_that_refreshes_without_recording_again(cell, client):
+    people, secretary = cell
+    login(client, secretary)
+    data = {
+        "ids": [str(people["an"].id)],
+        "stage": "trained",
+        "event_date": "10/01/2025",
+        "document_no": "GCN-15/2025",
+        "back": "/candidates/?q=van",
+        "submission_token": "one-use-token-of-the-list-form",
+    }
+    sent = client.post("/candidates/bulk", data=data)
+    assert sent.status_code == 302
+    result_url = sent.headers["Location"]
+    assert result_url.startswith("/candidates/bulk/result?t=")
+
+    first = client.get(result_url).get_data(as_text=True)
+    refreshed = client.get(result_url).get_data(as_text=True)
+    resent = client.post("/candidates/bulk", data=data, follow_redirects=True)
+
+    for html in (first, refreshed, resent.get_data(as_text=True)):
+        assert "Đã ghi nhận cho <strong>1</strong> người" in html and "Nguyễn Văn An" in html
+    assert resent.request.full_path == result_url
+    db.session.expire_all()
+    assert len(events(db.session.get(Candidate, people["an"].id), "trained")) == 1
+    recorded = select(AuditLog).where(AuditLog.action == "bulk_stage")
+    assert len(db.session.scalars(recorded).all()) == 1
+
+
+def test_a_result_page_is_only_for_the_user_who_recorded(cell, client):
+    people, secretary = cell
+    login(client, secretary)
+    result_url = post_bulk(client, [people["an"].id]).request.full_path
+    client.post("/logout")
+    login(client, UserFactory(role="admin"))
+    assert client.get(result_url).status_code == 404

@@ -42,6 +42,7 @@ def test_cccd_is_masked_on_every_list_page(app, world, sign_in):
     bulk = client.post(
         "/candidates/bulk",
         data={"ids": [world.a.ids["candidate"]], "stage": "dossier", "event_date": "02/03/2025"},
+        follow_redirects=True,
     )
     assert bulk.status_code == 200 and not [n for n in numbers if n in text(bulk)]
     detail = text(client.get(f"/candidates/{world.a.ids['candidate']}"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -87,3 +88,37 @@ def record_for_many(
         },
     )
     return outcomes
+
+
+def bulk_summary(
+    outcomes: list[BulkOutcome],
+    stage: str,
+    when: date,
+    document_no: str | None,
+    back: str,
+) -> dict[str, Any]:
+    """What a bulk recording did, kept for its result page (ids and messages, no names)."""
+    return {
+        "stage": stage,
+        "when": when.isoformat(),
+        "document_no": document_no,
+        "back": back,
+        "outcomes": [{"id": o.candidate_id, "ok": o.ok, "messages": o.messages} for o in outcomes],
+    }
+
+
+def bulk_outcomes(session: Session, user: User, summary: dict[str, Any]) -> list[BulkOutcome]:
+    """The outcomes of a kept summary, with the candidates still in the user's scope."""
+    ids = [entry["id"] for entry in summary["outcomes"]]
+    found = {
+        c.id: c
+        for c in session.scalars(
+            select(Candidate)
+            .where(Candidate.id.in_(ids), scope_filter(user, Candidate))
+            .options(selectinload(Candidate.unit))
+        )
+    }
+    return [
+        BulkOutcome(entry["id"], found.get(entry["id"]), entry["ok"], list(entry["messages"]))
+        for entry in summary["outcomes"]
+    ]

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.domain.textutil import clean_text, fold, name_sort_key
@@ -17,7 +18,7 @@ from registry.domain.vocabulary import (
     group_for_unit_kind,
 )
 from registry.models import Candidate, PartyCell, Unit, User
-from registry.scoping import in_scope
+from registry.scoping import in_scope, scope_filter
 from registry.services import ServiceError, audit
 from registry.services.candidates.stages import record_stage
 
@@ -90,6 +91,26 @@ def find_duplicate(
     return DuplicateIdNumber(existing if visible else None)
 
 
+def probable_duplicate(
+    session: Session, user: User, full_name: str | None, birth_date: date | None, unit: Unit
+) -> Candidate | None:
+    """A candidate in scope with the same folded name and birth date in the same unit:
+    probably the person being entered again."""
+    if not full_name or birth_date is None:
+        return None
+    return session.scalars(
+        select(Candidate)
+        .where(
+            Candidate.name_key == fold(full_name),
+            Candidate.birth_date == birth_date,
+            Candidate.unit_id == unit.id,
+            scope_filter(user, Candidate),
+        )
+        .order_by(Candidate.id)
+        .limit(1)
+    ).first()
+
+
 def _introducers(text: str | None) -> str | None:
     # One per line in the form; stored on one line, the way spreadsheets hold them.
     names = [clean_text(line) for line in (text or "").splitlines()]
@@ -133,8 +154,20 @@ def _apply(candidate: Candidate, data: dict[str, Any], unit: Unit, cell: PartyCe
     candidate.cell_id = chosen.id if chosen is not None else None
 
 
+def _flush(candidate: Candidate, session: Session) -> None:
+    """Flush; a CCCD saved meanwhile by another request (a form sent twice at once) is
+    the duplicate refusal, not a server error. Its record is looked up after the
+    rollback (DuplicateIdNumber.existing_id is None here)."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if candidate.id_number and "id_number" in str(error.orig):
+            raise DuplicateIdNumber(None) from None
+        raise
+
+
 def _must_stay_in_scope(session: Session, user: User, candidate: Candidate) -> None:
-    session.flush()
+    _flush(candidate, session)
     if not in_scope(session, user, Candidate, candidate.id):
         raise CandidateError(
             "Hồ sơ với đơn vị, chi bộ và đối tượng đã chọn sẽ nằm ngoài phạm vi của bạn."
