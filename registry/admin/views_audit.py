@@ -13,7 +13,7 @@ from sqlalchemy import select
 from registry import access
 from registry.admin import bp
 from registry.admin.audit_display import action_label, changes, entity_label
-from registry.domain.workdays import VN_TZ, parse_day
+from registry.domain.workdays import VN_TZ, typed_day
 from registry.extensions import db
 from registry.models import AuditLog, User
 from registry.scoping import db_int
@@ -25,18 +25,6 @@ def _utc(day: date, end: bool = False) -> datetime:
     """Start (or end) of a Vietnamese calendar day as the naive UTC time the log stores."""
     moment = datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=VN_TZ)
     return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _date_arg(name: str, label: str, problems: list[str]) -> date | None:
-    """A date typed day first (dd/mm/yyyy) or ISO; one that can't be read is left out."""
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError:
-        problems.append(f"{label} không hợp lệ: “{text}” (ghi ngày/tháng/năm, ví dụ 05/09/2024).")
-        return None
 
 
 def _filtered(problems: list[str]):
@@ -52,8 +40,8 @@ def _filtered(problems: list[str]):
         stmt = stmt.where(AuditLog.entity == args["entity"])
     if args.get("entity_id", type=db_int):
         stmt = stmt.where(AuditLog.entity_id == args.get("entity_id", type=db_int))
-    start = _date_arg("from", "Từ ngày", problems)
-    end = _date_arg("to", "Đến ngày", problems)
+    start = typed_day(request.args.get("from"), "Từ ngày", problems)
+    end = typed_day(request.args.get("to"), "Đến ngày", problems)
     if start:
         stmt = stmt.where(AuditLog.at >= _utc(start))
     if end:

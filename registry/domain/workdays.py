@@ -164,6 +164,19 @@ def parse_day(text: str) -> date:
     raise ValueError(text)
 
 
+def typed_day(value: str | None, label: str, problems: list[str]) -> date | None:
+    """A date filter as typed (parse_day); blank is None, and one that can't be read is
+    None too, with the reason added to `problems` in the user's words."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_day(text)
+    except ValueError:
+        problems.append(f"{label} không hợp lệ: “{text}” (ghi ngày/tháng/năm, ví dụ 05/09/2024).")
+        return None
+
+
 def fmt_date(d: date) -> str:
     """dd/mm/yyyy, the way users write dates."""
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"

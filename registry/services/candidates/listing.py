@@ -44,7 +44,7 @@ from registry.domain.vocabulary import (
     SUBGROUPS,
     Stage,
 )
-from registry.domain.workdays import parse_day
+from registry.domain.workdays import typed_day
 from registry.models import Area, Candidate, CandidateTally, PartyCell, StageEvent, Unit, User
 from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
 from registry.services import ServiceError
@@ -142,8 +142,8 @@ class CandidateFilters:
             "desc": args.get("desc") in ("1", "true", "on"),
         }
         values["source_year"] = _year(args.get("source_year"), problems)
-        values["reached_from"] = _date(args.get("reached_from"), "Từ ngày", problems)
-        values["reached_to"] = _date(args.get("reached_to"), "Đến ngày", problems)
+        values["reached_from"] = typed_day(args.get("reached_from"), "Từ ngày", problems)
+        values["reached_to"] = typed_day(args.get("reached_to"), "Đến ngày", problems)
         per_page = _int(args.get("per_page"))
         values["per_page"] = per_page if per_page in PAGE_SIZES else DEFAULT_PAGE_SIZE
         return cls(**values, problems=tuple(problems))
@@ -199,17 +199,6 @@ def _year(value: str | None, problems: list[str]) -> int | None:
         problems.append(f"Năm vào danh sách nguồn không hợp lệ: {value}.")
         return None
     return year
-
-
-def _date(value: str | None, label: str, problems: list[str]) -> date | None:
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError:
-        problems.append(f"{label} không hợp lệ: “{text}” (ghi ngày/tháng/năm, ví dụ 05/09/2024).")
-        return None
 
 
 def ethnicity_choices_codes() -> tuple[str, ...]:
