@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from forms.base import REQUIRED, BaseForm, RequiredWhen, strong_password
-from forms.fields import VNDateField, VNSelectField, optional_id
-from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
+from forms.fields import VNCheckboxesField, VNDateField, VNSelectField, optional_id
+from registry.domain.vocabulary import DOCUMENT_STYLES, GROUPS, ROLES, SUBGROUPS
 from registry.domain.workdays import HOLIDAY_KINDS
 
 USERNAME = Regexp(
@@ -36,6 +36,7 @@ class UserForm(BaseForm):
         validators=[RequiredWhen("role", "cell", "Bí thư chi bộ cần được giao một chi bộ.")],
     )
     restriction = VNSelectField("Chỉ theo dõi đối tượng", choices=RESTRICTIONS)
+    organisation_id = VNSelectField("Cơ quan, tổ chức", coerce=optional_id)
     submit = SubmitField("Lưu")
 
 
@@ -66,3 +67,28 @@ class HolidayForm(BaseForm):
     name = StringField("Tên ngày nghỉ", validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = VNSelectField("Loại", choices=list(HOLIDAY_KINDS.items()), default="swap")
     submit = SubmitField("Thêm ngày nghỉ")
+
+
+class OrganisationForm(BaseForm):
+    code = StringField(
+        "Mã",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=30),
+            Regexp(r"^[A-Za-z0-9._-]+$", message="Mã gồm chữ không dấu, số và các dấu . _ -"),
+        ],
+    )
+    name = StringField("Tên cơ quan, tổ chức", validators=[DataRequired(REQUIRED), Length(max=200)])
+    style = VNSelectField("Thể thức văn bản", choices=list(DOCUMENT_STYLES.items()))
+    issuer_code = StringField(
+        "Ký hiệu trên số văn bản",
+        validators=[
+            Optional(),
+            Length(max=30),
+            Regexp(r"^[A-Za-z0-9Đđ&.-]*$", message="Ký hiệu không hợp lệ."),
+        ],
+    )
+    area_id = VNSelectField("Địa bàn phụ trách", coerce=optional_id)
+    subgroups = VNCheckboxesField("Chỉ theo dõi đối tượng", choices=list(SUBGROUPS.items()))
+    active = BooleanField("Đang hoạt động", default=True)
+    submit = SubmitField("Lưu")

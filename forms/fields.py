@@ -9,7 +9,7 @@ from wtforms import Field, IntegerField, SelectField, SelectMultipleField
 
 # WTForms 3.3 has SelectChoice; types-WTForms (3.2) does not describe it yet.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # see above
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from registry.domain.workdays import fmt_date, parse_day
 
@@ -88,3 +88,10 @@ class VNSelectField(SelectField):
 
 class VNSelectMultipleField(VNSelectField, SelectMultipleField):
     """VNSelectField's messages and choices over SelectMultipleField's behaviour."""
+
+
+class VNCheckboxesField(VNSelectMultipleField):
+    """Several choices as checkboxes (easier on a phone than a multi-select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -81,13 +81,13 @@ def _units_filter(user: User) -> ColumnElement[bool]:
         base = Unit.cell_id == user.cell_id
     else:
         base = _areas_filter(user, Unit.area_id)
-    restriction = _restriction(user)
+    restriction = restriction_of(user)
     if restriction:
         base = base & Unit.kind.in_(KINDS_OF_GROUP[restriction])
     return base
 
 
-def _restriction(user: User) -> str | None:
+def restriction_of(user: User) -> str | None:
     """The group or subgroup a user is restricted to (None: every group)."""
     return user.subgroup or user.group_code
 
@@ -121,7 +121,7 @@ def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]
     else:
         units = select(Unit.id).where(_areas_filter(user, Unit.area_id))
         base = rows.unit_id.in_(units)
-    restriction = _restriction(user)
+    restriction = restriction_of(user)
     if restriction:
         base = base & _group_filter(user, restriction, rows)
     return base
@@ -133,7 +133,7 @@ def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
     kinds of that group, or a user of the same restriction sent them (that user's scope
     narrowed what they count)."""
     base = true() if full_scope(user) else _areas_filter(user, SubmittedReport.area_id)
-    restriction = _restriction(user)
+    restriction = restriction_of(user)
     if not restriction:
         return base
     allowed = set(KINDS_OF_GROUP[restriction])

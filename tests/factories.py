@@ -9,7 +9,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from registry.domain.textutil import fold, name_sort_key
 from registry.extensions import db
-from registry.models import Area, Candidate, PartyCell, StageEvent, Unit, User
+from registry.models import Area, Candidate, Organisation, PartyCell, StageEvent, Unit, User
 from registry.services.org.area_paths import add_area
 
 PASSWORD = "mat-khau-thu-1"
@@ -88,6 +88,23 @@ class CandidateFactory(_Base):
                     cell_id=obj.cell.id if obj.cell else None,
                 )
             )
+
+
+class OrganisationFactory(_Base):
+    class Meta:
+        model = Organisation
+
+    code = factory.Sequence(lambda n: f"CQ{n}")
+    name = factory.Sequence(lambda n: f"Cơ quan {n}")
+    style = "state"
+    issuer_code = ""
+    issuing_body = ""
+    place = ""
+    signer_title = ""
+    signer_name = ""
+    preparer_name = ""
+    form_code = ""
+    subgroups = ""
 
 
 class UserFactory(_Base):

@@ -12,7 +12,7 @@ from registry import access
 from registry.admin import bp
 from registry.domain.vocabulary import ROLES
 from registry.extensions import db
-from registry.models import Area, PartyCell, User
+from registry.models import Area, Organisation, PartyCell, User
 from registry.services.accounts.scope_text import describe_scope
 from registry.services.accounts.users import (
     AccountError,
@@ -22,6 +22,7 @@ from registry.services.accounts.users import (
     set_active,
     update_user,
 )
+from registry.services.org.organisations import all_organisations
 from registry.transaction import on_refusal, refusal_returns_to
 from registry.units import helpers
 
@@ -57,6 +58,9 @@ def _prepare(form: UserForm) -> None:
         db.session(), current_user, current_only=False, blank="— Không —"
     )
     form.cell_id.choices = helpers.cell_choices(db.session(), current_user, blank="— Không —")
+    form.organisation_id.choices = [("", "— Không —")] + [
+        (o.id, o.name) for o in all_organisations(db.session(), active_only=True)
+    ]
 
 
 def _data(form: UserForm) -> UserData:
@@ -67,6 +71,11 @@ def _data(form: UserForm) -> UserData:
         area=db.session.get(Area, form.area_id.data) if form.area_id.data else None,
         cell=db.session.get(PartyCell, form.cell_id.data) if form.cell_id.data else None,
         restriction=form.restriction.data or None,
+        organisation=(
+            db.session.get(Organisation, form.organisation_id.data)
+            if form.organisation_id.data
+            else None
+        ),
     )
 
 

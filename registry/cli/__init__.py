@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.models import Area, PartyCell
 from registry.services.accounts.users import AccountError, UserData, create_user
 from registry.services.audit import COMMAND_LINE
+from registry.services.org.organisations import find_organisation
 from registry.transaction import committed
 
 
@@ -40,12 +41,15 @@ def init_db() -> None:
 @click.option("--cell", "cell_id", type=int, help="Mã số chi bộ (vai trò cell).")
 @click.option("--group", "group", type=click.Choice(list(GROUPS) + list(SUBGROUPS)))
 @click.option("--full-name", default="")
+@click.option("--org", "org_code", help="Mã cơ quan, tổ chức của người dùng (ví dụ SNV).")
 @click.option(
     "--no-forced-change",
     is_flag=True,
     help="Không bắt đổi mật khẩu ở lần đăng nhập đầu (chỉ khi người dùng tự đặt mật khẩu).",
 )
-def create_user_command(username, role, area_code, cell_id, group, full_name, no_forced_change):
+def create_user_command(
+    username, role, area_code, cell_id, group, full_name, org_code, no_forced_change
+):
     """Create a user who changes the password at first sign-in; the password is asked
     for (or read from stdin) and must pass the web's policy."""
     from forms.base import strong_password_problem
@@ -56,11 +60,22 @@ def create_user_command(username, role, area_code, cell_id, group, full_name, no
     cell = db.session.get(PartyCell, cell_id) if cell_id else None
     if role == "cell" and cell is None:
         raise click.ClickException("Vai trò cell cần --cell với mã số chi bộ có thật.")
+    organisation = find_organisation(db.session(), org_code) if org_code else None
+    if org_code and organisation is None:
+        raise click.ClickException(f"Không có cơ quan, tổ chức mã «{org_code}».")
     password = _read_password()
     problem = strong_password_problem(password, username)
     if problem:
         raise click.ClickException(problem)
-    data = UserData(username, full_name, role, area=area, cell=cell, restriction=group)
+    data = UserData(
+        username,
+        full_name,
+        role,
+        area=area,
+        cell=cell,
+        restriction=group,
+        organisation=organisation,
+    )
     try:
         create_user(
             db.session(), COMMAND_LINE, data, password, must_change_password=not no_forced_change

@@ -47,3 +47,10 @@ def report_kinds_by_request() -> dict[tuple[str, str | None], tuple[str, ...]]:
         for report in SUBMITTABLE
         for group in (None, *REPORT_GROUPS[report])
     }
+
+
+def fillable(report: str, restriction: str | None) -> bool:
+    """Whether a scope restricted to a group or subgroup (None: none) can fill the report:
+    it counts some unit kind of the scope (Sở GD&ĐT gets no workers' report, whose every
+    figure would be zero for it)."""
+    return bool(report_kinds(report, restriction))

@@ -153,3 +153,10 @@ ROLES: dict[str, str] = {
     "area": "Cán bộ địa bàn (huyện, xã, phường)",
     "cell": "Bí thư chi bộ",
 }
+
+# The two ways an organisation's documents are laid out: a state body's by Nghị định
+# 30/2020/NĐ-CP, a party body's by Hướng dẫn 36-HD/VPTW.
+DOCUMENT_STYLES: dict[str, str] = {
+    "state": "Văn bản hành chính (Nghị định 30/2020)",
+    "party": "Văn bản của Đảng",
+}

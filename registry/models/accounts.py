@@ -26,6 +26,7 @@ from registry.models._types import one_of, utcnow
 
 if TYPE_CHECKING:
     from registry.models.areas import Area, PartyCell
+    from registry.models.organisations import Organisation
 
 
 class User(UserMixin, Model):
@@ -45,6 +46,8 @@ class User(UserMixin, Model):
     role: Mapped[str] = mapped_column(String(10))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     cell_id: Mapped[int | None] = mapped_column(ForeignKey("party_cell.id"))
+    # The body the person works for: its header and signer are on what they download.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # Optional restriction to one group (students/workers) or one subgroup.
     group_code: Mapped[str | None] = mapped_column(String(10))
     subgroup: Mapped[str | None] = mapped_column(String(12))
@@ -61,6 +64,7 @@ class User(UserMixin, Model):
 
     area: Mapped[Area | None] = relationship()
     cell: Mapped[PartyCell | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -12,13 +12,13 @@ from forms.base import add_error
 from forms.reports import ReportForm
 from registry import access
 from registry.domain.periods import PeriodError, make_period
-from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE
+from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE, fillable
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
 from registry.reports import bp
 from registry.reports.choices import area_choices
-from registry.scoping import get_in_scope, in_scope
+from registry.scoping import get_in_scope, in_scope, restriction_of
 from registry.services import audit
 from registry.services.reports.submitted import submit_report, submitted_reports
 from registry.services.reports.workbooks import (
@@ -61,6 +61,10 @@ def _posted_area_id() -> int | None:
 
 def _prepare(form: ReportForm) -> None:
     form.area_id.choices = area_choices(db.session(), current_user, today_vn())
+    restriction = restriction_of(current_user)
+    form.report.choices = [
+        (code, label) for code, label in REPORTS.items() if fillable(code, restriction)
+    ]
     if not form.is_submitted():
         today = today_vn()
         form.year.data = today.year - 1

@@ -1,7 +1,7 @@
 """What reports print around their tables: issuing body, place, signatures, style.
 
-Admins and province users edit the province-wide settings (or, with ?area=ID, an area's);
-an area officer edits their own area's only.
+Each user edits their own organisation's settings (DESIGN "Organisation": Sở GD&ĐT
+its own, never Sở Nội vụ's); an admin edits any organisation's with ?org=ID.
 """
 
 from __future__ import annotations
@@ -12,42 +12,41 @@ from flask_login import current_user
 from forms.base import entered
 from forms.reports import ReportSettingsForm
 from registry import access
-from registry.domain.workdays import today_vn
 from registry.extensions import db
-from registry.models import Area
+from registry.models import Organisation
 from registry.reports import bp
-from registry.reports.choices import area_choices
-from registry.scoping import in_scope
-from registry.services.reports.headings import (
-    ReportSettings,
-    issuer_area_id,
-    load_settings,
-    save_settings,
-)
+from registry.services.org.organisations import all_organisations
+from registry.services.reports.headings import ReportSettings, save_settings, settings_of
+
+FORM_FIELDS = ("place", "style", "form_code", "signer_title", "signer_name", "preparer_name")
 
 
-def _target_area_id() -> int | None:
-    """Whose settings the page edits; another scope's area (or an officer asking for
-    another area than their own) answers 404."""
-    asked = request.args.get("area", type=int)
-    if current_user.role == "area":
-        if asked is not None and asked != current_user.area_id:
-            abort(404)
-        return current_user.area_id
-    if asked is not None and not in_scope(db.session(), current_user, Area, asked):
+def _organisation() -> Organisation | None:
+    """Whose settings the page edits; an organisation other than their own answers 404
+    for everyone but an admin."""
+    asked = request.args.get("org", type=int)
+    own = current_user.organisation
+    if asked is None or (own is not None and asked == own.id):
+        if own is None and current_user.role == "admin":
+            return db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1))
+        return own
+    if current_user.role != "admin":
         abort(404)
-    return asked if asked is not None else issuer_area_id(current_user)
+    return db.get_or_404(Organisation, asked)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @access.requires(access.USE_REPORTS)
 def settings():
-    area_id = _target_area_id()
-    current = load_settings(db.session(), area_id)
+    organisation = _organisation()
+    choices = all_organisations(db.session()) if current_user.role == "admin" else []
+    if organisation is None:
+        return render_template("reports/settings.html", form=None, organisation=None)
+    current = settings_of(db.session(), organisation, current_user)
     form = ReportSettingsForm()
     if not form.is_submitted():
         form.issuing_body.data = "\n".join(current.issuing_body)
-        for name in ("place", "style", "form_code", "signer_title", "signer_name", "preparer_name"):
+        for name in FORM_FIELDS:
             getattr(form, name).data = getattr(current, name)
     if form.validate_on_submit():
         data = ReportSettings(
@@ -59,17 +58,14 @@ def settings():
             style=form.style.data,
             form_code=form.form_code.data or "",
         )
-        save_settings(db.session(), current_user, area_id, data)
+        save_settings(db.session(), current_user, organisation, data)
         flash("Đã lưu cài đặt báo cáo.", "success")
-        return redirect(url_for("reports.settings", area=area_id) if area_id else request.path)
-    area = db.session.get(Area, area_id) if area_id else None
-    choices = []
-    if current_user.role != "area":
-        choices = area_choices(db.session(), current_user, today_vn())
+        if organisation.id != getattr(current_user.organisation, "id", None):
+            return redirect(url_for("reports.settings", org=organisation.id))
+        return redirect(request.path)
     return render_template(
         "reports/settings.html",
         form=form,
-        area=area,
-        area_id=area_id,
-        choices=choices,
+        organisation=organisation,
+        choices=[(o.id, o.name) for o in choices],
     ), (422 if form.is_submitted() else 200)

@@ -17,7 +17,13 @@ from registry.extensions import db
 from registry.models import EnterpriseSurvey, StageEvent, Target
 from registry.services.candidates.stages import sync_stage_columns
 from registry.services.reports.workbooks import ReportRequest, make_report
-from tests.factories import AreaFactory, CandidateFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AreaFactory,
+    CandidateFactory,
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 REFORM, BEFORE = date(2025, 7, 1), date(2025, 6, 30)
 D = date
@@ -162,14 +168,20 @@ def build_world() -> dict:
             Target(year=2025, group_code="worker", unit=units["firm_n"], count=3),
         ]
     )
+    orgs = {
+        "snv": OrganisationFactory(code="SNV", name="Sở Nội vụ"),
+        "north": OrganisationFactory(code="UBND-BAC", name="UBND Phường Bắc", area=areas["north"]),
+    }
     users = {
-        "province": UserFactory(username="sonoivu_thu", role="province"),
-        "admin": UserFactory(username="quantri_thu", role="admin"),
-        "north": UserFactory(username="phuong_bac", role="area", area=areas["north"]),
+        "province": UserFactory(username="sonoivu_thu", role="province", organisation=orgs["snv"]),
+        "admin": UserFactory(username="quantri_thu", role="admin", organisation=orgs["snv"]),
+        "north": UserFactory(
+            username="phuong_bac", role="area", area=areas["north"], organisation=orgs["north"]
+        ),
         "south": UserFactory(username="xa_nam", role="area", area=areas["south"]),
     }
     db.session.commit()
-    return {"areas": areas, "units": units, "people": people, "users": users}
+    return {"areas": areas, "units": units, "people": people, "users": users, "orgs": orgs}
 
 
 def workbook_of(user, report: str, area, period=None, **options):

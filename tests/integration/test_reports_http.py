@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import AuditLog, Setting
+from registry.models import AuditLog, Organisation
 from tests.factories import PASSWORD, CellFactory, UserFactory
 from tests.integration.reports_world import build_world
 from tests.unit.test_exports_support import all_texts
@@ -126,16 +126,13 @@ def test_a_free_period_counts_both_of_its_days(client, world):
     assert total[8] == 1  # Cường's ceremony on 31/12/2025
 
 
-def test_settings_are_scoped_to_the_officers_area(client, world):
-    officer, north, south = (
-        world["users"]["north"],
-        world["areas"]["north"],
-        world["areas"]["south"],
-    )
+def test_each_user_edits_their_own_organisations_settings(client, world):
+    officer, orgs = world["users"]["north"], world["orgs"]
     login(client, officer)
     page = client.get("/reports/settings")
     assert page.status_code == 200 and "UBND PHƯỜNG BẮC" in page.text
-    assert client.get(f"/reports/settings?area={south.id}").status_code == 404
+    assert "UBND Phường Bắc" in page.text  # whose settings these are
+    assert client.get(f"/reports/settings?org={orgs['snv'].id}").status_code == 404
     response = client.post(
         "/reports/settings",
         data={
@@ -149,18 +146,33 @@ def test_settings_are_scoped_to_the_officers_area(client, world):
         },
     )
     assert response.status_code == 302
-    stored = dict(
-        db.session.execute(
-            select(Setting.key, Setting.value).where(Setting.area_id == north.id)
-        ).all()
-    )
-    assert stored["report.issuing_body"] == "ĐẢNG ỦY PHƯỜNG BẮC"
-    assert stored["report.signer_title"] == "T/M ĐẢNG ỦY\nBÍ THƯ"
+    db.session.expire_all()
+    north_org = db.session.get(Organisation, orgs["north"].id)
+    assert north_org.issuing_body == "ĐẢNG ỦY PHƯỜNG BẮC"
+    assert north_org.signer_title == "T/M ĐẢNG ỦY\nBÍ THƯ"
+    assert north_org.style == "party"
+    north = world["areas"]["north"]
     texts = all_texts(
         load_workbook(BytesIO(client.post("/reports/", data=form(north)).data)).active
     )
     assert "ĐẢNG ỦY PHƯỜNG BẮC" in texts and "BÍ THƯ" in texts and "Lò Văn Ký" in texts
+    # Sở Nội vụ's reports on the same area keep Sở Nội vụ's header.
     client.post("/logout")
     login(client, world["users"]["province"])
     assert "UBND TỈNH THỬ NGHIỆM" in client.get("/reports/settings").text
-    assert "ĐẢNG ỦY PHƯỜNG BẮC" in client.get(f"/reports/settings?area={north.id}").text
+    texts = all_texts(
+        load_workbook(BytesIO(client.post("/reports/", data=form(north)).data)).active
+    )
+    assert "SỞ NỘI VỤ" in texts and "ĐẢNG ỦY PHƯỜNG BẮC" not in texts
+    assert client.get(f"/reports/settings?org={orgs['north'].id}").status_code == 404
+    # An admin may open any organisation's.
+    client.post("/logout")
+    login(client, world["users"]["admin"])
+    assert "ĐẢNG ỦY PHƯỜNG BẮC" in client.get(f"/reports/settings?org={orgs['north'].id}").text
+
+
+def test_an_account_without_organisation_is_told_so(client, world):
+    login(client, world["users"]["south"])
+    page = client.get("/reports/settings")
+    assert page.status_code == 200
+    assert "chưa thuộc cơ quan, tổ chức nào" in page.text

@@ -38,7 +38,7 @@ def test_header_and_signatures_come_from_the_settings(world):
     save_settings(
         db.session,
         world["users"]["admin"],
-        None,
+        world["orgs"]["snv"],
         ReportSettings(
             issuing_body=["UBND TỈNH THỬ", "SỞ NỘI VỤ TỈNH THỬ"],
             place="Cam Đường",
@@ -65,7 +65,7 @@ def test_an_area_officer_prints_their_own_header_in_the_party_style(world):
     save_settings(
         db.session,
         officer,
-        north.id,
+        world["orgs"]["north"],
         ReportSettings(issuing_body=["ĐẢNG ỦY PHƯỜNG BẮC"], place="Bắc", style="party"),
     )
     db.session.commit()

@@ -22,12 +22,20 @@ from registry.models import (
     Holiday,
     ImportBatch,
     ImportChange,
+    Organisation,
     StageEvent,
     SubmittedReport,
     Target,
     User,
 )
-from tests.factories import AreaFactory, CandidateFactory, CellFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AreaFactory,
+    CandidateFactory,
+    CellFactory,
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.fixtures.sheets import xlsx_bytes
 
 SCRIPT = "<script>alert(1)</script>"
@@ -50,6 +58,7 @@ PARAM_KINDS = {
     "submission_id": "report",
     "user_id": "user",
     "holiday_id": "holiday",
+    "organisation_id": "organisation",
 }
 
 
@@ -143,8 +152,19 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
     area_target = Target(year=2026, group_code="student", area=area, count=7)
     unit_target = Target(year=2026, group_code="worker", unit=firm, count=3)
     db.session.add_all([area_target, unit_target])
+    organisation = OrganisationFactory(
+        code=f"UBND-{tag}",
+        name=text(f"UBND Xã {tag}"),
+        area=area,
+        issuing_body=text(f"UBND XÃ {tag}"),
+        signer_name=text(f"Người ký {tag}"),
+    )
     officer = UserFactory(
-        username=f"canbo{tag.lower()}", role="area", area=area, full_name=text(f"Cán bộ {tag}")
+        username=f"canbo{tag.lower()}",
+        role="area",
+        area=area,
+        full_name=text(f"Cán bộ {tag}"),
+        organisation=organisation,
     )
     secretary = UserFactory(
         username=f"bithu{tag.lower()}", role="cell", cell=cell, full_name=text(f"Bí thư {tag}")
@@ -200,6 +220,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         "batch": batch.id,
         "report": report.id,
         "user": officer.id,
+        "organisation": organisation.id,
     }
     markers = [student.full_name, worker.full_name, student.id_number, worker.id_number]
     return Side(ids=ids, markers=markers)
@@ -267,6 +288,7 @@ def fingerprint() -> str:
         SubmittedReport,
         User,
         Holiday,
+        Organisation,
     ):
         table = model.__table__
         columns = [c for c in table.columns if not isinstance(c.type, sa.LargeBinary)]

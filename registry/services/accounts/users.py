@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.domain.vocabulary import GROUPS, SUBGROUPS
-from registry.models import Area, PartyCell, User
+from registry.models import Area, Organisation, PartyCell, User
 from registry.services import ServiceError, audit
 from registry.services.accounts.signin import end_sessions
 
@@ -23,6 +23,7 @@ USER_FIELDS = [
     "cell_id",
     "group_code",
     "subgroup",
+    "organisation_id",
     "active",
     "must_change_password",
 ]
@@ -40,6 +41,7 @@ class UserData:
     area: Area | None = None
     cell: PartyCell | None = None
     restriction: str | None = None  # a group or subgroup code
+    organisation: Organisation | None = None
 
 
 def _apply(user: User, data: UserData) -> None:
@@ -56,6 +58,7 @@ def _apply(user: User, data: UserData) -> None:
     restriction = data.restriction if data.role != "admin" else None
     user.group_code = restriction if restriction in GROUPS else None
     user.subgroup = restriction if restriction in SUBGROUPS else None
+    user.organisation = data.organisation
 
 
 def _check_username(session: Session, username: str, own_id: int | None) -> None:

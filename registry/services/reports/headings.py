@@ -1,10 +1,10 @@
 """What reports print around their tables (header block, place, signatures), per issuer.
 
-Stored in the Setting table under "report.<field>": province-wide values (area_id NULL)
-for admins and province users, an area's own values for that area's officers. Each is
-the issuer of what it downloads, whatever area the report covers: a report the
-Department of Home Affairs downloads for one commune still carries its own header.
-Anything not set falls back to a default made from the area names.
+The issuer of a download is the downloader's organisation (DESIGN "Organisation"),
+whatever area the report covers: a report Sở GD&ĐT downloads for one commune still
+carries Sở GD&ĐT's header. What the organisation leaves blank, and everything for an
+account that belongs to no organisation, falls back to a default made from the area
+names (the province's department, or the commune's People's Committee).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from exports import ReportMeta
 from registry.domain.periods import Period
 from registry.domain.textutil import clean_text, fold
-from registry.models import Area, Setting, User
+from registry.domain.vocabulary import DOCUMENT_STYLES
+from registry.models import Area, Organisation, User
 from registry.services import audit
 
-PREFIX = "report."
-STYLES = {"state": "Văn bản hành chính (Nghị định 30/2020)", "party": "Văn bản của Đảng"}
+STYLES = DOCUMENT_STYLES
 # Level words that a place name leaves out ("Tỉnh Lào Cai" → "Lào Cai").
 _LEVEL_WORDS = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Tỉnh", "Xã")
 
@@ -72,11 +72,13 @@ def _upper_province(area: Area | None) -> str:
     return f"UBND {name.upper()}" if has_level else f"UBND TỈNH {name.upper()}"
 
 
-def defaults(session: Session, area_id: int | None) -> ReportSettings:
+def defaults(session: Session, area_id: int | None, body: str = "SỞ NỘI VỤ") -> ReportSettings:
+    """The header of an issuer that set nothing: a province department (area_id None,
+    `body` naming it) or a commune's People's Committee."""
     if area_id is None:
         root = root_area(session)
         return ReportSettings(
-            issuing_body=[_upper_province(root), "SỞ NỘI VỤ"],
+            issuing_body=[_upper_province(root), body],
             place=place_name(root),
             signer_title="GIÁM ĐỐC",
         )
@@ -89,27 +91,37 @@ def defaults(session: Session, area_id: int | None) -> ReportSettings:
     )
 
 
-def _stored(session: Session, area_id: int | None) -> dict[str, str]:
-    owner = Setting.area_id.is_(None) if area_id is None else Setting.area_id == area_id
-    rows = session.execute(
-        select(Setting.key, Setting.value).where(owner, Setting.key.startswith(PREFIX))
-    ).all()
-    return {key[len(PREFIX) :]: value for key, value in rows}
+def _default_for(session: Session, organisation: Organisation | None, user: User | None):
+    if organisation is None:
+        return defaults(session, issuer_area_id(user))
+    area = organisation.area
+    if area is not None and area.parent_id is not None:
+        return defaults(session, area.id)
+    return defaults(session, None, organisation.name.upper())
 
 
-def load_settings(session: Session, area_id: int | None) -> ReportSettings:
-    """The settings of an issuer (None: province-wide), defaults filling the gaps."""
-    settings = defaults(session, area_id)
-    for name, value in _stored(session, area_id).items():
-        if name == "issuing_body":
-            lines = [line.strip() for line in value.split("\n") if line.strip()]
-            if lines:
-                settings.issuing_body = lines
-        elif name == "style":
-            settings.style = value if value in STYLES else "state"
-        elif name in FIELDS:
+def settings_of(
+    session: Session, organisation: Organisation | None, user: User | None = None
+) -> ReportSettings:
+    """An organisation's settings, defaults filling what it left blank (None: the
+    defaults of the user's scope)."""
+    settings = _default_for(session, organisation, user)
+    if organisation is None:
+        return settings
+    lines = [line.strip() for line in organisation.issuing_body.split("\n") if line.strip()]
+    if lines:
+        settings.issuing_body = lines
+    settings.style = organisation.style if organisation.style in STYLES else "state"
+    for name in ("place", "signer_title", "signer_name", "preparer_name", "form_code"):
+        value = getattr(organisation, name)
+        if value:
             setattr(settings, name, value)
     return settings
+
+
+def load_settings(session: Session, user: User | None) -> ReportSettings:
+    """What the user's downloads carry: their organisation's settings."""
+    return settings_of(session, user.organisation if user is not None else None, user)
 
 
 def _as_text(name: str, value: object) -> str:
@@ -122,28 +134,21 @@ def _as_text(name: str, value: object) -> str:
 
 
 def save_settings(
-    session: Session, user: User | str, area_id: int | None, data: ReportSettings
+    session: Session, user: User | str, organisation: Organisation, data: ReportSettings
 ) -> None:
-    """Store an issuer's settings (the caller has checked the user may edit them)."""
-    owner = Setting.area_id.is_(None) if area_id is None else Setting.area_id == area_id
-    existing = {
-        s.key: s
-        for s in session.scalars(select(Setting).where(owner, Setting.key.startswith(PREFIX)))
-    }
+    """Store an organisation's settings (the caller has checked the user may edit them)."""
     before: dict[str, str] = {}
     after: dict[str, str] = {}
     for name, value in asdict(data).items():
         text = _as_text(name, value)
-        row = existing.get(PREFIX + name)
-        if row is None:
-            session.add(Setting(key=PREFIX + name, area_id=area_id, value=text))
-            after[name] = text
-        elif row.value != text:
-            before[name], after[name] = row.value, text
-            row.value = text
+        if name == "style" and text not in STYLES:
+            text = "state"
+        if getattr(organisation, name) != text:
+            before[name], after[name] = getattr(organisation, name), text
+            setattr(organisation, name, text)
     session.flush()
     if after:
-        audit.record(session, user, "update", "report_settings", area_id, before, after)
+        audit.record(session, user, "update", "organisation", organisation.id, before, after)
 
 
 def report_meta(
@@ -155,7 +160,7 @@ def report_meta(
     today: date,
 ) -> ReportMeta:
     """The ReportMeta of a report the user downloads (or the command line makes)."""
-    settings = load_settings(session, issuer_area_id(user))
+    settings = load_settings(session, user)
     return ReportMeta(
         title=title,
         period_from=period.start,
