@@ -67,7 +67,8 @@ ENTITY_LABELS: dict[str, str] = {
     "import_batch": "Lần nhập",
     "report": "Báo cáo",
     "submitted_report": "Báo cáo đã nộp",
-    "report_settings": "Tiêu đề báo cáo",
+    "organisation": "Cơ quan, tổ chức",
+    "report_settings": "Tiêu đề báo cáo",  # entries written before organisations
 }
 FIELD_LABELS: dict[str, str] = {
     **IMPORT_FIELD_LABELS,
