@@ -83,6 +83,10 @@ def seed_demo(candidates: int) -> None:
             "Đã nạp dữ liệu mẫu: {areas} xã/phường, {units} đơn vị, {cells} chi bộ, "
             "{candidates} quần chúng.".format(**counts)
         )
+        click.echo(
+            "Tỉnh Lào Cai và tỉnh Yên Bái cũ (đến 30/06/2025) được giữ để lập báo cáo các kỳ "
+            "trước; tên các xã, phường của Yên Bái là dữ liệu mẫu."
+        )
     else:
         click.echo("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu.")
     click.echo("Tài khoản dùng thử (mật khẩu giống nhau):")

@@ -195,3 +195,21 @@ def test_the_demo_carries_both_former_provinces_until_the_merger(demo_db):
         )
     )
     assert moved > 0  # histories that run across the merger
+
+
+def test_seeding_the_demo_again_changes_nothing(runner, ctx):
+    from registry.models import Candidate, PartyCell, Target
+
+    tables = (Area, Unit, PartyCell, Target, Candidate, StageEvent)
+
+    def counts() -> dict:
+        return {t.__name__: db.session.scalar(select(func.count()).select_from(t)) for t in tables}
+
+    first = runner.invoke(args=["seed-demo", "--candidates", "200"])
+    assert first.exit_code == 0, first.output
+    assert "dữ liệu mẫu" in first.output
+    seeded = counts()
+    assert seeded["Candidate"] == 200 and seeded["Area"] > 40
+    again = runner.invoke(args=["seed-demo", "--candidates", "200"])
+    assert again.exit_code == 0 and "không nạp dữ liệu mẫu" in again.output
+    assert counts() == seeded
