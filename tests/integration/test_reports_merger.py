@@ -137,7 +137,7 @@ def test_cli_area_code_names_the_area_that_held_it_at_the_period_end(runner, mer
 def demo_db(ctx):
     from registry import demo
 
-    demo.seed(db.session, candidates=1000, today=date(2026, 11, 30))
+    demo.seed(db.session, candidates=600, today=date(2026, 11, 30))
     db.session.commit()
     return UserFactory(username="sonoivu_demo", role="province")
 
@@ -213,3 +213,12 @@ def test_seeding_the_demo_again_changes_nothing(runner, ctx):
     again = runner.invoke(args=["seed-demo", "--candidates", "200"])
     assert again.exit_code == 0 and "không nạp dữ liệu mẫu" in again.output
     assert counts() == seeded
+
+
+def test_the_home_page_breaks_figures_down_by_the_merged_provinces_communes(demo_db, client):
+    from tests.factories import login
+
+    login(client, demo_db)
+    page = client.get("/").get_data(as_text=True)
+    assert "Phường Yên Bái" in page and "Phường Lào Cai" in page
+    assert "Tỉnh Yên Bái" not in page
