@@ -1,7 +1,13 @@
-"""A demo province (Lào Cai) with its pre-2025 districts, post-2025 communes, schools,
-enterprises, party cells, users of every role and a few thousand candidates.
+"""A demo province: the merged Lào Cai (code 15 from 1 July 2025) after the two provinces
+it replaced, the former Lào Cai (10) and Yên Bái (15), each kept with its districts and
+communes valid to 30 June 2025 and the merged province as their successor; schools,
+enterprises, party cells, users of every role and a few thousand candidates, whose
+histories run across the merger (some moved to another unit after it).
 
-Names, numbers and codes below are invented for the demo; only the place names are real.
+The province codes and names come from registry/data/province_merger_2025.csv, Yên Bái's
+districts from yen_bai_districts_2024.csv. Yên Bái's communes (before and after the
+reform) are demo data (demo_yen_bai_communes.csv, the former ones marked "(mẫu)"), as are
+the names, numbers and codes of units and people below.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from registry.domain import identity
-from registry.domain.refdata import ethnicity_code
+from registry.domain.refdata import ethnicity_code, read_csv
 from registry.domain.stage_columns import EventFact, columns_from_events
 from registry.domain.taxcode import with_check_digit
 from registry.domain.textutil import fold, name_sort_key
@@ -36,7 +42,8 @@ DEMO_PASSWORD = "laocai@2026"
 REFORM = date(2025, 7, 1)
 BEFORE_REFORM = date(2025, 6, 30)
 
-# District (before 07/2025) → its old communes → the commune each became after 07/2025.
+# The former Lào Cai's districts (before 07/2025) → their old communes → the commune each
+# became after 07/2025. Yên Bái's come from the data files (`_yen_bai`).
 DISTRICTS = {
     ("080", "Thành phố Lào Cai"): {
         "Phường Cốc Lếu": "Phường Lào Cai",
@@ -69,7 +76,16 @@ SCHOOLS = [
     ("GDNN-BACHA", "Trung tâm GDNN - GDTX huyện Bắc Hà", "gdnn_gdtx", "Xã Bắc Hà"),
     ("GDNN-MK", "Trung tâm GDNN - GDTX huyện Mường Khương", "gdnn_gdtx", "Xã Mường Khương"),
     ("CD-LAOCAI", "Trường Cao đẳng Lào Cai", "cao_dang_dai_hoc", "Phường Cam Đường"),
+    # In the former Yên Bái (demo names).
+    ("THPT-YB1", "Trường THPT số 1 thành phố Yên Bái", "thpt", "Phường Yên Bái"),
+    ("THPT-NGHIALO", "Trường THPT số 1 Nghĩa Lộ", "thpt", "Phường Nghĩa Lộ"),
+    ("THPT-LUCYEN", "Trường THPT số 1 Lục Yên", "thpt", "Xã Lục Yên"),
+    ("THPT-VANCHAN", "Trường THPT số 1 Văn Chấn", "thpt", "Xã Văn Chấn"),
+    ("GDNN-TRANYEN", "Trung tâm GDNN - GDTX huyện Trấn Yên", "gdnn_gdtx", "Xã Trấn Yên"),
+    ("GDNN-YENBINH", "Trung tâm GDNN - GDTX huyện Yên Bình", "gdnn_gdtx", "Xã Yên Bình"),
 ]
+# Share of the people followed across the merger who moved to another unit after it.
+MOVED_AFTER_REFORM = 0.05
 
 ENTERPRISE_NAMES = {
     "cong_ty_tnhh": "Công ty TNHH {}",
@@ -294,26 +310,78 @@ def seed(session: Session, candidates: int = 3000, today: date | None = None) ->
     return {"areas": len(communes), "units": len(units), "cells": len(cells), "candidates": made}
 
 
+def _province(old_code: str) -> tuple[str, str]:
+    """(code, name) of the province that `old_code` became on 1 July 2025."""
+    row = next(r for r in read_csv("province_merger_2025.csv") if r["old_code"] == old_code)
+    return row["new_code"], f"Tỉnh {row['new_name']}"
+
+
+def _old_name(old_code: str) -> str:
+    row = next(r for r in read_csv("province_merger_2025.csv") if r["old_code"] == old_code)
+    return f"Tỉnh {row['old_name']}"
+
+
+def _yen_bai() -> tuple[dict, dict[tuple[str, str], dict[str, str]]]:
+    """Yên Bái's row and its districts → demo communes → the commune each became."""
+    rows = read_csv("yen_bai_districts_2024.csv")
+    province = next(r for r in rows if r["level"] == "province")
+    communes: dict[str, dict[str, str]] = {}
+    for row in read_csv("demo_yen_bai_communes.csv"):
+        communes.setdefault(row["district_code"], {})[row["old_commune"]] = row["new_commune"]
+    districts = {
+        (r["code"], r["name"]): communes.get(r["code"], {})
+        for r in rows
+        if r["level"] == "district"
+    }
+    return province, districts
+
+
 def _areas(session: Session) -> dict[str, Area]:
-    province = add_area(session, "10", "Tỉnh Lào Cai", "province")
+    """The former provinces to 30/06/2025, then the merged one; returns its communes."""
+    yen_bai, yen_bai_districts = _yen_bai()
+    code, name = _province("10")
+    assert _province(yen_bai["code"]) == (code, name), "the demo needs Lào Cai + Yên Bái"
+    merged = add_area(session, code, name, "province", valid_from=REFORM)
     new_communes: dict[str, Area] = {}
-    for index, name in enumerate(sorted({n for m in DISTRICTS.values() for n in m.values()})):
-        new_communes[name] = add_area(
-            session, f"LC-{index + 1:03d}", name, "commune", province, valid_from=REFORM
+    for prefix, districts in (("LC-0", DISTRICTS), ("LC-1", yen_bai_districts)):
+        names = sorted({n for m in districts.values() for n in m.values()})
+        for index, commune_name in enumerate(names):
+            new_communes[commune_name] = add_area(
+                session,
+                f"{prefix}{index + 1:02d}",
+                commune_name,
+                "commune",
+                merged,
+                valid_from=REFORM,
+            )
+    former_lao_cai = add_area(session, "10", _old_name("10"), "province", valid_to=BEFORE_REFORM)
+    valid_to = date.fromisoformat(yen_bai["valid_to"])
+    former_yen_bai = add_area(
+        session, yen_bai["code"], yen_bai["name"], "province", None, None, valid_to
+    )
+    for former, districts in ((former_lao_cai, DISTRICTS), (former_yen_bai, yen_bai_districts)):
+        former.successor = merged
+        _former_districts(session, former, districts, new_communes)
+    session.flush()
+    return new_communes
+
+
+def _former_districts(session: Session, province: Area, districts: dict, new_communes) -> None:
+    """A former province's districts and communes, each commune's successor the new one."""
+    for (district_code, district_name), old in districts.items():
+        district = add_area(
+            session, district_code, district_name, "district", province, valid_to=province.valid_to
         )
-    for (code, name), old in DISTRICTS.items():
-        district = add_area(session, code, name, "district", province, valid_to=BEFORE_REFORM)
-        for index, (old_name, new_name) in enumerate(old.items()):
+        for index, (old_commune, new_commune) in enumerate(old.items()):
             commune = add_area(
                 session,
-                f"{code}-{index + 1:02d}",
-                old_name,
+                f"{district_code}-{index + 1:02d}",
+                old_commune,
                 "commune",
                 district,
-                valid_to=BEFORE_REFORM,
+                valid_to=province.valid_to,
             )
-            commune.successor = new_communes[new_name]
-    return new_communes
+            commune.successor = new_communes[new_commune]
 
 
 def _cell(session: Session, name: str, area: Area, kind: str = "co_so", parent=None) -> PartyCell:
@@ -474,13 +542,19 @@ def _users(session: Session, communes: dict[str, Area], cells: dict[str, PartyCe
 
 
 def _targets(session: Session, communes: dict[str, Area], today: date) -> None:
-    for year in (today.year - 1, today.year):
-        for index, area in enumerate(communes.values()):
+    """Targets of the last three years: on the districts before the reform, then on the
+    communes that replaced them."""
+    districts = list(
+        session.scalars(select(Area).where(Area.level == "district").order_by(Area.code))
+    )
+    for year in range(today.year - 2, today.year + 1):
+        areas = districts if date(year, 12, 31) < REFORM else list(communes.values())
+        for index, area in enumerate(areas):
             session.add(Target(year=year, group_code="student", area=area, count=6 + index % 5))
             session.add(Target(year=year, group_code="worker", area=area, count=4 + index % 4))
 
 
-def _person(rng: random.Random, cccd_seen: set[str], birth: date) -> dict:
+def _person(rng: random.Random, cccd_seen: set[str], birth: date, place: str) -> dict:
     ethnic = rng.choices(list(ETHNIC_WEIGHTS), weights=list(ETHNIC_WEIGHTS.values()))[0]
     gender = rng.choice("MF")
     middle = rng.choice(MIDDLE[gender])
@@ -491,7 +565,7 @@ def _person(rng: random.Random, cccd_seen: set[str], birth: date) -> dict:
     if rng.random() < 0.85:
         century_digit = identity.century_sex_digit(birth.year, gender)
         while id_number is None or id_number in cccd_seen:
-            id_number = f"010{century_digit}{birth.year % 100:02d}{rng.randint(0, 999999):06d}"
+            id_number = f"{place}{century_digit}{birth.year % 100:02d}{rng.randint(0, 999999):06d}"
         cccd_seen.add(id_number)
     religion = "99"
     if ethnic == "Mông" and rng.random() < 0.15:
@@ -529,8 +603,27 @@ def _stage_dates(rng: random.Random, final: Stage, start: date, today: date, com
     return dates
 
 
+def _moved_after_reform(rng: random.Random, unit: Unit, units: list[Unit], dates) -> Unit | None:
+    """For a few people followed across the merger: the unit (of the same kind) they
+    moved to on it, where their later events are recorded."""
+    days = dates.values()
+    if not (min(days) < REFORM <= max(days)) or rng.random() >= MOVED_AFTER_REFORM:
+        return None
+    others = [u for u in units if u.kind == unit.kind and u.id != unit.id]
+    return rng.choice(others) if others else None
+
+
+def _birth_places(units: list[Unit]) -> dict[int, str]:
+    """The CCCD place code of the demo people of each unit: the former province's."""
+    _province_row, districts = _yen_bai()
+    yen_bai = {new for communes in districts.values() for new in communes.values()}
+    code = _province_row["code"]
+    return {u.id: f"0{code}" if u.area.name in yen_bai else "010" for u in units}
+
+
 def _candidates(session, rng, units, count, today, admin) -> int:
     cccd_seen: set[str] = set()
+    place = _birth_places(units)
     finals = list(FINAL_STAGE_WEIGHTS)
     weights = list(FINAL_STAGE_WEIGHTS.values())
     events: list[dict] = []
@@ -548,12 +641,14 @@ def _candidates(session, rng, units, count, today, admin) -> int:
             birth = cell_res - timedelta(days=18 * 366 + rng.randint(0, 700))
         else:
             birth = cell_res - timedelta(days=rng.randint(19 * 366, 45 * 366))
-        row = _person(rng, cccd_seen, birth)
+        row = _person(rng, cccd_seen, birth, place[unit.id])
+        later = _moved_after_reform(rng, unit, units, dates)
+        now = later or unit
         row.update(
             group_code=group,
             subgroup=subgroup,
-            unit_id=unit.id,
-            cell_id=unit.cell_id,
+            unit_id=now.id,
+            cell_id=now.cell_id,
             education="12/12",
             trade_union=group == "worker" and rng.random() < 0.6,
             introducers="2 đảng viên chính thức" if Stage.DOSSIER in dates else None,
@@ -573,13 +668,14 @@ def _candidates(session, rng, units, count, today, admin) -> int:
         row.update(columns_from_events(facts))
         candidate_id = session.scalar(insert(Candidate).returning(Candidate.id), row)
         for sequence, (s, d) in enumerate(dates.items()):
+            there = later if later is not None and d >= REFORM else unit
             events.append(
                 {
                     "candidate_id": candidate_id,
                     "stage": s.value,
                     "event_date": d,
-                    "unit_id": unit.id,
-                    "cell_id": unit.cell_id,
+                    "unit_id": there.id,
+                    "cell_id": there.cell_id,
                     "reason": exit_reason if s == Stage.EXITED else None,
                     "recorded_by_id": admin.id,
                     "sequence": sequence,

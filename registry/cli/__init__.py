@@ -7,11 +7,10 @@ import sys
 import click
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import select
 
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import db
-from registry.models import Area, PartyCell
+from registry.models import PartyCell
 from registry.services.accounts.users import AccountError, UserData, create_user
 from registry.services.audit import COMMAND_LINE
 from registry.services.org.organisations import find_organisation
@@ -53,8 +52,9 @@ def create_user_command(
     """Create a user who changes the password at first sign-in; the password is asked
     for (or read from stdin) and must pass the web's policy."""
     from forms.base import strong_password_problem
+    from registry.services.org.areas import by_code
 
-    area = db.session.scalar(select(Area).where(Area.code == area_code)) if area_code else None
+    area = by_code(db.session(), area_code) if area_code else None  # the one valid today
     if role == "area" and area is None:
         raise click.ClickException("Vai trò area cần --area với mã địa bàn có thật.")
     cell = db.session.get(PartyCell, cell_id) if cell_id else None
@@ -97,6 +97,10 @@ def seed_demo(candidates: int) -> None:
         click.echo(
             "Đã nạp dữ liệu mẫu: {areas} xã/phường, {units} đơn vị, {cells} chi bộ, "
             "{candidates} quần chúng.".format(**counts)
+        )
+        click.echo(
+            "Tỉnh Lào Cai và tỉnh Yên Bái cũ (đến 30/06/2025) được giữ để lập báo cáo các kỳ "
+            "trước; tên các xã, phường của Yên Bái là dữ liệu mẫu."
         )
     else:
         click.echo("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu.")

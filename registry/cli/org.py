@@ -10,7 +10,8 @@ from registry.extensions import db
 from registry.services.audit import COMMAND_LINE
 from registry.services.imports.batch_file import record_sheet_batch
 from registry.services.imports.candidate_import import limits as reader_limits
-from registry.services.org.areas import AREA_COLUMNS, AREA_LABELS, LoadResult, load_areas
+from registry.services.org.area_import import AREA_COLUMNS, AREA_LABELS, load_areas
+from registry.services.org.areas import LoadResult
 from registry.services.org.sheets import SheetError, read_table
 from registry.services.org.unit_import import UNIT_COLUMNS, UNIT_LABELS, import_units
 

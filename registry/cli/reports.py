@@ -10,10 +10,10 @@ Without --user the command has the full scope and is logged as the command line;
 from __future__ import annotations
 
 import errno
+from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from registry.cli.actor import command_line_user, named_user
 from registry.domain.periods import PeriodError, parse_day, recognised
@@ -23,6 +23,7 @@ from registry.extensions import db
 from registry.models import Area, User
 from registry.scoping import in_scope
 from registry.services.audit import COMMAND_LINE
+from registry.services.org.areas import by_code
 from registry.services.reports.headings import root_area
 from registry.services.reports.workbooks import (
     REPORTS,
@@ -33,7 +34,8 @@ from registry.services.reports.workbooks import (
 )
 
 
-def _area(code: str | None, user: User) -> Area:
+def _area(code: str | None, user: User, end: date) -> Area:
+    """The report's area: by code, the area that held it at the period end (else today)."""
     if code is None:
         if user.role == "area" and user.area is not None:
             return user.area
@@ -41,7 +43,7 @@ def _area(code: str | None, user: User) -> Area:
         if area is None:
             raise click.ClickException("Chưa có địa bàn nào: hãy chạy load-areas trước.")
         return area
-    area = db.session.scalar(select(Area).where(Area.code == code))
+    area = by_code(db.session(), code, end)
     if area is None or not in_scope(db.session, user, Area, area.id):
         raise click.BadParameter(f"không có địa bàn mã «{code}» trong phạm vi", param_hint="--area")
     return area
@@ -94,7 +96,8 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
         period = recognised(start, end)
     except PeriodError as error:
         raise click.BadParameter(str(error), param_hint="--to") from None
-    request = ReportRequest(report, period, _area(area_code, user), group=group, reached=reached)
+    area = _area(area_code, user, period.end)
+    request = ReportRequest(report, period, area, group=group, reached=reached)
     try:
         export = make_report(db.session, user, request)
     except ReportError as error:

@@ -65,7 +65,8 @@ def dashboard_areas(session: Session, user: User, today: date) -> list[Area]:
     if user.role == "area" and user.area is not None:
         top = [user.area]
     elif user.role in ("admin", "province"):
-        top = list(session.scalars(select(Area).where(Area.parent_id.is_(None))))
+        # The province valid today: after a merger, not the former provinces kept as history.
+        top = list(session.scalars(select(Area).where(Area.parent_id.is_(None), _valid_on(today))))
     else:
         return []
     if len(top) != 1:

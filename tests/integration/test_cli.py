@@ -67,9 +67,10 @@ def test_seed_demo_fills_an_empty_database_once(runner):
     again = runner.invoke(args=["seed-demo"])
     assert "không nạp dữ liệu mẫu" in again.output
     assert db.session.scalar(select(func.count()).select_from(Candidate)) == 300
+    # Nine districts in each former province (Lào Cai and Yên Bái, to 30/06/2025).
     assert (
         db.session.scalar(select(func.count()).select_from(Area).where(Area.level == "district"))
-        == 9
+        == 18
     )
 
 

@@ -1,7 +1,9 @@
-"""Managing the area tree: create, rename, move, validity and successor; loading a list.
+"""Managing the area tree: create, rename, move, validity and successor; finding by code.
 
-The tree's paths are kept right by services/areas.py (add_area, move_area); these
-functions add the checks users need and write the audit log.
+The tree's paths are kept right by area_paths.py (add_area, move_area); these functions
+add the checks users need and write the audit log. A code is unique within its validity,
+not for ever (DESIGN "Area"): one code may name an abolished area and the one that took
+it over, so a code is looked up together with a day (`by_code`).
 """
 
 from __future__ import annotations
@@ -12,47 +14,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.domain.vocabulary import AREA_LEVELS
 from registry.domain.workdays import today_vn
 from registry.models import Area, User
 from registry.services import audit
-from registry.services.org import values
 from registry.services.org.area_paths import AreaError, add_area, move_area
-from registry.services.org.sheets import Row
-from registry.services.org.values import CellError, RowError
+from registry.services.org.values import RowError
 
 AREA_FIELDS = ["code", "name", "level", "parent_id", "valid_from", "valid_to", "successor_id"]
 AREA_FIELDS += ["disadvantaged", "path"]
-
-AREA_COLUMNS = {
-    "code": ("mã", "mã địa bàn", "mã đơn vị hành chính", "ma dvhc"),
-    "name": ("tên", "tên địa bàn", "tên đơn vị hành chính"),
-    "level": ("cấp", "cấp hành chính"),
-    "parent_code": ("mã cấp trên", "mã địa bàn cấp trên", "parent"),
-    "valid_from": ("hiệu lực từ", "từ ngày", "ngày thành lập"),
-    "valid_to": ("hiệu lực đến", "đến ngày", "ngày giải thể"),
-    "successor_code": ("mã kế thừa", "mã địa bàn mới", "successor"),
-}
-AREA_LABELS = {
-    "code": "Mã",
-    "name": "Tên",
-    "level": "Cấp",
-    "parent_code": "Mã cấp trên",
-    "valid_from": "Hiệu lực từ",
-    "valid_to": "Hiệu lực đến",
-    "successor_code": "Mã kế thừa",
-}
-LEVEL_WORDS = {
-    "tinh": "province",
-    "thanhphotructhuoctrunguong": "province",
-    "huyen": "district",
-    "quan": "district",
-    "thixa": "district",
-    "xa": "commune",
-    "phuong": "commune",
-    "thitran": "commune",
-    "dackhu": "commune",
-}
 
 
 @dataclass
@@ -72,16 +41,79 @@ def _check_dates(data: AreaData) -> None:
         raise AreaError("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
 
 
-def _check_code_free(session: Session, code: str, own_id: int | None) -> None:
-    other = session.scalar(select(Area.id).where(Area.code == code))
-    if other is not None and other != own_id:
-        raise AreaError(f"Mã địa bàn «{code}» đã có.")
+def validity_text(valid_from: date | None, valid_to: date | None) -> str:
+    """A validity in words: "từ 01/07/2025", "đến 30/06/2025", "không thời hạn"."""
+    parts = []
+    if valid_from is not None:
+        parts.append(f"từ {valid_from:%d/%m/%Y}")
+    if valid_to is not None:
+        parts.append(f"đến {valid_to:%d/%m/%Y}")
+    return " ".join(parts) or "không thời hạn"
+
+
+def clash_message(code: str, other: Area) -> str:
+    """Why a code cannot be used: the area holding it in the same time."""
+    return (
+        f"Mã địa bàn «{code}» đang là mã của «{other.name}» "
+        f"(hiệu lực {validity_text(other.valid_from, other.valid_to)}); một mã chỉ dùng cho "
+        "một địa bàn trong cùng thời gian hiệu lực. Hãy ghi ngày hết hiệu lực của địa bàn "
+        "cũ trước, hoặc chọn mã khác."
+    )
+
+
+def _check_code_free(session: Session, data: AreaData, own_id: int | None) -> None:
+    """Refuse a code another area holds on some day of this one's validity."""
+    for other in session.scalars(
+        select(Area).where(Area.code == data.code, Area.id != (own_id or 0))
+    ):
+        if other.overlaps(data.valid_from, data.valid_to):
+            raise AreaError(clash_message(data.code, other))
+
+
+def with_code(session: Session, code: str) -> list[Area]:
+    """Every area that has held `code`, the latest validity first."""
+    found = list(session.scalars(select(Area).where(Area.code == code)))
+    return sorted(found, key=_recency, reverse=True)
+
+
+def _recency(area: Area) -> tuple:
+    return (area.valid_to is None, area.valid_to or date.min, area.valid_from or date.min)
+
+
+def pick(areas: list[Area], day: date | None, today: date) -> Area | None:
+    """Of the areas of one code: the one valid on `day`, else today, else the latest."""
+    for when in (day, today):
+        if when is not None:
+            valid = [a for a in areas if a.is_valid_on(when)]
+            if valid:
+                return valid[0]
+    return max(areas, key=_recency) if areas else None
+
+
+def by_code(session: Session, code: str, day: date | None = None) -> Area | None:
+    """The area of `code` valid on `day` (else today, else the latest to hold the code)."""
+    return pick(with_code(session, code), day, today_vn())
+
+
+def grouped_by_code(session: Session, *criteria) -> dict[str, list[Area]]:
+    """Code → the areas that held it (meeting `criteria`), for `pick` row by row."""
+    grouped: dict[str, list[Area]] = {}
+    for area in session.scalars(select(Area).where(*criteria).order_by(Area.id)):
+        grouped.setdefault(area.code, []).append(area)
+    return grouped
+
+
+def code_index(session: Session, day: date | None = None, *criteria) -> dict[str, Area]:
+    """Code → area, each code resolved as `by_code` does (one query for a whole sheet)."""
+    today = today_vn()
+    found = grouped_by_code(session, *criteria).items()
+    return {code: area for code, areas in found if (area := pick(areas, day, today))}
 
 
 def create_area(session: Session, user: User | str, data: AreaData) -> Area:
     """Add an area under data.parent and record it."""
     _check_dates(data)
-    _check_code_free(session, data.code, None)
+    _check_code_free(session, data, None)
     area = add_area(
         session, data.code, data.name, data.level, data.parent, data.valid_from, data.valid_to
     )
@@ -95,7 +127,7 @@ def create_area(session: Session, user: User | str, data: AreaData) -> Area:
 def update_area(session: Session, user: User | str, area: Area, data: AreaData) -> Area:
     """Rename, move, change validity or successor; the subtree's paths follow a move."""
     _check_dates(data)
-    _check_code_free(session, data.code, area.id)
+    _check_code_free(session, data, area.id)
     if data.successor is not None and data.successor.id == area.id:
         raise AreaError("Một địa bàn không thể kế thừa chính nó.")
     before = audit.snapshot(area, AREA_FIELDS)
@@ -120,134 +152,6 @@ class LoadResult:
     updated: int = 0
     cells_created: int = 0
     errors: list[RowError] = field(default_factory=list)
-
-
-def _parse_area_row(row: Row, parser) -> tuple[dict, list[RowError]]:
-    errors: list[RowError] = []
-    parsed: dict = {}
-    for name in ("code", "name", "level", "parent_code", "valid_from", "valid_to"):
-        raw = row.values.get(name)
-        try:
-            if name in ("code", "parent_code"):
-                parsed[name] = values.code_text(raw)
-            elif name == "name":
-                parsed[name] = values.text(raw)
-            elif name == "level":
-                parsed[name] = values.vocabulary_code(raw, AREA_LEVELS, LEVEL_WORDS)
-            else:
-                parsed[name] = values.day(raw, parser, required=False)
-        except CellError as error:
-            errors.append(RowError(row.number, AREA_LABELS[name], str(error)))
-    parsed["successor_code"] = values.code_text(row.values.get("successor_code"))
-    for name in ("code", "name"):
-        if not parsed.get(name) and not any(e.column == AREA_LABELS[name] for e in errors):
-            errors.append(RowError(row.number, AREA_LABELS[name], "bắt buộc phải có"))
-    return parsed, errors
-
-
-def _parent_order(parsed: list[tuple[Row, dict]], errors: list[RowError]) -> list:
-    """Rows with parents before children; a loop among the file's rows is an error."""
-    by_code = {p["code"]: (row, p) for row, p in parsed}
-    done: set[str] = set()
-    ordered: list[tuple[Row, dict]] = []
-    for code in by_code:
-        chain: list[str] = []
-        current = code
-        while current in by_code and current not in done:
-            if current in chain:
-                errors.append(
-                    RowError(by_code[code][0].number, "Mã cấp trên", "cấp trên tạo thành vòng lặp")
-                )
-                break
-            chain.append(current)
-            current = by_code[current][1]["parent_code"]
-        for item in reversed(chain):
-            if item not in done:
-                done.add(item)
-                ordered.append(by_code[item])
-    return ordered
-
-
-def load_areas(session: Session, user: User | str, rows: list[Row]) -> LoadResult:
-    """Upsert areas by code; all or nothing (on any error nothing is written)."""
-    from registry.spreadsheet.normalise import DateParser
-
-    result = LoadResult()
-    parser = DateParser(date(2100, 1, 1))  # validity dates may lie in the future
-    parsed: list[tuple[Row, dict]] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        data, errors = _parse_area_row(row, parser)
-        result.errors += errors
-        if data.get("code") in seen:
-            result.errors.append(
-                RowError(row.number, "Mã", f"trùng với dòng {seen[data['code']]} trong tệp")
-            )
-            continue
-        if not errors:
-            seen[data["code"]] = row.number
-            parsed.append((row, data))
-    existing = {a.code: a for a in session.scalars(select(Area))}
-    known = set(existing) | set(seen)
-    for row, data in parsed:
-        for name, label in (("parent_code", "Mã cấp trên"), ("successor_code", "Mã kế thừa")):
-            if data[name] and data[name] not in known:
-                result.errors.append(
-                    RowError(row.number, label, f"không có địa bàn mã «{data[name]}»")
-                )
-    ordered = _parent_order(parsed, result.errors)
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    for row, data in ordered:
-        _apply_area_row(session, user, row, data, existing, result)
-    _link_successors(ordered, existing, result)
-    return result
-
-
-def _apply_area_row(session, user, row: Row, data: dict, existing: dict, result) -> None:
-    parent = None
-    if data["parent_code"]:
-        parent = existing.get(data["parent_code"])
-        if parent is None:
-            result.errors.append(
-                RowError(row.number, "Mã cấp trên", f"không có địa bàn mã «{data['parent_code']}»")
-            )
-            return
-    target = AreaData(
-        data["code"], data["name"], data["level"], parent, data["valid_from"], data["valid_to"]
-    )
-    area = existing.get(data["code"])
-    try:
-        if area is None:
-            existing[data["code"]] = create_area(session, user, target)
-            result.created += 1
-        else:
-            # As in every import, a blank cell never erases a stored value.
-            target.valid_from = target.valid_from or area.valid_from
-            target.valid_to = target.valid_to or area.valid_to
-            target.successor = area.successor
-            target.disadvantaged = area.disadvantaged
-            before = (area.name, area.level, area.parent_id, area.valid_from, area.valid_to)
-            update_area(session, user, area, target)
-            after = (area.name, area.level, area.parent_id, area.valid_from, area.valid_to)
-            result.updated += before != after
-    except AreaError as error:
-        result.errors.append(RowError(row.number, "Mã cấp trên", str(error)))
-
-
-def _link_successors(ordered, existing: dict, result: LoadResult) -> None:
-    for row, data in ordered:
-        code = data["successor_code"]
-        if not code:
-            continue
-        successor = existing.get(code)
-        if successor is None or code == data["code"]:
-            result.errors.append(
-                RowError(row.number, "Mã kế thừa", f"không có địa bàn mã «{code}»")
-            )
-            continue
-        existing[data["code"]].successor = successor
 
 
 def current_areas_filter():

@@ -12,7 +12,7 @@ from registry.domain.workdays import today_vn
 from registry.models import Area, Unit, User
 from registry.scoping import scope_filter
 from registry.services.org import values
-from registry.services.org.areas import LoadResult
+from registry.services.org.areas import LoadResult, grouped_by_code, pick
 from registry.services.org.sheets import Row
 from registry.services.org.surveys import SurveyData, existing_surveys, save_survey, survey_problems
 from registry.services.org.targets import TargetData, allowed_groups, save_target
@@ -196,7 +196,9 @@ def _target_row(row: Row, errors: list[RowError]) -> dict | None:
 def import_targets(session: Session, user: User, rows: list[Row]) -> LoadResult:
     """Set targets by (year, group, area or unit); nothing is written on any error."""
     result = LoadResult()
-    areas = {a.code: a for a in session.scalars(select(Area).where(scope_filter(user, Area)))}
+    # A code names the area that held it at the end of the target's year (else today's).
+    areas = grouped_by_code(session, scope_filter(user, Area))
+    today = today_vn()
     units = {u.code: u for u in session.scalars(select(Unit).where(scope_filter(user, Unit)))}
     checked: list[tuple[Row, TargetData]] = []
     seen: dict[tuple, int] = {}
@@ -209,7 +211,9 @@ def import_targets(session: Session, user: User, rows: list[Row]) -> LoadResult:
             result.errors.append(RowError(row.number, "Chỉ tiêu", f"trùng dòng {seen[key]}"))
             continue
         seen[key] = row.number
-        area, unit = areas.get(parsed["area_code"]), units.get(parsed["unit_code"])
+        year_end = date(parsed["year"], 12, 31)
+        area = pick(areas.get(parsed["area_code"], []), year_end, today)
+        unit = units.get(parsed["unit_code"])
         if parsed["area_code"] and area is None:
             result.errors.append(
                 RowError(row.number, "Mã địa bàn", f"không có địa bàn mã «{parsed['area_code']}»")

@@ -10,7 +10,7 @@ from registry.domain.vocabulary import UNIT_KINDS
 from registry.models import Area, PartyCell, Unit, User
 from registry.services import audit
 from registry.services.org import values
-from registry.services.org.areas import LoadResult
+from registry.services.org.areas import LoadResult, code_index
 from registry.services.org.sheets import Row
 from registry.services.org.units import CELL_FIELDS, UnitData, UnitError, save_unit
 from registry.services.org.values import CellError, RowError
@@ -81,7 +81,8 @@ def import_units(session: Session, user: User | str, rows: list[Row]) -> LoadRes
     result = LoadResult()
     parsed: list[tuple[Row, dict]] = []
     seen: dict[str, int] = {}
-    areas = {a.code: a for a in session.scalars(select(Area))}
+    # Units hang on today's areas: a code names the area that holds it today.
+    areas = code_index(session)
     for row in rows:
         data, errors = _parse_unit_row(row)
         code = data.get("code")

@@ -6,6 +6,15 @@ so a period ending before 1 July 2025 is grouped by the old districts. A unit's 
 is mapped back to the area it replaced through the successor links (old commune →
 successor = new commune; old commune → parent = district).
 
+The report's area itself may not have existed then: the merged Lào Cai (from 1 July
+2025) stood in 2024 for the former Lào Cai and Yên Bái, its predecessors. A report on it
+for such a period is grouped by those predecessors (two provinces, each line in the one
+its unit's area lay in); a report on one former province groups by its own districts.
+The other way, an area abolished before the period end (a unit left on a former commune
+or district, a figure of "the same period a year earlier") counts where its successor
+stands at the end, or, with no successor of its own, where its parent's does: figures
+are always mapped forward onto the tree of the current period, like with like.
+
 When the communes a new commune replaced lay in different districts, the district that
 held most of them wins (ties: the lowest district code), then the lowest commune code:
 the registry does not know in which old commune a unit stood, and a unit must count in
@@ -106,14 +115,39 @@ class _Tree:
         return self._backward(area, end)
 
     def _forward(self, area: AreaInfo, end: date) -> AreaInfo:
-        """An area abolished before `end`: its successor (followed along a chain)."""
+        """An area abolished before `end`: its successor (followed along a chain), else
+        the area standing for its parent then (a former district has no successor of
+        its own, its province has)."""
         seen, current = {area.id}, area
         while current.successor_id in self.areas and current.successor_id not in seen:
             current = self.areas[current.successor_id]
             seen.add(current.id)
             if current.valid_on(end):
                 return current
+        parent = self.areas.get(current.parent_id) if current.parent_id is not None else None
+        if parent is not None and parent.valid_to is not None and parent.valid_to < end:
+            then = self._forward(parent, end)
+            if then.valid_on(end):
+                return then
         return area
+
+    def stand_ins(self, area: AreaInfo, end: date) -> list[AreaInfo]:
+        """The areas that stood for `area` at `end`: itself when valid then (or when
+        nothing did), else every area valid then that it replaced (the former provinces
+        of a merged one), in code order."""
+        if area.valid_on(end) or area.valid_from is None or end >= area.valid_from:
+            return [area]
+        found: list[AreaInfo] = []
+        frontier, seen = [area.id], {area.id}
+        while frontier:
+            following: list[AreaInfo] = []
+            for ident in frontier:
+                for before in self.predecessors.get(ident, ()):
+                    if before.id not in seen:
+                        seen.add(before.id)
+                        (found if before.valid_on(end) else following).append(before)
+            frontier = [a.id for a in following]
+        return sorted(found, key=lambda a: a.code) or [area]
 
     def _backward(self, area: AreaInfo, end: date) -> AreaInfo:
         """An area created after `end`: the one it replaced (see the module docstring)."""
@@ -155,20 +189,32 @@ def report_areas(session: Session, user: User, area: Area, end: date) -> ReportA
     areas = _load(session, user)
     top = areas[area.id]
     tree = _Tree(areas)
+    tops = tree.stand_ins(top, end)
+
+    # Several stand-ins (the former provinces of a merged one) are the groups themselves.
+    def group_in(then: AreaInfo) -> int | None:
+        for stand_in in tops:
+            if stand_in.holds(then):
+                return stand_in.id if len(tops) > 1 else _group_below(stand_in, then)
+        return None
+
     group_of: dict[int, int] = {}
     borrowed: dict[int, list[int]] = defaultdict(list)
     for info in areas.values():
         then = tree.at(info, end)
-        if top.holds(then):
-            group = _group_below(top, then)
+        group = group_in(then)
+        if group is not None:
             group_of[info.id] = group
             if then.id != info.id and not areas[group].holds(info):
                 borrowed[group].append(info.id)
         elif top.holds(info):
             group_of[info.id] = _group_below(top, info)
-    valid = {a.id for a in areas.values() if a.parent_id == top.id and a.valid_on(end)}
+    if len(tops) > 1:
+        valid = {a.id for a in tops}
+    else:
+        valid = {a.id for a in areas.values() if a.parent_id == tops[0].id and a.valid_on(end)}
     if not valid:
-        valid = {top.id}  # nothing below the area at that date: one group, the area itself
+        valid = {tops[0].id}  # nothing below the area at that date: one group, the area itself
     ids = set(group_of.values()) | valid
     groups = sorted((areas[i] for i in ids), key=lambda a: (a.id != top.id, a.code))
     return ReportAreas(top, groups, group_of, dict(borrowed), valid)

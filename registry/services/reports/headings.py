@@ -19,6 +19,7 @@ from exports import ReportMeta
 from registry.domain.periods import Period
 from registry.domain.textutil import clean_text, fold
 from registry.domain.vocabulary import DOCUMENT_STYLES
+from registry.domain.workdays import today_vn
 from registry.models import Area, Organisation, User
 from registry.services import audit
 
@@ -49,8 +50,14 @@ def issuer_area_id(user: User | None) -> int | None:
 
 
 def root_area(session: Session) -> Area | None:
-    """The province: the root of the area tree (the first one if there are several)."""
-    return session.scalar(select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
+    """The province: the root of the area tree valid today (after a merger the merged
+    province, not the former ones kept as history), else the one valid the latest."""
+    today = today_vn()
+    roots = list(session.scalars(select(Area).where(Area.parent_id.is_(None)).order_by(Area.id)))
+    current = [a for a in roots if a.is_valid_on(today)]
+    if current or not roots:
+        return current[0] if current else None
+    return max(roots, key=lambda a: a.valid_to or date.max)
 
 
 def place_name(area: Area | None) -> str:
