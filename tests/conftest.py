@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from flask import g
@@ -19,6 +20,11 @@ from registry import create_app
 from registry.extensions import db, limiter
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+# Property tests check what is true, never how fast: a per-example deadline measures the
+# machine (2 shared cores in CI), not the code, and turns a slow run into a failure.
+hypothesis.settings.register_profile("registry", deadline=None)
+hypothesis.settings.load_profile("registry")
 
 
 def pytest_addoption(parser):
