@@ -15,6 +15,43 @@ from registry.spreadsheet.normalise import Invalid, cell_text
 STAGE_FIELDS: dict[str, str] = {column: stage for stage, column in STAGE_DATE_COLUMNS.items()}
 
 
+# What each error and warning code says, for the preview's table and the error
+# workbook (the code stays the stable key of the CLI's JSON).
+ISSUE_LABELS: dict[str, str] = {
+    "required": "Thiếu thông tin bắt buộc",
+    "invalid_date": "Ngày không hợp lệ",
+    "future_date": "Ngày ở tương lai",
+    "invalid_gender": "Giới tính không hợp lệ",
+    "invalid_group": "Đối tượng không khớp đơn vị",
+    "unknown_ethnicity": "Không nhận ra dân tộc",
+    "invalid_id_number": "Số CCCD/CMND không hợp lệ",
+    "id_number_mismatch": "Số CCCD không khớp ngày sinh, giới tính",
+    "lost_precision": "Số CCCD bị mất chữ số",
+    "duplicate_in_file": "Trùng với dòng khác trong tệp",
+    "unknown_unit": "Không tìm thấy đơn vị",
+    "unknown_cell": "Không tìm thấy chi bộ",
+    "out_of_scope": "Ngoài phạm vi quản lý",
+    "stage_order": "Sai thứ tự hoặc ngày các bước",
+    "underage": "Chưa đủ 18 tuổi",
+    "expired_certificate": "Giấy chứng nhận đã hết hạn",
+    "missing_certificate": "Thiếu giấy chứng nhận lớp nhận thức",
+    "locked_period": "Kỳ báo cáo đã khóa",
+    "old_id_number": "Số CMND cũ",
+    "unknown_religion": "Tôn giáo ngoài danh mục",
+    "over_age": "Quá 60 tuổi",
+    "low_education": "Trình độ học vấn thấp",
+    "few_introducers": "Chưa đủ người giới thiệu",
+    "stale_dossier": "Hồ sơ quá 12 tháng",
+    "document_differs": "Số văn bản khác với đã ghi",
+    "too_long": "Nội dung quá dài",
+    "invalid_value": "Giá trị không rõ",
+}
+
+
+def issue_label(code: str) -> str:
+    return ISSUE_LABELS.get(code, code)
+
+
 @dataclass(frozen=True)
 class Issue:
     row: int

@@ -67,19 +67,45 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def remembered(session: Session, signature: str) -> dict[int, str | None] | None:
-    """The mapping a user confirmed earlier for files with these headers."""
-    found = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+def mapping_owner(user: User | None) -> str | None:
+    """Whose confirmed mappings a user's files take, and whose a confirmation becomes.
+
+    The user's own today; the organisation's once users belong to one (DESIGN: "a
+    confirmed mapping is remembered for that user's organisation"). None (the command
+    line) remembers nothing.
+    """
+    if user is None:
+        return None
+    return f"user:{user.id}"
+
+
+def _saved(session: Session, owner: str, signature: str) -> ImportMapping | None:
+    return session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.owner == owner, ImportMapping.signature == signature
+        )
+    )
+
+
+def remembered(session: Session, user: User | None, signature: str) -> dict[int, str | None] | None:
+    """The mapping the user's owner confirmed earlier for files with these headers."""
+    owner = mapping_owner(user)
+    found = _saved(session, owner, signature) if owner else None
     if found is None:
         return None
     return {int(k): v for k, v in found.mapping.get("override", {}).items()}
 
 
-def remember(session: Session, signature: str, override: Mapping[int, str | None]) -> None:
-    found = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+def remember(
+    session: Session, user: User | None, signature: str, override: Mapping[int, str | None]
+) -> None:
+    owner = mapping_owner(user)
+    if owner is None:
+        return
+    found = _saved(session, owner, signature)
     value = {"override": {str(k): v for k, v in override.items()}}
     if found is None:
-        session.add(ImportMapping(signature=signature, mapping=value))
+        session.add(ImportMapping(owner=owner, signature=signature, mapping=value))
     else:
         found.mapping = value
         found.updated_at = utcnow()
@@ -135,6 +161,10 @@ def _summary(parsed: ParseResult, result: importer.ImportResult, override) -> di
         "signature": header.signature,
         "labels": list(header.labels),
         "columns": {str(k): v for k, v in header.columns.items()},
+        "scores": {str(k): v for k, v in header.scores.items() if k in header.columns},
+        "uncertain": list(header.uncertain),
+        "joined": list(header.joined),
+        "shapes": parsed.shapes.as_dict(),
         "header_row": header.header_row,
         "data_start": header.data_start,
         "sheets": parsed.sheets,
@@ -147,9 +177,11 @@ def _summary(parsed: ParseResult, result: importer.ImportResult, override) -> di
     }
 
 
-def store_preview(batch: ImportBatch, result: importer.ImportResult, override) -> None:
+def store_preview(
+    batch: ImportBatch, result: importer.ImportResult, override, *, remembered: bool = False
+) -> None:
     importer.store_counts(batch, result)
-    batch.mapping = _summary(result.parse, result, override)
+    batch.mapping = {**_summary(result.parse, result, override), "remembered": remembered}
 
 
 @_readable
@@ -167,22 +199,27 @@ def preview(
     data = batch.content or b""
     lookups = importer.build_lookups(session, user)
     parsed = importer.parse(session, user, data, batch.filename, sheet=sheet, lookups=lookups)
+    applied = False
     if override is None:
-        saved = remembered(session, parsed.header.signature)
-        if saved and parsed.header.with_override(saved).columns != parsed.header.columns:
-            override = saved
-            parsed = importer.parse(
-                session, user, data, batch.filename, sheet=parsed.sheet, override=saved,
-                lookups=lookups,
-            )  # fmt: skip
+        saved = remembered(session, user, parsed.header.signature)
+        if saved:
+            override, applied = saved, True
+            confirmed = parsed.header.with_override(saved)
+            if confirmed.columns == parsed.header.columns:
+                parsed.header = confirmed  # the same columns, now confirmed
+            else:
+                parsed = importer.parse(
+                    session, user, data, batch.filename, sheet=parsed.sheet, override=saved,
+                    lookups=lookups,
+                )  # fmt: skip
     elif override:
         parsed = importer.parse(
             session, user, data, batch.filename, sheet=parsed.sheet, override=override,
             lookups=lookups,
         )  # fmt: skip
-        remember(session, parsed.header.signature, override)
+        remember(session, user, parsed.header.signature, override)
     result = importer.classify(session, user, parsed)
-    store_preview(batch, result, override)
+    store_preview(batch, result, override, remembered=applied)
     return result
 
 
@@ -195,10 +232,21 @@ def start(session: Session, user: User, data: bytes, filename: str) -> ImportBat
     return batch
 
 
+class MappingUnconfirmed(ServiceError):
+    """Columns the reader was unsure of wait for the user's confirmation."""
+
+    message = (
+        "Còn cột chưa chắc chắn (đánh dấu «cần xác nhận» trong bảng «Các cột của tệp»): "
+        "hãy kiểm tra, chọn lại nếu sai, rồi bấm «Áp dụng cách gán cột» trước khi ghi."
+    )
+
+
 @_readable
 def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
     """Write a previewed batch (ImportRefused when rows fail, Unreadable when the file can't
-    be read; the request rolls back)."""
+    be read, MappingUnconfirmed while an uncertain column waits; the request rolls back)."""
+    if (batch.mapping or {}).get("uncertain"):
+        raise MappingUnconfirmed(MappingUnconfirmed.message)
     parsed = importer.parse(
         session,
         user,
