@@ -62,6 +62,10 @@ class ParseResult:
     # cells classify reads.
     source: Sheet | None = field(default=None, repr=False)
     shapes: Shapes = field(default_factory=Shapes)
+    # Several sheets read as one batch (book.parse_book): each sheet's own result, and
+    # the sheets set aside (name, why: "no_header" or "no_rows").
+    parts: list[ParseResult] = field(default_factory=list)
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def valid_rows(self) -> list[RowResult]:

@@ -58,9 +58,15 @@ class Issue:
     column: str  # the field at fault (a key of headers.FIELD_LABELS)
     code: str
     message: str
+    sheet: str | None = None  # set when several sheets are read in one batch
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        found: dict[str, object] = {
+            "row": self.row, "column": self.column, "code": self.code, "message": self.message,
+        }  # fmt: skip
+        if self.sheet is not None:
+            found["sheet"] = self.sheet
+        return found
 
 
 @dataclass
@@ -69,6 +75,19 @@ class RowResult:
     values: dict[str, object]  # only the fields the row fills (a blank never erases)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    sheet: str | None = None  # set when several sheets are read in one batch
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """The row's identity within a batch (a row number repeats across sheets)."""
+        return (self.sheet or "", self.row_number)
+
+    def issue(self, column: str, code: str, message: str) -> Issue:
+        return Issue(self.row_number, column, code, message, self.sheet)
+
+    def where(self) -> str:
+        """ "dòng 12", or "dòng 12 (trang «Khối 11»)" when several sheets are read."""
+        return f"dòng {self.row_number}" + (f" (trang «{self.sheet}»)" if self.sheet else "")
 
     @property
     def ok(self) -> bool:

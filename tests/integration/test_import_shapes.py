@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -205,3 +206,94 @@ def test_the_command_line_reads_the_same_shapes(world, runner, tmp_path):
     ]
     code, report = cli_json(runner, path)
     assert (report["new"], report["unchanged"]) == (0, 4)  # idempotent re-import
+
+
+def several_sheets() -> bytes:
+    """A cover, two class sheets (one person on both) and a summary of counts."""
+    header = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị"]
+    unit = "Trường THPT An Phú"
+    return xlsx_bytes(
+        [["HƯỚNG DẪN"], ["Mỗi lớp một trang; trang Tổng hợp không nhập."]],
+        title="Hướng dẫn",
+        more_sheets={
+            "Lớp 12A1": [
+                header,
+                [1, "Nguyễn Văn An", "01/03/2005", "Nam", "001205001001", unit],
+                [2, "Lê Thị Hà", "31/02/2006", "Nữ", None, unit],
+            ],
+            "Lớp 12A2": [
+                header,
+                [1, "Trần Văn Đức", "03/04/2006", "Nam", "001206001002", unit],
+                [2, "Nguyễn Văn An", "01/03/2005", "Nam", "001205001001", unit],
+            ],
+            "Tổng hợp": [["Lớp", "Số lượng"], ["12A1", 2], ["12A2", 2]],
+        },
+    )
+
+
+def test_every_sheet_of_a_workbook_in_one_batch_on_the_command_line(world, runner, tmp_path):
+    path = tmp_path / "ca_truong.xlsx"
+    path.write_bytes(several_sheets())
+    code, report = cli_json(runner, path, "--all-sheets")
+    assert code == 1 and report["rows"] == 4
+    assert [(e["sheet"], e["row"], e["column"], e["code"]) for e in report["errors"]] == [
+        ("Lớp 12A1", 3, "birth_date", "invalid_date"),
+        ("Lớp 12A2", 3, "id_number", "duplicate_in_file"),
+    ]
+    assert "dòng 2 (trang «Lớp 12A1»)" in report["errors"][1]["message"]
+    code, report = cli_json(runner, path, "--sheet", "Lớp 12A2", "--sheet", "Lớp 12A1")
+    # Read in the order asked: the person is first met on "Lớp 12A2".
+    assert [(e["sheet"], e["row"], e["code"]) for e in report["errors"]] == [
+        ("Lớp 12A1", 2, "duplicate_in_file"),
+        ("Lớp 12A1", 3, "invalid_date"),
+    ]
+    result = runner.invoke(args=["import-candidates", str(path), "--all-sheets"])
+    assert "Bỏ qua trang «Tổng hợp»" in result.output
+    assert "Trang «Lớp 12A1», dòng 3" in result.output
+
+
+def test_every_sheet_of_a_workbook_in_one_batch_on_the_web(world, officer, client):
+    batch = upload(client, several_sheets(), "ca_truong.xlsx")
+    assert batch.sheet == "Lớp 12A1" and batch.rows == 2
+    response = client.post(f"/imports/{batch.id}/sheet", data={"sheet": "*"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (batch.sheet, batch.rows, batch.new, batch.error_count) == ("*", 4, 2, 2)
+    page = page_of(client, batch)
+    assert "Đọc 2 trang trong một lần nhập: «Lớp 12A1» (2 dòng), «Lớp 12A2» (2 dòng)" in page
+    assert "«Tổng hợp» (không có bảng danh sách" in page and "«Hướng dẫn»" in page
+    assert "Lớp 12A2 · 3" in page
+
+    workbook = client.get(f"/imports/{batch.id}/errors.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(workbook.data))
+    assert book.sheetnames == ["Lớp 12A1", "Lớp 12A2"]
+    assert "không hợp lệ" in book["Lớp 12A1"].cell(3, 7).value
+    assert "Trùng với dòng 2" in book["Lớp 12A2"].cell(3, 7).value
+    assert book["Lớp 12A2"].cell(2, 7).value is None
+
+    before = dump()
+    response = client.post(f"/imports/{batch.id}/commit", follow_redirects=True)
+    assert "Chưa ghi gì: 2 dòng có lỗi" in response.get_data(as_text=True)
+    assert dump()["candidate"] == before["candidate"] == []
+
+
+def test_a_clean_workbook_of_several_sheets_commits_every_sheet(world, officer, client):
+    header = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Đơn vị"]
+    data = xlsx_bytes(
+        [header, [1, "Nguyễn Văn An", "01/03/2005", "Nam", "Trường THPT An Phú"]],
+        title="Trường",
+        more_sheets={
+            "Doanh nghiệp": [
+                header,
+                [1, "Trần Văn Đức", "03/04/1998", "Nam", "Công ty TNHH Hoàng Liên"],
+            ],
+        },
+    )
+    batch = upload(client, data)
+    client.post(f"/imports/{batch.id}/sheet", data={"sheet": "*"})
+    response = client.post(f"/imports/{batch.id}/commit", follow_redirects=True)
+    assert "Đã nhập 2 dòng: 2 thêm mới" in response.get_data(as_text=True)
+    assert [(r[0], r[5]) for r in stored()] == [
+        ("Trần Văn Đức", "cong_nhan"),
+        ("Nguyễn Văn An", "thpt"),
+    ]

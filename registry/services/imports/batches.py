@@ -24,7 +24,7 @@ from registry.models._types import utcnow
 from registry.scoping import scope_filter
 from registry.services import ServiceError, audit
 from registry.services.imports import candidate_import as importer
-from registry.services.imports.error_workbook import build_error_workbook
+from registry.services.imports.error_workbook import ErrorSheet, build_error_sheets
 from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_workbook
 
 P = ParamSpec("P")
@@ -49,6 +49,10 @@ def _readable(step: Callable[P, R]) -> Callable[P, R]:
 
 
 SAMPLE_ROWS = 20
+SET_ASIDE_REASONS = {
+    "no_header": "không có bảng danh sách (không thấy dòng tiêu đề có cột họ tên)",
+    "no_rows": "có tiêu đề nhưng không có người nào",
+}
 SHOWN_WARNINGS = 200
 ACTION_LABELS = {
     "new": "Thêm mới",
@@ -96,6 +100,17 @@ def remembered(session: Session, user: User | None, signature: str) -> dict[int,
     return {int(k): v for k, v in found.mapping.get("override", {}).items()}
 
 
+def remembered_all(session: Session, user: User | None) -> dict[str, dict[int, str | None]]:
+    """Header signature → mapping, of every mapping the user's owner confirmed."""
+    owner = mapping_owner(user)
+    if owner is None:
+        return {}
+    found = session.scalars(select(ImportMapping).where(ImportMapping.owner == owner))
+    return {
+        m.signature: {int(k): v for k, v in m.mapping.get("override", {}).items()} for m in found
+    }
+
+
 def remember(
     session: Session, user: User | None, signature: str, override: Mapping[int, str | None]
 ) -> None:
@@ -137,6 +152,7 @@ def _sample(result: importer.ImportResult) -> list[dict[str, Any]]:
         rows.append(
             {
                 "row": row.row_number,
+                "sheet": row.sheet,
                 "action": "error" if row.errors else plan.action,
                 "full_name": v.get("full_name", ""),
                 "birth_date": _text(v.get("birth_date")),
@@ -174,6 +190,21 @@ def _summary(parsed: ParseResult, result: importer.ImportResult, override) -> di
         "sample": _sample(result),
         "warnings": [i.as_dict() for i in warnings[:SHOWN_WARNINGS]],
         "warning_count": len(warnings),
+        # Several sheets in one batch: each one's header, for the error workbook.
+        "parts": [
+            {
+                "sheet": part.sheet,
+                "rows": len(part.rows),
+                "header_row": part.header.header_row,
+                "columns": {str(k): v for k, v in part.header.columns.items()},
+                "uncertain": [part.header.labels[c] for c in part.header.uncertain],
+            }
+            for part in parsed.parts
+        ],
+        "set_aside": [
+            {"sheet": name, "why": SET_ASIDE_REASONS.get(why, why)}
+            for name, why in parsed.set_aside
+        ],
     }
 
 
@@ -198,6 +229,16 @@ def preview(
     file can't be read."""
     data = batch.content or b""
     lookups = importer.build_lookups(session, user)
+    if sheet == importer.ALL_SHEETS:
+        # Each sheet takes the mapping confirmed for its headers; one is confirmed by
+        # reading that sheet alone.
+        saved = remembered_all(session, user)
+        parsed = importer.parse(
+            session, user, data, batch.filename, sheet=sheet, lookups=lookups, overrides=saved
+        )
+        result = importer.classify(session, user, parsed)
+        store_preview(batch, result, None, remembered=bool(saved))
+        return result
     parsed = importer.parse(session, user, data, batch.filename, sheet=sheet, lookups=lookups)
     applied = False
     if override is None:
@@ -245,15 +286,18 @@ class MappingUnconfirmed(ServiceError):
 def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
     """Write a previewed batch (ImportRefused when rows fail, Unreadable when the file can't
     be read, MappingUnconfirmed while an uncertain column waits; the request rolls back)."""
-    if (batch.mapping or {}).get("uncertain"):
+    summary = batch.mapping or {}
+    if summary.get("uncertain") or any(p["uncertain"] for p in summary.get("parts", [])):
         raise MappingUnconfirmed(MappingUnconfirmed.message)
+    every = batch.sheet == importer.ALL_SHEETS
     parsed = importer.parse(
         session,
         user,
         batch.content or b"",
         batch.filename,
         sheet=batch.sheet,
-        override=override_of(batch),
+        override=None if every else override_of(batch),
+        overrides=remembered_all(session, user) if every else None,
     )
     result = importer.commit(session, user, parsed, batch=batch)
     batch.mapping = {**(batch.mapping or {}), "sample": _sample(result)}
@@ -287,9 +331,23 @@ def log_download(session: Session, user: User, batch: ImportBatch, what: str) ->
 def error_workbook(batch: ImportBatch) -> BytesIO:
     """The sheet as uploaded with the batch's errors marked."""
     book = read_workbook(batch.content or b"", batch.filename, importer.limits())
-    sheet = book.sheet(batch.sheet) if batch.sheet else book.first_with_data()
     summary = batch.mapping or {}
-    columns = {int(k): v for k, v in summary.get("columns", {}).items()}
-    return build_error_workbook(
-        sheet.name, sheet.rows, summary.get("header_row", 1), columns, batch.errors or []
+    if batch.sheet == importer.ALL_SHEETS:
+        parts = summary.get("parts", [])
+    else:
+        name = batch.sheet or book.first_with_data().name
+        parts = [{"sheet": name, "header_row": summary.get("header_row", 1),
+                  "columns": summary.get("columns", {})}]  # fmt: skip
+    several = batch.sheet == importer.ALL_SHEETS
+    return build_error_sheets(
+        [
+            ErrorSheet(
+                part["sheet"],
+                book.sheet(part["sheet"]).rows,
+                part["header_row"],
+                {int(k): v for k, v in part["columns"].items()},
+                [e for e in batch.errors or [] if not several or e.get("sheet") == part["sheet"]],
+            )
+            for part in parts
+        ]
     )
