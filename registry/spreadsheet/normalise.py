@@ -182,12 +182,11 @@ class DateParser:
 
     def from_parts(self, day: object, month: object, year: object) -> date:
         """A date from its day, month and year cells (numbers or digits)."""
-        numbers = [_whole(v) for v in (day, month, year)]
-        if numbers[0] is None or numbers[1] is None:
+        d, m, y = _whole(day), _whole(month), _whole(year)
+        if d is None or m is None:
             raise Invalid("invalid_date", NO_DAY)
-        if numbers[2] is None:
+        if y is None:
             raise Invalid("invalid_date", "thiếu năm, cần đủ ngày/tháng/năm")
-        d, m, y = numbers  # type: ignore[misc]  # all three are ints here
         found = _two_digit_year(d, m, y, self.today) if y < 100 else make_date(d, m, y)
         if found > self.today:
             raise Invalid("future_date", f"hôm nay là {fmt_date(self.today)}")

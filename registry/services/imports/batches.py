@@ -232,12 +232,13 @@ def preview(
     if sheet == importer.ALL_SHEETS:
         # Each sheet takes the mapping confirmed for its headers; one is confirmed by
         # reading that sheet alone.
-        saved = remembered_all(session, user)
+        every = remembered_all(session, user)
         parsed = importer.parse(
-            session, user, data, batch.filename, sheet=sheet, lookups=lookups, overrides=saved
+            session, user, data, batch.filename, sheet=sheet, lookups=lookups, overrides=every
         )
         result = importer.classify(session, user, parsed)
-        store_preview(batch, result, None, remembered=bool(saved))
+        applied = any(part.header.signature in every for part in parsed.parts)
+        store_preview(batch, result, None, remembered=applied)
         return result
     parsed = importer.parse(session, user, data, batch.filename, sheet=sheet, lookups=lookups)
     applied = False
