@@ -396,17 +396,25 @@ def _column_parts(grid: list[list[str]], c: int) -> list[str]:
     return parts
 
 
+_Scored = dict[tuple[str, ...], tuple[str, int] | None]
+
+
 def _labels_and_fields(
-    grid: list[list[str]], table: AliasTable
+    grid: list[list[str]], table: AliasTable, cache: _Scored | None = None
 ) -> tuple[list[str], dict[int, str], dict[int, int]]:
     """Each column's joined label, the field it maps and how sure that is. Of two
-    columns proposing one field, the surer (then the first) takes it."""
+    columns proposing one field, the surer (then the first) takes it. `cache` keeps the
+    readings of labels met before (the same cells are read at every depth tried)."""
+    cache = {} if cache is None else cache
     parts = [_column_parts(grid, c) for c in range(len(grid[0]))]
     labels = [" / ".join(p) for p in parts]
     proposals = _date_parts(parts, table)
     for c, column_parts in enumerate(parts):
         if column_parts and c not in proposals:
-            found = table.scored(column_parts)
+            key = tuple(column_parts)
+            if key not in cache:
+                cache[key] = table.scored(column_parts)
+            found = cache[key]
             if found:
                 proposals[c] = found
     columns: dict[int, str] = {}
@@ -454,6 +462,7 @@ def find_header(
     head = [(n, r) for n, r in rows[: scan + 3]]
     best: tuple[int, int, int, int] | None = None
     best_map: tuple[list[str], dict[int, str], dict[int, int]] | None = None
+    cache: _Scored = {}
     for start in range(min(scan, len(head))):
         if not any(_header_text(v) for v in head[start][1]):
             continue
@@ -467,7 +476,9 @@ def find_header(
                 for (r0, c0), (r1, c1) in merges
                 if r0 + 1 <= block[-1][0] and r1 + 1 >= first
             ]
-            labels, columns, scores = _labels_and_fields(_grid([r for _, r in block], local), table)
+            labels, columns, scores = _labels_and_fields(
+                _grid([r for _, r in block], local), table, cache
+            )
             count = len(columns)
             if count < 2 or not set(columns.values()) & set(table.anchors or table.fields):
                 continue

@@ -307,3 +307,15 @@ def test_a_long_header_file_imports_its_people_and_dates():
         date(2024, 3, 10),
     )
     assert values["introducers"] == "Trần Văn Hùng"
+
+
+def test_headers_that_name_no_field_stay_unmapped():
+    for label in ("Địa chỉ", "Mã số thuế", "Trình độ chuyên môn", "Số điện thoại"):
+        assert CANDIDATE_ALIASES.scored([label]) is None, label
+
+
+def test_the_words_tell_the_party_admission_from_the_youth_union():
+    assert CANDIDATE_ALIASES.scored(["Ngày kết nạp\nvào Đoàn TNCS"])[0] == "youth_union_date"
+    assert CANDIDATE_ALIASES.scored(["Ngày được kết nạp vào Đảng"])[0] == "admitted_date"
+    assert CANDIDATE_ALIASES.scored(["Số quyết định\nkết nạp Đảng"])[0] == "decision_no"
+    assert CANDIDATE_ALIASES.scored(["Ngày ra quyết định\nkết nạp Đảng"])[0] == "decision_date"
