@@ -21,7 +21,7 @@ Row = list
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
 # "I", "II.", "IV -", "A.", "B)" before a title, or alone in the STT column.
-_NUMERAL = re.compile(r"([IVXLC]+|[A-Z])(?:\s*[.):\-–]\s*|\s+|$)(.*)", re.DOTALL)
+_NUMERAL = re.compile(r"([IVXLCDM]+|[A-Z])(?:\s*[.):\-–]\s*|\s+|$)(.*)", re.DOTALL)
 # What a group section's title says about the people below it ("Đối tượng" words).
 _GROUP_WORDS = (
     (("gdnn", "gdtx", "giao duc nghe nghiep", "trung tam", "hoc nghe"), "Học viên GDNN-GDTX"),
