@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from registry.domain import rules
@@ -58,10 +58,13 @@ class ParseResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not blank
     missing: list[str] = field(default_factory=list)  # required fields with no column
     legacy: dict[str, str] = field(default_factory=dict)  # field → encoding converted
-    # The sheet as read (merged blocks filled), for the error workbook and the group
-    # cells classify reads.
+    # The sheet as read (merged blocks filled, section values written in), for the
+    # group cells classify reads.
     source: Sheet | None = field(default=None, repr=False)
     shapes: Shapes = field(default_factory=Shapes)
+    # The columns the rows were validated under: the header's, and a column of its own
+    # for the unit or group section rows gave, when the sheet has none.
+    columns: dict[int, str] = field(default_factory=dict)
     # Several sheets read as one batch (book.parse_book): each sheet's own result, and
     # the sheets set aside (name, why: "no_header" or "no_rows").
     parts: list[ParseResult] = field(default_factory=list)
@@ -308,23 +311,26 @@ def parse_sheet(
     default_unit: UnitRef | None = None,
     settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
 ) -> ParseResult:
-    """Validate the rows of one sheet of a read workbook under its header map."""
-    rows, filled = fill_merged(chosen.rows, chosen.merges, header.data_start)
-    source = replace(chosen, rows=rows) if filled else chosen
-    fixer = _fixer(source, header)
+    """Validate the rows of one sheet of a read workbook under its header map.
+
+    Merged blocks and section values are written into the sheet's rows (see
+    shapes.fill_merged): the sheet is this parse's own."""
+    rows = chosen.rows
+    filled = fill_merged(rows, chosen.merges, header.data_start)
+    fixer = _fixer(chosen, header)
     rf = _row_filter(
-        source, header, fixer, BIRTH_FIELDS, lambda name: lookups.unit(None, name) is not None
+        chosen, header, fixer, BIRTH_FIELDS, lambda name: lookups.unit(None, name) is not None
     )
+    width = max(max((len(r) for _n, r in rows), default=0), max(header.columns, default=-1) + 1)
+    fill = SectionFill(header.columns, width)
     skipped: list[tuple[int, str]] = []
-    data = [(n, r, rf.unit, rf.group) for n, r in _data_rows(rows, header, rf, skipped)]
-    columns: Mapping[int, str] = header.columns
-    fill: SectionFill | None = None
-    if rf.sections:
-        width = max(
-            max((len(r) for _n, r, _u, _g in data), default=0), max(columns, default=-1) + 1
-        )
-        fill = SectionFill(columns, width)
-        columns = fill.columns
+    data: list[tuple[int, Row]] = []
+    for number, row in _data_rows(rows, header, rf, skipped):
+        if rf.unit or rf.group:
+            fill.apply(row, rf.unit, rf.group)
+        data.append((number, row))
+    # A column of its own for the section's unit (or group) only when sections were found.
+    columns: Mapping[int, str] = fill.columns if rf.sections else header.columns
     validator = RowValidator(
         columns,
         lookups,
@@ -334,10 +340,7 @@ def parse_sheet(
         fixer=fixer if fixer.active else None,
         settings=settings,
     )
-    if fill is None:
-        results = [validator.validate(n, r) for n, r, _u, _g in data]
-    else:
-        results = [validator.validate(n, fill.apply(r, u, g)) for n, r, u, g in data]
+    results = [validator.validate(n, r) for n, r in data]
     unit_sections = any(s.kind == "unit" for s in rf.sections)
     return ParseResult(
         kind=book.kind,
@@ -348,8 +351,9 @@ def parse_sheet(
         skipped=skipped,
         missing=_missing(header, default_unit, unit_sections),
         legacy=_legacy_columns(header, fixer),
-        source=source,
+        source=chosen,
         shapes=Shapes(filled, rf.sections),
+        columns=dict(columns),
     )
 
 

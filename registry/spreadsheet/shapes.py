@@ -69,24 +69,25 @@ class Shapes:
 
 def fill_merged(
     rows: list[tuple[int, Row]], merges: Sequence[Merge], data_start: int
-) -> tuple[list[tuple[int, Row]], list[Filled]]:
-    """The rows with each vertically merged block below the header filled from its top
-    cell (rows the block covers that hold nothing else stay blank), and the blocks filled.
+) -> list[Filled]:
+    """Fill each vertically merged block below the header from its top cell, in the rows
+    themselves (rows the block covers that hold nothing else stay blank); answer the
+    blocks filled.
 
-    Rows are copied before they change: the sheet as read stays as it came.
+    In place: a parse reads the file afresh, and the error workbook reads the stored
+    file again, so nothing else sees these rows; a copy of a 100,000-row list would cost
+    about 30 MB.
     """
     blocks = [m for m in merges if m[1][0] > m[0][0] and m[0][0] + 1 >= data_start]
     if not blocks:
-        return rows, []
+        return []
     position = {number: i for i, (number, _row) in enumerate(rows)}
-    out = list(rows)
-    copied: set[int] = set()
     filled: list[Filled] = []
     for (r0, c0), (r1, _c1) in sorted(blocks):
         top = position.get(r0 + 1)
         if top is None:
             continue
-        top_row = out[top][1]
+        top_row = rows[top][1]
         value = top_row[c0] if c0 < len(top_row) else ""
         if is_blank(value):
             continue
@@ -95,22 +96,18 @@ def fill_merged(
             i = position.get(number)
             if i is None:
                 continue
-            row = out[i][1]
+            row = rows[i][1]
             if c0 < len(row) and not is_blank(row[c0]):
                 continue
             if not any(not is_blank(v) for v in row):
                 continue  # a blank row inside the block is still blank
-            if i not in copied:
-                row = list(row)
-                out[i] = (number, row)
-                copied.add(i)
             if c0 >= len(row):
                 row.extend([""] * (c0 + 1 - len(row)))
             row[c0] = value
             took = True
         if took:
             filled.append(Filled(c0, r0 + 1, r1 + 1, cell_text(value)))
-    return out, filled
+    return filled
 
 
 def group_of_title(title: str) -> str:
@@ -181,14 +178,11 @@ class SectionFill:
         self.unit_col, self.group_col = unit_col, group_col
         self.need = max(unit_col, group_col) + 1
 
-    def apply(self, row: Sequence[object], unit: str, group: str) -> Sequence[object]:
-        if not (unit or group):
-            return row
-        cells = list(row)
-        if len(cells) < self.need:
-            cells.extend([""] * (self.need - len(cells)))
-        if unit and is_blank(cells[self.unit_col]):
-            cells[self.unit_col] = unit
-        if group and is_blank(cells[self.group_col]):
-            cells[self.group_col] = group
-        return cells
+    def apply(self, row: Row, unit: str, group: str) -> None:
+        """Write the section's unit and group into the row's blank cells (in place)."""
+        if len(row) < self.need:
+            row.extend([""] * (self.need - len(row)))
+        if unit and is_blank(row[self.unit_col]):
+            row[self.unit_col] = unit
+        if group and is_blank(row[self.group_col]):
+            row[self.group_col] = group

@@ -226,7 +226,8 @@ def _filled(parsed: ParseResult, field: str) -> set[tuple[str, int]]:
     """Keys of the rows whose cell in this field's column is not blank."""
     found: set[tuple[str, int]] = set()
     for part in parsed.parts or [parsed]:
-        column = part.header.column_of().get(field)
+        columns = part.columns or part.header.columns
+        column = next((c for c, name in columns.items() if name == field), None)
         if column is None or part.source is None:
             continue
         sheet = part.sheet if parsed.parts else ""
