@@ -40,7 +40,7 @@ def people(units, rows: int) -> list:
 
 def import_file(base_url: str, rows: int, data_dir: Path, base_name: str) -> Path:
     """The cached spreadsheet of `rows` new people for the database `base_name`."""
-    path = data_dir / f"import-{rows}-{base_name}.xlsx"
+    path = data_dir / f"import-{rows}-{base_name}-sectioned.xlsx"
     if not path.exists():
         units, _users = _units(base_url)
         importfile.write(path, people(units, rows))

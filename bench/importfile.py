@@ -1,9 +1,11 @@
-"""The spreadsheet the import benchmark reads: a unit's list as people keep it in Excel.
+"""The spreadsheet the import benchmark reads: an area's list as people keep it in Excel.
 
-Title rows, the canonical header, a column-number row, the data (real dates, and one
-date in ten typed as dd/mm/yyyy text), a signature block. New people only, CCCD numbers
-under a province code the database does not use, so every row is `new`. Cached beside
-the databases.
+Title rows, the canonical header, a column-number row, the data grouped as lists are:
+a group section row ("A. KHỐI TRƯỜNG HỌC", "B. KHỐI DOANH NGHIỆP"), under it a section
+row per unit ("I | Trường …") and the unit's people, its name written once in a cell
+merged down the block; real dates, and one date in ten typed as dd/mm/yyyy text; a
+signature block. New people only, CCCD numbers under a province code the database does
+not use, so every row is `new`. Cached beside the databases.
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ def _day(ordinal: int | None, serial: int) -> date | str | None:
         return None
     day = date.fromordinal(ordinal)
     return day.strftime("%d/%m/%Y") if serial % 10 == 3 else day
+
+
+UNIT_NAME_COLUMN = "L"  # "Đơn vị", merged down each unit's block
+_GROUPS = (("student", "A. KHỐI TRƯỜNG HỌC"), ("worker", "B. KHỐI DOANH NGHIỆP"))
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 def sheet_row(number: int, p: Person) -> list[object]:
@@ -64,8 +80,29 @@ def write(path: Path, people: list[Person]) -> Path:
     ws.append([])
     ws.append(list(HEADERS))
     ws.append([f"({i})" for i in range(1, len(HEADERS) + 1)])
-    for number, person in enumerate(people, 1):
-        ws.append(sheet_row(number, person))
+    line, number = 6, 0
+    for group, title in _GROUPS:
+        members = [p for p in people if p.unit.group == group]
+        if not members:
+            continue
+        ws.append([title])
+        line += 1
+        by_unit: dict[str, list[Person]] = {}
+        for person in members:
+            by_unit.setdefault(person.unit.code, []).append(person)
+        for n, block in enumerate(by_unit.values(), 1):
+            ws.append([roman(n), block[0].unit.name])
+            line += 1
+            first = line + 1
+            for k, person in enumerate(block):
+                number += 1
+                row = sheet_row(number, person)
+                if k:
+                    row[HEADERS.index("Đơn vị")] = None  # the merged cell holds it once
+                ws.append(row)
+                line += 1
+            if len(block) > 1:
+                ws.merged_cells.add(f"{UNIT_NAME_COLUMN}{first}:{UNIT_NAME_COLUMN}{line}")
     ws.append([])
     ws.append([None, "Người lập biểu", None, None, None, None, "T/M CHI BỘ"])
     ws.append([None, "Trần Thị Lan", None, None, None, None, "Bí thư"])

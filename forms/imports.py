@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from forms.base import BaseForm
 from forms.fields import SelectChoice
 from registry.spreadsheet import CANDIDATE_ALIASES, FIELD_LABELS
+from registry.spreadsheet.book import ALL_SHEETS
 
 IGNORE = ""
 FIELD_CHOICES = [SelectChoice(IGNORE, "— Bỏ qua cột này —")] + [
@@ -18,7 +19,10 @@ FIELD_CHOICES = [SelectChoice(IGNORE, "— Bỏ qua cột này —")] + [
 
 
 def sheet_choices(names) -> list[SelectChoice]:
-    return [SelectChoice(name, name) for name in names]
+    choices = [SelectChoice(name, name) for name in names]
+    if len(names) > 1:
+        choices.append(SelectChoice(ALL_SHEETS, "Mọi trang có danh sách (một lần nhập)"))
+    return choices
 
 
 class UploadForm(BaseForm):

@@ -1,4 +1,5 @@
-"""CLI `import-candidates FILE [--user U] [--unit CODE] [--sheet S] [--commit] [--json]`.
+"""CLI `import-candidates FILE [--user U] [--unit CODE] [--sheet S]… [--all-sheets] [--commit]
+[--json]`.
 
 Exit codes (DESIGN "CLI"): 0 when no row failed, 1 when rows failed (with --commit
 nothing is written), 2 when the file can't be read (or an option names nothing).
@@ -16,6 +17,7 @@ import click
 from registry.cli.actor import named_user
 from registry.extensions import db
 from registry.services.imports import candidate_import as importer
+from registry.services.imports.batches import SET_ASIDE_REASONS
 from registry.spreadsheet import ReadError
 
 EMPTY = {"rows": 0, "valid": 0, "new": 0, "updated": 0, "unchanged": 0, "warnings": []}
@@ -36,9 +38,11 @@ def _report(result: importer.ImportResult, as_json: bool, do_commit: bool) -> No
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
     for issue in result.errors:
-        click.echo(f"Dòng {issue.row}, cột «{issue.column}»: {issue.message}", err=True)
+        click.echo(f"{_where(issue)}, cột «{issue.column}»: {issue.message}", err=True)
     for issue in result.warnings:
-        click.echo(f"Cảnh báo dòng {issue.row}, cột «{issue.column}»: {issue.message}", err=True)
+        click.echo(f"Cảnh báo {_where(issue)}, cột «{issue.column}»: {issue.message}", err=True)
+    for name, why in result.parse.set_aside:
+        click.echo(f"Bỏ qua trang «{name}»: {SET_ASIDE_REASONS.get(why, why)}.", err=True)
     c = result.counts
     if result.batch is not None:
         verb = f"Đã ghi (lần nhập số {result.batch.id})"
@@ -50,6 +54,10 @@ def _report(result: importer.ImportResult, as_json: bool, do_commit: bool) -> No
     )
     if c["errors"]:
         click.echo("Có dòng lỗi: không ghi gì vào cơ sở dữ liệu. Sửa tệp rồi chạy lại.", err=True)
+
+
+def _where(issue) -> str:
+    return f"Trang «{issue.sheet}», dòng {issue.row}" if issue.sheet else f"Dòng {issue.row}"
 
 
 def _fail_read(error: ReadError, as_json: bool) -> None:
@@ -65,10 +73,17 @@ def _fail_read(error: ReadError, as_json: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--user", "username", help="Nhập với phạm vi của tài khoản này.")
 @click.option("--unit", "unit_code", help="Mã đơn vị cho các dòng không ghi đơn vị.")
-@click.option("--sheet", help="Tên trang tính (mặc định: trang đầu tiên có dữ liệu).")
+@click.option(
+    "--sheet",
+    "sheets",
+    multiple=True,
+    help="Tên trang tính (mặc định: trang đầu tiên có danh sách); ghi nhiều lần để đọc "
+    "nhiều trang trong một lần nhập.",
+)
+@click.option("--all-sheets", is_flag=True, help="Đọc mọi trang có danh sách trong một lần nhập.")
 @click.option("--commit", "do_commit", is_flag=True, help="Ghi vào cơ sở dữ liệu.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> None:
+def import_candidates(file, username, unit_code, sheets, all_sheets, do_commit, as_json) -> None:
     """Check (and with --commit, import) a list of candidates from Excel or CSV."""
     user = named_user(username)
     lookups = importer.build_lookups(db.session(), user)
@@ -86,7 +101,14 @@ def import_candidates(file, username, unit_code, sheet, do_commit, as_json) -> N
         click.echo(f"Đang đọc và kiểm tra «{path.name}»…", err=True)
     try:
         parsed = importer.parse(
-            db.session(), user, data, path.name, sheet=sheet, unit=unit, lookups=lookups
+            db.session(),
+            user,
+            data,
+            path.name,
+            sheet=importer.ALL_SHEETS if all_sheets else None,
+            sheets=sheets,
+            unit=unit,
+            lookups=lookups,
         )
     except ReadError as error:
         _fail_read(error, as_json)

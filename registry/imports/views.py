@@ -28,6 +28,7 @@ from registry.services.imports.error_workbook import error_filename
 from registry.services.imports.rollback import rollback_batch
 from registry.services.imports.template import build_template
 from registry.spreadsheet import FIELD_LABELS
+from registry.spreadsheet.results import issue_label
 from registry.transaction import on_refusal, refusal_returns_to
 from registry.units.helpers import paginate
 
@@ -131,6 +132,7 @@ def _render_detail(batch: ImportBatch, mapping_form: MappingForm | None = None, 
         labels=labels,
         letter=batches.column_letter,
         field_labels=FIELD_LABELS,
+        issue_label=issue_label,
         mapping_form=mapping_form,
         sheet_form=sheet_form,
         commit_form=CommitForm(formdata=None),
@@ -234,7 +236,12 @@ def commit(batch_id: int):
         return back
 
     @on_refusal
-    def errors_kept(refused: ImportRefused | ImportAlreadyDone | batches.Unreadable):
+    def errors_kept(
+        refused: ImportRefused
+        | ImportAlreadyDone
+        | batches.Unreadable
+        | batches.MappingUnconfirmed,
+    ):
         if isinstance(refused, ImportAlreadyDone):
             # Another tab committed it first: nothing is written twice.
             flash(ImportAlreadyDone.message, "warning")

@@ -78,12 +78,15 @@ class ImportChange(Model):
 
 
 class ImportMapping(Model):
-    """The column mapping a user confirmed for files with the same header row."""
+    """The column mapping its owner confirmed for files with the same header row."""
 
     __tablename__ = "import_mapping"
-    __table_args__ = (UniqueConstraint("signature"),)
+    __table_args__ = (UniqueConstraint("owner", "signature"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Whose choice it is (services.imports.batches.mapping_owner): applied only to
+    # that owner's files.
+    owner: Mapped[str] = mapped_column(String(40), server_default="")
     signature: Mapped[str] = mapped_column(String(64))
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

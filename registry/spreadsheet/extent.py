@@ -169,11 +169,25 @@ def _dimension(ref: str) -> tuple[int, int] | None:
 # --- ODS ----------------------------------------------------------------------------------
 
 
-def scan_ods_content(fh: IO[bytes]) -> dict[str, Extent]:
+# Merged areas kept per ODS table: a real list has a few hundred; past this many the
+# rest are left out (the cells keep their values, only the filling of blocks is lost).
+MAX_MERGES = 50_000
+
+
+def scan_ods_content(
+    fh: IO[bytes], merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = None
+) -> dict[str, Extent]:
     """Table name → extent, with number-rows-repeated × number-columns-repeated
     multiplied out; a cell counts when it has an office:value-type (calamine ignores
-    the others), and empty repeats only move the position, as they do in calamine."""
+    the others), and empty repeats only move the position, as they do in calamine.
+
+    calamine gives no merged areas for ODS: given `merges`, the spans
+    (number-rows-spanned × number-columns-spanned) are collected into it per table, as
+    ((first_row, first_col), (last_row, last_col)), 0-based like calamine's.
+    """
     tables: dict[str, Extent] = {}
+    # The merged areas of the table being read (one list per table, in `merges`).
+    spans: list[list[tuple[tuple[int, int], tuple[int, int]]]] = [[]]
     # One frame per open table: [extent, next row, row repeat, row's next column,
     # row's last column holding a value, cells holding a value in the row].
     stack: list[list] = []
@@ -185,6 +199,8 @@ def scan_ods_content(fh: IO[bytes]) -> dict[str, Extent]:
                 return
             frame = stack[-1]
             repeat = _repeat(attrs, "number-columns-repeated")
+            if merges is not None and local == "table-cell":
+                _span(attrs, frame[1], frame[3], spans[0])
             if _attr(attrs, "value-type") is not None:
                 frame[4] = frame[3] + repeat
                 frame[5] += repeat
@@ -196,8 +212,11 @@ def scan_ods_content(fh: IO[bytes]) -> dict[str, Extent]:
                 frame[3] = frame[4] = frame[5] = 0
         elif local == "table":
             extent = Extent()
-            tables[_attr(attrs, "name") or f"#{len(tables) + 1}"] = extent
+            name = _attr(attrs, "name") or f"#{len(tables) + 1}"
+            tables[name] = extent
             stack.append([extent, 0, 1, 0, 0, 0])
+            if merges is not None:
+                spans[0] = merges[name] = []
 
     def end(name: str) -> None:
         local = _local(name)
@@ -218,6 +237,16 @@ def scan_ods_content(fh: IO[bytes]) -> dict[str, Extent]:
     parser.EndElementHandler = end
     _feed(parser, fh)
     return tables
+
+
+def _span(
+    attrs: list[str], row: int, col: int, into: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> None:
+    """Record the merged area a cell opens (0-based row and column where it starts)."""
+    rows = _repeat(attrs, "number-rows-spanned")
+    cols = _repeat(attrs, "number-columns-spanned")
+    if (rows > 1 or cols > 1) and len(into) < MAX_MERGES:
+        into.append(((row, col), (row + rows - 1, col + cols - 1)))
 
 
 def _repeat(attrs: list[str], wanted: str) -> int:

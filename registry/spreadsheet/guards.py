@@ -257,20 +257,23 @@ def check_extent(sheet: str, found: extent.Extent, limits: Limits) -> None:
         )
 
 
-def check_ods(zf: zipfile.ZipFile, limits: Limits) -> None:
+def check_ods(zf: zipfile.ZipFile, limits: Limits) -> dict[str, list]:
     """Refuse an ODS any of whose tables, with its repeats multiplied out, is past the
-    limits (calamine reads every table when it opens the file).
+    limits (calamine reads every table when it opens the file); answer each table's
+    merged areas, which the same pass reads (calamine gives none for ODS).
 
     LibreOffice writes long repeats of empty rows and cells at the end of a sheet: they
     hold no value, calamine materialises nothing for them, and they are not counted.
     """
+    merges: dict[str, list] = {}
     try:
         with zf.open("content.xml") as fh:
-            tables = extent.scan_ods_content(fh)
+            tables = extent.scan_ods_content(fh, merges)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
         raise ReadError("corrupt_file") from exc
     for name, found in tables.items():
         check_extent(name, found, limits)
+    return merges
 
 
 def check_size(sheet: str, rows: int, cols: int, limits: Limits) -> None:

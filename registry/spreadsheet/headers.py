@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from registry.domain.textutil import fold_key
+from registry.spreadsheet.aliases import CANDIDATE_ALIAS_TEXT, CANDIDATE_COMPOUNDS
+from registry.spreadsheet.keywords import CANDIDATE_KEYWORDS, EXACT, SURE, Guess, guess
 from registry.spreadsheet.legacy import header_candidates
 from registry.spreadsheet.normalise import cell_text
 
@@ -64,85 +66,17 @@ LAYOUT_FIELDS: dict[str, str] = {
     "gender_female_mark": "Nữ",
     "birth_date_male": "Ngày sinh (Nam)",
     "birth_date_female": "Ngày sinh (Nữ)",
+    "birth_date_day": "Ngày sinh: ngày",
+    "birth_date_month": "Ngày sinh: tháng",
+    "birth_date_year": "Ngày sinh: năm",
 }
+# A date written in three columns "Ngày | Tháng | Năm" under one merged parent: the
+# parent's field → its part fields (validate.py joins them).
+DATE_PARTS: dict[str, tuple[str, str, str]] = {
+    "birth_date": ("birth_date_day", "birth_date_month", "birth_date_year"),
+}
+_PART_WORDS = ("ngay", "thang", "nam")
 FIELD_LABELS: dict[str, str] = {**dict(CANONICAL_HEADERS), **LAYOUT_FIELDS}
-
-_CANDIDATE_ALIASES: dict[str, str] = {
-    "row_no": "TT|Số TT|Số thứ tự|No",
-    "full_name": "Họ tên|Họ và tên học sinh|Họ và tên sinh viên|Họ và tên học viên|"
-    "Họ và tên quần chúng|Họ tên quần chúng|Họ và tên quần chúng ưu tú|Tên quần chúng|"
-    "Họ và tên người lao động|Họ và tên công nhân|Họ và tên đối tượng|Họ và tên đoàn viên|"
-    "Họ và tên khai sinh|Full name|Name",
-    "birth_date": "Ngày tháng năm sinh|Ngày, tháng, năm sinh|Ngày/tháng/năm sinh|Sinh ngày|"
-    "NTNS|Năm sinh|Ngày sinh (dd/mm/yyyy)|Date of birth|DOB",
-    "gender": "Giới|Nam/Nữ|Nam, nữ|Nam hay nữ|Phái|GT",
-    "ethnicity": "DT",
-    "religion": "TG",
-    "id_number": "CCCD|Số CMND/CCCD|Số CCCD/CMND|CMND/CCCD|CCCD/CMND|Số định danh cá nhân|"
-    "Số định danh|Mã định danh|Số căn cước|Số căn cước công dân|Căn cước công dân|Căn cước|"
-    "Số CMND|CMND|Số chứng minh nhân dân|Số CMND/Căn cước|Số CCCD/Số định danh",
-    "hometown": "Quê|Nguyên quán",
-    "education": "Trình độ văn hóa|Học vấn|Văn hóa|TĐHV|Trình độ GDPT|"
-    "Trình độ giáo dục phổ thông|Trình độ",
-    "group": "Nhóm đối tượng|Loại đối tượng|Thành phần",
-    "unit_code": "Mã trường|Mã doanh nghiệp|Mã DN|Mã số đơn vị|Mã cơ sở",
-    "unit_name": "Tên đơn vị|Trường|Tên trường|Doanh nghiệp|Tên doanh nghiệp|Đơn vị công tác|"
-    "Đơn vị học tập|Nơi học tập|Nơi làm việc|Trường/Doanh nghiệp|Đơn vị (trường, doanh nghiệp)|"
-    "Cơ sở giáo dục|Công ty|Nơi học tập, làm việc",
-    "cell_name": "Tên chi bộ|Chi bộ phụ trách|Chi bộ theo dõi|Chi bộ quản lý",
-    "youth_union_date": "Ngày kết nạp Đoàn|Ngày vào Đoàn TNCS Hồ Chí Minh|"
-    "Ngày vào Đoàn TNCS HCM|Ngày vào đoàn TN",
-    "trade_union": "CĐV|Đoàn viên công đoàn|Công đoàn",
-    "trained_date": "Ngày cấp giấy chứng nhận|Ngày cấp GCN|Ngày học lớp nhận thức|"
-    "Ngày cấp GCN lớp bồi dưỡng nhận thức về Đảng|Học lớp nhận thức về Đảng|"
-    "Ngày học lớp cảm tình Đảng|Lớp cảm tình Đảng|Ngày GCN|Ngày cấp giấy chứng nhận lớp nhận thức",
-    "certificate_no": "Số giấy chứng nhận|Số GCN lớp nhận thức|Số hiệu GCN",
-    "cell_resolution_date": "Ngày chi bộ đề nghị kết nạp|Ngày NQ chi bộ|"
-    "Ngày nghị quyết chi bộ|Chi bộ đề nghị kết nạp|Ngày chi bộ xét|Chi bộ đề nghị",
-    "decision_date": "Ngày quyết định kết nạp|Ngày ra quyết định kết nạp|Ngày QĐ",
-    "decision_no": "Số quyết định kết nạp|Số QĐ",
-    "admitted_date": "Ngày kết nạp Đảng|Ngày kết nạp vào Đảng|Ngày vào Đảng|Ngày lễ kết nạp|"
-    "Ngày tổ chức lễ kết nạp|Kết nạp",
-    "full_member_date": "Ngày chính thức|Ngày công nhận đảng viên chính thức|"
-    "Ngày được công nhận chính thức|Ngày đảng viên chính thức",
-    "note": "Ghi chú khác|GC",
-    "source_date": "Ngày đưa vào nguồn|Ngày vào nguồn|Ngày vào danh sách|"
-    "Ngày đưa vào danh sách nguồn|Ngày đưa vào danh sách",
-    "dossier_date": "Ngày hoàn tất hồ sơ|Ngày hoàn thành hồ sơ|Ngày làm hồ sơ",
-    "committee_resolution_date": "Ngày đảng ủy đề nghị|Ngày ĐUCS đề nghị|Ngày NQ đảng ủy",
-    "class_or_job": "Lớp|Lớp/Công việc|Công việc|Chức vụ|Nghề nghiệp|Vị trí việc làm|"
-    "Chức vụ/Công việc|Lớp học|Bộ phận|Lớp, công việc",
-    "helpers": "Đảng viên được phân công giúp đỡ|Người giúp đỡ|ĐV giúp đỡ",
-    "introducers": "Đảng viên giới thiệu|Người giới thiệu kết nạp",
-    "exited_date": "Ngày ra khỏi nguồn|Ngày đưa ra khỏi danh sách",
-    "exit_reason": "Lý do ra khỏi danh sách|Lý do đưa ra khỏi danh sách",
-    "family_middle": "Họ và đệm|Họ và tên đệm|Họ, tên đệm",
-    "middle_name": "Đệm|Chữ đệm",
-}
-# Parent label → child label → field, for two-row headers whose children alone are
-# ambiguous ("Nam" under "Ngày sinh" is a birth date, under "Giới tính" a tick).
-_BIRTH = (
-    "Ngày tháng năm sinh|Ngày sinh|Năm sinh|Sinh ngày",
-    {"Nam": "birth_date_male", "Nữ": "birth_date_female"},
-)
-_CANDIDATE_COMPOUNDS = (
-    _BIRTH,
-    ("Giới tính|Giới", {"Nam": "gender_male_mark", "Nữ": "gender_female_mark"}),
-    (
-        "Quyết định kết nạp|QĐ kết nạp|Quyết định|QĐ",
-        {
-            "Số|Số QĐ|Số, ký hiệu|Số hiệu": "decision_no",
-            "Ngày|Ngày ký|Ngày QĐ|Ngày tháng": "decision_date",
-        },
-    ),
-    (
-        "Giấy chứng nhận|GCN|Giấy chứng nhận lớp nhận thức|GCN lớp nhận thức|"
-        "Lớp nhận thức về Đảng|Lớp bồi dưỡng nhận thức về Đảng|Học lớp nhận thức về Đảng",
-        {"Số|Số GCN": "certificate_no", "Ngày cấp|Ngày|Ngày học": "trained_date"},
-    ),
-    ("Ra khỏi danh sách|Đưa ra khỏi danh sách", {"Ngày": "exited_date", "Lý do": "exit_reason"}),
-    ("Đơn vị|Trường|Doanh nghiệp", {"Mã|Mã số": "unit_code", "Tên": "unit_name"}),
-)  # fmt: skip
 
 
 def _split(labels: str) -> list[str]:
@@ -158,6 +92,8 @@ class AliasTable:
     compounds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # The header is the row that maps at least one of these (a name column).
     anchors: tuple[str, ...] = ()
+    # Field → weighted keywords (keywords.py), for headers no alias names.
+    keywords: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -166,6 +102,7 @@ class AliasTable:
         extra: Mapping[str, str] | None = None,
         compounds: Sequence[tuple[str, Mapping[str, str]]] = (),
         anchors: tuple[str, ...] = (),
+        keywords: Mapping[str, tuple[tuple[str, float], ...]] | None = None,
     ) -> AliasTable:
         """From field → main label, field → "alias|alias" and (parents, children)."""
         index: dict[str, str] = {}
@@ -179,7 +116,7 @@ class AliasTable:
                 for child_labels, name in children.items():
                     for child in _split(child_labels):
                         slot.setdefault(fold_key(child), name)
-        return cls(tuple(labels), index, nested, anchors)
+        return cls(tuple(labels), index, nested, anchors, keywords or {})
 
     def match(self, parts: Sequence[str]) -> str | None:
         """The field for a column whose header reads `parts` from top to bottom."""
@@ -191,12 +128,28 @@ class AliasTable:
                     return found
         return self.aliases.get(keys[-1]) or self.aliases.get("".join(keys))
 
+    def scored(self, parts: Sequence[str]) -> tuple[str, int] | None:
+        """(field, score) for a header: EXACT when an alias names it, else the keyword
+        guess (every legacy reading of the labels is tried)."""
+        readings = list(zip(*(header_candidates(p) for p in parts), strict=True))
+        for reading in readings:
+            name = self.match(reading)
+            if name:
+                return name, EXACT
+        best: Guess | None = None
+        for reading in readings:
+            found = guess(reading, self.keywords)
+            if found is not None and (best is None or found.score > best.score):
+                best = found
+        return (best.field, best.score) if best else None
+
 
 CANDIDATE_ALIASES = AliasTable.build(
     FIELD_LABELS,
-    _CANDIDATE_ALIASES,
-    _CANDIDATE_COMPOUNDS,
+    CANDIDATE_ALIAS_TEXT,
+    CANDIDATE_COMPOUNDS,
     anchors=("full_name", "given_name", "family_middle"),
+    keywords=CANDIDATE_KEYWORDS,
 )
 UNIT_ALIASES = AliasTable.build(
     {
@@ -248,6 +201,19 @@ class HeaderMap:
     labels: tuple[str, ...]  # header text per column index, "" for none
     columns: Mapping[int, str]  # column index (0 = A) → field
     signature: str  # same headers, same signature: lets the app reuse a mapping
+    # Column → how sure the match is (keywords.EXACT for an alias; below keywords.SURE
+    # the user is asked to confirm it).
+    scores: Mapping[int, int] = field(default_factory=dict)
+
+    @property
+    def uncertain(self) -> tuple[int, ...]:
+        """Mapped columns the reader was not sure of."""
+        return tuple(sorted(c for c in self.columns if self.scores.get(c, EXACT) < SURE))
+
+    @property
+    def joined(self) -> tuple[int, ...]:
+        """Columns whose header is joined from several rows (a parent over its parts)."""
+        return tuple(i for i, label in enumerate(self.labels) if " / " in label)
 
     @property
     def unmapped(self) -> tuple[int, ...]:
@@ -266,7 +232,9 @@ class HeaderMap:
         A field given to a column is taken away from any other column.
         """
         columns = dict(self.columns)
+        scores = dict(self.scores)
         for index, name in override.items():
+            scores[index] = EXACT  # the user chose it
             if name is not None and name not in table.fields:
                 raise ValueError(f"unknown field {name!r}")
             columns.pop(index, None)
@@ -274,7 +242,7 @@ class HeaderMap:
                 for other in [i for i, n in columns.items() if n == name]:
                     del columns[other]
                 columns[index] = name
-        return replace(self, columns=columns)
+        return replace(self, columns=columns, scores=scores)
 
 
 def signature(labels: Sequence[str]) -> str:
@@ -352,26 +320,59 @@ def _column_parts(grid: list[list[str]], c: int) -> list[str]:
     return parts
 
 
+_Scored = dict[tuple[str, ...], tuple[str, int] | None]
+
+
 def _labels_and_fields(
-    grid: list[list[str]], table: AliasTable
-) -> tuple[list[str], dict[int, str]]:
-    labels: list[str] = []
+    grid: list[list[str]], table: AliasTable, cache: _Scored | None = None
+) -> tuple[list[str], dict[int, str], dict[int, int]]:
+    """Each column's joined label, the field it maps and how sure that is. Of two
+    columns proposing one field, the surer (then the first) takes it. `cache` keeps the
+    readings of labels met before (the same cells are read at every depth tried)."""
+    cache = {} if cache is None else cache
+    parts = [_column_parts(grid, c) for c in range(len(grid[0]))]
+    labels = [" / ".join(p) for p in parts]
+    proposals = _date_parts(parts, table)
+    for c, column_parts in enumerate(parts):
+        if column_parts and c not in proposals:
+            key = tuple(column_parts)
+            if key not in cache:
+                cache[key] = table.scored(column_parts)
+            found = cache[key]
+            if found:
+                proposals[c] = found
     columns: dict[int, str] = {}
+    scores: dict[int, int] = {}
     taken: set[str] = set()
-    for c in range(len(grid[0])):
-        parts = _column_parts(grid, c)
-        labels.append(" / ".join(parts))
-        if not parts:
-            continue
-        name = None
-        for reading in zip(*(header_candidates(p) for p in parts), strict=True):
-            name = table.match(reading)
-            if name:
-                break
-        if name and name not in taken:
-            columns[c] = name
+    for c, (name, score) in sorted(proposals.items(), key=lambda item: (-item[1][1], item[0])):
+        if name not in taken:
+            columns[c], scores[c] = name, score
             taken.add(name)
-    return labels, columns
+    return labels, dict(sorted(columns.items())), scores
+
+
+def _date_parts(parts: list[list[str]], table: AliasTable) -> dict[int, tuple[str, int]]:
+    """Columns "Ngày | Tháng | Năm" under one parent naming a date: its part fields.
+
+    Only where the siblings read "Ngày" and "Tháng": "Nam | Nữ" under "Ngày sinh" is the
+    old layout of a birth date written under the person's gender.
+    """
+    groups: dict[tuple[str, ...], dict[str, int]] = {}
+    for c, column_parts in enumerate(parts):
+        if len(column_parts) >= 2 and (key := fold_key(column_parts[-1])) in _PART_WORDS:
+            groups.setdefault(tuple(column_parts[:-1]), {}).setdefault(key, c)
+    found: dict[int, tuple[str, int]] = {}
+    for parent, children in groups.items():
+        if not {"ngay", "thang"} <= children.keys():
+            continue
+        matched = table.scored(list(parent))
+        if matched is None or matched[0] not in DATE_PARTS:
+            continue
+        name, score = matched
+        for word, part in zip(_PART_WORDS, DATE_PARTS[name], strict=True):
+            if word in children and part in table.fields:
+                found[children[word]] = (part, score)
+    return found
 
 
 def find_header(
@@ -383,8 +384,9 @@ def find_header(
     """Find the header among the first `scan` rows: the block of one to three rows whose
     labels map the most fields (at least two, one of them an anchor)."""
     head = [(n, r) for n, r in rows[: scan + 3]]
-    best: tuple[int, int, int] | None = None
-    best_map: tuple[list[str], dict[int, str]] | None = None
+    best: tuple[int, int, int, int] | None = None
+    best_map: tuple[list[str], dict[int, str], dict[int, int]] | None = None
+    cache: _Scored = {}
     for start in range(min(scan, len(head))):
         if not any(_header_text(v) for v in head[start][1]):
             continue
@@ -398,16 +400,18 @@ def find_header(
                 for (r0, c0), (r1, c1) in merges
                 if r0 + 1 <= block[-1][0] and r1 + 1 >= first
             ]
-            labels, columns = _labels_and_fields(_grid([r for _, r in block], local), table)
-            score = len(columns)
-            if score < 2 or not set(columns.values()) & set(table.anchors or table.fields):
+            labels, columns, scores = _labels_and_fields(
+                _grid([r for _, r in block], local), table, cache
+            )
+            count = len(columns)
+            if count < 2 or not set(columns.values()) & set(table.anchors or table.fields):
                 continue
-            key = (score, -depth, -start)
+            key = (count, sum(scores.values()), -depth, -start)
             if best is None or key > best:
-                best, best_map = key, (labels, columns)
+                best, best_map = key, (labels, columns, scores)
     if best is None or best_map is None:
         return None
-    depth, start = -best[1], -best[2]
+    depth, start = -best[2], -best[3]
     return _header_map(head, start, depth, *best_map)
 
 
@@ -417,6 +421,7 @@ def _header_map(
     depth: int,
     labels: list[str],
     columns: dict[int, str],
+    scores: dict[int, int],
 ) -> HeaderMap:
     last = start + depth - 1
     data_start = head[last][0] + 1
@@ -430,4 +435,5 @@ def _header_map(
         labels=tuple(labels),
         columns=columns,
         signature=signature(labels),
+        scores=scores,
     )

@@ -96,7 +96,10 @@ def person_name_key(name: str) -> str:
 
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?.*)?")
 _YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d{1,2}:\d{2}.*)?")
-_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{2,4})")
+# "ngày 05 tháng 9 năm 2023", "05 tháng 9, 2023", "ngày 5 tháng 9/2023" (folded).
+_WORDS = re.compile(
+    r"(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:nam\s*|[,/.\-]\s*|\s+)(\d{2,4})\b"
+)
 _MONTH_YEAR = re.compile(r"(?:thang\s*)?\d{1,2}\s*[/.\-]\s*\d{4}|thang\s*\d{1,2}\s*nam\s*\d{4}")
 _SEP_SPACES = re.compile(r"\s*([/.\-])\s*")
 _EPOCH_1900 = date(1899, 12, 30)
@@ -144,6 +147,16 @@ def _digits_date(digits: str) -> date:
         return make_date(int(digits[6:]), int(digits[4:6]), int(digits[:4]))
 
 
+def _whole(value: object) -> int | None:
+    """A whole number from a number cell or a text of digits ("05"), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if math.isfinite(value) and float(value).is_integer() else None
+    text = cell_text(value).strip().rstrip(".")
+    return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
 class DateParser:
     """Reads date cells; caches by value since a column repeats the same dates."""
 
@@ -165,6 +178,18 @@ class DateParser:
             self._cache[key] = found
         if isinstance(found, Invalid):
             raise found
+        return found
+
+    def from_parts(self, day: object, month: object, year: object) -> date:
+        """A date from its day, month and year cells (numbers or digits)."""
+        d, m, y = _whole(day), _whole(month), _whole(year)
+        if d is None or m is None:
+            raise Invalid("invalid_date", NO_DAY)
+        if y is None:
+            raise Invalid("invalid_date", "thiếu năm, cần đủ ngày/tháng/năm")
+        found = _two_digit_year(d, m, y, self.today) if y < 100 else make_date(d, m, y)
+        if found > self.today:
+            raise Invalid("future_date", f"hôm nay là {fmt_date(self.today)}")
         return found
 
     def _parse(self, value: object) -> date:

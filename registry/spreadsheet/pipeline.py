@@ -7,7 +7,7 @@ and row skipping to the unit and area imports, with their own alias tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +17,7 @@ from registry.domain.workdays import today_vn
 from registry.spreadsheet.errors import Limits, ReadError
 from registry.spreadsheet.headers import (
     CANDIDATE_ALIASES,
+    DATE_PARTS,
     AliasTable,
     HeaderMap,
     find_header,
@@ -25,11 +26,16 @@ from registry.spreadsheet.headers import (
 from registry.spreadsheet.legacy import LegacyFixer
 from registry.spreadsheet.lookups import DictLookups, Lookups, UnitRef
 from registry.spreadsheet.normalise import cell_text, is_blank
-from registry.spreadsheet.reader import Sheet, Workbook, read_workbook
+from registry.spreadsheet.reader import Row, Sheet, Workbook, read_workbook
 from registry.spreadsheet.results import Issue, RowResult
+from registry.spreadsheet.shapes import Section, SectionFill, Shapes, fill_merged, section_of
 from registry.spreadsheet.validate import RowValidator
 
 HEADER_SCAN = 20
+# The columns whose value makes a row a person's, whatever its other cells say.
+BIRTH_FIELDS = (
+    "birth_date", "birth_date_male", "birth_date_female", *DATE_PARTS["birth_date"],
+)  # fmt: skip
 # Rows sampled to decide each column's legacy encoding: enough to be sure, few enough
 # to stay cheap on a 100,000-row sheet.
 _LEGACY_SAMPLE = 5000
@@ -40,7 +46,6 @@ _SIGNATURE = re.compile(
     r"hieu truong|giam doc|bi thu|^t/?m\.? |^k/?t\.? |noi nhan|"
     r"ngay\W*[\d\W_]*\s*thang\W*[\d\W_]*\s*nam"
 )
-_SECTION = re.compile(r"(?:[IVXLC]+|[A-Z])\.?")
 
 
 @dataclass
@@ -53,8 +58,17 @@ class ParseResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not blank
     missing: list[str] = field(default_factory=list)  # required fields with no column
     legacy: dict[str, str] = field(default_factory=dict)  # field → encoding converted
-    # The sheet as read, for the error workbook (original rows, bad cells marked).
+    # The sheet as read (merged blocks filled, section values written in), for the
+    # group cells classify reads.
     source: Sheet | None = field(default=None, repr=False)
+    shapes: Shapes = field(default_factory=Shapes)
+    # The columns the rows were validated under: the header's, and a column of its own
+    # for the unit or group section rows gave, when the sheet has none.
+    columns: dict[int, str] = field(default_factory=dict)
+    # Several sheets read as one batch (book.parse_book): each sheet's own result, and
+    # the sheets set aside (name, why: "no_header" or "no_rows").
+    parts: list[ParseResult] = field(default_factory=list)
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def valid_rows(self) -> list[RowResult]:
@@ -94,6 +108,7 @@ class RowFilter:
         header_rows: Sequence[Sequence[object]],
         fixer: LegacyFixer | None,
         birth_fields: Sequence[str],
+        is_unit: Callable[[str], bool] = lambda _name: False,
     ) -> None:
         index = header.column_of()
         self.label_cols = [index[f] for f in ("row_no", "full_name", "name", "code") if f in index]
@@ -108,6 +123,11 @@ class RowFilter:
         self.fixer = fixer
         self.footer = False
         self.pending = 0  # rows still to skip under a repeated header
+        self.is_unit = is_unit
+        # The unit and group the last section rows opened, for the rows below them.
+        self.sections: list[Section] = []
+        self.unit = ""
+        self.group = ""
 
     def _label(self, row: Sequence[object], col: int) -> str:
         value = row[col] if col < len(row) else ""
@@ -123,7 +143,7 @@ class RowFilter:
         )
         return same >= 2
 
-    def why_skip(self, row: Sequence[object]) -> str | None:
+    def why_skip(self, row: Sequence[object], number: int = 0) -> str | None:
         """None for a data row, else why not: "blank", "header", "column_numbers",
         "subtotal", "section" or "signature"."""
         if not any(not is_blank(v) for v in row):
@@ -131,22 +151,29 @@ class RowFilter:
         if self.pending:
             self.pending -= 1
             if self.pending == 0 and not is_column_number_row(row):
-                return self.why_skip(row)
+                return self.why_skip(row, number)
             return "header" if self.pending else "column_numbers"
         if self._repeats_header(row):
             # The rest of a multi-row header and its column-number row follow it.
             self.pending = self.header_depth
             return "header"
-        if any(col < len(row) and not is_blank(row[col]) for col in self.birth_cols):
-            return None
-        return self._why_skip_undated(row)
-
-    def _why_skip_undated(self, row: Sequence[object]) -> str | None:
         labels = [self._label(row, c) for c in self.label_cols]
         first = next((t for t in labels if t), "")
         if first and _is_subtotal(first):
+            # Also when other cells hold counts (men and women under the birth dates).
             return "subtotal"
-        if labels and _SECTION.fullmatch(labels[0]) and len([t for t in labels if t]) <= 2:
+        if any(col < len(row) and not is_blank(row[col]) for col in self.birth_cols):
+            return None
+        return self._why_skip_undated(row, number)
+
+    def _why_skip_undated(self, row: Sequence[object], number: int) -> str | None:
+        section = section_of(number, row, self.label_cols, self._label, self.is_unit)
+        if section is not None:
+            self.sections.append(section)
+            if section.kind == "group":
+                self.group, self.unit = section.group, ""
+            else:
+                self.unit = section.title
             return "section"
         filled = [v for v in row if not is_blank(v)]
         if self.footer or (
@@ -199,11 +226,15 @@ def _header(sheet: Sheet, table: AliasTable, header_row: int | None) -> HeaderMa
 
 
 def _row_filter(
-    sheet: Sheet, header: HeaderMap, fixer: LegacyFixer, birth_fields: Sequence[str]
+    sheet: Sheet,
+    header: HeaderMap,
+    fixer: LegacyFixer,
+    birth_fields: Sequence[str],
+    is_unit: Callable[[str], bool] = lambda _name: False,
 ) -> RowFilter:
     last = header.header_row + header.header_rows
     rows = [r for n, r in sheet.rows if header.header_row <= n < last]
-    return RowFilter(header, rows, fixer, birth_fields)
+    return RowFilter(header, rows, fixer, birth_fields, is_unit)
 
 
 def _fixer(sheet: Sheet, header: HeaderMap) -> LegacyFixer:
@@ -217,11 +248,16 @@ def _fixer(sheet: Sheet, header: HeaderMap) -> LegacyFixer:
     return LegacyFixer(columns)
 
 
-def _data_rows(sheet: Sheet, header: HeaderMap, rf: RowFilter, skipped: list[tuple[int, str]]):
-    for number, row in sheet.rows:
+def _data_rows(
+    rows: Sequence[tuple[int, Row]],
+    header: HeaderMap,
+    rf: RowFilter,
+    skipped: list[tuple[int, str]],
+) -> Iterator[tuple[int, Row]]:
+    for number, row in rows:
         if number < header.data_start:
             continue
-        why = rf.why_skip(row)
+        why = rf.why_skip(row, number)
         if why is None:
             yield number, row
         elif why != "blank":
@@ -254,40 +290,83 @@ def parse_file(
     chosen, header = _sheet_and_header(book, sheet, CANDIDATE_ALIASES, header_row)
     if mapping_override:
         header = header.with_override(mapping_override)
-    fixer = _fixer(chosen, header)
-    validator = RowValidator(
-        header.columns,
+    return parse_sheet(
+        book,
+        chosen,
+        header,
         lookups or DictLookups(),
         today or today_vn(),
+        default_unit=default_unit,
+        settings=settings,
+    )
+
+
+def parse_sheet(
+    book: Workbook,
+    chosen: Sheet,
+    header: HeaderMap,
+    lookups: Lookups,
+    today: date,
+    *,
+    default_unit: UnitRef | None = None,
+    settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+) -> ParseResult:
+    """Validate the rows of one sheet of a read workbook under its header map.
+
+    Merged blocks and section values are written into the sheet's rows (see
+    shapes.fill_merged): the sheet is this parse's own."""
+    rows = chosen.rows
+    filled = fill_merged(rows, chosen.merges, header.data_start)
+    fixer = _fixer(chosen, header)
+    rf = _row_filter(
+        chosen, header, fixer, BIRTH_FIELDS, lambda name: lookups.unit(None, name) is not None
+    )
+    width = max(max((len(r) for _n, r in rows), default=0), max(header.columns, default=-1) + 1)
+    fill = SectionFill(header.columns, width)
+    skipped: list[tuple[int, str]] = []
+    data: list[tuple[int, Row]] = []
+    for number, row in _data_rows(rows, header, rf, skipped):
+        if rf.unit or rf.group:
+            fill.apply(row, rf.unit, rf.group)
+        data.append((number, row))
+    # A column of its own for the section's unit (or group) only when sections were found.
+    columns: Mapping[int, str] = fill.columns if rf.sections else header.columns
+    validator = RowValidator(
+        columns,
+        lookups,
+        today,
         date1904=chosen.date1904,
         default_unit=default_unit,
         fixer=fixer if fixer.active else None,
         settings=settings,
     )
-    rf = _row_filter(chosen, header, fixer, ("birth_date", "birth_date_male", "birth_date_female"))
-    skipped: list[tuple[int, str]] = []
-    rows = [validator.validate(n, r) for n, r in _data_rows(chosen, header, rf, skipped)]
+    results = [validator.validate(n, r) for n, r in data]
+    unit_sections = any(s.kind == "unit" for s in rf.sections)
     return ParseResult(
         kind=book.kind,
         sheets=book.sheet_names,
         sheet=chosen.name,
         header=header,
-        rows=rows,
+        rows=results,
         skipped=skipped,
-        missing=_missing(header, default_unit),
+        missing=_missing(header, default_unit, unit_sections),
         legacy=_legacy_columns(header, fixer),
         source=chosen,
+        shapes=Shapes(filled, rf.sections),
+        columns=dict(columns),
     )
 
 
-def _missing(header: HeaderMap, default_unit: UnitRef | None) -> list[str]:
+def _missing(
+    header: HeaderMap, default_unit: UnitRef | None, unit_sections: bool = False
+) -> list[str]:
     present = set(header.columns.values())
     missing = []
     if not present & {"full_name", "given_name"}:
         missing.append("full_name")
-    if not present & {"birth_date", "birth_date_male", "birth_date_female"}:
+    if not present & set(BIRTH_FIELDS):
         missing.append("birth_date")
-    if default_unit is None and not present & {"unit_code", "unit_name"}:
+    if default_unit is None and not unit_sections and not present & {"unit_code", "unit_name"}:
         missing.append("unit_name")
     return missing
 
@@ -320,7 +399,7 @@ def iter_rows(
         header = header.with_override(mapping_override, table)
     fixer = _fixer(chosen, header)
     rf = _row_filter(chosen, header, fixer, ())
-    for number, row in _data_rows(chosen, header, rf, []):
+    for number, row in _data_rows(chosen.rows, header, rf, []):
         values: dict[str, object] = {}
         for col, name in header.columns.items():
             value = row[col] if col < len(row) else ""

@@ -180,8 +180,7 @@ def _read(data: bytes, limits: Limits) -> Workbook:
 
 def _read_zip(data: bytes, limits: Limits) -> Workbook:
     zf, facts = guards.open_zip(io.BytesIO(data), limits)
-    if facts.kind == "ods":
-        guards.check_ods(zf, limits)
+    ods_merges = guards.check_ods(zf, limits) if facts.kind == "ods" else {}
     calamine = _open_calamine(data)
 
     def load(name: str) -> Sheet:
@@ -191,7 +190,10 @@ def _read_zip(data: bytes, limits: Limits) -> Workbook:
         elif facts.kind != "ods":
             # A sheet the relationships don't name can't be checked: refuse it.
             raise ReadError("corrupt_file")
-        return _load_sheet(calamine, name, facts.date1904, limits)
+        sheet = _load_sheet(calamine, name, facts.date1904, limits)
+        if not sheet.merges:
+            sheet.merges = ods_merges.get(name, [])
+        return sheet
 
     return _workbook(facts.kind, calamine, facts.date1904, load)
 

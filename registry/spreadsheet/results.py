@@ -15,15 +15,58 @@ from registry.spreadsheet.normalise import Invalid, cell_text
 STAGE_FIELDS: dict[str, str] = {column: stage for stage, column in STAGE_DATE_COLUMNS.items()}
 
 
+# What each error and warning code says, for the preview's table and the error
+# workbook (the code stays the stable key of the CLI's JSON).
+ISSUE_LABELS: dict[str, str] = {
+    "required": "Thiếu thông tin bắt buộc",
+    "invalid_date": "Ngày không hợp lệ",
+    "future_date": "Ngày ở tương lai",
+    "invalid_gender": "Giới tính không hợp lệ",
+    "invalid_group": "Đối tượng không khớp đơn vị",
+    "unknown_ethnicity": "Không nhận ra dân tộc",
+    "invalid_id_number": "Số CCCD/CMND không hợp lệ",
+    "id_number_mismatch": "Số CCCD không khớp ngày sinh, giới tính",
+    "lost_precision": "Số CCCD bị mất chữ số",
+    "duplicate_in_file": "Trùng với dòng khác trong tệp",
+    "unknown_unit": "Không tìm thấy đơn vị",
+    "unknown_cell": "Không tìm thấy chi bộ",
+    "out_of_scope": "Ngoài phạm vi quản lý",
+    "stage_order": "Sai thứ tự hoặc ngày các bước",
+    "underage": "Chưa đủ 18 tuổi",
+    "expired_certificate": "Giấy chứng nhận đã hết hạn",
+    "missing_certificate": "Thiếu giấy chứng nhận lớp nhận thức",
+    "locked_period": "Kỳ báo cáo đã khóa",
+    "old_id_number": "Số CMND cũ",
+    "unknown_religion": "Tôn giáo ngoài danh mục",
+    "over_age": "Quá 60 tuổi",
+    "low_education": "Trình độ học vấn thấp",
+    "few_introducers": "Chưa đủ người giới thiệu",
+    "stale_dossier": "Hồ sơ quá 12 tháng",
+    "document_differs": "Số văn bản khác với đã ghi",
+    "too_long": "Nội dung quá dài",
+    "invalid_value": "Giá trị không rõ",
+}
+
+
+def issue_label(code: str) -> str:
+    return ISSUE_LABELS.get(code, code)
+
+
 @dataclass(frozen=True)
 class Issue:
     row: int
     column: str  # the field at fault (a key of headers.FIELD_LABELS)
     code: str
     message: str
+    sheet: str | None = None  # set when several sheets are read in one batch
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        found: dict[str, object] = {
+            "row": self.row, "column": self.column, "code": self.code, "message": self.message,
+        }  # fmt: skip
+        if self.sheet is not None:
+            found["sheet"] = self.sheet
+        return found
 
 
 @dataclass
@@ -32,6 +75,19 @@ class RowResult:
     values: dict[str, object]  # only the fields the row fills (a blank never erases)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    sheet: str | None = None  # set when several sheets are read in one batch
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """The row's identity within a batch (a row number repeats across sheets)."""
+        return (self.sheet or "", self.row_number)
+
+    def issue(self, column: str, code: str, message: str) -> Issue:
+        return Issue(self.row_number, column, code, message, self.sheet)
+
+    def where(self) -> str:
+        """ "dòng 12", or "dòng 12 (trang «Khối 11»)" when several sheets are read."""
+        return f"dòng {self.row_number}" + (f" (trang «{self.sheet}»)" if self.sheet else "")
 
     @property
     def ok(self) -> bool:

@@ -16,6 +16,7 @@ from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.textutil import clean_text, fold, fold_key
 from registry.domain.vocabulary import SUBGROUPS, UNIT_KINDS, group_for_unit_kind
 from registry.domain.workdays import fmt_date, full_months_between
+from registry.spreadsheet.headers import DATE_PARTS
 from registry.spreadsheet.legacy import LegacyFixer
 from registry.spreadsheet.lookups import AMBIGUOUS, OUT_OF_SCOPE, CellRef, Lookups, UnitRef
 from registry.spreadsheet.normalise import (
@@ -165,7 +166,10 @@ class RowValidator:
                 r.values["gender"] = self._gender(gender_value)
             except Invalid as exc:
                 r.invalid("gender", exc, gender_value)
-        birth = self._date(r, row, "birth_date") if "birth_date" in self.index else None
+        if "birth_date" in self.index:
+            birth = self._date(r, row, "birth_date")
+        else:
+            birth = self._date_from_parts(r, row, "birth_date")
         if birth is None and "birth_date" not in r.failed:
             birth = self._old_layout_birth(r, row)
         if "gender" not in r.values and "gender" not in r.failed:
@@ -173,6 +177,23 @@ class RowValidator:
         if birth is None and not r.failed & {"birth_date", "birth_date_male", "birth_date_female"}:
             r.error("birth_date", "required", "Thiếu ngày sinh.")
         return birth
+
+    def _date_from_parts(self, r: RowState, row: Cells, name: str) -> date | None:
+        """A date written in three columns "Ngày | Tháng | Năm"."""
+        parts = DATE_PARTS.get(name, ())
+        if not any(p in self.index for p in parts):
+            return None
+        values = [self._raw(row, p) for p in parts]
+        if all(is_blank(v) for v in values):
+            return None
+        shown = "/".join(cell_text(v) for v in values)
+        try:
+            found = self.dates.from_parts(*values)
+        except Invalid as exc:
+            r.invalid(name, exc, shown)
+            return None
+        r.values[name] = found
+        return found
 
     def _old_layout_birth(self, r: RowState, row: Cells) -> date | None:
         """Birth date written under "Nam" or under "Nữ" (the column gives the gender)."""

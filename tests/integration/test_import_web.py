@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Candidate, ImportBatch, ImportMapping
+from registry.spreadsheet.results import ISSUE_LABELS, issue_label
 from tests.factories import login
 from tests.fixtures.sheets import xlsx_bytes
 from tests.integration.import_world import (
@@ -124,12 +125,12 @@ def test_sheet_picker_lists_every_sheet_and_reparses(officer, client):
 def test_mapping_can_be_changed_and_is_remembered(officer, client):
     rows = sheet([person(1, class_or_job="12A1")], ["full_name", "birth_date", "gender",
                                                    "unit_code", "class_or_job"])  # fmt: skip
-    rows[0][4] = "Lớp chủ nhiệm"  # a header no alias knows: the column is not used
+    rows[0][4] = "Thông tin khác"  # a header no alias or keyword knows: the column is not used
     data = xlsx_bytes(rows)
     batch = batch_of(upload(client, data))
     assert "4" not in batch.mapping["columns"]
     page = text(client.get(f"/imports/{batch.id}"))
-    assert "Lớp chủ nhiệm" in page and "— Bỏ qua cột này —" in page
+    assert "Thông tin khác" in page and "— Bỏ qua cột này —" in page
     fields = ["full_name", "birth_date", "gender", "unit_code", "class_or_job"]
     form = {}
     for i, name in enumerate(fields):
@@ -256,7 +257,8 @@ def test_preview_lists_every_error_of_a_messy_list(officer, client):
     assert (batch.rows, batch.new, batch.error_count) == (14, 2, 12)
     page = text(client.get(f"/imports/{batch.id}"))
     for error in batch.errors:
-        assert f"<code>{error['code']}</code>" in page
+        assert f"<td>{issue_label(error['code'])}</td>" in page
+        assert error["code"] in ISSUE_LABELS
         assert (
             error["message"].replace("«", "&laquo;")[:30] in page or error["message"][:30] in page
         )

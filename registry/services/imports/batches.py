@@ -24,7 +24,7 @@ from registry.models._types import utcnow
 from registry.scoping import scope_filter
 from registry.services import ServiceError, audit
 from registry.services.imports import candidate_import as importer
-from registry.services.imports.error_workbook import build_error_workbook
+from registry.services.imports.error_workbook import ErrorSheet, build_error_sheets
 from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_workbook
 
 P = ParamSpec("P")
@@ -49,6 +49,10 @@ def _readable(step: Callable[P, R]) -> Callable[P, R]:
 
 
 SAMPLE_ROWS = 20
+SET_ASIDE_REASONS = {
+    "no_header": "không có bảng danh sách (không thấy dòng tiêu đề có cột họ tên)",
+    "no_rows": "có tiêu đề nhưng không có người nào",
+}
 SHOWN_WARNINGS = 200
 ACTION_LABELS = {
     "new": "Thêm mới",
@@ -67,19 +71,56 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def remembered(session: Session, signature: str) -> dict[int, str | None] | None:
-    """The mapping a user confirmed earlier for files with these headers."""
-    found = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+def mapping_owner(user: User | None) -> str | None:
+    """Whose confirmed mappings a user's files take, and whose a confirmation becomes.
+
+    The user's own today; the organisation's once users belong to one (DESIGN: "a
+    confirmed mapping is remembered for that user's organisation"). None (the command
+    line) remembers nothing.
+    """
+    if user is None:
+        return None
+    return f"user:{user.id}"
+
+
+def _saved(session: Session, owner: str, signature: str) -> ImportMapping | None:
+    return session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.owner == owner, ImportMapping.signature == signature
+        )
+    )
+
+
+def remembered(session: Session, user: User | None, signature: str) -> dict[int, str | None] | None:
+    """The mapping the user's owner confirmed earlier for files with these headers."""
+    owner = mapping_owner(user)
+    found = _saved(session, owner, signature) if owner else None
     if found is None:
         return None
     return {int(k): v for k, v in found.mapping.get("override", {}).items()}
 
 
-def remember(session: Session, signature: str, override: Mapping[int, str | None]) -> None:
-    found = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+def remembered_all(session: Session, user: User | None) -> dict[str, dict[int, str | None]]:
+    """Header signature → mapping, of every mapping the user's owner confirmed."""
+    owner = mapping_owner(user)
+    if owner is None:
+        return {}
+    found = session.scalars(select(ImportMapping).where(ImportMapping.owner == owner))
+    return {
+        m.signature: {int(k): v for k, v in m.mapping.get("override", {}).items()} for m in found
+    }
+
+
+def remember(
+    session: Session, user: User | None, signature: str, override: Mapping[int, str | None]
+) -> None:
+    owner = mapping_owner(user)
+    if owner is None:
+        return
+    found = _saved(session, owner, signature)
     value = {"override": {str(k): v for k, v in override.items()}}
     if found is None:
-        session.add(ImportMapping(signature=signature, mapping=value))
+        session.add(ImportMapping(owner=owner, signature=signature, mapping=value))
     else:
         found.mapping = value
         found.updated_at = utcnow()
@@ -111,6 +152,7 @@ def _sample(result: importer.ImportResult) -> list[dict[str, Any]]:
         rows.append(
             {
                 "row": row.row_number,
+                "sheet": row.sheet,
                 "action": "error" if row.errors else plan.action,
                 "full_name": v.get("full_name", ""),
                 "birth_date": _text(v.get("birth_date")),
@@ -135,6 +177,10 @@ def _summary(parsed: ParseResult, result: importer.ImportResult, override) -> di
         "signature": header.signature,
         "labels": list(header.labels),
         "columns": {str(k): v for k, v in header.columns.items()},
+        "scores": {str(k): v for k, v in header.scores.items() if k in header.columns},
+        "uncertain": list(header.uncertain),
+        "joined": list(header.joined),
+        "shapes": parsed.shapes.as_dict(),
         "header_row": header.header_row,
         "data_start": header.data_start,
         "sheets": parsed.sheets,
@@ -144,12 +190,29 @@ def _summary(parsed: ParseResult, result: importer.ImportResult, override) -> di
         "sample": _sample(result),
         "warnings": [i.as_dict() for i in warnings[:SHOWN_WARNINGS]],
         "warning_count": len(warnings),
+        # Several sheets in one batch: each one's header, for the error workbook.
+        "parts": [
+            {
+                "sheet": part.sheet,
+                "rows": len(part.rows),
+                "header_row": part.header.header_row,
+                "columns": {str(k): v for k, v in part.header.columns.items()},
+                "uncertain": [part.header.labels[c] for c in part.header.uncertain],
+            }
+            for part in parsed.parts
+        ],
+        "set_aside": [
+            {"sheet": name, "why": SET_ASIDE_REASONS.get(why, why)}
+            for name, why in parsed.set_aside
+        ],
     }
 
 
-def store_preview(batch: ImportBatch, result: importer.ImportResult, override) -> None:
+def store_preview(
+    batch: ImportBatch, result: importer.ImportResult, override, *, remembered: bool = False
+) -> None:
     importer.store_counts(batch, result)
-    batch.mapping = _summary(result.parse, result, override)
+    batch.mapping = {**_summary(result.parse, result, override), "remembered": remembered}
 
 
 @_readable
@@ -166,23 +229,39 @@ def preview(
     file can't be read."""
     data = batch.content or b""
     lookups = importer.build_lookups(session, user)
+    if sheet == importer.ALL_SHEETS:
+        # Each sheet takes the mapping confirmed for its headers; one is confirmed by
+        # reading that sheet alone.
+        every = remembered_all(session, user)
+        parsed = importer.parse(
+            session, user, data, batch.filename, sheet=sheet, lookups=lookups, overrides=every
+        )
+        result = importer.classify(session, user, parsed)
+        applied = any(part.header.signature in every for part in parsed.parts)
+        store_preview(batch, result, None, remembered=applied)
+        return result
     parsed = importer.parse(session, user, data, batch.filename, sheet=sheet, lookups=lookups)
+    applied = False
     if override is None:
-        saved = remembered(session, parsed.header.signature)
-        if saved and parsed.header.with_override(saved).columns != parsed.header.columns:
-            override = saved
-            parsed = importer.parse(
-                session, user, data, batch.filename, sheet=parsed.sheet, override=saved,
-                lookups=lookups,
-            )  # fmt: skip
+        saved = remembered(session, user, parsed.header.signature)
+        if saved:
+            override, applied = saved, True
+            confirmed = parsed.header.with_override(saved)
+            if confirmed.columns == parsed.header.columns:
+                parsed.header = confirmed  # the same columns, now confirmed
+            else:
+                parsed = importer.parse(
+                    session, user, data, batch.filename, sheet=parsed.sheet, override=saved,
+                    lookups=lookups,
+                )  # fmt: skip
     elif override:
         parsed = importer.parse(
             session, user, data, batch.filename, sheet=parsed.sheet, override=override,
             lookups=lookups,
         )  # fmt: skip
-        remember(session, parsed.header.signature, override)
+        remember(session, user, parsed.header.signature, override)
     result = importer.classify(session, user, parsed)
-    store_preview(batch, result, override)
+    store_preview(batch, result, override, remembered=applied)
     return result
 
 
@@ -195,17 +274,31 @@ def start(session: Session, user: User, data: bytes, filename: str) -> ImportBat
     return batch
 
 
+class MappingUnconfirmed(ServiceError):
+    """Columns the reader was unsure of wait for the user's confirmation."""
+
+    message = (
+        "Còn cột chưa chắc chắn (đánh dấu «cần xác nhận» trong bảng «Các cột của tệp»): "
+        "hãy kiểm tra, chọn lại nếu sai, rồi bấm «Áp dụng cách gán cột» trước khi ghi."
+    )
+
+
 @_readable
 def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
     """Write a previewed batch (ImportRefused when rows fail, Unreadable when the file can't
-    be read; the request rolls back)."""
+    be read, MappingUnconfirmed while an uncertain column waits; the request rolls back)."""
+    summary = batch.mapping or {}
+    if summary.get("uncertain") or any(p["uncertain"] for p in summary.get("parts", [])):
+        raise MappingUnconfirmed(MappingUnconfirmed.message)
+    every = batch.sheet == importer.ALL_SHEETS
     parsed = importer.parse(
         session,
         user,
         batch.content or b"",
         batch.filename,
         sheet=batch.sheet,
-        override=override_of(batch),
+        override=None if every else override_of(batch),
+        overrides=remembered_all(session, user) if every else None,
     )
     result = importer.commit(session, user, parsed, batch=batch)
     batch.mapping = {**(batch.mapping or {}), "sample": _sample(result)}
@@ -239,9 +332,23 @@ def log_download(session: Session, user: User, batch: ImportBatch, what: str) ->
 def error_workbook(batch: ImportBatch) -> BytesIO:
     """The sheet as uploaded with the batch's errors marked."""
     book = read_workbook(batch.content or b"", batch.filename, importer.limits())
-    sheet = book.sheet(batch.sheet) if batch.sheet else book.first_with_data()
     summary = batch.mapping or {}
-    columns = {int(k): v for k, v in summary.get("columns", {}).items()}
-    return build_error_workbook(
-        sheet.name, sheet.rows, summary.get("header_row", 1), columns, batch.errors or []
+    if batch.sheet == importer.ALL_SHEETS:
+        parts = summary.get("parts", [])
+    else:
+        name = batch.sheet or book.first_with_data().name
+        parts = [{"sheet": name, "header_row": summary.get("header_row", 1),
+                  "columns": summary.get("columns", {})}]  # fmt: skip
+    several = batch.sheet == importer.ALL_SHEETS
+    return build_error_sheets(
+        [
+            ErrorSheet(
+                part["sheet"],
+                book.sheet(part["sheet"]).rows,
+                part["header_row"],
+                {int(k): v for k, v in part["columns"].items()},
+                [e for e in batch.errors or [] if not several or e.get("sheet") == part["sheet"]],
+            )
+            for part in parts
+        ]
     )

@@ -9,7 +9,7 @@ CLI command commits once, or rolls back when ImportRefused is raised.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,6 +36,7 @@ from registry.spreadsheet import (
     parse_file,
     unit_code_key,
 )
+from registry.spreadsheet.book import ALL_SHEETS, parse_book
 from registry.spreadsheet.normalise import is_blank
 
 Progress = Callable[[int], None]
@@ -172,9 +173,27 @@ def parse(
     unit: UnitRef | None = None,
     lookups: DictLookups | None = None,
     today: date | None = None,
+    sheets: Sequence[str] = (),
+    overrides: Mapping[str, Mapping[int, str | None]] | None = None,
 ) -> ParseResult:
     """parse_file with the importer's lookups and the rule settings; ReadError when the
-    file can't be read."""
+    file can't be read. `sheet` ALL_SHEETS, or several `sheets`, read as one batch
+    (`overrides`: header signature → the mapping confirmed for it)."""
+    if sheet == ALL_SHEETS or len(sheets) > 1:
+        return parse_book(
+            data,
+            filename,
+            sheets,
+            all_sheets=sheet == ALL_SHEETS,
+            overrides=overrides,
+            lookups=lookups or build_lookups(session, user),
+            today=today or today_vn(),
+            default_unit=unit,
+            limits=limits(),
+            settings=rule_settings(),
+        )
+    if sheets:
+        sheet = sheets[0]
     return parse_file(
         data,
         filename,
@@ -195,8 +214,7 @@ def _fit(row) -> None:
         if value is not None and len(value) > width:
             row.values[name] = value[:width].rstrip()
             row.warnings.append(
-                Issue(
-                    row.row_number,
+                row.issue(
                     name,
                     "too_long",
                     f"Nội dung dài quá {width} ký tự, chỉ giữ phần đầu: «{value[:40]}…».",
@@ -204,16 +222,21 @@ def _fit(row) -> None:
             )
 
 
-def _filled(parsed: ParseResult, field: str) -> set[int]:
-    """Row numbers whose cell in this field's column is not blank."""
-    column = parsed.header.column_of().get(field)
-    if column is None or parsed.source is None:
-        return set()
-    return {
-        number
-        for number, cells in parsed.source.rows
-        if column < len(cells) and not is_blank(cells[column])
-    }
+def _filled(parsed: ParseResult, field: str) -> set[tuple[str, int]]:
+    """Keys of the rows whose cell in this field's column is not blank."""
+    found: set[tuple[str, int]] = set()
+    for part in parsed.parts or [parsed]:
+        columns = part.columns or part.header.columns
+        column = next((c for c, name in columns.items() if name == field), None)
+        if column is None or part.source is None:
+            continue
+        sheet = part.sheet if parsed.parts else ""
+        found.update(
+            (sheet, number)
+            for number, cells in part.source.rows
+            if column < len(cells) and not is_blank(cells[column])
+        )
+    return found
 
 
 def classify(
@@ -232,6 +255,8 @@ def classify(
     # The raw sheet is not needed any more (the error workbook reads the stored file):
     # letting it go keeps a 100,000-row commit well under its memory budget.
     parsed.source = None
+    for part in parsed.parts:
+        part.source = None
     ok = [r for r in parsed.rows if not r.errors]
     for row in ok:
         _fit(row)
@@ -244,13 +269,13 @@ def classify(
     for chunk in chunks(parsed.rows):
         # Stored records are read a chunk at a time, so memory stays flat however long
         # the list is.
-        stored = matcher.load(matched[r.row_number] for r in chunk if r.row_number in matched)
+        stored = matcher.load(matched[r.key] for r in chunk if r.key in matched)
         for row in chunk:
             plan = RowPlan(row)
             plans.append(plan)
             if row.errors:
                 continue
-            ident = matched.get(row.row_number)
+            ident = matched.get(row.key)
             if ident is None:
                 classifier.new(plan)
             else:
@@ -273,7 +298,7 @@ def new_batch(
 
 def store_counts(batch: ImportBatch, result: ImportResult) -> None:
     counts = result.counts
-    batch.sheet = result.parse.sheet
+    batch.sheet = ALL_SHEETS if result.parse.parts else result.parse.sheet
     batch.rows = counts["rows"]
     batch.new, batch.updated, batch.unchanged = (
         counts["new"],

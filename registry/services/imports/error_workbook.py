@@ -8,6 +8,7 @@ ignored on import).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any
@@ -77,6 +78,19 @@ def _used(cells: Sequence[Any]) -> int:
     return end
 
 
+@dataclass
+class ErrorSheet:
+    """One sheet of the error workbook: its name and rows as read (row number, cells),
+    its header row, the column index → field map used, and its issues (row, column =
+    field, code, message)."""
+
+    name: str
+    rows: Sequence[tuple[int, Sequence[Any]]]
+    header_row: int
+    columns: Mapping[int, str]
+    errors: list[Mapping[str, Any]]
+
+
 def build_error_workbook(
     sheet_name: str,
     rows: Iterable[tuple[int, Sequence[Any]]],
@@ -86,6 +100,30 @@ def build_error_workbook(
 ) -> BytesIO:
     """`rows` as read (row number, cells); `columns` the column index → field map used;
     `errors` the issues (row, column = field, code, message). Returns the xlsx."""
+    return build_error_sheets([ErrorSheet(sheet_name, list(rows), header_row, columns,
+                                          list(errors))])  # fmt: skip
+
+
+def build_error_sheets(sheets: Sequence[ErrorSheet]) -> BytesIO:
+    """The sheets as read with their errors marked, each under its own name (several
+    when several sheets were imported in one batch)."""
+    wb = Workbook(write_only=True)
+    for part in sheets:
+        _error_sheet(wb, part.name, part.rows, part.header_row, part.columns, part.errors)
+    out = BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def _error_sheet(
+    wb: Workbook,
+    sheet_name: str,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    header_row: int,
+    columns: Mapping[int, str],
+    errors: Iterable[Mapping[str, Any]],
+) -> None:
     col_of = {name: index for index, name in columns.items()}
     by_row: dict[int, list[Mapping[str, Any]]] = {}
     for issue in errors:
@@ -93,7 +131,6 @@ def build_error_workbook(
             by_row.setdefault(int(issue["row"]), []).append(issue)
     rows = list(rows)
     width = max((len(cells) for _n, cells in rows), default=0)
-    wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(sheet_name))
     ws.freeze_panes = f"A{header_row + 1}"
     written = 0
@@ -121,7 +158,3 @@ def build_error_workbook(
             line.append(text)
         ws.append(line)
         written = number
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out

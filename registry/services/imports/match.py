@@ -28,7 +28,7 @@ from registry.domain.workdays import fmt_date
 from registry.models import Candidate, PartyCell, StageEvent, User
 from registry.scoping import full_scope, scope_filter
 from registry.services.candidates.stages import introducers_count
-from registry.spreadsheet import Issue, RowResult
+from registry.spreadsheet import RowResult
 
 CHUNK = 5000  # keys per IN (…): far below SQLite's 32,766 bound parameters
 # Row value → candidate column of the same name (a blank cell never erases).
@@ -154,7 +154,7 @@ def _id_number(row: RowResult) -> str | None:
 
 def _error(row: RowResult, column: str, code: str, message: str) -> None:
     if all(i.column != column for i in row.errors):
-        row.errors.append(Issue(row.row_number, column, code, message))
+        row.errors.append(row.issue(column, code, message))
 
 
 class Matcher:
@@ -210,12 +210,12 @@ class Matcher:
             seen.update(self.conn.scalars(stmt))
         return seen
 
-    def match(self, rows: list[RowResult]) -> dict[int, int]:
-        """Row number → stored candidate id for the rows that are not new; rows matched
+    def match(self, rows: list[RowResult]) -> dict[tuple[str, int], int]:
+        """Row key → stored candidate id for the rows that are not new; rows matched
         outside the scope or twice get their error."""
         numbers = self._by_number([n for r in rows if (n := _id_number(r)) is not None])
-        matched: dict[int, int] = {}
-        by_number: set[int] = set()
+        matched: dict[tuple[str, int], int] = {}
+        by_number: set[tuple[str, int]] = set()
         rest = []
         for r in rows:
             number = _id_number(r)
@@ -223,8 +223,8 @@ class Matcher:
             if ident is None:
                 rest.append(r)
             else:
-                matched[r.row_number] = ident
-                by_number.add(r.row_number)
+                matched[r.key] = ident
+                by_number.add(r.key)
         keys = self._by_key(rest) if rest else {}
         for r in rest:
             v = r.values
@@ -233,19 +233,24 @@ class Matcher:
             # The same name, birth date and unit but another CCCD is another person.
             same = [i for i, number in stored if number is None or "id_number" not in v]
             if same:
-                matched[r.row_number] = min(same)
+                matched[r.key] = min(same)
         return self._checked(rows, matched, by_number)
 
-    def _checked(self, rows: list[RowResult], matched: dict[int, int], by_number: set[int]):
+    def _checked(
+        self,
+        rows: list[RowResult],
+        matched: dict[tuple[str, int], int],
+        by_number: set[tuple[str, int]],
+    ):
         visible = self._visible(matched.values())
-        first_row: dict[int, int] = {}
+        first_row: dict[int, RowResult] = {}
         for r in rows:
-            ident = matched.get(r.row_number)
+            ident = matched.get(r.key)
             if ident is None:
                 continue
             if ident not in visible:
-                del matched[r.row_number]
-                if r.row_number in by_number:
+                del matched[r.key]
+                if r.key in by_number:
                     # Neutral, like the form's: the number exists, nothing about where.
                     message = (
                         f"Số CCCD/CMND {r.values['id_number']} đã có trong sổ theo dõi: "
@@ -259,15 +264,15 @@ class Matcher:
                     )
                     _error(r, "full_name", "out_of_scope", message)
                 continue
-            first = first_row.setdefault(ident, r.row_number)
-            if first != r.row_number:
-                del matched[r.row_number]
-                column = "id_number" if r.row_number in by_number else "full_name"
+            first = first_row.setdefault(ident, r)
+            if first is not r:
+                del matched[r.key]
+                column = "id_number" if r.key in by_number else "full_name"
                 _error(
                     r,
                     column,
                     "duplicate_in_file",
-                    f"Trùng với dòng {first}: cả hai dòng là cùng một người trong sổ theo dõi.",
+                    f"Trùng với {first.where()}: cả hai dòng là cùng một người trong sổ theo dõi.",
                 )
         return matched
 
@@ -313,7 +318,7 @@ class Classifier:
     committee: set[int]
     user: User | None = None
     # Rows whose "Đối tượng" cell is filled (else the group is implied by the unit).
-    explicit_group: set[int] = field(default_factory=set)
+    explicit_group: set[tuple[str, int]] = field(default_factory=set)
 
     def new(self, plan: RowPlan) -> None:
         row, values = plan.row, plan.row.values
@@ -351,7 +356,7 @@ class Classifier:
             )
 
     def _explicit_group(self, row: RowResult) -> bool:
-        return row.row_number in self.explicit_group
+        return row.key in self.explicit_group
 
     def _personal_changes(self, plan: RowPlan, stored: Stored) -> dict[str, object]:
         incoming = row_columns(plan.row.values)
@@ -427,8 +432,7 @@ class Classifier:
         column = DOCUMENT_COLUMNS[event.stage]
         kept = f"giữ số đã ghi «{recorded}»" if recorded else "sự kiện đã ghi chưa có số"
         row.warnings.append(
-            Issue(
-                row.row_number,
+            row.issue(
                 column,
                 "document_differs",
                 f"{_DOC_LABELS[column]} trong tệp «{event.number}» khác với sự kiện đã ghi "
