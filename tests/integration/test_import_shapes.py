@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import Candidate, ImportBatch, ImportMapping, StageEvent
-from tests.factories import login
+from tests.factories import OrganisationFactory, UserFactory, login
 from tests.fixtures.sheets import ods_bytes, xlsx_bytes
 from tests.integration.import_world import build_world, cli_json, codes, dump
 
@@ -165,7 +165,7 @@ def test_an_uncertain_column_waits_for_confirmation_remembered_for_its_owner(
 
     again = upload(client, data)
     assert again.mapping["uncertain"] == [] and again.mapping["remembered"] is True
-    assert "Đã áp dụng cách gán cột bạn xác nhận" in page_of(client, again)
+    assert "Đã áp dụng cách gán cột mà cơ quan của bạn đã xác nhận" in page_of(client, again)
 
     response = client.post(f"/imports/{batch.id}/commit", follow_redirects=True)
     assert "Đã nhập 1 dòng: 1 thêm mới" in response.get_data(as_text=True)
@@ -297,3 +297,32 @@ def test_a_clean_workbook_of_several_sheets_commits_every_sheet(world, officer, 
         ("Trần Văn Đức", "cong_nhan"),
         ("Nguyễn Văn An", "thpt"),
     ]
+
+
+def test_a_confirmed_mapping_belongs_to_the_organisation(world, client):
+    """Confirmed by one officer of a commune, the mapping is applied to a colleague's next
+    file with the same headers, and never to another commune's (issue: a place stored as
+    a person's name)."""
+    a, b = world["users"]["officer_a"], world["users"]["officer_b"]
+    own = OrganisationFactory(code="UBND-AN", name="UBND Phường An", area=a.area)
+    other = OrganisationFactory(code="UBND-BINH", name="UBND Phường Bình", area=b.area)
+    a.organisation, b.organisation = own, other
+    colleague = UserFactory(username="phuong.an2", role="area", area=a.area, organisation=own)
+    db.session.commit()
+    data = xlsx_bytes(LONG)
+    login(client, a)
+    batch = upload(client, data)
+    form = {}
+    for i, name in batch.mapping["columns"].items():
+        form[f"columns-{i}-column"] = i
+        form[f"columns-{i}-field"] = name
+    assert client.post(f"/imports/{batch.id}/mapping", data=form).status_code == 302
+    assert [m.owner for m in db.session.scalars(select(ImportMapping))] == [f"org:{own.id}"]
+    client.post("/logout")
+    login(client, colleague)
+    again = upload(client, data)
+    assert again.mapping["remembered"] is True and again.mapping["uncertain"] == []
+    client.post("/logout")
+    login(client, b)
+    elsewhere = upload(client, data)
+    assert elsewhere.mapping["remembered"] is False and elsewhere.mapping["uncertain"] == [8]

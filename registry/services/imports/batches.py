@@ -72,14 +72,16 @@ def column_letter(index: int) -> str:
 
 
 def mapping_owner(user: User | None) -> str | None:
-    """Whose confirmed mappings a user's files take, and whose a confirmation becomes.
-
-    The user's own today; the organisation's once users belong to one (DESIGN: "a
-    confirmed mapping is remembered for that user's organisation"). None (the command
+    """Whose confirmed mappings a user's files take, and whose a confirmation becomes:
+    the user's organisation (DESIGN: "a confirmed mapping is remembered for that user's
+    organisation"), so a colleague's next file with the same headers takes it and another
+    commune's does not; a user who belongs to none keeps their own. None (the command
     line) remembers nothing.
     """
     if user is None:
         return None
+    if user.organisation_id is not None:
+        return f"org:{user.organisation_id}"
     return f"user:{user.id}"
 
 
