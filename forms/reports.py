@@ -6,6 +6,7 @@ check shape and format.
 
 from __future__ import annotations
 
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -53,6 +54,7 @@ class ReportForm(BaseForm):
         default="",
     )
     download = SubmitField("Tải báo cáo")
+    pdf = SubmitField("Tải PDF")
     send = SubmitField("Nộp báo cáo kỳ này")
 
     def validate_year(self, field) -> None:
@@ -101,6 +103,10 @@ class ReportSettingsForm(BaseForm):
     )
     signer_name = StringField("Họ tên người ký", validators=[Optional(), MaxLength(120)])
     preparer_name = StringField("Họ tên người lập biểu", validators=[Optional(), MaxLength(120)])
+    addressee = StringField(
+        "Kính gửi (báo cáo bằng văn bản)", validators=[Optional(), MaxLength(500)]
+    )
+    recipients = LinesField("Nơi nhận (mỗi dòng một nơi)", validators=[Optional(), MaxLength(2000)])
     submit = SubmitField("Lưu cài đặt")
 
     def validate_issuing_body(self, field) -> None:
@@ -110,3 +116,14 @@ class ReportSettingsForm(BaseForm):
 
 
 __all__ = ["QUARTERS", "LinesField", "ReportForm", "ReportSettingsForm"]
+
+
+class TemplateUploadForm(BaseForm):
+    file = FileField(
+        "Mẫu Word (.docx)",
+        validators=[
+            FileRequired("Hãy chọn tệp mẫu (.docx) để tải lên."),
+            FileAllowed(["docx"], "Mẫu phải là tệp Word .docx."),
+        ],
+    )
+    upload = SubmitField("Tải mẫu lên")

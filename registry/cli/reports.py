@@ -25,12 +25,15 @@ from registry.scoping import in_scope
 from registry.services.audit import COMMAND_LINE
 from registry.services.org.areas import by_code
 from registry.services.reports.headings import root_area
+from registry.services.reports.narrative import TemplateError
+from registry.services.reports.pdf import PdfError
 from registry.services.reports.workbooks import (
     REPORTS,
     ReportError,
     ReportRequest,
     log_export,
     make_report,
+    printed,
 )
 
 
@@ -86,9 +89,20 @@ def _write(path: Path, data: bytes) -> None:
     help="Danh sách chi tiết: chỉ người đạt bước này trong kỳ.",
 )
 @click.option("--user", "username", help="Lập với phạm vi của tài khoản này.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "pdf"], case_sensitive=False),
+    default="xlsx",
+    show_default=True,
+    help="pdf: bản in A4 (cần LibreOffice); narrative: .docx, hoặc PDF của nó.",
+)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
-def export_command(report, date_from, date_to, area_code, group, reached, username, out) -> None:
-    """Write a report (students, workers, ct33, summary, candidates, breakdown) to an xlsx file."""
+def export_command(
+    report, date_from, date_to, area_code, group, reached, username, fmt, out
+) -> None:
+    """Write a report (students, workers, ct33, summary, candidates, breakdown; narrative as
+    .docx) to a file, or its PDF with --format pdf."""
     user = named_user(username) or command_line_user()
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     try:
@@ -100,7 +114,9 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
     request = ReportRequest(report, period, area, group=group, reached=reached)
     try:
         export = make_report(db.session, user, request)
-    except ReportError as error:
+        if fmt.lower() == "pdf":
+            export = printed(export)
+    except (ReportError, TemplateError, PdfError) as error:
         raise click.ClickException(str(error)) from None
     path = Path(out)
     _write(path, export.data())

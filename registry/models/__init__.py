@@ -5,7 +5,7 @@ from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Uni
 from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, StageEvent
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
-from registry.models.organisations import Organisation
+from registry.models.organisations import Organisation, ReportTemplate
 from registry.models.reports import SubmittedReport
 from registry.models.settings import Setting
 from registry.models.submissions import FormSubmission
@@ -24,6 +24,7 @@ __all__ = [
     "Organisation",
     "PartyCell",
     "RateLimitCounter",
+    "ReportTemplate",
     "Setting",
     "StageEvent",
     "SubmittedReport",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.domain.vocabulary import DOCUMENT_STYLES
@@ -44,6 +44,9 @@ class Organisation(Model):
     signer_name: Mapped[str] = mapped_column(String(120), default="")
     preparer_name: Mapped[str] = mapped_column(String(120), default="")
     form_code: Mapped[str] = mapped_column(String(60), default="")
+    # The narrative report's "Kính gửi" and "Nơi nhận" (one per line).
+    addressee: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     subgroups: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -57,3 +60,19 @@ class Organisation(Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.code}>"
+
+
+class ReportTemplate(Model):
+    """An organisation's own Word template of a document (today: the narrative report),
+    replacing the default one; only a template that passed the check is stored."""
+
+    __tablename__ = "report_template"
+    __table_args__ = (UniqueConstraint("organisation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="narrative")
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

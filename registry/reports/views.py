@@ -20,6 +20,9 @@ from registry.reports import bp
 from registry.reports.choices import area_choices
 from registry.scoping import get_in_scope, in_scope, restriction_of
 from registry.services import audit
+from registry.services.reports.narrative import TemplateError
+from registry.services.reports.pdf import PdfError
+from registry.services.reports.pdf import available as pdf_available
 from registry.services.reports.submitted import submit_report, submitted_reports
 from registry.services.reports.workbooks import (
     REPORTS,
@@ -30,15 +33,22 @@ from registry.services.reports.workbooks import (
     file_names,
     log_export,
     make_report,
+    printed,
 )
 from registry.transaction import on_refusal
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
 
 
 def xlsx_response(data, ascii_name: str, display_name: str):
-    """A download whose name reads in Vietnamese where browsers allow (RFC 6266)."""
-    response = send_file(data, mimetype=XLSX, as_attachment=True, download_name=ascii_name)
+    """A download whose name reads in Vietnamese where browsers allow (RFC 6266); its
+    type follows the file name's suffix."""
+    mimetype = MIMETYPES[ascii_name[ascii_name.rindex(".") :]]
+    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=ascii_name)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(display_name)}"
     )
@@ -102,6 +112,7 @@ def _page(form: ReportForm, status: int = 200):
         submittable=SUBMITTABLE,
         submitted=submitted_reports(db.session(), current_user),
         may_submit=access.may(current_user, access.SUBMIT_REPORTS),
+        pdf_available=pdf_available(),
     ), status
 
 
@@ -117,13 +128,15 @@ def index():
     try:
         report_request = _request_from(form)
         export = make_report(db.session(), current_user, report_request)
-    except (PeriodError, ReportError) as error:
+        if form.pdf.data and not form.send.data:
+            export = printed(export)
+    except (PeriodError, ReportError, TemplateError, PdfError) as error:
         add_error(form.report, str(error))
         return _page(form, 422)
     if form.send.data:
         return _submit(form, report_request, export)
     log_export(db.session(), current_user, report_request, export)
-    return xlsx_response(export.stream, *file_names(report_request))
+    return xlsx_response(export.stream, *file_names(report_request, export.suffix))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):

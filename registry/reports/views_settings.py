@@ -18,7 +18,10 @@ from registry.reports import bp
 from registry.services.org.organisations import all_organisations
 from registry.services.reports.headings import ReportSettings, save_settings, settings_of
 
-FORM_FIELDS = ("place", "style", "form_code", "signer_title", "signer_name", "preparer_name")
+FORM_FIELDS = (
+    "place", "style", "form_code", "signer_title", "signer_name", "preparer_name", "addressee",
+    "recipients",
+)  # fmt: skip
 
 
 def _organisation() -> Organisation | None:
@@ -57,6 +60,8 @@ def settings():
             preparer_name=form.preparer_name.data or "",
             style=form.style.data,
             form_code=form.form_code.data or "",
+            addressee=form.addressee.data or "",
+            recipients=form.recipients.data or "",
         )
         save_settings(db.session(), current_user, organisation, data)
         flash("Đã lưu cài đặt báo cáo.", "success")

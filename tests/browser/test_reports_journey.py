@@ -42,6 +42,8 @@ def test_province_user_downloads_each_report_for_last_year_and_a_school_year(pag
         ("school_year", last_year - 1, f"01-09-{last_year - 1} đến 31-08-{last_year}"),
     ):
         for report in REPORTS:
+            if report == "narrative":  # a Word document: test_documents_journey
+                continue
             file = download(page, report, preset, year)
             # Chromium takes the Vietnamese name (filename*) of the download.
             assert file.suggested_filename == f"{FILE_TITLES[report]} {span}.xlsx"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import zipfile
 from dataclasses import dataclass
 
 from flask import Flask, url_for
@@ -66,4 +68,14 @@ def count(name: str, n: int) -> None:
 
 
 def text(response) -> str:
+    """What a page or a download shows: an Office file (xlsx, docx: a zip) is read as the
+    text of its XML parts, so a marker inside a downloaded document counts as seen."""
+    data = response.get_data()
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace")
+                for name in archive.namelist()
+                if name.endswith(".xml")
+            )
     return response.get_data(as_text=True)

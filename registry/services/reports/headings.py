@@ -37,6 +37,8 @@ class ReportSettings:
     preparer_name: str = ""
     style: str = "state"
     form_code: str = ""
+    addressee: str = ""  # the narrative report's "Kính gửi"
+    recipients: str = ""  # its "Nơi nhận", one per line
 
 
 FIELDS = tuple(f.name for f in fields(ReportSettings))
@@ -119,7 +121,10 @@ def settings_of(
     if lines:
         settings.issuing_body = lines
     settings.style = organisation.style if organisation.style in STYLES else "state"
-    for name in ("place", "signer_title", "signer_name", "preparer_name", "form_code"):
+    for name in (
+        "place", "signer_title", "signer_name", "preparer_name", "form_code", "addressee",
+        "recipients",
+    ):  # fmt: skip
         value = getattr(organisation, name)
         if value:
             setattr(settings, name, value)
@@ -135,7 +140,7 @@ def _as_text(name: str, value: object) -> str:
     if name == "issuing_body":
         lines = value if isinstance(value, list) else str(value).split("\n")
         return "\n".join(clean_text(line) for line in lines if clean_text(line))
-    if name == "signer_title":
+    if name in ("signer_title", "recipients"):
         return "\n".join(clean_text(line) for line in str(value).split("\n") if clean_text(line))
     return clean_text(str(value or ""))
 

@@ -27,6 +27,8 @@ from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
 from registry.services.reports.detail_list import candidate_list
 from registry.services.reports.headings import report_meta, root_area
+from registry.services.reports.narrative import narrative_document
+from registry.services.reports.pdf import to_pdf
 
 REPORTS: dict[str, str] = {
     "students": "Phát triển đảng viên trong học sinh, sinh viên",
@@ -35,6 +37,7 @@ REPORTS: dict[str, str] = {
     "summary": "Tổng hợp theo địa bàn, so với cùng kỳ năm trước",
     "candidates": "Danh sách chi tiết quần chúng ưu tú",
     "breakdown": "Phân tích người kết nạp và quần chúng đang theo dõi",
+    "narrative": "Báo cáo bằng văn bản (Word), kèm bảng và biểu đồ",
 }
 TITLES: dict[str, str] = {
     "students": "Báo cáo kết quả phát triển đảng viên trong học sinh, sinh viên",
@@ -53,6 +56,8 @@ TITLES: dict[str, str] = {
     "candidates": "Danh sách quần chúng ưu tú có tên trong danh sách theo dõi trong kỳ",
     "breakdown": "Phân tích đảng viên mới kết nạp và quần chúng ưu tú đang theo dõi "
     "theo giới tính, độ tuổi, dân tộc, tôn giáo, trình độ học vấn và đối tượng",
+    "narrative": "Kết quả công tác phát triển đảng viên trong học sinh, sinh viên và công "
+    "nhân lao động ở doanh nghiệp ngoài khu vực nhà nước",
 }
 LIST_TITLE = "Danh sách quần chúng ưu tú"
 SLUGS: dict[str, str] = {
@@ -62,6 +67,7 @@ SLUGS: dict[str, str] = {
     "summary": "bao-cao-tong-hop",
     "candidates": "danh-sach-quan-chung",
     "breakdown": "phan-tich",
+    "narrative": "bao-cao-van-ban",
 }
 # Vietnamese names of the downloaded files (filename* of Content-Disposition).
 FILE_TITLES: dict[str, str] = {
@@ -71,6 +77,7 @@ FILE_TITLES: dict[str, str] = {
     "summary": "Báo cáo tổng hợp",
     "candidates": "Danh sách quần chúng ưu tú",
     "breakdown": "Phân tích kết nạp và theo dõi",
+    "narrative": "Báo cáo kết quả phát triển đảng viên",
 }
 
 
@@ -130,17 +137,18 @@ class Export:
     stream: BytesIO
     figures: dict[str, Any] | None  # None for the detail list
     rows: int | None = None  # lines of the detail list
+    suffix: str = ".xlsx"  # ".docx" for the narrative report, ".pdf" once printed
 
     def data(self) -> bytes:
         return self.stream.getvalue()
 
 
-def file_names(request: ReportRequest) -> tuple[str, str]:
+def file_names(request: ReportRequest, suffix: str = ".xlsx") -> tuple[str, str]:
     """(ASCII file name, Vietnamese file name) of a download."""
     span = f"{request.period.start.isoformat()}_{request.period.end.isoformat()}"
-    ascii_name = f"{SLUGS[request.report]}_{span}.xlsx"
+    ascii_name = f"{SLUGS[request.report]}_{span}{suffix}"
     start, end = (f"{d:%d-%m-%Y}" for d in (request.period.start, request.period.end))
-    words = f"{FILE_TITLES[request.report]} {start} đến {end}.xlsx"
+    words = f"{FILE_TITLES[request.report]} {start} đến {end}{suffix}"
     return ascii_name, unicodedata.normalize("NFC", words)
 
 
@@ -154,6 +162,9 @@ def make_report(
     meta = report_meta(
         session, user, request.title, request.period, request.area, today or today_vn()
     )
+    if request.report == "narrative":
+        stream, values = narrative_document(session, user, request, meta)
+        return Export(stream, values, suffix=".docx")
     if request.report == "candidates":
         data, counter = candidate_list(session, user, request, meta)
         stream = build("candidates", data)
@@ -163,9 +174,17 @@ def make_report(
     return Export(build(request.report, data), figures)
 
 
+def printed(export: Export) -> Export:
+    """The same report as PDF (A4 as laid out), or PdfError saying why not."""
+    return Export(
+        BytesIO(to_pdf(export.data(), export.suffix)), export.figures, export.rows, ".pdf"
+    )
+
+
 def log_export(session: Session, actor: User | str, request: ReportRequest, export: Export):
     """Every download goes to the audit log, with what it covered."""
     after = request.describe()
+    after["format"] = export.suffix.lstrip(".")
     if export.rows is not None:
         after["rows"] = export.rows
     return audit.record(session, actor, "export", "report", None, None, after)
