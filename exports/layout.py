@@ -25,13 +25,11 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.cells import set_value
 from exports.data import ReportMeta
+from exports.printing import FONT_NAME, parts, setup_print
 
-FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
 TITLE_SIZE = 13
 BODY_FONT = Font(name=FONT_NAME, size=BODY_SIZE)
@@ -94,11 +92,20 @@ def new_workbook(meta: ReportMeta) -> Workbook:
     wb = Workbook(write_only=True)
     # Unstyled cells use font 0 and the Normal style: making that font Times New Roman
     # keeps a million-row list in the right font without a style on every cell.
-    wb._fonts = IndexedList([BODY_FONT])
-    wb._named_styles["Normal"].font = BODY_FONT
+    # Both are private to openpyxl (no public way to change the default font).
+    wb._fonts = IndexedList([BODY_FONT])  # type: ignore[attr-defined]
+    wb._named_styles["Normal"].font = BODY_FONT  # type: ignore[attr-defined]
     wb.properties.title = meta.title
     wb.properties.creator = meta.issuing_body[-1] if meta.issuing_body else ""
     return wb
+
+
+def write_only_sheet(wb: Workbook, name: str) -> WriteOnlyWorksheet:
+    """A new sheet of a write-only workbook (openpyxl types `create_sheet` loosely)."""
+    ws = wb.create_sheet(name)
+    if not isinstance(ws, WriteOnlyWorksheet):
+        raise TypeError("report workbooks are written in write-only mode")
+    return ws
 
 
 def save(wb: Workbook) -> BytesIO:
@@ -115,8 +122,9 @@ def discard(wb: Workbook) -> None:
         if writer is None:
             continue
         with suppress(Exception):  # already failing: free what can be freed
-            if ws._rows is not None:
-                ws._rows.close()
+            rows = getattr(ws, "_rows", None)  # the row generator, private to openpyxl
+            if rows is not None:
+                rows.close()
             writer.close()
         with suppress(OSError, ValueError):
             writer.cleanup()
@@ -221,13 +229,13 @@ class SheetWriter:
     def write(self, cells: Sequence[object], height: float | None = None) -> int:
         self.row += 1
         if height:
-            self.ws.row_dimensions[self.row].height = height
+            parts(self.ws).row_dimensions[self.row].height = height
         self.ws.append(list(cells))
         return self.row
 
     def merge(self, row1: int, col1: int, row2: int, col2: int) -> None:
         ref = f"{get_column_letter(col1)}{row1}:{get_column_letter(col2)}{row2}"
-        self.ws.merged_cells.add(ref)
+        parts(self.ws).merged_cells.add(ref)
 
     def band(self, segments: Sequence[Segment], height: float | None = None) -> int:
         """Write one row of segments, each merged over its columns."""
@@ -351,23 +359,6 @@ def footer_bands(meta: ReportMeta, width: int) -> list[Band]:
     return bands
 
 
-def setup_print(ws: WriteOnlyWorksheet, title_rows: tuple[int, int] | None = None) -> None:
-    """A4 landscape, one page wide, header rows on every page, page number from page 2."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.6, right=0.4, top=0.7, bottom=0.6)
-    ws.print_options.horizontalCentered = True
-    ws.HeaderFooter.differentFirst = True
-    ws.oddHeader.center.text = "&P"
-    ws.oddHeader.center.font = f"{FONT_NAME},Regular"
-    ws.oddHeader.center.size = TITLE_SIZE
-    if title_rows:
-        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-
-
 def open_sheet(
     wb: Workbook,
     name: str,
@@ -380,11 +371,11 @@ def open_sheet(
     freeze_col: int = 3,
 ) -> SheetWriter:
     """Create a sheet and write everything down to the first data row."""
-    ws = wb.create_sheet(name)
+    ws = write_only_sheet(wb, name)
     columns = leaves(cols)
     sw = SheetWriter(ws, len(columns))
     for i, col in enumerate(columns, 1):
-        dimension = ws.column_dimensions[get_column_letter(i)]
+        dimension = parts(ws).column_dimensions[get_column_letter(i)]
         dimension.width = col.width
         if col.typed:
             dimension.number_format = col.typed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from io import BytesIO
 
@@ -19,8 +18,9 @@ from openpyxl.drawing.text import (
     ParagraphProperties,
     RegularTextRun,
 )
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PrintPageSetup
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.data import GroupFigures, ReportMeta, SummaryReport
@@ -34,10 +34,11 @@ from exports.layout import (
     close_sheet,
     open_sheet,
     save,
-    setup_print,
     styled,
     workbook,
+    write_only_sheet,
 )
+from exports.printing import parts, setup_print
 from exports.tables import TOTAL_LABEL, Figures, Line, change, count, derived, write_lines
 from registry.domain.vocabulary import GROUPS
 
@@ -168,10 +169,10 @@ def admissions_chart(ws, first: int, last: int, meta: ReportMeta) -> BarChart:
 
 def write_tidy(wb: Workbook, report: SummaryReport) -> None:
     """Long layout, one value a line, as an Excel table ready for a pivot table."""
-    ws = wb.create_sheet("Dữ liệu")
+    ws = write_only_sheet(wb, "Dữ liệu")
     headers = ("Địa bàn", "Đối tượng", "Chỉ tiêu", "Kỳ", "Giá trị")
     for letter, width in zip("ABCDE", (26, 28, 36, 40, 10), strict=True):
-        ws.column_dimensions[letter].width = width
+        parts(ws).column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     setup_print(ws, (1, 1))
     sw = SheetWriter(ws, len(headers))
@@ -187,15 +188,18 @@ def write_tidy(wb: Workbook, report: SummaryReport) -> None:
             for measure, period, value in lines:
                 texts = (row.area, _GROUP_LABELS[group], measure, period)
                 sw.write([*(styled(ws, t, plain) for t in texts), styled(ws, value, count_look)])
-    table = Table(displayName="SoLieu", ref=f"A1:E{max(sw.row, 2)}")
+    ref = f"A1:E{max(sw.row, 2)}"
+    table = Table(
+        displayName="SoLieu",
+        ref=ref,
+        # A write-only sheet cannot read its header cells back: the columns are named here.
+        tableColumns=[TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)],
+        autoFilter=AutoFilter(ref=ref),
+    )
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    table._initialise_columns()
-    for column, header in zip(table.tableColumns, headers, strict=True):
-        column.name = header
-    with warnings.catch_warnings():
-        # The warning asks for the columns to be named by hand, as done just above.
-        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
-        ws.add_table(table)
+    # Added to the sheet's table list directly: `add_table` only checks the name (the one
+    # table of the workbook) and warns that write-only tables need their columns named.
+    ws.tables.add(table)
 
 
 def build_summary(report: SummaryReport) -> BytesIO:

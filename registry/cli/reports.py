@@ -37,12 +37,12 @@ def _area(code: str | None, user: User) -> Area:
     if code is None:
         if user.role == "area" and user.area is not None:
             return user.area
-        area = root_area(db.session)
+        area = root_area(db.session())
         if area is None:
             raise click.ClickException("Chưa có địa bàn nào: hãy chạy load-areas trước.")
         return area
-    area = db.session.scalar(select(Area).where(Area.code == code))
-    if area is None or not in_scope(db.session, user, Area, area.id):
+    area = db.session().scalar(select(Area).where(Area.code == code))
+    if area is None or not in_scope(db.session(), user, Area, area.id):
         raise click.BadParameter(f"không có địa bàn mã «{code}» trong phạm vi", param_hint="--area")
     return area
 
@@ -96,12 +96,12 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
         raise click.BadParameter(str(error), param_hint="--to") from None
     request = ReportRequest(report, period, _area(area_code, user), group=group, reached=reached)
     try:
-        export = make_report(db.session, user, request)
+        export = make_report(db.session(), user, request)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     path = Path(out)
     _write(path, export.data())
-    log_export(db.session, user if username else COMMAND_LINE, request, export)
+    log_export(db.session(), user if username else COMMAND_LINE, request, export)
     rows = f", {export.rows} dòng" if export.rows is not None else ""
     click.echo(f"Đã ghi {REPORTS[report].lower()} ({period.text}{rows}) vào {path}.")
 
