@@ -114,6 +114,9 @@ def build_candidates(data: CandidateList) -> BytesIO:
             full=False,
             numbers=False,
             note=data.filter_note,
+            # 31 columns do not print readably on one page: three pages across, each
+            # repeating the number and the name.
+            pages_wide=3,
         )
         ws, header = sw.ws, sw.row
         n = write_rows(ws, data.rows, header + 1)

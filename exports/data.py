@@ -35,6 +35,8 @@ class ReportMeta:
     period_label: str = ""  # "Năm học 2024 - 2025", "6 tháng đầu năm 2025"
     style: str = "state"  # "state" (Nghị định 30/2020) or "party" (Hướng dẫn 36-HD/VPTW)
     form_code: str | None = None  # only when settings give one; never invented
+    # The issuer's abbreviation in the document number: "UBND" in "Số:    /BC-UBND".
+    issuer_code: str = ""
     preparer_title: str = "Người lập biểu"
     preparer_name: str = ""
     signer_title: str = ""  # lines split on "\n": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"

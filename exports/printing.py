@@ -4,7 +4,8 @@ each page; and the parts of a write-only sheet that hold them.
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from collections.abc import Sequence
+from typing import Literal, Protocol, cast
 
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -18,6 +19,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "Times New Roman"
 PAGE_NUMBER_SIZE = 13
+MM_PER_INCH = 25.4
+# Nghị định 30/2020, Phụ lục I: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+# The smallest of each leaves the table the most room; the page number sits in the top
+# margin, 10 mm from the edge.
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15, "header": 10, "footer": 10}
+
+
+def decree_margins() -> PageMargins:
+    """The page margins of Nghị định 30/2020 (openpyxl takes inches)."""
+    return PageMargins(**{side: mm / MM_PER_INCH for side, mm in MARGINS_MM.items()})
 
 
 class SheetParts(Protocol):
@@ -44,15 +55,53 @@ def parts(ws: WriteOnlyWorksheet) -> SheetParts:
     return cast(SheetParts, ws)
 
 
-def setup_print(ws: WriteOnlyWorksheet, title_rows: tuple[int, int] | None = None) -> None:
-    """A4 landscape, one page wide, header rows on every page, page number from page 2."""
+# A table at most this wide (in column widths, about 2 mm each on paper) prints upright:
+# Nghị định 30 sets A4 portrait, landscape only for a table too wide for it.
+PORTRAIT_WIDTH = 100
+
+
+Orientation = Literal["portrait", "landscape"]
+
+
+def orientation_for(widths: Sequence[float]) -> Orientation:
+    return "portrait" if sum(widths) <= PORTRAIT_WIDTH else "landscape"
+
+
+def first_page_columns(widths: Sequence[float], pages_wide: int, repeated: int) -> int:
+    """How many columns the first of `pages_wide` pages holds, the `repeated` first columns
+    being printed again on every page: what a title over the first page may span."""
+    if pages_wide <= 1:
+        return len(widths)
+    shared = sum(widths[:repeated])
+    room = shared + (sum(widths) - shared) / pages_wide
+    held, count = 0.0, 0
+    for width in widths:
+        if held + width > room:
+            break
+        held, count = held + width, count + 1
+    return max(count, 1)
+
+
+def setup_print(
+    ws: WriteOnlyWorksheet,
+    title_rows: tuple[int, int] | None = None,
+    *,
+    pages_wide: int = 1,
+    title_cols: str | None = None,
+    orientation: Orientation = "landscape",
+) -> None:
+    """A4 (landscape unless told), `pages_wide` pages wide, as long as it takes; the header
+    rows (and `title_cols`, "A:B") on every page; the page number from page 2."""
     sheet = parts(ws)
-    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.orientation = orientation
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = pages_wide
+    if pages_wide > 1:
+        # A row's pages one after the other, so the pages of a list come in reading order.
+        sheet.page_setup.pageOrder = "overThenDown"
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins = PageMargins(left=0.6, right=0.4, top=0.7, bottom=0.6)
+    sheet.page_margins = decree_margins()
     sheet.print_options.horizontalCentered = True
     header_footer = sheet.HeaderFooter
     header_footer.differentFirst = True
@@ -63,3 +112,5 @@ def setup_print(ws: WriteOnlyWorksheet, title_rows: tuple[int, int] | None = Non
     header_footer.oddHeader = page_header
     if title_rows:
         ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    if title_cols:
+        ws.print_title_cols = title_cols

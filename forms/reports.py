@@ -94,6 +94,9 @@ class ReportSettingsForm(BaseForm):
     )
     style = VNSelectField("Thể thức", choices=list(STYLES.items()), default="state")
     form_code = StringField("Ký hiệu biểu (nếu có)", validators=[Optional(), MaxLength(60)])
+    issuer_code = StringField(
+        "Chữ viết tắt tên cơ quan trong số văn bản", validators=[Optional(), MaxLength(30)]
+    )
     signer_title = LinesField(
         "Chức vụ người ký (ví dụ: KT. GIÁM ĐỐC, xuống dòng, PHÓ GIÁM ĐỐC)",
         validators=[Optional(), MaxLength(200)],

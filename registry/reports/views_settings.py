@@ -47,7 +47,8 @@ def settings():
     form = ReportSettingsForm()
     if not form.is_submitted():
         form.issuing_body.data = "\n".join(current.issuing_body)
-        for name in ("place", "style", "form_code", "signer_title", "signer_name", "preparer_name"):
+        names = ("place", "style", "form_code", "issuer_code", "signer_title", "signer_name")
+        for name in (*names, "preparer_name"):
             getattr(form, name).data = getattr(current, name)
     if form.validate_on_submit():
         data = ReportSettings(
@@ -58,6 +59,7 @@ def settings():
             preparer_name=form.preparer_name.data or "",
             style=form.style.data,
             form_code=form.form_code.data or "",
+            issuer_code=form.issuer_code.data or "",
         )
         save_settings(db.session(), current_user, area_id, data)
         flash("Đã lưu cài đặt báo cáo.", "success")

@@ -143,6 +143,7 @@ def test_settings_are_scoped_to_the_officers_area(client, world):
             "place": "Bắc",
             "style": "party",
             "form_code": "",
+            "issuer_code": "ĐU",
             "signer_title": "T/M ĐẢNG ỦY\nBÍ THƯ",
             "signer_name": "Lò Văn Ký",
             "preparer_name": "",
@@ -160,6 +161,7 @@ def test_settings_are_scoped_to_the_officers_area(client, world):
         load_workbook(BytesIO(client.post("/reports/", data=form(north)).data)).active
     )
     assert "ĐẢNG ỦY PHƯỜNG BẮC" in texts and "BÍ THƯ" in texts and "Lò Văn Ký" in texts
+    assert "Số        -BC/ĐU" in texts
     client.post("/logout")
     login(client, world["users"]["province"])
     assert "UBND TỈNH THỬ NGHIỆM" in client.get("/reports/settings").text

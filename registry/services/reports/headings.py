@@ -36,6 +36,7 @@ class ReportSettings:
     preparer_name: str = ""
     style: str = "state"
     form_code: str = ""
+    issuer_code: str = ""  # the issuer's abbreviation in the number: "Số:    /BC-UBND"
 
 
 FIELDS = tuple(f.name for f in fields(ReportSettings))
@@ -79,6 +80,7 @@ def defaults(session: Session, area_id: int | None) -> ReportSettings:
             issuing_body=[_upper_province(root), "SỞ NỘI VỤ"],
             place=place_name(root),
             signer_title="GIÁM ĐỐC",
+            issuer_code="SNV",
         )
     area = session.get(Area, area_id)
     name = area.name.upper() if area is not None else ""
@@ -86,6 +88,7 @@ def defaults(session: Session, area_id: int | None) -> ReportSettings:
         issuing_body=[f"UBND {name}".strip()],
         place=place_name(area),
         signer_title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+        issuer_code="UBND",
     )
 
 
@@ -167,6 +170,7 @@ def report_meta(
         issuing_body=settings.issuing_body,
         style=settings.style,
         form_code=settings.form_code or None,
+        issuer_code=settings.issuer_code,
         preparer_name=settings.preparer_name,
         signer_title=settings.signer_title,
         signer_name=settings.signer_name,
