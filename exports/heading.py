@@ -34,13 +34,22 @@ def number_line(meta: ReportMeta) -> str:
 
 
 def period_line(meta: ReportMeta) -> str:
+    if meta.as_at:
+        return f"Tính đến ngày {meta.period_to:%d/%m/%Y}"
     span = f"từ ngày {meta.period_from:%d/%m/%Y} đến ngày {meta.period_to:%d/%m/%Y}"
     return f"{meta.period_label} ({span})" if meta.period_label else span[0].upper() + span[1:]
 
 
-def sides(widths: Sequence[float]) -> tuple[tuple[int, int], tuple[int, int]]:
+def sides(
+    widths: Sequence[float], span: tuple[int, int] | None = None
+) -> tuple[tuple[int, int], tuple[int, int]]:
     """Columns of the left and right blocks of the header and of the signatures: the first
-    columns holding a good third of the width, the last ones holding at most half of it."""
+    columns holding a good third of the width, the last ones holding at most half of it;
+    within `span` (first, last column) when given."""
+    if span is not None:
+        (l1, l2), (r1, r2) = sides(widths[span[0] - 1 : span[1]])
+        shift = span[0] - 1
+        return (l1 + shift, l2 + shift), (r1 + shift, r2 + shift)
     n, total = len(widths), sum(widths)
     if n < 2:
         return (1, 1), (1, 1)
@@ -72,7 +81,7 @@ def _header_rows(meta: ReportMeta) -> list[tuple[SideLine, SideLine]]:
         ]
     rows = list(zip_longest(left, right))
     # The number under the issuing body, on the line of the place and date.
-    number = (number_line(meta), Look(size=TITLE_SIZE))
+    number = (number_line(meta), Look(size=TITLE_SIZE)) if meta.numbered else None
     dated = (date_line(meta.place, meta.report_date), Look(italic=True, size=TITLE_SIZE))
     return [*rows, (number, dated)]
 
@@ -84,13 +93,13 @@ def header_bands(
     full: bool = True,
     note: str = "",
     unit_text: str | None = None,
-    title_columns: tuple[int, int] | None = None,
+    span: tuple[int, int] | None = None,
 ) -> list[Band]:
     """The rows above the column headers: header block, title, period, area and the unit
     of measure of the whole table (`unit_text`; None when the table has a row of units).
-    The title lines span `title_columns` (first, last), else every column."""
-    t1, t2 = title_columns or (1, len(widths))
-    (l1, l2), (r1, r2) = sides(widths)
+    All of it within `span` (first, last column) when given, else over every column."""
+    t1, t2 = span or (1, len(widths))
+    (l1, l2), (r1, r2) = sides(widths, span)
     bands: list[Band] = []
 
     def row(*segments: Segment) -> None:
@@ -114,10 +123,12 @@ def header_bands(
     return bands
 
 
-def footer_bands(meta: ReportMeta, widths: Sequence[float]) -> list[Band]:
+def footer_bands(
+    meta: ReportMeta, widths: Sequence[float], span: tuple[int, int] | None = None
+) -> list[Band]:
     """The signatures under the table: the preparer left, the signer right, each name
-    under its title with room for the signature (and the seal) between."""
-    (l1, l2), (r1, r2) = sides(widths)
+    under its title with room for the signature (and the seal) between; within `span`."""
+    (l1, l2), (r1, r2) = sides(widths, span)
     bold, italic = Look(bold=True), Look(italic=True)
     left = [(meta.preparer_title, bold), ("(Ký, ghi rõ họ tên)", italic)]
     titles = [line.strip() for line in meta.signer_title.split("\n") if line.strip()]

@@ -233,6 +233,8 @@ class SheetWriter:
 
     def __init__(self, ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
         self.ws, self.widths, self.width, self.row = ws, list(widths), len(widths), 0
+        # Where the header and signatures go (first, last column); None: every column.
+        self.span: tuple[int, int] | None = None
 
     def write(self, cells: Sequence[object], height: float | None = None) -> int:
         self.row += 1
@@ -277,8 +279,9 @@ class SheetWriter:
 def _first_page(
     widths: Sequence[float], pages_wide: int, freeze_col: int
 ) -> tuple[int, int] | None:
-    """Where the title goes on a sheet printed several pages wide: over the first page's
-    columns after those repeated on every page (which would print pieces of it again)."""
+    """Where the header block, title and signatures go on a sheet printed several pages
+    wide: over the first page's columns after those repeated on every page (which would
+    print pieces of them again)."""
     if pages_wide <= 1:
         return None
     last = first_page_columns(widths, pages_wide, freeze_col - 1)
@@ -302,6 +305,7 @@ def open_sheet(
     columns = leaves(cols)
     widths = [col.width for col in columns]
     sw = SheetWriter(ws, widths)
+    sw.span = _first_page(widths, pages_wide, freeze_col)
     for i, col in enumerate(columns, 1):
         dimension = parts(ws).column_dimensions[get_column_letter(i)]
         dimension.width = col.width
@@ -314,7 +318,7 @@ def open_sheet(
         full=full,
         note=note,
         unit_text=None if units else unit_text(columns, meta),
-        title_columns=_first_page(widths, pages_wide, freeze_col),
+        span=sw.span,
     )
     grid, merges = header_grid(cols)
     first = len(top) + 1
@@ -343,5 +347,5 @@ def open_sheet(
 
 
 def close_sheet(sw: SheetWriter, meta: ReportMeta) -> None:
-    for segments, height in footer_bands(meta, sw.widths):
+    for segments, height in footer_bands(meta, sw.widths, sw.span):
         sw.band(segments, height)

@@ -66,6 +66,7 @@ ENTITY_LABELS: dict[str, str] = {
     "stage_event": "Sự kiện",
     "import_batch": "Lần nhập",
     "report": "Báo cáo",
+    "candidate_list": "Danh sách quần chúng",
     "submitted_report": "Báo cáo đã nộp",
     "report_settings": "Tiêu đề báo cáo",
 }

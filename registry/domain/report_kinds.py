@@ -23,6 +23,7 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "summary": tuple(GROUP_CHOICES),
     "candidates": tuple(GROUP_CHOICES),
     "breakdown": tuple(GROUP_CHOICES),
+    "register": (),  # a cell's whole register, whatever the group
 }
 KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS)}
 KINDS.update(KINDS_OF_GROUP)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from io import BytesIO
-from urllib.parse import quote
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.base import add_error
@@ -14,10 +13,12 @@ from registry import access
 from registry.domain.periods import PeriodError, make_period
 from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE
 from registry.domain.workdays import today_vn
+from registry.downloads import xlsx_response
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
 from registry.reports import bp
 from registry.reports.choices import area_choices
+from registry.reports.views_register import register_page
 from registry.scoping import get_in_scope, in_scope
 from registry.services import audit
 from registry.services.reports.submitted import submit_report, submitted_reports
@@ -32,17 +33,6 @@ from registry.services.reports.workbooks import (
     make_report,
 )
 from registry.transaction import on_refusal
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(data, ascii_name: str, display_name: str):
-    """A download whose name reads in Vietnamese where browsers allow (RFC 6266)."""
-    response = send_file(data, mimetype=XLSX, as_attachment=True, download_name=ascii_name)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(display_name)}"
-    )
-    return response
 
 
 def _posted_area_id() -> int | None:
@@ -102,8 +92,14 @@ def _page(form: ReportForm, status: int = 200):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@access.requires(access.USE_REPORTS)
+@access.requires(access.DOWNLOAD_REGISTER)
 def index():
+    if not access.may(current_user, access.USE_REPORTS):
+        # A cell secretary's reports page offers only what they may download: their
+        # cell's register (sent to its own route).
+        if request.method == "POST":
+            abort(403)
+        return register_page()
     form = ReportForm()
     if form.is_submitted():
         _posted_area_id()

@@ -35,13 +35,16 @@ def form(area, report="students", **changes) -> dict:
     return data
 
 
-def test_the_page_is_for_admins_province_and_area_officers(client, world):
+def test_the_page_is_for_officers_and_the_register_alone_for_cell_secretaries(client, world):
     response = client.get("/reports/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     cell_user = UserFactory(role="cell", cell=CellFactory(area=world["areas"]["north"]))
     db.session.commit()
     login(client, cell_user)
-    assert client.get("/reports/").status_code == 403
+    # A cell secretary's reports page is their cell's register alone.
+    page = client.get("/reports/")
+    assert page.status_code == 200 and "Tải sổ theo dõi" in page.text
+    assert "Tải báo cáo" not in page.text
     client.post("/logout")
     login(client, world["users"]["province"])
     page = client.get("/reports/")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from io import BytesIO
 
 from flask import Flask, url_for
+from openpyxl import load_workbook
 from werkzeug.routing import IntegerConverter
 
 from tests.security.world import MISSING_ID, PARAM_KINDS
@@ -65,5 +67,13 @@ def count(name: str, n: int) -> None:
             fh.write(json.dumps({"name": name, "n": n}) + "\n")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def text(response) -> str:
+    """What a response shows: its page, or every text cell of a downloaded workbook."""
+    if response.mimetype == XLSX:
+        book = load_workbook(BytesIO(response.data), read_only=True)
+        cells = (v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+        return "\n".join(str(v) for v in cells if v is not None)
     return response.get_data(as_text=True)
