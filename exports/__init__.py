@@ -15,6 +15,7 @@ from exports.candidates import build_candidates
 from exports.ct33 import build_ct33
 from exports.data import (
     CANDIDATE_HEADERS,
+    REGISTER_FIELDS,
     AreaGroup,
     BreakdownBlock,
     BreakdownReport,
@@ -23,6 +24,8 @@ from exports.data import (
     Ct33Row,
     GroupedReport,
     GroupFigures,
+    RegisterBook,
+    RegisterSheet,
     ReportMeta,
     StudentRow,
     SummaryReport,
@@ -30,6 +33,7 @@ from exports.data import (
     WorkerRow,
 )
 from exports.progress import build_students, build_workers
+from exports.register import build_register
 from exports.summary import build_summary
 
 BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
@@ -39,6 +43,7 @@ BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
     "summary": build_summary,
     "candidates": build_candidates,
     "breakdown": build_breakdown,
+    "register": build_register,
 }
 
 
@@ -59,6 +64,7 @@ def build(report_name: str, data: Any) -> BytesIO:
 __all__ = [
     "BUILDERS",
     "CANDIDATE_HEADERS",
+    "REGISTER_FIELDS",
     "AreaGroup",
     "BreakdownBlock",
     "BreakdownReport",
@@ -67,6 +73,8 @@ __all__ = [
     "Ct33Row",
     "GroupFigures",
     "GroupedReport",
+    "RegisterBook",
+    "RegisterSheet",
     "ReportMeta",
     "StudentRow",
     "SummaryReport",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from io import BytesIO
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -21,6 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from exports.cells import FORMULA_TRIGGERS, safe_value
 from exports.data import CANDIDATE_HEADERS, CANDIDATE_ROW_LENGTH, CandidateList
 from exports.layout import BOX, DATE_FORMAT, Col, open_sheet, save, workbook
+from exports.printing import parts
 
 MAX_ROW = 1_048_576  # Excel's last row
 _WIDTHS = {
@@ -50,7 +51,7 @@ def _column(header: str) -> Col:
 CANDIDATE_COLUMNS = tuple(_column(h) for h in CANDIDATE_HEADERS)
 
 
-def _date_cell(ws: WriteOnlyWorksheet) -> WriteOnlyCell:
+def _date_cell(ws: WriteOnlyWorksheet) -> Cell:
     cell = WriteOnlyCell(ws)
     cell.number_format = DATE_FORMAT
     return cell
@@ -79,8 +80,8 @@ def write_rows(ws: WriteOnlyWorksheet, rows: Iterable[Sequence[object]], first: 
             raise ValueError(f"more than {room} rows do not fit on one sheet")
         out: list[object] = [n]
         for i, value in enumerate(row, 1):
-            kind = value.__class__
-            if kind is str:
+            kind = type(value)
+            if type(value) is str:
                 # Ordinary text needs nothing; safe_value decides for the rest.
                 if value.startswith(FORMULA_TRIGGERS) or "_x" in value or not value.isprintable():
                     value = safe_value(ws, value)
@@ -113,13 +114,16 @@ def build_candidates(data: CandidateList) -> BytesIO:
             full=False,
             numbers=False,
             note=data.filter_note,
+            # 31 columns do not print readably on one page: three pages across, each
+            # repeating the number and the name.
+            pages_wide=3,
         )
         ws, header = sw.ws, sw.row
         n = write_rows(ws, data.rows, header + 1)
         last = header + max(n, 1)
-        ws.auto_filter.ref = f"A{header}:{_LAST}{last}"
+        parts(ws).auto_filter.ref = f"A{header}:{_LAST}{last}"
         if n:
             # Borders from one rule instead of a style on each of millions of cells.
             rule = FormulaRule(formula=["TRUE"], border=BOX)
-            ws.conditional_formatting.add(f"A{header + 1}:{_LAST}{last}", rule)
+            parts(ws).conditional_formatting.add(f"A{header + 1}:{_LAST}{last}", rule)
         return save(wb)

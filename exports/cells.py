@@ -9,6 +9,8 @@ it needs a style), so such text lands in a plain text cell, unchanged.
 from __future__ import annotations
 
 import re
+from datetime import date, time, timedelta
+from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -16,6 +18,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # First characters that make a spreadsheet read text as something else ("#" for errors).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "#")
+# What a cell holds besides text (bool is an int; datetime is a date).
+PLAIN_TYPES = (int, float, Decimal, date, time, timedelta)
 _SPECIAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|\r|_x[0-9A-Fa-f]{4}_")
 _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: such escapes may overlap
 
@@ -61,5 +65,7 @@ def set_value(cell: Cell, value: object) -> None:
     if isinstance(value, str):
         cell.value = clean_text(str(value))
         cell.data_type = "s"
-    else:
+    elif value is None or isinstance(value, PLAIN_TYPES):
         cell.value = value
+    else:
+        raise TypeError(f"a cell cannot hold {type(value).__name__}")

@@ -18,6 +18,7 @@ def admissions_chart(
 
     matplotlib.use("Agg")  # no screen on a server
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(6.3, 0.45 * max(len(names), 4) + 1.2), dpi=150)
     axes = figure.subplots()
@@ -29,7 +30,7 @@ def admissions_chart(
     axes.invert_yaxis()
     axes.set_xlabel("Số người được kết nạp", fontname=CHART_FONT)
     axes.legend(prop={"family": CHART_FONT, "size": 8})
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # people come in whole numbers
     figure.tight_layout()
     out = BytesIO()
     figure.savefig(out, format="png")

@@ -35,11 +35,15 @@ class ReportMeta:
     period_label: str = ""  # "Năm học 2024 - 2025", "6 tháng đầu năm 2025"
     style: str = "state"  # "state" (Nghị định 30/2020) or "party" (Hướng dẫn 36-HD/VPTW)
     form_code: str | None = None  # only when settings give one; never invented
+    # The issuer's abbreviation in the document number: "UBND" in "Số:    /BC-UBND".
+    issuer_code: str = ""
     preparer_title: str = "Người lập biểu"
     preparer_name: str = ""
     signer_title: str = ""  # lines split on "\n": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
     signer_name: str = ""
     unit_of_measure: str = "Đơn vị tính: người"
+    numbered: bool = True  # a report has a number line; a register (sổ) has none
+    as_at: bool = False  # a state at period_to ("Tính đến ngày …") rather than a period
 
     def __post_init__(self) -> None:
         _freeze(self, "issuing_body")
@@ -249,3 +253,58 @@ class CandidateList:
     meta: ReportMeta
     rows: Iterable[Sequence[object]]
     filter_note: str = ""  # e.g. "Đã kết nạp trong kỳ"; printed under the period line
+
+
+# Columns of a party cell's register (sổ theo dõi quần chúng ưu tú), after STT; see
+# docs/DECISIONS.md "cell secretaries' downloads" for the choice.
+REGISTER_FIELDS: tuple[str, ...] = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "education",
+    "unit",
+    "class_or_job",
+    "youth_union_date",
+    "source_date",
+    "trained_date",
+    "certificate_no",
+    "helpers",
+    "introducers",
+    "dossier_date",
+    "cell_resolution_date",
+    "committee_resolution_date",
+    "decision_no",
+    "decision_date",
+    "admitted_date",
+    "full_member_date",
+    "exited_date",
+    "exit_reason",
+    "note",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterSheet:
+    """One cell's register: its own heading (the cell issues it) and one row per person,
+    each a tuple in REGISTER_FIELDS order (dates as `date` or None, the rest as text)."""
+
+    meta: ReportMeta
+    rows: Sequence[Sequence[object]]
+    name: str = ""  # the sheet's name; the cell's name
+
+    def __post_init__(self) -> None:
+        _freeze(self, "rows")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterBook:
+    """Input of `register`: a sheet per cell (one for a cell secretary)."""
+
+    meta: ReportMeta  # the workbook's own (title, author)
+    sheets: Sequence[RegisterSheet]
+
+    def __post_init__(self) -> None:
+        _freeze(self, "sheets")

@@ -1,92 +1,78 @@
-"""Shared layout of the reports: styles, header block, column headers, signatures, printing.
+"""Shared layout of the reports: the workbook, nested column headers, the sheet writer.
 
 Every sheet is written in openpyxl's write-only mode, row after row, so the same code
 serves the small statistics reports and the million-row detail list. Write-only mode
 fixes the sheet's views and column widths at the first row, which is why `open_sheet`
-plans the whole header before writing anything.
+plans the whole header before writing anything. What surrounds the table is in
+`exports.heading`, how cells look in `exports.styles`, how the sheet prints in
+`exports.printing`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date
-from functools import cache
 from io import BytesIO
-from itertools import zip_longest
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.cells import set_value
 from exports.data import ReportMeta
+from exports.fit import BODY_SIZE, LINE_HEIGHT, row_height, text_lines
+from exports.heading import UNITS_LABEL, date_line, footer_bands, header_bands, period_line
+from exports.printing import (
+    FONT_NAME,
+    first_page_columns,
+    orientation_for,
+    parts,
+    setup_print,
+)
+from exports.styles import (
+    BODY_FONT,
+    BOX,
+    COUNT_FORMAT,
+    DATE_FORMAT,
+    HEADING,
+    NUMBERS,
+    PERCENT_FORMAT,
+    TITLE_SIZE,
+    UNITS,
+    Band,
+    Look,
+    Segment,
+    styled,
+)
 
-FONT_NAME = "Times New Roman"
-BODY_SIZE = 12
-TITLE_SIZE = 13
-BODY_FONT = Font(name=FONT_NAME, size=BODY_SIZE)
-THIN = Side(style="thin")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-COUNT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.0%"
-DATE_FORMAT = "dd/mm/yyyy"
-LINE_HEIGHT = 16.5  # points per line of 12 pt text
-
-
-@dataclass(frozen=True)
-class Look:
-    """How a cell looks; turned into openpyxl style objects once per distinct look."""
-
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
-    size: int = BODY_SIZE
-    horizontal: str = "center"
-    wrap: bool = True
-    border: bool = False
-    number_format: str = "General"
-    indent: int = 0
-
-
-HEADING = Look(bold=True, border=True)
-NUMBERS = Look(italic=True, border=True)
-
-
-@cache
-def _style_parts(look: Look) -> tuple[Font, Alignment]:
-    font = Font(
-        name=FONT_NAME,
-        size=look.size,
-        bold=look.bold,
-        italic=look.italic,
-        underline="single" if look.underline else None,
-    )
-    alignment = Alignment(
-        horizontal=look.horizontal, vertical="center", wrap_text=look.wrap, indent=look.indent
-    )
-    return font, alignment
-
-
-def styled(ws: WriteOnlyWorksheet, value: object, look: Look) -> Cell:
-    """Return a write-only cell holding `value` (text kept as text) with `look`."""
-    cell = WriteOnlyCell(ws)
-    set_value(cell, value)
-    cell.font, cell.alignment = _style_parts(look)
-    if look.border:
-        cell.border = BOX
-    if look.number_format != "General":
-        cell.number_format = look.number_format
-    return cell
+__all__ = [
+    "BODY_SIZE",
+    "BOX",
+    "COUNT_FORMAT",
+    "DATE_FORMAT",
+    "FONT_NAME",
+    "HEADING",
+    "LINE_HEIGHT",
+    "PERCENT_FORMAT",
+    "TITLE_SIZE",
+    "Band",
+    "Col",
+    "Look",
+    "Segment",
+    "SheetWriter",
+    "close_sheet",
+    "date_line",
+    "header_grid",
+    "leaves",
+    "open_sheet",
+    "period_line",
+    "save",
+    "styled",
+    "workbook",
+    "write_only_sheet",
+]
 
 
 def new_workbook(meta: ReportMeta) -> Workbook:
@@ -94,11 +80,20 @@ def new_workbook(meta: ReportMeta) -> Workbook:
     wb = Workbook(write_only=True)
     # Unstyled cells use font 0 and the Normal style: making that font Times New Roman
     # keeps a million-row list in the right font without a style on every cell.
-    wb._fonts = IndexedList([BODY_FONT])
-    wb._named_styles["Normal"].font = BODY_FONT
+    # Both are private to openpyxl (no public way to change the default font).
+    wb._fonts = IndexedList([BODY_FONT])  # type: ignore[attr-defined]
+    wb._named_styles["Normal"].font = BODY_FONT  # type: ignore[attr-defined]
     wb.properties.title = meta.title
     wb.properties.creator = meta.issuing_body[-1] if meta.issuing_body else ""
     return wb
+
+
+def write_only_sheet(wb: Workbook, name: str) -> WriteOnlyWorksheet:
+    """A new sheet of a write-only workbook (openpyxl types `create_sheet` loosely)."""
+    ws = wb.create_sheet(name)
+    if not isinstance(ws, WriteOnlyWorksheet):
+        raise TypeError("report workbooks are written in write-only mode")
+    return ws
 
 
 def save(wb: Workbook) -> BytesIO:
@@ -115,8 +110,9 @@ def discard(wb: Workbook) -> None:
         if writer is None:
             continue
         with suppress(Exception):  # already failing: free what can be freed
-            if ws._rows is not None:
-                ws._rows.close()
+            rows = getattr(ws, "_rows", None)  # the row generator, private to openpyxl
+            if rows is not None:
+                rows.close()
             writer.close()
         with suppress(OSError, ValueError):
             writer.cleanup()
@@ -187,13 +183,8 @@ def header_grid(cols: Sequence[Col]) -> tuple[list[list[str | None]], list[tuple
     return grid, merges
 
 
-def _lines(text: str, width: float) -> int:
-    chars_per_line = max(1.0, width * 1.1 - 1)
-    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
-
-
 def header_heights(cols: Sequence[Col], grid, merges) -> list[float]:
-    """Row heights that let each header label wrap inside its (merged) box."""
+    """Row heights that let each (bold) header label wrap inside its (merged) box."""
     widths = [c.width for c in leaves(cols)]
     spans = {(m[0], m[1]): m for m in merges}
     heights = [LINE_HEIGHT] * len(grid)
@@ -202,35 +193,75 @@ def header_heights(cols: Sequence[Col], grid, merges) -> list[float]:
             if label is None:
                 continue
             r1, c1, r2, c2 = spans.get((row, col), (row, col, row, col))
-            need = _lines(label, sum(widths[c1 : c2 + 1])) * LINE_HEIGHT + 4
+            need = row_height(text_lines(label, sum(widths[c1 : c2 + 1]), bold=True)) + 1
             have = sum(heights[r1 : r2 + 1])
             if need > have:
                 heights[r2] += need - have
     return heights
 
 
+def unit_row(columns: Sequence[Col]) -> list[Segment]:
+    """A row naming the unit over each run of columns counting in the same unit, when the
+    columns count in more than one ("Đơn vị tính" over the leading columns without one)."""
+    units = [col.unit for col in columns]
+    if len({unit for unit in units if unit}) < 2:
+        return []
+    segments: list[Segment] = []
+    start = 0
+    for i in range(1, len(units) + 1):
+        if i < len(units) and units[i] == units[start]:
+            continue
+        unit = units[start]
+        label = unit[0].upper() + unit[1:] if unit else (UNITS_LABEL if start == 0 else None)
+        segments.append((start + 1, i, label, UNITS))
+        start = i
+    return segments
+
+
+def unit_text(columns: Sequence[Col], meta: ReportMeta) -> str:
+    """The one unit of measure over a table whose columns all count the same thing."""
+    units = {col.unit for col in columns if col.unit}
+    return f"{UNITS_LABEL}: {units.pop()}" if len(units) == 1 else meta.unit_of_measure
+
+
 # --- the sheet ----------------------------------------------------------------------
 
 
 class SheetWriter:
-    """Appends rows to a write-only sheet, keeping count and merging bands of cells."""
+    """Appends rows to a write-only sheet, keeping count, merging bands of cells and giving
+    rows of wrapped text the height they need."""
 
-    def __init__(self, ws: WriteOnlyWorksheet, width: int) -> None:
-        self.ws, self.width, self.row = ws, width, 0
+    def __init__(self, ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+        self.ws, self.widths, self.width, self.row = ws, list(widths), len(widths), 0
+        # Where the header and signatures go (first, last column); None: every column.
+        self.span: tuple[int, int] | None = None
 
     def write(self, cells: Sequence[object], height: float | None = None) -> int:
         self.row += 1
         if height:
-            self.ws.row_dimensions[self.row].height = height
+            parts(self.ws).row_dimensions[self.row].height = height
         self.ws.append(list(cells))
         return self.row
 
     def merge(self, row1: int, col1: int, row2: int, col2: int) -> None:
         ref = f"{get_column_letter(col1)}{row1}:{get_column_letter(col2)}{row2}"
-        self.ws.merged_cells.add(ref)
+        parts(self.ws).merged_cells.add(ref)
+
+    def fitted(self, segments: Sequence[Segment]) -> float | None:
+        """The height a row of these segments needs; None when one plain line will do."""
+        need = None
+        for first, last, value, look in segments:
+            if not isinstance(value, str) or not value or not look.wrap:
+                continue
+            width = sum(self.widths[first - 1 : last])
+            lines = text_lines(value, width, size=look.size, bold=look.bold, indent=look.indent)
+            if lines > 1 or look.size > BODY_SIZE:
+                need = max(need or 0.0, row_height(lines, look.size))
+        return need
 
     def band(self, segments: Sequence[Segment], height: float | None = None) -> int:
-        """Write one row of segments, each merged over its columns."""
+        """Write one row of segments, each merged over its columns; without a `height`, as
+        tall as its wrapped text needs."""
         cells: list[object] = [None] * self.width
         row = self.row + 1
         for first, last, value, look in segments:
@@ -238,134 +269,23 @@ class SheetWriter:
                 cells[col - 1] = styled(self.ws, value if col == first else None, look)
             if last > first:
                 self.merge(row, first, row, last)
-        return self.write(cells, height)
+        return self.write(cells, height or self.fitted(segments))
+
+    def line(self, items: Sequence[tuple[object, Look]]) -> int:
+        """Write one row, a value and its look per column, as tall as its text needs."""
+        return self.band([(i, i, value, look) for i, (value, look) in enumerate(items, 1)])
 
 
-Segment = tuple[int, int, object, Look]  # first column, last column, value, look
-Band = tuple[list[Segment], float | None]  # segments, row height
-
-
-def date_line(place: str, day: date) -> str:
-    """Place and date as Nghị định 30/2020 writes them: 0 before days < 10 and months 1-2."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def period_line(meta: ReportMeta) -> str:
-    span = f"từ ngày {meta.period_from:%d/%m/%Y} đến ngày {meta.period_to:%d/%m/%Y}"
-    return f"{meta.period_label} ({span})" if meta.period_label else span[0].upper() + span[1:]
-
-
-def sides(width: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Columns of the left and right blocks of the header and of the signatures."""
-    left = max(2, width * 2 // 5)
-    right = min(width, max(left + 1, width - width // 2 + 1))
-    return (1, left), (right, width)
-
-
-SideLine = tuple[str, Look] | None  # text and look of one side of a header row; None: nothing
-
-
-def _side_lines(meta: ReportMeta) -> tuple[list[SideLine], list[SideLine]]:
-    """Left (issuing body) and right (national or party name, date) lines of the header."""
-    body = list(meta.issuing_body)
-    plain, strong = Look(), Look(bold=True)
-    left: list[SideLine] = [(line, plain) for line in body[:-1]]
-    # The issuing body is bold with a rule under it (underline stands in for the rule).
-    left += [(line, Look(bold=True, underline=meta.style == "state")) for line in body[-1:]]
-    dated = (date_line(meta.place, meta.report_date), Look(italic=True, size=TITLE_SIZE))
-    if meta.style == "party":
-        left.append(("*", plain))
-        right: list[SideLine] = [("ĐẢNG CỘNG SẢN VIỆT NAM", Look(bold=True, underline=True)), None]
-    else:
-        right = [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", strong),
-            ("Độc lập - Tự do - Hạnh phúc", Look(bold=True, underline=True, size=TITLE_SIZE)),
-            None,
-        ]
-    return left, [*right, dated]
-
-
-def unit_segments(columns: Sequence[Col]) -> list[Segment]:
-    """ "Đơn vị tính" over each run of leaf columns counting in the same unit."""
-    segments: list[Segment] = []
-    look = Look(italic=True)
-    start = 0
-    for i in range(1, len(columns) + 1):
-        if i < len(columns) and columns[i].unit == columns[start].unit:
-            continue
-        if columns[start].unit:
-            segments.append((start + 1, i, f"Đơn vị tính: {columns[start].unit}", look))
-        start = i
-    return segments
-
-
-def header_bands(
-    meta: ReportMeta,
-    width: int,
-    *,
-    full: bool = True,
-    note: str = "",
-    units: Sequence[Segment] = (),
-) -> list[Band]:
-    """The rows above the column headers: header block, title, period, area and unit (one
-    for the table, or `units` over the column groups when they count different things)."""
-    (l1, l2), (r1, r2) = sides(width)
-    bands: list[Band] = []
-    if full:
-        if meta.form_code:
-            bands.append(([(r1, r2, meta.form_code, Look(bold=True, horizontal="right"))], None))
-        left, right = _side_lines(meta)
-        for lhs, rhs in zip_longest(left, right):
-            segments = [(l1, l2, *lhs)] if lhs else []
-            segments += [(r1, r2, *rhs)] if rhs else []
-            bands.append((segments, LINE_HEIGHT + 1))
-        bands.append(([], None))
-    title = meta.title.upper()
-    title_height = _lines(title, width * 10) * (LINE_HEIGHT + 2)
-    bands.append(([(1, width, title, Look(bold=True, size=TITLE_SIZE))], title_height))
-    bands.append(([(1, width, period_line(meta), Look(italic=True))], None))
-    if note:
-        bands.append(([(1, width, note, Look(italic=True))], None))
-    area = (l1, l2, f"Địa bàn: {meta.area_name}", Look(horizontal="left", wrap=False))
-    unit = (r1, r2, meta.unit_of_measure, Look(italic=True, horizontal="right", wrap=False))
-    bands.append(([area, unit] if full and not units else [area], None))
-    if units:
-        bands.append((list(units), 2 * (LINE_HEIGHT + 1)))
-    return bands
-
-
-def footer_bands(meta: ReportMeta, width: int) -> list[Band]:
-    """The signatures under the table: the preparer left, the signer right."""
-    (l1, l2), (r1, r2) = sides(width)
-    bold, italic = Look(bold=True), Look(italic=True)
-    left = [(meta.preparer_title, bold), ("(Ký, ghi rõ họ tên)", italic)]
-    titles = [line.strip() for line in meta.signer_title.split("\n") if line.strip()]
-    right = [(line, bold) for line in titles] + [("(Ký, đóng dấu, ghi rõ họ tên)", italic)]
-    bands: list[Band] = [([], None)]
-    for lhs, rhs in zip_longest(left, right):
-        segments = [(l1, l2, *lhs)] if lhs else []
-        bands.append((segments + ([(r1, r2, *rhs)] if rhs else []), None))
-    bands += [([], None)] * 3
-    bands.append(([(l1, l2, meta.preparer_name, bold), (r1, r2, meta.signer_name, bold)], None))
-    return bands
-
-
-def setup_print(ws: WriteOnlyWorksheet, title_rows: tuple[int, int] | None = None) -> None:
-    """A4 landscape, one page wide, header rows on every page, page number from page 2."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.6, right=0.4, top=0.7, bottom=0.6)
-    ws.print_options.horizontalCentered = True
-    ws.HeaderFooter.differentFirst = True
-    ws.oddHeader.center.text = "&P"
-    ws.oddHeader.center.font = f"{FONT_NAME},Regular"
-    ws.oddHeader.center.size = TITLE_SIZE
-    if title_rows:
-        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+def _first_page(
+    widths: Sequence[float], pages_wide: int, freeze_col: int
+) -> tuple[int, int] | None:
+    """Where the header block, title and signatures go on a sheet printed several pages
+    wide: over the first page's columns after those repeated on every page (which would
+    print pieces of them again)."""
+    if pages_wide <= 1:
+        return None
+    last = first_page_columns(widths, pages_wide, freeze_col - 1)
+    return (min(freeze_col, last), last)
 
 
 def open_sheet(
@@ -378,36 +298,54 @@ def open_sheet(
     numbers: bool = True,
     note: str = "",
     freeze_col: int = 3,
+    pages_wide: int = 1,
 ) -> SheetWriter:
     """Create a sheet and write everything down to the first data row."""
-    ws = wb.create_sheet(name)
+    ws = write_only_sheet(wb, name)
     columns = leaves(cols)
-    sw = SheetWriter(ws, len(columns))
+    widths = [col.width for col in columns]
+    sw = SheetWriter(ws, widths)
+    sw.span = _first_page(widths, pages_wide, freeze_col)
     for i, col in enumerate(columns, 1):
-        dimension = ws.column_dimensions[get_column_letter(i)]
+        dimension = parts(ws).column_dimensions[get_column_letter(i)]
         dimension.width = col.width
         if col.typed:
             dimension.number_format = col.typed
-    units = unit_segments(columns) if full else []
-    top = header_bands(meta, len(columns), full=full, note=note, units=units)
+    units = unit_row(columns) if full else []
+    top = header_bands(
+        meta,
+        widths,
+        full=full,
+        note=note,
+        unit_text=None if units else unit_text(columns, meta),
+        span=sw.span,
+    )
     grid, merges = header_grid(cols)
     first = len(top) + 1
-    last = first + len(grid) - (0 if numbers else 1)
+    last = first + len(grid) - 1 + (1 if units else 0) + (1 if numbers else 0)
     # Views and sheet properties are written with the first row: set them now.
     ws.freeze_panes = f"{get_column_letter(freeze_col)}{last + 1}"
-    setup_print(ws, (first, last))
+    title_cols = f"A:{get_column_letter(freeze_col - 1)}" if pages_wide > 1 else None
+    setup_print(
+        ws,
+        (first, last),
+        pages_wide=pages_wide,
+        title_cols=title_cols,
+        orientation=orientation_for(widths),
+    )
     for segments, height in top:
         sw.band(segments, height)
     for labels, height in zip(grid, header_heights(cols, grid, merges), strict=True):
         sw.write([styled(ws, label, HEADING) for label in labels], height)
     for r1, c1, r2, c2 in merges:
         sw.merge(first + r1, c1 + 1, first + r2, c2 + 1)
+    if units:
+        sw.band(units)
     if numbers:
-        labels = [col.number or f"({i})" for i, col in enumerate(columns, 1)]
-        sw.write([styled(ws, label, NUMBERS) for label in labels])
+        sw.line([(col.number or f"({i})", NUMBERS) for i, col in enumerate(columns, 1)])
     return sw
 
 
 def close_sheet(sw: SheetWriter, meta: ReportMeta) -> None:
-    for segments, height in footer_bands(meta, sw.width):
+    for segments, height in footer_bands(meta, sw.widths, sw.span):
         sw.band(segments, height)

@@ -26,8 +26,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docxtpl import DocxTemplate, InlineImage, Listing
-from jinja2 import TemplateSyntaxError
+from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 FONT = "Times New Roman"  # printed with Liberation Serif where it is missing (same metrics)
 
@@ -105,33 +106,125 @@ class NarrativeContext:
     chart_png: bytes | None = None
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
+# An organisation's template is an uploaded file: what it may hold is decided here, at
+# upload and again at every render. The template language is cut down to what a report
+# needs (a value, a row of the table, a condition, `or` with a text): no call, filter,
+# arithmetic or attribute of Python objects, so a template can neither reach the server
+# nor make it loop (the sandbox alone lets `x.method()` and `range(10**9)` through).
+_ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
+    nodes.For, nodes.Not, nodes.And, nodes.Or, nodes.CondExpr, nodes.Compare, nodes.Operand,
+    nodes.Getattr,
+)  # fmt: skip
+_LOOPS = {"bang": "dong", "noi_nhan": "noi"}  # what a template may loop over, and as what
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+MAX_PARTS = 400
+
+
+class _Restricted(SandboxedEnvironment):
+    """Items of the values given, nothing else: no attribute, no callable, no global."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=ChainableUndefined)
+        self.globals.clear()
+        self.parsed: list[nodes.Template] = []
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return False  # `dong.ten` reads the row's item, never an attribute
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return False
+
+    def parse(self, source, name=None, filename=None):  # type: ignore[override]
+        tree = super().parse(source, name, filename)
+        self.parsed.append(tree)  # kept for the check of what the template holds
+        return tree
+
+
+def _refusal(node: nodes.Node) -> str | None:
+    """Why a part of the template is refused, or None."""
+    if not isinstance(node, _ALLOWED_NODES):
+        return f"cú pháp «{type(node).__name__}» không được dùng trong mẫu"
+    if isinstance(node, nodes.Getattr):
+        loop_names = set(_LOOPS.values())
+        if not (isinstance(node.node, nodes.Name) and node.node.name in loop_names):
+            return "chỉ được đọc cột của một dòng trong bảng (dong.ten…)"
+        if node.attr not in ROW_FIELDS:
+            return f"dòng của bảng không có cột «{node.attr}»"
+    if isinstance(node, nodes.For):
+        target, iterable = node.target, node.iter
+        if not (
+            isinstance(target, nodes.Name)
+            and isinstance(iterable, nodes.Name)
+            and _LOOPS.get(iterable.name) == target.name
+        ):
+            return "chỉ được lặp «for dong in bang» và «for noi in noi_nhan»"
+    if isinstance(node, nodes.Const) and not isinstance(node.value, str):
+        return "chỉ được dùng chữ, không dùng số hay phép tính"
+    if isinstance(node, nodes.Operand) and node.op not in ("eq", "ne"):
+        return "chỉ được so sánh bằng (==, !=)"
+    return None
+
+
+def _check_package(data: bytes) -> None:
+    """A .docx whose unpacked size and parts are bounded (no zip bomb) and that links to
+    nothing outside itself (a printed template would fetch it)."""
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise TemplateProblem("Tệp không phải văn bản Word (.docx).")
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+            raise TemplateProblem("Văn bản Word quá lớn khi giải nén (quá 30 MB).")
+        for part in parts:
+            if part.filename.endswith(".rels") or part.filename.startswith("word/"):
+                text = archive.read(part).decode("utf-8", "replace")
+                if (
+                    'TargetMode="External"' in text
+                    or "INCLUDETEXT" in text
+                    or ("INCLUDEPICTURE" in text)
+                ):
+                    raise TemplateProblem(
+                        "Mẫu có liên kết hoặc hình lấy từ ngoài văn bản; hãy bỏ chúng rồi "
+                        "tải lên lại."
+                    )
 
 
 def _template(data: bytes) -> DocxTemplate:
-    if not zipfile.is_zipfile(BytesIO(data)):
-        raise TemplateProblem("Tệp không phải văn bản Word (.docx).")
+    _check_package(data)
     try:
         return DocxTemplate(BytesIO(data))
-    except (KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise TemplateProblem(f"Không đọc được văn bản Word: {error}.") from None
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError):
+        raise TemplateProblem(
+            "Không đọc được văn bản Word: tệp hỏng hoặc không đúng định dạng."
+        ) from None
 
 
 def check_template(data: bytes) -> None:
-    """Refuse a template that is no .docx, has a broken placeholder or names one that is
-    not in PLACEHOLDERS (named in the message)."""
+    """Refuse a template that is no .docx (or too big unpacked, or linking outside), has a
+    broken placeholder, holds more than the cut-down language, names a placeholder not in
+    PLACEHOLDERS (named in the message), or fails to fill with the example values."""
     template = _template(data)
+    environment = _Restricted()
     try:
-        used = template.get_undeclared_template_variables(jinja_env=_environment())
+        used = template.get_undeclared_template_variables(jinja_env=environment)
     except TemplateSyntaxError as error:
         raise TemplateProblem(
             f"Mẫu có chỗ điền viết sai (dòng {error.lineno}): {error.message}."
         ) from None
+    except etree.LxmlError:
+        raise TemplateProblem("Không đọc được văn bản Word: tệp hỏng.") from None
     unknown = sorted(used - set(PLACEHOLDERS))
     if unknown:
         names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
         raise TemplateProblem(f"Mẫu dùng chỗ điền không có trong danh sách: {names}.")
+    for tree in environment.parsed:
+        for node in (tree, *tree.find_all(nodes.Node)):
+            reason = _refusal(node)
+            if reason:
+                raise TemplateProblem(f"Mẫu không dùng được: {reason}.")
+    examples = {name: example for name, (_label, example) in PLACEHOLDERS.items()}
+    example_row = {name: name for name in ROW_FIELDS}
+    render(data, NarrativeContext(examples, (example_row,), None))
 
 
 def render(template_data: bytes, context: NarrativeContext) -> BytesIO:
@@ -149,9 +242,13 @@ def render(template_data: bytes, context: NarrativeContext) -> BytesIO:
         else ""
     )
     try:
-        template.render(values, jinja_env=_environment(), autoescape=True)
+        template.render(values, jinja_env=_Restricted(), autoescape=True)
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"Mẫu có chỗ điền viết sai: {error.message}.") from None
+    except (TemplateError, TypeError, ValueError, etree.LxmlError):
+        raise TemplateProblem(
+            "Không điền được mẫu báo cáo; hãy kiểm tra lại các chỗ điền của mẫu."
+        ) from None
     out = BytesIO()
     template.save(out)
     out.seek(0)
@@ -230,7 +327,7 @@ def default_template() -> bytes:
     _body(
         document,
         "Trong kỳ, trên địa bàn {{ dia_ban }} đã kết nạp {{ ket_nap }} đảng viên trong "
-        "{{ doi_tuong }}{% if chi_tieu %}, đạt {{ ty_le_chi_tieu }} chỉ tiêu được giao "
+        "{{ doi_tuong }}{% if ty_le_chi_tieu %}, đạt {{ ty_le_chi_tieu }} chỉ tiêu được giao "
         "({{ chi_tieu }} người){% endif %}; trong đó nữ {{ nu }}, người dân tộc thiểu số "
         "{{ dan_toc_thieu_so }}, người có đạo {{ ton_giao }}.",
     )
@@ -340,21 +437,14 @@ class NarrativeFigures:
     workers: Any | None  # GroupedReport[WorkerRow]
     ct33: Any | None  # GroupedReport[Ct33Row]
     summary: Any  # SummaryReport
-    issuer_code: str = ""
     addressee: str = ""
     recipients: str = ""
     subject: str = ""
 
 
-def _number_line(style: str, code: str) -> str:
-    """ "Số:      /BC-SNV" (state) or "Số      -BC/BTCTU" (party): the number is the
-    office's to write."""
-    mark = code or "…"
-    return f"Số:      /BC-{mark}" if style == "state" else f"Số      -BC/{mark}"
-
-
 def narrative_context(f: NarrativeFigures) -> NarrativeContext:
     from exports.data import StudentRow, WorkerRow
+    from exports.heading import number_line
     from exports.tables import grouped_lines
 
     meta = f.meta
@@ -366,14 +456,17 @@ def narrative_context(f: NarrativeFigures) -> NarrativeContext:
     def both(name: str) -> int:
         return int(s_total.get(name) or 0) + int(w_total.get(name) or 0)
 
-    targets = [t.get("target") for t in (s_total, w_total) if t]
-    target = (
-        sum(t for t in targets if t is not None) if any(t is not None for t in targets) else None
-    )
+    # The target of what is counted (DESIGN "Target"): the sum of the counted groups'
+    # targets when every one of them has one, else none (the % is left blank).
+    counted = [t for t, present in ((s_total, f.students), (w_total, f.workers)) if present]
+    targets = [t.get("target") for t in counted]
+    target = sum(targets) if targets and None not in targets else None
     admitted = both("admitted")
 
     # Per area: the two groups' subtotal lines, and the summary's year-before column.
     per_area: dict[str, dict[str, int | None]] = {}
+    groups_counted = sum(1 for present in (f.students, f.workers) if present)
+    targets_seen: dict[str, int] = {}
     for line in (*student_lines, *worker_lines):
         if line.kind != "area":
             continue
@@ -381,6 +474,10 @@ def narrative_context(f: NarrativeFigures) -> NarrativeContext:
         entry["admitted"] = int(entry["admitted"] or 0) + int(line.figures.get("admitted") or 0)
         if line.figures.get("target") is not None:
             entry["target"] = int(entry["target"] or 0) + int(line.figures["target"])
+            targets_seen[line.label] = targets_seen.get(line.label, 0) + 1
+    for name, entry in per_area.items():
+        if targets_seen.get(name, 0) < groups_counted:
+            entry["target"] = None  # a group of the area has no target: no %
     before_by_area: dict[str, int] = {}
     for row in f.summary.rows:
         before = (row.students.admitted_year_before if f.students else 0) + (
@@ -395,7 +492,7 @@ def narrative_context(f: NarrativeFigures) -> NarrativeContext:
             kinds[line.label] = kinds.get(line.label, 0) + int(line.figures.get("admitted") or 0)
     by_kind = ", ".join(f"{name.lower()} {vn_number(n)}" for name, n in kinds.items() if n)
 
-    ct = {}
+    ct: dict[str, int] = {}
     if f.ct33 is not None:
         for group in f.ct33.groups:
             for row in group.rows:
@@ -411,14 +508,17 @@ def narrative_context(f: NarrativeFigures) -> NarrativeContext:
     values = {
         "co_quan_chu_quan": "\n".join(issuing[:-1]),
         "co_quan_ban_hanh": issuing[-1] if issuing else "",
-        "so_ky_hieu": _number_line(meta.style, f.issuer_code),
+        "so_ky_hieu": number_line(meta),
         "quoc_hieu": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         if meta.style == "state"
         else "ĐẢNG CỘNG SẢN VIỆT NAM",
         "tieu_ngu": "Độc lập - Tự do - Hạnh phúc" if meta.style == "state" else "",
         "noi_ban_hanh": meta.place,
         "ngay": f"{meta.report_date.day:02d}",
-        "thang": f"{meta.report_date.month:02d}",
+        # NĐ 30/2020: a 0 before days below 10 and before months 1 and 2 only.
+        "thang": f"{meta.report_date.month:02d}"
+        if meta.report_date.month <= 2
+        else str(meta.report_date.month),
         "nam": str(meta.report_date.year),
         "tieu_de": f.subject or meta.title,
         "ky_bao_cao": meta.period_label

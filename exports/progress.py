@@ -8,22 +8,28 @@ from exports.data import GroupedReport, StudentRow, WorkerRow
 from exports.layout import Col
 from exports.tables import build_grouped, count, derived, share
 
+PEOPLE = "người"
+
+
+def people(label: str, key: str, width: float = 10) -> Col:
+    return count(label, key, width=width, unit=PEOPLE)
+
 
 def progress_columns(line_label: str, of_admitted: tuple[Col, ...]) -> tuple[Col, ...]:
     """Columns shared by both groups; `of_admitted` breaks the admissions down."""
     return (
         Col("STT", width=6),
         Col(line_label, width=30),
-        count("Chỉ tiêu kết nạp", "target"),
-        count("Quần chúng ưu tú trong danh sách nguồn (cuối kỳ)", "source_at_end", width=12),
-        count("Đã học lớp nhận thức về Đảng trong kỳ", "trained", width=12),
-        count("Đang theo dõi, bồi dưỡng (GCN còn hạn, cuối kỳ)", "followed_at_end", width=12),
+        people("Chỉ tiêu kết nạp", "target"),
+        people("Quần chúng ưu tú trong danh sách nguồn (cuối kỳ)", "source_at_end", 12),
+        people("Đã học lớp nhận thức về Đảng trong kỳ", "trained", 12),
+        people("Đang theo dõi, bồi dưỡng (GCN còn hạn, cuối kỳ)", "followed_at_end", 12),
         Col(
             "Kết quả trong kỳ",
             children=(
-                count("Chi bộ đề nghị kết nạp", "proposed"),
-                count("Có quyết định kết nạp", "decided"),
-                count("Đã kết nạp (tổ chức lễ)", "admitted"),
+                people("Chi bộ đề nghị kết nạp", "proposed"),
+                people("Có quyết định kết nạp", "decided"),
+                people("Đã kết nạp (tổ chức lễ)", "admitted"),
             ),
         ),
         derived(
@@ -31,24 +37,25 @@ def progress_columns(line_label: str, of_admitted: tuple[Col, ...]) -> tuple[Col
             lambda f: share(f["admitted"], f["target"]),
             number="(10)=(9)/(3)",
             percent=True,
+            unit="%",
         ),
         Col("Trong số đã kết nạp", children=of_admitted),
     )
 
 
 _COMMON_BREAKDOWN = (
-    count("Nữ", "women", width=8),
-    count("Dân tộc thiểu số", "ethnic_minority", width=9),
-    count("Người có tôn giáo", "religious", width=9),
+    people("Nữ", "women", 8),
+    people("Dân tộc thiểu số", "ethnic_minority", 9),
+    people("Người có tôn giáo", "religious", 9),
 )
 
 STUDENT_COLUMNS = progress_columns(
     "Trường, trung tâm",
     (
         *_COMMON_BREAKDOWN,
-        count("Học sinh THPT", "thpt", width=9),
-        count("Học viên GDNN - GDTX", "gdnn_gdtx", width=9),
-        count("Sinh viên", "college", width=9),
+        people("Học sinh THPT", "thpt", 9),
+        people("Học viên GDNN - GDTX", "gdnn_gdtx", 9),
+        people("Sinh viên", "college", 9),
     ),
 )
 
@@ -56,8 +63,8 @@ WORKER_COLUMNS = progress_columns(
     "Địa bàn, loại hình doanh nghiệp",
     (
         *_COMMON_BREAKDOWN,
-        count("Đoàn viên Đoàn TNCS Hồ Chí Minh", "youth_union", width=11),
-        count("Đoàn viên công đoàn", "trade_union", width=11),
+        people("Đoàn viên Đoàn TNCS Hồ Chí Minh", "youth_union", 11),
+        people("Đoàn viên công đoàn", "trade_union", 11),
     ),
 )
 

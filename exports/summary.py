@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from io import BytesIO
 
@@ -12,6 +11,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
+from openpyxl.drawing.spreadsheet_drawing import AbsoluteAnchor
 from openpyxl.drawing.text import (
     CharacterProperties,
     Font,
@@ -19,8 +19,10 @@ from openpyxl.drawing.text import (
     ParagraphProperties,
     RegularTextRun,
 )
+from openpyxl.drawing.xdr import XDRPositiveSize2D
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PrintPageSetup
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.data import GroupFigures, ReportMeta, SummaryReport
@@ -34,10 +36,11 @@ from exports.layout import (
     close_sheet,
     open_sheet,
     save,
-    setup_print,
     styled,
     workbook,
+    write_only_sheet,
 )
+from exports.printing import MARGINS_MM, decree_margins, parts, setup_print
 from exports.tables import TOTAL_LABEL, Figures, Line, change, count, derived, write_lines
 from registry.domain.vocabulary import GROUPS
 
@@ -47,6 +50,8 @@ SOURCE = "Quần chúng ưu tú trong danh sách nguồn (cuối kỳ)"
 TRAINED = "Đã học lớp nhận thức về Đảng"
 PROPOSED = "Chi bộ đề nghị kết nạp"
 ADMITTED = "Kết nạp đảng viên"
+PEOPLE = "người"
+EMU_PER_MM = 36_000  # drawing sizes are in English Metric Units
 _MEASURES = (  # (field, label) of the current period in the tidy data
     ("source_at_end", SOURCE),
     ("trained", TRAINED),
@@ -61,9 +66,9 @@ def _group_columns(prefix: str, label: str, first: int) -> Col:
     return Col(
         label,
         children=(
-            count(SOURCE, f"{prefix}source_at_end"),
-            count(TRAINED, f"{prefix}trained"),
-            count(PROPOSED, f"{prefix}proposed"),
+            count(SOURCE, f"{prefix}source_at_end", unit=PEOPLE),
+            count(TRAINED, f"{prefix}trained", unit=PEOPLE),
+            count(PROPOSED, f"{prefix}proposed", unit=PEOPLE),
             Col(ADMITTED, children=_admission_columns(prefix, first + 3)),
         ),
     )
@@ -73,13 +78,19 @@ def _admission_columns(prefix: str, n: int, sums: tuple[str, str] = ("", "")) ->
     """This period, a year earlier and the change, numbered from column n."""
     now, before = f"{prefix}admitted", f"{prefix}admitted_year_before"
     return (
-        count("Kỳ này", now, number=f"({n}){sums[0]}" if sums[0] else None),
-        count("Cùng kỳ năm trước", before, number=f"({n + 1}){sums[1]}" if sums[1] else None),
+        count("Kỳ này", now, number=f"({n}){sums[0]}" if sums[0] else None, unit=PEOPLE),
+        count(
+            "Cùng kỳ năm trước",
+            before,
+            number=f"({n + 1}){sums[1]}" if sums[1] else None,
+            unit=PEOPLE,
+        ),
         derived(
             "Tăng (+), giảm (-) so với cùng kỳ",
             lambda f: change(f[now], f[before]),
             number=f"({n + 2})=({n})/({n + 1})-1",
             percent=True,
+            unit="%",
         ),
     )
 
@@ -158,7 +169,10 @@ def admissions_chart(ws, first: int, last: int, meta: ReportMeta) -> BarChart:
         series = Series(values, title=name)
         series.cat = AxDataSource(strRef=StrRef(f=str(areas)))
         chart.series.append(series)
-    chart.dataLabels = DataLabelList(showVal=True)
+    # Each flag said: LibreOffice shows whatever is left unsaid (series and area names).
+    chart.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
     # openpyxl hides both axes unless told otherwise.
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.x_axis.txPr = chart.y_axis.txPr = chart.legend.txPr = _chart_text()
@@ -166,15 +180,33 @@ def admissions_chart(ws, first: int, last: int, meta: ReportMeta) -> BarChart:
     return chart
 
 
+def write_chart_sheet(wb: Workbook, chart: BarChart) -> None:
+    """The chart on a chart sheet of its own, filling an A4 landscape page.
+
+    Excel stretches a chart sheet's chart over the page; LibreOffice draws it at the size
+    the file gives (openpyxl gives none: a dot on a blank page), so the size is the page's
+    printable area within the Nghị định 30 margins.
+    """
+    sheet = wb.create_chartsheet("Biểu đồ")
+    sheet.pageSetup = PrintPageSetup(orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4)
+    sheet.pageMargins = decree_margins()
+    sheet.add_chart(chart)
+    page_mm = (297 - MARGINS_MM["left"] - MARGINS_MM["right"], 210 - 2 * MARGINS_MM["top"])
+    width, height = (round(mm * EMU_PER_MM) for mm in page_mm)
+    # openpyxl takes an anchor object as well as a cell name; its stubs know only the name.
+    chart.anchor = AbsoluteAnchor(ext=XDRPositiveSize2D(width, height))  # type: ignore[assignment]
+
+
 def write_tidy(wb: Workbook, report: SummaryReport) -> None:
     """Long layout, one value a line, as an Excel table ready for a pivot table."""
-    ws = wb.create_sheet("Dữ liệu")
+    ws = write_only_sheet(wb, "Dữ liệu")
     headers = ("Địa bàn", "Đối tượng", "Chỉ tiêu", "Kỳ", "Giá trị")
-    for letter, width in zip("ABCDE", (26, 28, 36, 40, 10), strict=True):
-        ws.column_dimensions[letter].width = width
+    widths = (26, 28, 46, 40, 10)
+    for letter, width in zip("ABCDE", widths, strict=True):
+        parts(ws).column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     setup_print(ws, (1, 1))
-    sw = SheetWriter(ws, len(headers))
+    sw = SheetWriter(ws, widths)
     sw.write([styled(ws, h, HEADING) for h in headers])
     now, before = period_names(report.meta)
     count_look = Look(number_format=COUNT_FORMAT, horizontal="right", wrap=False)
@@ -187,15 +219,18 @@ def write_tidy(wb: Workbook, report: SummaryReport) -> None:
             for measure, period, value in lines:
                 texts = (row.area, _GROUP_LABELS[group], measure, period)
                 sw.write([*(styled(ws, t, plain) for t in texts), styled(ws, value, count_look)])
-    table = Table(displayName="SoLieu", ref=f"A1:E{max(sw.row, 2)}")
+    ref = f"A1:E{max(sw.row, 2)}"
+    table = Table(
+        displayName="SoLieu",
+        ref=ref,
+        # A write-only sheet cannot read its header cells back: the columns are named here.
+        tableColumns=[TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)],
+        autoFilter=AutoFilter(ref=ref),
+    )
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    table._initialise_columns()
-    for column, header in zip(table.tableColumns, headers, strict=True):
-        column.name = header
-    with warnings.catch_warnings():
-        # The warning asks for the columns to be named by hand, as done just above.
-        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
-        ws.add_table(table)
+    # Added to the sheet's table list directly: `add_table` only checks the name (the one
+    # table of the workbook) and warns that write-only tables need their columns named.
+    ws.tables.add(table)
 
 
 def build_summary(report: SummaryReport) -> BytesIO:
@@ -214,8 +249,6 @@ def build_summary(report: SummaryReport) -> BytesIO:
         write_lines(sw, SUMMARY_COLUMNS, lines)
         chart = admissions_chart(sw.ws, first, max(first, sw.row - 1), meta)
         close_sheet(sw, meta)
-        sheet = wb.create_chartsheet("Biểu đồ")
-        sheet.pageSetup = PrintPageSetup(orientation="landscape", paperSize=Worksheet.PAPERSIZE_A4)
-        sheet.add_chart(chart)
+        write_chart_sheet(wb, chart)
         write_tidy(wb, report)
         return save(wb)

@@ -23,7 +23,6 @@ from exports.layout import (
     leaves,
     open_sheet,
     save,
-    styled,
     workbook,
 )
 
@@ -51,8 +50,9 @@ def derived(
     percent: bool = False,
     unit: str | None = None,
 ) -> Col:
-    """A leaf column computed from the line's figures (from the sums on total lines)."""
-    return Col(label, width=10, number=number, value=func, percent=percent, unit=unit)
+    """A leaf column computed from the line's figures (from the sums on total lines); wide
+    enough for its column number ("(10)=(9)/(3)") on one line."""
+    return Col(label, width=12, number=number, value=func, percent=percent, unit=unit)
 
 
 def share(part: int | None, whole: int | None) -> float | None:
@@ -144,15 +144,16 @@ def _looks(kind: str) -> tuple[Look, Look, Look, Look]:
 
 
 def write_lines(sw: SheetWriter, cols: Sequence[Col], lines: Sequence[Line]) -> None:
-    """Write the lines; the first two leaf columns are STT and the label."""
+    """Write the lines, each as tall as its label needs; the first two leaf columns are
+    STT and the label."""
     value_cols = leaves(cols)[2:]
     for line in lines:
         stt_look, label_look, count_look, pct_look = _looks(line.kind)
-        cells = [styled(sw.ws, line.stt, stt_look), styled(sw.ws, line.label, label_look)]
+        items: list[tuple[object, Look]] = [(line.stt, stt_look), (line.label, label_look)]
         for col in value_cols:
             value = col.value(line.figures) if col.value else None
-            cells.append(styled(sw.ws, value, pct_look if col.percent else count_look))
-        sw.write(cells)
+            items.append((value, pct_look if col.percent else count_look))
+        sw.line(items)
 
 
 def build_grouped(

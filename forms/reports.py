@@ -33,8 +33,9 @@ class LinesField(TextAreaField):
 QUARTERS = [(str(i), f"Quý {roman}") for i, roman in enumerate(ROMAN_QUARTERS, 1)]
 
 
-class ReportForm(BaseForm):
-    report = VNSelectField("Báo cáo", choices=list(REPORTS.items()), default="students")
+class PeriodForm(BaseForm):
+    """The period of a download: a preset (with its year or quarter) or from–to."""
+
     preset = VNSelectField("Kỳ báo cáo", choices=list(PRESETS.items()), default="year")
     year = VNIntegerField(
         "Năm (năm học: năm bắt đầu)",
@@ -46,16 +47,6 @@ class ReportForm(BaseForm):
     quarter = VNSelectField("Quý", choices=QUARTERS, default="1")
     date_from = VNDateField("Từ ngày")
     date_to = VNDateField("Đến ngày")
-    area_id = VNSelectField("Địa bàn", coerce=optional_id)
-    group = VNSelectField("Đối tượng", choices=[("", "Tất cả"), *GROUP_CHOICES.items()], default="")
-    reached = VNSelectField(
-        "Danh sách chi tiết: đạt bước trong kỳ",
-        choices=[("", "— Không lọc (mọi quần chúng) —"), *STAGE_LABELS.items()],
-        default="",
-    )
-    download = SubmitField("Tải báo cáo")
-    pdf = SubmitField("Tải PDF")
-    send = SubmitField("Nộp báo cáo kỳ này")
 
     def validate_year(self, field) -> None:
         if self.preset.data != "custom" and field.data is None:
@@ -75,6 +66,20 @@ class ReportForm(BaseForm):
         if self.date_from.data and self.date_from.data > field.data:
             raise ValidationError("“Đến ngày” phải sau hoặc trùng “Từ ngày”.")
 
+
+class ReportForm(PeriodForm):
+    report = VNSelectField("Báo cáo", choices=list(REPORTS.items()), default="students")
+    area_id = VNSelectField("Địa bàn", coerce=optional_id)
+    group = VNSelectField("Đối tượng", choices=[("", "Tất cả"), *GROUP_CHOICES.items()], default="")
+    reached = VNSelectField(
+        "Danh sách chi tiết: đạt bước trong kỳ",
+        choices=[("", "— Không lọc (mọi quần chúng) —"), *STAGE_LABELS.items()],
+        default="",
+    )
+    download = SubmitField("Tải báo cáo")
+    pdf = SubmitField("Tải PDF")
+    send = SubmitField("Nộp báo cáo kỳ này")
+
     def validate_group(self, field) -> None:
         if field.data and field.data not in REPORT_GROUPS.get(self.report.data, ()):
             label = GROUP_CHOICES.get(field.data, field.data)
@@ -83,6 +88,13 @@ class ReportForm(BaseForm):
     def validate_reached(self, field) -> None:
         if field.data and self.report.data != "candidates":
             raise ValidationError("Chỉ danh sách chi tiết mới lọc theo bước đạt trong kỳ.")
+
+
+class RegisterForm(PeriodForm):
+    """A party cell's register: which cell (the view sets the cells in scope) and period."""
+
+    cell_id = VNSelectField("Chi bộ", coerce=optional_id)
+    download = SubmitField("Tải sổ theo dõi")
 
 
 class ReportSettingsForm(BaseForm):
@@ -96,6 +108,9 @@ class ReportSettingsForm(BaseForm):
     )
     style = VNSelectField("Thể thức", choices=list(STYLES.items()), default="state")
     form_code = StringField("Ký hiệu biểu (nếu có)", validators=[Optional(), MaxLength(60)])
+    issuer_code = StringField(
+        "Chữ viết tắt tên cơ quan trong số văn bản", validators=[Optional(), MaxLength(30)]
+    )
     signer_title = LinesField(
         "Chức vụ người ký (ví dụ: KT. GIÁM ĐỐC, xuống dòng, PHÓ GIÁM ĐỐC)",
         validators=[Optional(), MaxLength(200)],
@@ -115,7 +130,15 @@ class ReportSettingsForm(BaseForm):
             raise ValidationError("Tối đa 4 dòng.")
 
 
-__all__ = ["QUARTERS", "LinesField", "ReportForm", "ReportSettingsForm"]
+__all__ = [
+    "QUARTERS",
+    "LinesField",
+    "PeriodForm",
+    "RegisterForm",
+    "ReportForm",
+    "ReportSettingsForm",
+    "TemplateUploadForm",
+]
 
 
 class TemplateUploadForm(BaseForm):

@@ -28,6 +28,9 @@ SET_TARGETS = "set_targets"  # targets (chỉ tiêu) and their sheet
 BROWSE_ORG = "browse_org"  # the units, cells and areas pages in the menu
 USE_REPORTS = "use_reports"  # download reports, their settings, submitted workbooks
 SUBMIT_REPORTS = "submit_reports"
+# A party cell's register (sổ theo dõi); for a cell secretary the only report there is.
+DOWNLOAD_REGISTER = "download_register"
+DOWNLOAD_LIST = "download_list"  # the candidate list as shown, filters and all (logged)
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
@@ -43,6 +46,8 @@ ROLES_ALLOWED: dict[str, frozenset[str]] = {
     BROWSE_ORG: frozenset({"admin", "province", "area"}),
     USE_REPORTS: frozenset({"admin", "province", "area"}),
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+    DOWNLOAD_REGISTER: frozenset({"admin", "province", "area", "cell"}),
+    DOWNLOAD_LIST: frozenset({"admin", "province", "area", "cell"}),
 }
 
 

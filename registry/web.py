@@ -263,7 +263,7 @@ NAV = (
     ("candidates.index", "Quần chúng ưu tú", None),
     ("candidates.alerts", "Cảnh báo hạn", None),
     ("imports.index", "Nhập từ Excel", access.IMPORT),
-    ("reports.index", "Báo cáo", access.USE_REPORTS),
+    ("reports.index", "Báo cáo", access.DOWNLOAD_REGISTER),
     ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
     ("admin.users", "Quản trị", access.ADMINISTER),
 )

@@ -8,7 +8,8 @@ Create Date: 2026-12-02 13:55:00
 Until now every province user shared one set of report settings (Setting rows
 "report.*" with no area) and each area its own. They become organisations, so nothing
 set is lost: the province-wide settings become the first organisation's, given to the
-admins, province users and cell secretaries who downloaded under them; an area's
+admins and the unrestricted province users who downloaded under them (a group-restricted
+account and the cell secretaries are left for an admin to place); an area's
 settings become that area's organisation, given to its officers. The rows are then
 removed, so the settings live in one place. Downgrading writes them back.
 """
@@ -62,14 +63,14 @@ def _settings_to_organisations():
     bind = op.get_bind()
     rows = bind.execute(
         sa.text("SELECT key, area_id, value FROM setting WHERE key LIKE 'report.%'")
-    ).all()
+    ).all()  # the header settings among them are moved (FIELDS)
     by_owner: dict = {}
     for key, area_id, value in rows:
         name = key[len(PREFIX):]
         if name in FIELDS:
             by_owner.setdefault(area_id, {})[name] = value
     province_users = bind.execute(
-        sa.text("SELECT count(*) FROM \"user\" WHERE role IN ('admin', 'province', 'cell')")
+        sa.text("SELECT count(*) FROM \"user\" WHERE role IN ('admin', 'province')")
     ).scalar()
     if province_users and None not in by_owner:
         by_owner[None] = {}
@@ -97,7 +98,11 @@ def _settings_to_organisations():
             sa.text("SELECT id FROM organisation WHERE code = :code"), {'code': code}
         ).scalar()
         if area_id is None:
-            members = "role IN ('admin', 'province', 'cell')"
+            # Those who printed the province-wide settings, but not an account restricted
+            # to a group (the old Sở GD&ĐT account: it gets its own organisation from an
+            # admin, never Sở Nội vụ's header or the right to edit it).
+            members = ("role IN ('admin', 'province') AND group_code IS NULL"
+                       " AND subgroup IS NULL")
             params = {'org': new_id}
         else:
             members = "role = 'area' AND area_id = :area"
@@ -105,18 +110,23 @@ def _settings_to_organisations():
         bind.execute(
             sa.text(f'UPDATE "user" SET organisation_id = :org WHERE {members}'), params
         )
-    bind.execute(sa.text("DELETE FROM setting WHERE key LIKE 'report.%'"))
+    # Only the header settings moved; others under "report." (the breakdown's age bands)
+    # stay where they are.
+    moved = sa.table('setting', sa.column('key'))
+    bind.execute(moved.delete().where(moved.c.key.in_([PREFIX + f for f in FIELDS])))
 
 
 def downgrade():
     bind = op.get_bind()
     organisations = bind.execute(sa.text(
-        "SELECT area_id, code, " + ", ".join(FIELDS) + " FROM organisation"
+        "SELECT area_id, code, " + ", ".join(FIELDS) + " FROM organisation ORDER BY id"
     )).mappings().all()
     written = set()
     for row in organisations:
-        owner = None if row['code'] == 'SNV' else row['area_id']
-        if owner in written or (owner is None and row['code'] != 'SNV'):
+        # The first organisation with no area held the province-wide settings; each
+        # area's first, that area's.
+        owner = row['area_id']
+        if owner in written:
             continue
         written.add(owner)
         for field in FIELDS:

@@ -53,6 +53,7 @@ ACTION_LABELS: dict[str, str] = {
     "correct": "Sửa sự kiện",
     "undo": "Hoàn tác sự kiện",
     "submit": "Nộp báo cáo",
+    "upload": "Tải lên",
 }
 ENTITY_LABELS: dict[str, str] = {
     "area": "Địa bàn",
@@ -66,8 +67,10 @@ ENTITY_LABELS: dict[str, str] = {
     "stage_event": "Sự kiện",
     "import_batch": "Lần nhập",
     "report": "Báo cáo",
+    "candidate_list": "Danh sách quần chúng",
     "submitted_report": "Báo cáo đã nộp",
     "organisation": "Cơ quan, tổ chức",
+    "report_template": "Mẫu báo cáo bằng văn bản",
     "report_settings": "Tiêu đề báo cáo",  # entries written before organisations
 }
 FIELD_LABELS: dict[str, str] = {

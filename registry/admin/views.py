@@ -53,13 +53,17 @@ def users():
     )
 
 
-def _prepare(form: UserForm) -> None:
+def _prepare(form: UserForm, user: User | None = None) -> None:
     form.area_id.choices = helpers.area_choices(
         db.session(), current_user, current_only=False, blank="— Không —"
     )
     form.cell_id.choices = helpers.cell_choices(db.session(), current_user, blank="— Không —")
+    # Active organisations, and the one the account already has even if it was closed, so
+    # saving the form never drops it silently.
     form.organisation_id.choices = [("", "— Không —")] + [
-        (o.id, o.name) for o in all_organisations(db.session(), active_only=True)
+        (o.id, o.name)
+        for o in all_organisations(db.session())
+        if o.active or (user is not None and o.id == user.organisation_id)
     ]
 
 
@@ -112,7 +116,7 @@ def _user_or_404(user_id: int) -> User:
 def user_edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
-    _prepare(form)
+    _prepare(form, user)
     if not form.is_submitted():
         form.restriction.data = user.subgroup or user.group_code or ""
     if form.validate_on_submit():

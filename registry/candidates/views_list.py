@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from registry.domain.alerts import ALERT_KINDS
 from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
+from registry.downloads import download_response
 from registry.services import ServiceError
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import listing, submissions
@@ -30,6 +32,8 @@ from registry.services.candidates.bulk import (
     bulk_summary,
     record_for_many,
 )
+from registry.services.reports.list_download import list_export, log_list_export
+from registry.services.reports.workbooks import ReportError
 from registry.settings import rule_settings
 from registry.transaction import on_refusal
 
@@ -96,6 +100,25 @@ def index() -> ResponseReturnValue:
     form = BulkStageForm(formdata=None)
     form.submission_token.data = submissions.new_token()
     return _render_list(request.args, form)
+
+
+@bp.route("/export")
+@access.requires(access.DOWNLOAD_LIST)
+def export_list() -> ResponseReturnValue:
+    """The list as filtered, in a workbook: every canonical column and the full CCCD (the
+    detail list's builder); logged. Another scope's ids in the filters answer 404."""
+    filters = _filters(request.args)
+    today = today_vn()
+    try:
+        export = list_export(session(), current_user, filters, today)
+    except ReportError as error:
+        flash(str(error), "warning")
+        query: dict[str, Any] = filters.to_args()
+        return redirect(url_for("candidates.index", **query))
+    log_list_export(session(), current_user, filters, export)
+    ascii_name = f"danh-sach-quan-chung_{today.isoformat()}.xlsx"
+    display = unicodedata.normalize("NFC", f"Danh sách quần chúng ưu tú {today:%d-%m-%Y}.xlsx")
+    return download_response(export.stream, ascii_name, display)
 
 
 def _back_url() -> str:

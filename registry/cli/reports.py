@@ -1,10 +1,13 @@
-"""CLI `export REPORT --from D --to D [--area CODE] [--group G] --out FILE`.
+"""CLI `export REPORT --from D --to D [--area CODE] [--group G] [--cell NAME] --out FILE`.
 
 Report, group and stage names are read in any case; dates that make a preset (a year,
 a quarter, a school year…) give the workbook that preset's label, as on the web.
 
 Without --user the command has the full scope and is logged as the command line; with
 --user it has that account's scope (an area outside it is an error, as on the web).
+
+`export register` writes a party cell's register: with --cell (a name, in any case, or an
+id) that cell's, without it every cell of the area, a sheet each.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
 from registry.cli.actor import command_line_user, named_user
 from registry.domain.periods import PeriodError, parse_day, recognised
 from registry.domain.report_kinds import GROUP_CHOICES
+from registry.domain.textutil import fold
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.extensions import db
-from registry.models import Area, User
-from registry.scoping import in_scope
+from registry.models import Area, PartyCell, User
+from registry.scoping import in_scope, scope_filter
 from registry.services.audit import COMMAND_LINE
 from registry.services.org.areas import by_code
 from registry.services.reports.headings import root_area
@@ -42,14 +47,40 @@ def _area(code: str | None, user: User, end: date) -> Area:
     if code is None:
         if user.role == "area" and user.area is not None:
             return user.area
-        area = root_area(db.session)
+        area = root_area(db.session())
         if area is None:
             raise click.ClickException("Chưa có địa bàn nào: hãy chạy load-areas trước.")
         return area
     area = by_code(db.session(), code, end)
-    if area is None or not in_scope(db.session, user, Area, area.id):
+    if area is None or not in_scope(db.session(), user, Area, area.id):
         raise click.BadParameter(f"không có địa bàn mã «{code}» trong phạm vi", param_hint="--area")
     return area
+
+
+def _cell(name: str | None, area_code: str | None, user: User, end: date) -> PartyCell | None:
+    """The cell named by --cell, in scope (and within --area when given)."""
+    if name is None:
+        return None
+    query = select(PartyCell).where(scope_filter(user, PartyCell))
+    if name.strip().isdigit():
+        query = query.where(PartyCell.id == int(name.strip()))
+    else:
+        query = query.where(PartyCell.name_key == fold(name))
+    if area_code is not None:
+        area = _area(area_code, user, end)
+        query = query.where(
+            PartyCell.area_id.in_(select(Area.id).where(Area.path.startswith(area.path)))
+        )
+    found = list(db.session().scalars(query))
+    if not found:
+        raise click.BadParameter(f"không có chi bộ «{name}» trong phạm vi", param_hint="--cell")
+    if len(found) > 1:
+        places = ", ".join(sorted(f"{c.area.name} (mã {c.area.code})" for c in found))
+        raise click.BadParameter(
+            f"có {len(found)} chi bộ tên «{name}»: ở {places}; thêm --area để chọn",
+            param_hint="--cell",
+        )
+    return found[0]
 
 
 def _day(value: str, hint: str):
@@ -88,6 +119,12 @@ def _write(path: Path, data: bytes) -> None:
     type=click.Choice(list(STAGE_LABELS), case_sensitive=False),
     help="Danh sách chi tiết: chỉ người đạt bước này trong kỳ.",
 )
+@click.option(
+    "--cell",
+    "cell_name",
+    help="Sổ theo dõi: tên (hoặc mã số) chi bộ; bỏ trống: mọi chi bộ của địa bàn, "
+    "mỗi chi bộ một trang.",
+)
 @click.option("--user", "username", help="Lập với phạm vi của tài khoản này.")
 @click.option(
     "--format",
@@ -99,30 +136,39 @@ def _write(path: Path, data: bytes) -> None:
 )
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 def export_command(
-    report, date_from, date_to, area_code, group, reached, username, fmt, out
+    report, date_from, date_to, area_code, group, reached, cell_name, username, fmt, out
 ) -> None:
-    """Write a report (students, workers, ct33, summary, candidates, breakdown; narrative as
-    .docx) to a file, or its PDF with --format pdf."""
+    """Write a report (students, workers, ct33, summary, candidates, breakdown, register;
+    narrative as .docx) to a file, or its PDF with --format pdf."""
     user = named_user(username) or command_line_user()
+    report = report.lower()
+    if cell_name is not None and report != "register":
+        raise click.BadParameter("chỉ dùng với báo cáo register (sổ theo dõi)", param_hint="--cell")
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     try:
         # Labelled like the reports page when the dates are a preset's ("Năm 2025").
         period = recognised(start, end)
     except PeriodError as error:
         raise click.BadParameter(str(error), param_hint="--to") from None
-    area = _area(area_code, user, period.end)
-    request = ReportRequest(report, period, area, group=group, reached=reached)
+    cell = _cell(cell_name, area_code, user, period.end)
+    if cell is not None and area_code is None:
+        area = cell.area
+    else:
+        area = _area(area_code, user, period.end)
+    request = ReportRequest(report, period, area, group=group, reached=reached, cell=cell)
     try:
-        export = make_report(db.session, user, request)
+        export = make_report(db.session(), user, request)
         if fmt.lower() == "pdf":
             export = printed(export)
     except (ReportError, TemplateError, PdfError) as error:
         raise click.ClickException(str(error)) from None
     path = Path(out)
     _write(path, export.data())
-    log_export(db.session, user if username else COMMAND_LINE, request, export)
+    log_export(db.session(), user if username else COMMAND_LINE, request, export)
     rows = f", {export.rows} dòng" if export.rows is not None else ""
-    click.echo(f"Đã ghi {REPORTS[report].lower()} ({period.text}{rows}) vào {path}.")
+    name = REPORTS[report]
+    # Lower-cased as a sentence's object, its abbreviations ("Chỉ thị 33-CT/TW") kept.
+    click.echo(f"Đã ghi {name[0].lower()}{name[1:]} ({period.text}{rows}) vào {path}.")
 
 
 COMMANDS = (export_command,)

@@ -24,6 +24,7 @@ REPORT_GROUPS: dict[str, tuple[str, ...]] = {
     "candidates": tuple(GROUP_CHOICES),
     "breakdown": tuple(GROUP_CHOICES),
     "narrative": tuple(GROUP_CHOICES),
+    "register": (),  # a cell's whole register, whatever the group
 }
 KINDS: dict[str | None, tuple[str, ...]] = {None: tuple(UNIT_KIND_GROUPS)}
 KINDS.update(KINDS_OF_GROUP)

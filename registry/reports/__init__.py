@@ -4,7 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
-from registry.reports import views, views_settings, views_templates  # noqa: E402, F401  (routes on bp)
+from registry.reports import (  # noqa: E402, F401  (routes on bp)
+    views,
+    views_register,
+    views_settings,
+    views_templates,
+)
 from registry.services.reports.submitted import flag_for_changed_events  # noqa: E402
 from registry.signals import stage_events_changed  # noqa: E402
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from io import BytesIO
-from urllib.parse import quote
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.base import add_error
@@ -14,10 +13,12 @@ from registry import access
 from registry.domain.periods import PeriodError, make_period
 from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE, fillable
 from registry.domain.workdays import today_vn
+from registry.downloads import download_response
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
 from registry.reports import bp
 from registry.reports.choices import area_choices
+from registry.reports.views_register import register_page
 from registry.scoping import get_in_scope, in_scope, restriction_of
 from registry.services import audit
 from registry.services.reports.narrative import TemplateError
@@ -36,23 +37,6 @@ from registry.services.reports.workbooks import (
     printed,
 )
 from registry.transaction import on_refusal
-
-MIMETYPES = {
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pdf": "application/pdf",
-}
-
-
-def xlsx_response(data, ascii_name: str, display_name: str):
-    """A download whose name reads in Vietnamese where browsers allow (RFC 6266); its
-    type follows the file name's suffix."""
-    mimetype = MIMETYPES[ascii_name[ascii_name.rindex(".") :]]
-    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=ascii_name)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(display_name)}"
-    )
-    return response
 
 
 def _posted_area_id() -> int | None:
@@ -117,8 +101,14 @@ def _page(form: ReportForm, status: int = 200):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@access.requires(access.USE_REPORTS)
+@access.requires(access.DOWNLOAD_REGISTER)
 def index():
+    if not access.may(current_user, access.USE_REPORTS):
+        # A cell secretary's reports page offers only what they may download: their
+        # cell's register (sent to its own route).
+        if request.method == "POST":
+            abort(403)
+        return register_page()
     form = ReportForm()
     if form.is_submitted():
         _posted_area_id()
@@ -136,7 +126,7 @@ def index():
     if form.send.data:
         return _submit(form, report_request, export)
     log_export(db.session(), current_user, report_request, export)
-    return xlsx_response(export.stream, *file_names(report_request, export.suffix))
+    return download_response(export.stream, *file_names(report_request, export.suffix))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):
@@ -173,4 +163,4 @@ def submitted(report_id: int):
     )  # fmt: skip
     ascii_name = f"{slug}_{span}_da-nop-{kept.id}.xlsx"
     display = f"{REPORTS.get(kept.report, 'Báo cáo')} {span} (đã nộp số {kept.id}).xlsx"
-    return xlsx_response(BytesIO(kept.workbook), ascii_name, display)
+    return download_response(BytesIO(kept.workbook), ascii_name, display)

@@ -19,8 +19,8 @@ from registry.services.org.organisations import all_organisations
 from registry.services.reports.headings import ReportSettings, save_settings, settings_of
 
 FORM_FIELDS = (
-    "place", "style", "form_code", "signer_title", "signer_name", "preparer_name", "addressee",
-    "recipients",
+    "place", "style", "form_code", "issuer_code", "signer_title", "signer_name",
+    "preparer_name", "addressee", "recipients",
 )  # fmt: skip
 
 
@@ -62,6 +62,7 @@ def settings():
             form_code=form.form_code.data or "",
             addressee=form.addressee.data or "",
             recipients=form.recipients.data or "",
+            issuer_code=form.issuer_code.data or "",
         )
         save_settings(db.session(), current_user, organisation, data)
         flash("Đã lưu cài đặt báo cáo.", "success")

@@ -13,10 +13,11 @@ from exports.narrative import PLACEHOLDERS, ROW_FIELDS
 from forms.base import add_error
 from forms.reports import TemplateUploadForm
 from registry import access
+from registry.downloads import MIMETYPES
 from registry.extensions import db
 from registry.models import Organisation
 from registry.reports import bp
-from registry.reports.views import MIMETYPES
+from registry.services import audit
 from registry.services.org.organisations import all_organisations
 from registry.services.reports.narrative import (
     TemplateError,
@@ -81,6 +82,14 @@ def templates():
 def template_download():
     organisation = _organisation()
     data = template_bytes(db.session(), organisation)
+    audit.record(
+        db.session(),
+        current_user,
+        "export",
+        "report_template",
+        organisation.id if organisation else None,
+        after={"organisation": organisation.name if organisation else None},
+    )
     return send_file(
         BytesIO(data),
         mimetype=MIMETYPES[".docx"],

@@ -169,8 +169,10 @@ def build_world() -> dict:
         ]
     )
     orgs = {
-        "snv": OrganisationFactory(code="SNV", name="Sở Nội vụ"),
-        "north": OrganisationFactory(code="UBND-BAC", name="UBND Phường Bắc", area=areas["north"]),
+        "snv": OrganisationFactory(code="SNV", name="Sở Nội vụ", issuer_code="SNV"),
+        "north": OrganisationFactory(
+            code="UBND-BAC", name="UBND Phường Bắc", area=areas["north"], issuer_code="UBND"
+        ),
     }
     users = {
         "province": UserFactory(username="sonoivu_thu", role="province", organisation=orgs["snv"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -90,7 +91,7 @@ def test_the_party_style_and_the_organisations_own_texts(world):
     db.session.commit()
     text = _texts(_narrative(world["users"]["north"], world["areas"]["north"])[0])
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Độc lập - Tự do" not in text
-    assert "Số      -BC/ĐU" in text
+    assert "Số        -BC/ĐU" in text  # the number left blank for the office
     assert "Kính gửi: Ban Tổ chức Tỉnh ủy." in text
     assert "- Như trên;" in text and "- Lưu: VP;" in text
     assert "BÍ THƯ" in text and "Lò Văn Ký" in text
@@ -141,7 +142,7 @@ def test_an_uploaded_template_is_used_and_a_bad_one_refused_keeping_the_last_goo
     actions = db.session.scalars(
         select(AuditLog.action).where(AuditLog.entity == "report_template")
     ).all()
-    assert sorted(actions) == ["delete", "upload"]
+    assert sorted(actions) == ["delete", "export", "upload"]  # the download is logged too
 
 
 def test_the_placeholder_page_lists_each_placeholder_with_an_example(client, world):
@@ -255,3 +256,96 @@ def test_a_workbook_read_back_is_unchanged_by_printing(world, libreoffice):
     printed(export)
     assert export.data() == before
     assert load_workbook(BytesIO(before)).sheetnames[0] == "Tổng hợp"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ bieu_do.tpl.replace_zipname('docProps/app.xml', '/proc/self/environ') }}",
+        "{{ bieu_do.tpl.save('/tmp/mau-ghi-de') }}",
+        "{% for a in range(99999) %}x{% endfor %}",
+        "{{ ket_nap * 1000000000 }}",
+        "{{ ket_nap.a.b }}",
+        "{{ ket_nap|int(1,2,3,4) }}",
+        "{{ ket_nap.__class__.__mro__ }}",
+        "{% for dong in noi_nhan %}{{ dong.ten }}{% endfor %}",
+    ],
+)
+def test_a_template_reaches_nothing_but_its_values(world, payload):
+    """An uploaded template is a file from outside: no call, attribute, filter, loop or
+    arithmetic beyond the values given, refused at upload with a Vietnamese message."""
+    from exports.narrative import TemplateProblem, check_template
+
+    with pytest.raises(TemplateProblem) as refused:
+        check_template(_with_paragraph(default_template(), payload))
+    assert "Mẫu" in str(refused.value)
+    assert not Path("/tmp/mau-ghi-de").exists()
+
+
+def test_a_zip_bomb_or_an_outside_link_is_refused(world):
+    import zipfile
+
+    from exports.narrative import TemplateProblem, check_template
+
+    bomb = BytesIO()
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive,
+        zipfile.ZipFile(BytesIO(default_template())) as source,
+    ):
+        for item in source.infolist():
+            archive.writestr(item, source.read(item))
+        archive.writestr("word/padding.xml", b"<w:p/>" * 6_000_000)
+    with pytest.raises(TemplateProblem, match="quá lớn"):
+        check_template(bomb.getvalue())
+    linked = BytesIO()
+    with (
+        zipfile.ZipFile(linked, "w") as archive,
+        zipfile.ZipFile(BytesIO(default_template())) as source,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rX" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/image" Target="http://x/y.png"'
+                    b' TargetMode="External"/></Relationships>',
+                )
+            archive.writestr(item, data)
+    with pytest.raises(TemplateProblem, match="ngoài văn bản"):
+        check_template(linked.getvalue())
+
+
+def test_the_percentage_is_blank_when_a_counted_group_has_no_target(world):
+    """Worker targets removed: admissions of both groups over the students' target alone
+    would be a false percentage (DESIGN "Target": no fallback)."""
+    from registry.models import Target
+
+    for target in db.session.scalars(select(Target).where(Target.group_code == "worker")):
+        db.session.delete(target)
+    db.session.commit()
+    document, export = _narrative(world["users"]["province"], world["areas"]["province"])
+    assert export.figures["ty_le_chi_tieu"] == ""
+    assert "chỉ tiêu được giao" not in _texts(document)
+    table = document.tables[1]
+    assert all(row.cells[4].text == "" for row in table.rows[1:])
+
+
+def test_a_stuck_conversion_leaves_no_process_and_no_files(
+    world, libreoffice, monkeypatch, tmp_path
+):
+    import subprocess
+    import tempfile
+
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's conversions only
+    export = make_report(
+        db.session,
+        world["users"]["province"],
+        ReportRequest("students", whole_year(2025), world["areas"]["province"]),
+    )
+    with pytest.raises(pdf.PdfError, match="quá lâu"):
+        printed(export)
+    left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
+    assert left.stdout.strip() == ""
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []

@@ -8,7 +8,7 @@ from io import BytesIO
 
 from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from registry.extensions import db
 from registry.models import AuditLog, Organisation, Setting, User
@@ -145,21 +145,27 @@ def test_the_migration_turns_shared_settings_into_organisations(ctx):
         ("report.signer_name", None, "Trần Văn Ký"),
         ("report.style", north_id, "party"),
         ("report.issuing_body", north_id, "ĐẢNG ỦY PHƯỜNG BẮC"),
+        ("report.age_bands", None, "18,22,30"),  # not a header setting: it stays
     ]
     for key, area_id, value in rows:
         db.session.execute(
             text("INSERT INTO setting (key, area_id, value) VALUES (:k, :a, :v)"),
             {"k": key, "a": area_id, "v": value},
         )
-    for name, role, area_id in (("snv", "province", None), ("qt", "admin", None),
-                                ("bac", "area", north_id)):  # fmt: skip
+    for name, role, area_id, subgroup in (
+        ("snv", "province", None, None),
+        ("qt", "admin", None, None),
+        ("bac", "area", north_id, None),
+        ("gd", "province", None, "thpt"),  # restricted: not given Sở Nội vụ's header
+    ):
         db.session.execute(
             text(
-                'INSERT INTO "user" (username, password_hash, full_name, role, area_id, active,'
-                " must_change_password, is_demo, failed_logins, session_version, created_at)"
-                " VALUES (:n, 'x', '', :r, :a, true, false, false, 0, 0, CURRENT_TIMESTAMP)"
+                'INSERT INTO "user" (username, password_hash, full_name, role, area_id,'
+                " subgroup, active, must_change_password, is_demo, failed_logins,"
+                " session_version, created_at) VALUES (:n, 'x', '', :r, :a, :s, true, false,"
+                " false, 0, 0, CURRENT_TIMESTAMP)"
             ),
-            {"n": name, "r": role, "a": area_id},
+            {"n": name, "r": role, "a": area_id, "s": subgroup},
         )
     db.session.commit()
     db.session.remove()
@@ -170,8 +176,9 @@ def test_the_migration_turns_shared_settings_into_organisations(ctx):
     commune = db.session.scalar(select(Organisation).where(Organisation.area_id == north_id))
     assert commune.style == "party" and commune.issuing_body == "ĐẢNG ỦY PHƯỜNG BẮC"
     by_user = dict(db.session.execute(select(User.username, User.organisation_id)).tuples().all())
-    assert by_user == {"snv": first.id, "qt": first.id, "bac": commune.id}
-    assert db.session.scalar(select(func.count()).select_from(Setting)) == 0
+    assert by_user == {"snv": first.id, "qt": first.id, "bac": commune.id, "gd": None}
+    left = db.session.execute(select(Setting.key, Setting.value)).tuples().all()
+    assert left == [("report.age_bands", "18,22,30")]
 
 
 def test_the_demo_departments_download_under_their_own_names(client, runner):

@@ -35,13 +35,16 @@ def form(area, report="students", **changes) -> dict:
     return data
 
 
-def test_the_page_is_for_admins_province_and_area_officers(client, world):
+def test_the_page_is_for_officers_and_the_register_alone_for_cell_secretaries(client, world):
     response = client.get("/reports/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     cell_user = UserFactory(role="cell", cell=CellFactory(area=world["areas"]["north"]))
     db.session.commit()
     login(client, cell_user)
-    assert client.get("/reports/").status_code == 403
+    # A cell secretary's reports page is their cell's register alone.
+    page = client.get("/reports/")
+    assert page.status_code == 200 and "Tải sổ theo dõi" in page.text
+    assert "Tải báo cáo" not in page.text
     client.post("/logout")
     login(client, world["users"]["province"])
     page = client.get("/reports/")
@@ -140,6 +143,7 @@ def test_each_user_edits_their_own_organisations_settings(client, world):
             "place": "Bắc",
             "style": "party",
             "form_code": "",
+            "issuer_code": "ĐU",
             "signer_title": "T/M ĐẢNG ỦY\nBÍ THƯ",
             "signer_name": "Lò Văn Ký",
             "preparer_name": "",
@@ -157,6 +161,7 @@ def test_each_user_edits_their_own_organisations_settings(client, world):
     )
     assert "ĐẢNG ỦY PHƯỜNG BẮC" in texts and "BÍ THƯ" in texts and "Lò Văn Ký" in texts
     # Sở Nội vụ's reports on the same area keep Sở Nội vụ's header.
+    assert "Số        -BC/ĐU" in texts
     client.post("/logout")
     login(client, world["users"]["province"])
     assert "UBND TỈNH THỬ NGHIỆM" in client.get("/reports/settings").text

@@ -93,8 +93,8 @@ def test_column_headers_are_merged_and_printing_is_a4_landscape(world):
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_title_rows == f"${h}:${h + 2}"
-    assert ws.freeze_panes == f"C{h + 3}"
+    assert ws.print_title_rows == f"${h}:${h + 3}"  # headers, units, column numbers
+    assert ws.freeze_panes == f"C{h + 4}"
     assert ws["A1"].font.name == "Times New Roman"
 
 
@@ -180,3 +180,23 @@ def test_detail_list_can_keep_only_those_who_reached_a_stage_in_the_period(world
     assert names == {"Giàng Thị Cường", "Hoàng Thị Nga", "Đỗ Văn Oanh", "Ngô Văn Phúc"}
     assert export.rows == 4
     assert "Đã kết nạp (dự bị) trong kỳ" in all_texts(book.active)
+
+
+def test_the_number_line_carries_each_issuers_abbreviation(world):
+    province = all_texts(
+        workbook_of(world["users"]["province"], "students", world["areas"]["province"])[0].active
+    )
+    assert "Số:        /BC-SNV" in province
+    officer, north = world["users"]["north"], world["areas"]["north"]
+    assert "Số:        /BC-UBND" in all_texts(workbook_of(officer, "students", north)[0].active)
+    save_settings(
+        db.session,
+        officer,
+        world["orgs"]["north"],
+        ReportSettings(
+            issuing_body=["ĐẢNG ỦY PHƯỜNG BẮC"], place="Bắc", style="party", issuer_code="ĐU"
+        ),
+    )
+    db.session.commit()
+    texts = all_texts(workbook_of(officer, "ct33", north)[0].active)
+    assert "Số        -BC/ĐU" in texts and not any(t.startswith("Số:") for t in texts)

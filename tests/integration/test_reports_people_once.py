@@ -225,17 +225,24 @@ def test_the_home_page_counts_those_being_followed_by_the_definition(world, clie
 def test_ct33_gives_each_column_group_its_unit_and_counts_the_workers(world):
     ws = workbook_of(world["users"]["province"], "ct33", world["areas"]["province"])[0].active
     header = find_cell(ws, "STT").row
-    units_row = header - 1
-    assert ws.cell(units_row, 3).value == "Đơn vị tính: doanh nghiệp"
+    units_row = find_cell(ws, "Đơn vị tính").row  # under the labels, over the numbers
+    assert units_row == find_cell(ws, "(1)").row - 1 > header
+    assert f"A{units_row}:B{units_row}" in merged(ws)
+    assert ws.cell(units_row, 3).value == "Doanh nghiệp"
     assert f"C{units_row}:G{units_row}" in merged(ws)
-    assert ws.cell(units_row, 8).value == "Đơn vị tính: %"
-    assert ws.cell(units_row, 9).value == "Đơn vị tính: người"
+    assert ws.cell(units_row, 8).value == "%"
+    assert ws.cell(units_row, 9).value == "Người"
     assert f"I{units_row}:M{units_row}" in merged(ws)
-    assert (ws.cell(units_row, 14).value, ws.cell(units_row, 15).value) == (
-        "Đơn vị tính: doanh nghiệp",
-        "Đơn vị tính: người",
-    )
-    assert "Đơn vị tính: người" not in {ws.cell(units_row - 1, c).value for c in range(1, 19)}
+    assert [ws.cell(units_row, c).value for c in range(14, 19)] == [
+        "Doanh nghiệp",
+        "Người",
+        "Doanh nghiệp",
+        "Người",
+        None,  # merged with the column before: both count people
+    ]
+    assert f"Q{units_row}:R{units_row}" in merged(ws)
+    # No single unit over the whole table.
+    assert not any(str(t).startswith("Đơn vị tính:") for t in all_texts(ws))
     assert ws.cell(header, 18).value == "Số lao động trong các doanh nghiệp đang hoạt động"
 
     # Independently: the workers of each enterprise's latest survey by the end, if operating.

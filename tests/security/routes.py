@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import io
+import html
 import json
 import os
 import zipfile
 from dataclasses import dataclass
+from io import BytesIO
 
 from flask import Flask, url_for
+from openpyxl import load_workbook
 from werkzeug.routing import IntegerConverter
 
 from tests.security.world import MISSING_ID, PARAM_KINDS
@@ -67,14 +69,21 @@ def count(name: str, n: int) -> None:
             fh.write(json.dumps({"name": name, "n": n}) + "\n")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def text(response) -> str:
-    """What a page or a download shows: an Office file (xlsx, docx: a zip) is read as the
-    text of its XML parts, so a marker inside a downloaded document counts as seen."""
+    """What a response shows: its page, every text cell of a downloaded workbook, or the
+    text of a downloaded Word document's XML parts (a marker inside counts as seen)."""
+    if response.mimetype == XLSX:
+        book = load_workbook(BytesIO(response.data), read_only=True)
+        cells = (v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+        return "\n".join(str(v) for v in cells if v is not None)
     data = response.get_data()
     if data.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
             return "\n".join(
-                archive.read(name).decode("utf-8", "replace")
+                html.unescape(archive.read(name).decode("utf-8", "replace"))
                 for name in archive.namelist()
                 if name.endswith(".xml")
             )

@@ -22,6 +22,8 @@ EXPECTED = {
     access.BROWSE_ORG: {"admin", "province", "area"},
     access.USE_REPORTS: {"admin", "province", "area"},
     access.SUBMIT_REPORTS: {"admin", "province", "area"},
+    access.DOWNLOAD_REGISTER: {"admin", "province", "area", "cell"},
+    access.DOWNLOAD_LIST: {"admin", "province", "area", "cell"},
 }
 
 

@@ -137,7 +137,10 @@ def test_printing_freezing_and_filtering(sheet):
     h = header_row(sheet)
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == 9
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    # Three pages across, in reading order, the number and the name on each.
+    assert sheet.page_setup.fitToWidth == 3 and sheet.page_setup.fitToHeight == 0
+    assert sheet.page_setup.pageOrder == "overThenDown"
+    assert sheet.print_title_cols == "$A:$B"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == f"${h}:${h}"
     assert sheet.freeze_panes == f"C{h + 1}"

@@ -83,6 +83,7 @@ def test_three_header_rows(sheet):
     ]
     spans = {f"A{h}:A{h + 2}", f"C{h}:C{h + 2}", f"D{h}:G{h}", f"D{h + 1}:D{h + 2}"}
     assert spans | {f"E{h + 1}:G{h + 1}", f"I{h}:M{h}", f"N{h}:O{h}", f"P{h}:Q{h}"} <= merged(sheet)
-    assert sheet.cell(h + 3, 4).value == "(4)=(5)+(6)+(7)"
-    assert sheet.print_title_rows == f"${h}:${h + 3}"
-    assert sheet.freeze_panes == f"C{h + 4}"
+    assert sheet.cell(h + 3, 1).value == "Đơn vị tính"
+    assert sheet.cell(h + 4, 4).value == "(4)=(5)+(6)+(7)"
+    assert sheet.print_title_rows == f"${h}:${h + 4}"
+    assert sheet.freeze_panes == f"C{h + 5}"

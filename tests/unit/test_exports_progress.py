@@ -100,7 +100,10 @@ def test_column_headers_are_merged_over_two_rows_with_a_number_row(sheet):
         "Có quyết định kết nạp",
         "Đã kết nạp (tổ chức lễ)",
     ]
-    numbers = [sheet.cell(h + 2, c).value for c in range(1, 17)]
+    units = [sheet.cell(h + 2, c).value for c in range(1, 17)]
+    assert (units[0], units[2], units[9], units[10]) == ("Đơn vị tính", "Người", "%", "Người")
+    assert {f"A{h + 2}:B{h + 2}", f"C{h + 2}:I{h + 2}", f"K{h + 2}:P{h + 2}"} <= merged(sheet)
+    numbers = [sheet.cell(h + 3, c).value for c in range(1, 17)]
     assert numbers[:3] == ["(1)", "(2)", "(3)"]
     assert numbers[9] == "(10)=(9)/(3)"
     assert all(sheet.cell(h, c).border.top.style == "thin" for c in range(1, 17))
@@ -113,8 +116,9 @@ def test_print_setup_is_a4_landscape_one_page_wide(sheet):
     assert sheet.page_setup.fitToWidth == 1
     assert sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
-    assert sheet.print_title_rows == f"${h}:${h + 2}"
-    assert sheet.freeze_panes == f"C{h + 3}"
+    # The column headers, the units and the column numbers on every page.
+    assert sheet.print_title_rows == f"${h}:${h + 3}"
+    assert sheet.freeze_panes == f"C{h + 4}"
 
 
 def test_state_header_block_and_signatures(sheet):
@@ -130,7 +134,8 @@ def test_state_header_block_and_signatures(sheet):
     title = find_cell(sheet, "BÁO CÁO KẾT QUẢ PHÁT TRIỂN ĐẢNG VIÊN")
     assert title.font.b and title.font.sz == 13
     assert find_cell(sheet, "Năm 2025 (từ ngày 01/01/2025 đến ngày 31/12/2025)")
-    assert find_cell(sheet, "Đơn vị tính: người")
+    # Counts and a percentage: the units stand over the columns, none over the table.
+    assert "Đơn vị tính: người" not in all_texts(sheet)
     assert find_cell(sheet, "Địa bàn: Tỉnh Lào Cai")
     for text in ("Người lập biểu", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Thị Lập", "Trần Văn Ký"):
         assert find_cell(sheet, text).font.b, text

@@ -53,7 +53,7 @@ def test_summary_prints_like_the_others(book):
     ws = book["Tổng hợp"]
     h = find_cell(ws, "STT").row
     assert ws.page_setup.orientation == "landscape"
-    assert ws.print_title_rows == f"${h}:${h + 3}"
+    assert ws.print_title_rows == f"${h}:${h + 4}"
     assert find_cell(ws, "Trần Văn Ký").font.b
 
 

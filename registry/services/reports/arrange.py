@@ -7,9 +7,9 @@ a few thousand at most) and over the area table, never over candidates.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from exports import (
@@ -86,7 +86,9 @@ def _group_targets(
         for area in group_areas:
             value = own.get(area.id)
             if value is None:
-                parts = [lent[i] for i in areas.borrowed.get(area.id, []) if lent[i] is not None]
+                parts = [
+                    part for i in areas.borrowed.get(area.id, []) if (part := lent[i]) is not None
+                ]
                 value = sum(parts) if parts else None
             if value is not None:
                 found[area.id] = (found.get(area.id) or 0) + value
@@ -116,7 +118,7 @@ def _unit_targets(
     return {tuple(row[:-1]): int(row[-1]) for row in session.execute(stmt)}
 
 
-def _units(session: Session, scope: Scope) -> list:
+def _units(session: Session, scope: Scope) -> Sequence[Row[tuple[int, str, str, int, bool]]]:
     return session.execute(
         select(Unit.id, Unit.name, Unit.kind, Unit.area_id, Unit.active)
         .where(*scope.units())
@@ -160,8 +162,8 @@ def students(session: Session, user: User, request, meta: ReportMeta) -> Grouped
         )
         lines[areas.group_of[unit.area_id]].append(row)
     targets = _group_targets(session, user, areas, year, groups)
-    own = _own_target(session, user, areas.area.id, year, groups)
-    return GroupedReport(meta, _grouped(areas, lines, targets), target=own)
+    area_target = _own_target(session, user, areas.area.id, year, groups)
+    return GroupedReport(meta, _grouped(areas, lines, targets), target=area_target)
 
 
 def _by_group_and_kind(areas: ReportAreas, found: dict[tuple, Figures]) -> dict[tuple, Figures]:
@@ -209,8 +211,8 @@ def workers(session: Session, user: User, request, meta: ReportMeta) -> GroupedR
 
     lines = _kind_lines(session, scope, areas, figures, make, unit_targets)
     targets = _group_targets(session, user, areas, year, groups)
-    own = _own_target(session, user, areas.area.id, year, groups)
-    return GroupedReport(meta, _grouped(areas, lines, targets), target=own)
+    area_target = _own_target(session, user, areas.area.id, year, groups)
+    return GroupedReport(meta, _grouped(areas, lines, targets), target=area_target)
 
 
 def ct33(session: Session, user: User, request, meta: ReportMeta) -> GroupedReport:

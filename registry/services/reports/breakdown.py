@@ -99,20 +99,22 @@ def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
     return select(*keys, func.count().label("n")).group_by(*keys)
 
 
-def _labels(found: set, names: dict[str, str], unknown: str, first: tuple = ()) -> list[tuple]:
+def _labels(
+    found: set[object], names: dict[str, str], unknown: str, first: tuple[str, ...] = ()
+) -> list[tuple[object, str]]:
     """(value, label) of the values present: `first` ones, the rest sorted, unknown last."""
     known = [v for v in first if v in found]
     rest = sorted((v for v in found if v is not None and v not in first), key=str)
     values = [*known, *rest] + ([None] if None in found else [])
-    return [(v, names.get(v, v) if v is not None else unknown) for v in values]
+    return [(v, unknown if v is None else names.get(str(v), str(v))) for v in values]
 
 
 def breakdown(session: Session, user: User, request, meta: ReportMeta) -> BreakdownReport:
     areas = report_areas(session, user, request.area, request.period.end)
     scope = Scope(user, request.kinds, areas.area_ids)
     bands = age_bands(session)
-    counts: dict[int | None, Counter] = defaultdict(Counter)
-    seen: dict[str, set] = defaultdict(set)
+    counts: dict[int | None, Counter[tuple[str, str | None, object]]] = defaultdict(Counter)
+    seen: dict[str, set[object]] = defaultdict(set)
     statement = breakdown_statement(scope, request.period, bands)
     for measure, area_id, kind, gender, band, ethnicity, religion, education, n in session.execute(
         statement
@@ -126,12 +128,12 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
             "education": education,
             "subgroup": subgroup,
         }
-        for block in (None, areas.group_of[area_id]):
-            counts[block][(measure, None, None)] += n
+        for area_key in (None, areas.group_of[area_id]):
+            counts[area_key][(measure, None, None)] += n
             for criterion, value in values.items():
-                counts[block][(measure, criterion, value)] += n
+                counts[area_key][(measure, criterion, value)] += n
                 seen[criterion].add(value)
-    sections = [
+    sections: list[tuple[str, str, list[tuple[object, str]]]] = [
         ("1. Giới tính", "gender", [(c, GENDERS[c]) for c in GENDERS]),
         ("2. Độ tuổi (tròn năm đến ngày cuối kỳ)", "age", list(enumerate(band_labels(bands)))),
         (

@@ -26,10 +26,14 @@ from registry.services.reports.states import on_list_in
 class ListRequest(Protocol):
     """What the detail list reads of a report request (workbooks.ReportRequest)."""
 
-    period: Period
-    area: Area
-    group: str | None
-    reached: str | None
+    @property
+    def period(self) -> Period: ...
+    @property
+    def area(self) -> Area: ...
+    @property
+    def group(self) -> str | None: ...
+    @property
+    def reached(self) -> str | None: ...
 
 
 BATCH = 2000

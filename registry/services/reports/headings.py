@@ -39,6 +39,7 @@ class ReportSettings:
     form_code: str = ""
     addressee: str = ""  # the narrative report's "Kính gửi"
     recipients: str = ""  # its "Nơi nhận", one per line
+    issuer_code: str = ""  # the issuer's abbreviation in the number: "Số:    /BC-UBND"
 
 
 FIELDS = tuple(f.name for f in fields(ReportSettings))
@@ -90,6 +91,7 @@ def defaults(session: Session, area_id: int | None, body: str = "SỞ NỘI VỤ
             issuing_body=[_upper_province(root), body],
             place=place_name(root),
             signer_title="GIÁM ĐỐC",
+            issuer_code="SNV",
         )
     area = session.get(Area, area_id)
     name = area.name.upper() if area is not None else ""
@@ -97,6 +99,7 @@ def defaults(session: Session, area_id: int | None, body: str = "SỞ NỘI VỤ
         issuing_body=[f"UBND {name}".strip()],
         place=place_name(area),
         signer_title="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+        issuer_code="UBND",
     )
 
 
@@ -106,7 +109,9 @@ def _default_for(session: Session, organisation: Organisation | None, user: User
     area = organisation.area
     if area is not None and area.parent_id is not None:
         return defaults(session, area.id)
-    return defaults(session, None, organisation.name.upper())
+    settings = defaults(session, None, organisation.name.upper())
+    settings.issuer_code = ""  # the department's own mark, never Sở Nội vụ's
+    return settings
 
 
 def settings_of(
@@ -123,7 +128,7 @@ def settings_of(
     settings.style = organisation.style if organisation.style in STYLES else "state"
     for name in (
         "place", "signer_title", "signer_name", "preparer_name", "form_code", "addressee",
-        "recipients",
+        "recipients", "issuer_code",
     ):  # fmt: skip
         value = getattr(organisation, name)
         if value:
@@ -184,6 +189,7 @@ def report_meta(
         issuing_body=settings.issuing_body,
         style=settings.style,
         form_code=settings.form_code or None,
+        issuer_code=settings.issuer_code,
         preparer_name=settings.preparer_name,
         signer_title=settings.signer_title,
         signer_name=settings.signer_name,

@@ -65,9 +65,16 @@ def save_template(
         raise TemplateError(str(problem)) from None
     own = template_of(session, organisation)
     if own is None:
-        own = ReportTemplate(organisation_id=organisation.id, kind=KIND)
+        own = ReportTemplate(
+            organisation_id=organisation.id,
+            kind=KIND,
+            filename=filename[:255],
+            content=data,
+            uploaded_by_id=user.id,
+        )
         session.add(own)
-    own.filename, own.content, own.uploaded_by_id = filename[:255], data, user.id
+    else:
+        own.filename, own.content, own.uploaded_by_id = filename[:255], data, user.id
     session.flush()
     audit.record(
         session, user, "upload", "report_template", own.id,
@@ -110,7 +117,6 @@ def narrative_figures(session: Session, user: User, request, meta: ReportMeta) -
         summary=arrange.BUILDERS["summary"](
             session, user, replace(request, report="summary"), meta
         ),
-        issuer_code=getattr(organisation, "issuer_code", "") or "",
         addressee=getattr(organisation, "addressee", "") or "",
         recipients=getattr(organisation, "recipients", "") or "Như trên\nLưu: VT",
     )

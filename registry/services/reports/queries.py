@@ -180,7 +180,7 @@ class _Parts:
             .where(*on_list_at(end))
             .subquery("state")
         )
-        values = {"source_at_end": func.count()}
+        values: dict[str, ColumnElement[int]] = {"source_at_end": func.count()}
         if "followed_at_end" in self.fields:
             values["followed_at_end"] = func.sum(state.c.followed)
         return (

@@ -8,10 +8,11 @@ map back to it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from registry import access
@@ -50,7 +51,14 @@ def submit_report(
     return submitted
 
 
-def submitted_reports(session: Session, user: User, limit: int = LIST_LIMIT) -> list:
+# (report, area name, sender's username, sender's full name); the outer joins leave the
+# names None where the report has no area or no sender recorded.
+SubmittedLine = Row[tuple[SubmittedReport, str, str, str]]
+
+
+def submitted_reports(
+    session: Session, user: User, limit: int = LIST_LIMIT
+) -> Sequence[SubmittedLine]:
     """The latest submitted reports the user may see, with their area and sender."""
     stmt = (
         select(SubmittedReport, Area.name, User.username, User.full_name)
@@ -101,15 +109,19 @@ def flag_submitted_reports(
     if not ids:
         return 0
     covering = _covering_areas(session, ids)
-    result = session.execute(
-        update(SubmittedReport)
-        .where(
-            SubmittedReport.flagged.is_(False),
-            in_period,
-            or_(SubmittedReport.area_id.is_(None), SubmittedReport.area_id.in_(covering)),
-        )
-        .values(flagged=True)
-        .execution_options(synchronize_session="fetch")
+    # A bulk UPDATE answers a CursorResult, which alone carries the matched row count.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(SubmittedReport)
+            .where(
+                SubmittedReport.flagged.is_(False),
+                in_period,
+                or_(SubmittedReport.area_id.is_(None), SubmittedReport.area_id.in_(covering)),
+            )
+            .values(flagged=True)
+            .execution_options(synchronize_session="fetch")
+        ),
     )
     return result.rowcount or 0
 

@@ -21,10 +21,11 @@ from registry.domain.periods import Period
 from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS, report_kinds
 from registry.domain.vocabulary import STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
-from registry.models import Area, User
+from registry.models import Area, PartyCell, User
 from registry.scoping import in_scope
 from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
+from registry.services.reports import register
 from registry.services.reports.detail_list import candidate_list
 from registry.services.reports.headings import report_meta, root_area
 from registry.services.reports.narrative import narrative_document
@@ -38,6 +39,7 @@ REPORTS: dict[str, str] = {
     "candidates": "Danh sách chi tiết quần chúng ưu tú",
     "breakdown": "Phân tích người kết nạp và quần chúng đang theo dõi",
     "narrative": "Báo cáo bằng văn bản (Word), kèm bảng và biểu đồ",
+    "register": "Sổ theo dõi quần chúng ưu tú của chi bộ",
 }
 TITLES: dict[str, str] = {
     "students": "Báo cáo kết quả phát triển đảng viên trong học sinh, sinh viên",
@@ -58,6 +60,7 @@ TITLES: dict[str, str] = {
     "theo giới tính, độ tuổi, dân tộc, tôn giáo, trình độ học vấn và đối tượng",
     "narrative": "Kết quả công tác phát triển đảng viên trong học sinh, sinh viên và công "
     "nhân lao động ở doanh nghiệp ngoài khu vực nhà nước",
+    "register": register.TITLE,
 }
 LIST_TITLE = "Danh sách quần chúng ưu tú"
 SLUGS: dict[str, str] = {
@@ -68,6 +71,7 @@ SLUGS: dict[str, str] = {
     "candidates": "danh-sach-quan-chung",
     "breakdown": "phan-tich",
     "narrative": "bao-cao-van-ban",
+    "register": "so-theo-doi",
 }
 # Vietnamese names of the downloaded files (filename* of Content-Disposition).
 FILE_TITLES: dict[str, str] = {
@@ -78,6 +82,7 @@ FILE_TITLES: dict[str, str] = {
     "candidates": "Danh sách quần chúng ưu tú",
     "breakdown": "Phân tích kết nạp và theo dõi",
     "narrative": "Báo cáo kết quả phát triển đảng viên",
+    "register": "Sổ theo dõi quần chúng ưu tú",
 }
 
 
@@ -92,6 +97,7 @@ class ReportRequest:
     area: Area
     group: str | None = None
     reached: str | None = None  # the detail list only: reached this stage in the period
+    cell: PartyCell | None = None  # the register only: this cell (else every cell of the area)
 
     def check(self) -> None:
         if self.report not in REPORTS:
@@ -103,6 +109,8 @@ class ReportRequest:
             )
         if self.reached and (self.report != "candidates" or self.reached not in STAGE_LABELS):
             raise ReportError("Chỉ danh sách chi tiết mới lọc theo bước đạt trong kỳ.")
+        if self.cell is not None and self.report != "register":
+            raise ReportError("Chỉ sổ theo dõi mới lập cho một chi bộ.")
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -129,6 +137,7 @@ class ReportRequest:
             "area": self.area.name,
             "group": self.group,
             "reached": self.reached,
+            **({"cell_id": self.cell.id, "cell": self.cell.name} if self.cell else {}),
         }
 
 
@@ -169,6 +178,8 @@ def make_report(
         data, counter = candidate_list(session, user, request, meta)
         stream = build("candidates", data)
         return Export(stream, None, counter.count)
+    if request.report == "register":
+        return _register(session, user, request, meta)
     data = report_builders.BUILDERS[request.report](session, user, request, meta)
     figures = {k: v for k, v in asdict(data).items() if k != "meta"}
     return Export(build(request.report, data), figures)
@@ -181,6 +192,16 @@ def printed(export: Export) -> Export:
     )
 
 
+def _register(session: Session, user: User, request: ReportRequest, meta) -> Export:
+    if request.cell is not None and not in_scope(session, user, PartyCell, request.cell.id):
+        raise ReportError("Chi bộ này nằm ngoài phạm vi của bạn.")
+    book = register.register_book(session, user, request.period, request.area, request.cell, meta)
+    if not book.sheets:
+        raise ReportError("Địa bàn này chưa có chi bộ nào trong phạm vi của bạn.")
+    rows = sum(len(sheet.rows) for sheet in book.sheets)
+    return Export(build("register", book), None, rows)
+
+
 def log_export(session: Session, actor: User | str, request: ReportRequest, export: Export):
     """Every download goes to the audit log, with what it covered."""
     after = request.describe()
@@ -191,7 +212,10 @@ def log_export(session: Session, actor: User | str, request: ReportRequest, expo
 
 
 def default_area(session: Session, user: User) -> Area | None:
-    """The area a user's reports cover unless they choose: their own, or the province."""
+    """The area a user's reports cover unless they choose: their own (a cell secretary's:
+    their cell's), or the province."""
     if user.role == "area" and user.area is not None:
         return user.area
+    if user.role == "cell" and user.cell is not None:
+        return user.cell.area
     return root_area(session)
