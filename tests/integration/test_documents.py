@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -255,3 +256,19 @@ def test_a_workbook_read_back_is_unchanged_by_printing(world, libreoffice):
     printed(export)
     assert export.data() == before
     assert load_workbook(BytesIO(before)).sheetnames[0] == "Tổng hợp"
+
+
+def test_the_candidate_page_prints_as_one_record(client, world):
+    """The page carries its print heading and a print button; the print style hides the
+    navigation, buttons and forms (a stylesheet rule the browser applies on paper)."""
+    login(client, world["users"]["north"])
+    person = next(iter(world["people"].values()))
+    page = client.get(f"/candidates/{person.id}")
+    assert page.status_code == 200
+    assert "Phiếu theo dõi quần chúng ưu tú" in page.text and "UBND Phường Bắc" in page.text
+    assert "data-print" in page.text
+    css = (Path(client.application.static_folder) / "registry.css").read_text()
+    printed_rules = css[css.index("@media print") :]
+    for hidden in (".registry-nav", "footer", ".btn", "form", '[data-testid="stage-form"]'):
+        assert hidden in printed_rules
+    assert "size: A4 portrait" in printed_rules
