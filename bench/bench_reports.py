@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 AGGREGATES = ("students", "workers", "ct33", "summary")
-REPORTS = (*AGGREGATES, "candidates")
+REPORTS = (*AGGREGATES, "candidates", "narrative")
 YEAR = 2025
 _EVENTS = """
 SELECT unit_id, stage, count(*) FROM stage_event
@@ -144,6 +144,36 @@ def detail_list(session, area_code: str | None, rounds: int) -> dict[str, Any]:
     }
 
 
+def documents(session, rounds: int) -> dict[str, Any]:
+    """The yearly province report as Word (the narrative: students, workers, Chỉ thị 33
+    and summary figures) and as PDF, beside the xlsx build of the same figures (the four
+    aggregate exports it draws on)."""
+    from registry.services.reports import pdf
+    from registry.services.reports.workbooks import ReportRequest, make_report, printed
+
+    user, area, period = _context(session, None)
+    request = ReportRequest("narrative", period, area)
+    docx, export = timed(lambda: make_report(session, user, request), rounds)
+
+    def xlsx_of_the_same_figures() -> None:
+        for report in AGGREGATES:
+            make_report(session, user, ReportRequest(report, period, area))
+
+    xlsx, _ = timed(xlsx_of_the_same_figures, rounds)
+    result: dict[str, Any] = {
+        "docx": docx,
+        "xlsx_same_figures": xlsx,
+        "docx_bytes": len(export.data()),
+        "docx_vs_xlsx": round(docx["s"] / xlsx["s"], 2) if xlsx["s"] else None,
+    }
+    if pdf.available():
+        result["pdf"], printed_export = timed(lambda: printed(export), 1)
+        result["pdf_bytes"] = len(printed_export.data())
+    else:
+        result["pdf"] = {"skipped": pdf.MISSING}
+    return result
+
+
 def run(url: str, report: str, rounds: int, area_code: str | None = None) -> dict[str, Any]:
     from bench.common import bench_app
     from registry.extensions import db
@@ -152,6 +182,8 @@ def run(url: str, report: str, rounds: int, area_code: str | None = None) -> dic
     with app.app_context():
         if report == "candidates":
             result = detail_list(db.session, area_code, rounds)
+        elif report == "narrative":
+            result = documents(db.session, rounds)
         else:
             result = aggregate(db.session, report, rounds)
         db.session.rollback()

@@ -135,7 +135,7 @@ class _Restricted(SandboxedEnvironment):
     def is_safe_callable(self, obj: Any) -> bool:
         return False
 
-    def parse(self, source, name=None, filename=None):  # type: ignore[override]
+    def parse(self, source, name=None, filename=None):
         tree = super().parse(source, name, filename)
         self.parsed.append(tree)  # kept for the check of what the template holds
         return tree
@@ -460,7 +460,7 @@ def narrative_context(f: NarrativeFigures) -> NarrativeContext:
     # targets when every one of them has one, else none (the % is left blank).
     counted = [t for t, present in ((s_total, f.students), (w_total, f.workers)) if present]
     targets = [t.get("target") for t in counted]
-    target = sum(targets) if targets and None not in targets else None
+    target = sum(int(t) for t in targets) if targets and None not in targets else None
     admitted = both("admitted")
 
     # Per area: the two groups' subtotal lines, and the summary's year-before column.

@@ -235,7 +235,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.domain import vocabulary as domain
-    from registry.domain.workdays import fmt_local_time
+    from registry.domain.workdays import fmt_local_time, today_vn
 
     @app.template_filter("vndate")
     def vndate(value: date | None) -> str:
@@ -254,7 +254,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def vocabulary() -> dict:
-        return {"domain": domain, "nav_items": nav_items, "may": may}
+        return {"domain": domain, "nav_items": nav_items, "may": may, "today_vn": today_vn}
 
 
 # The menu; an entry shows once its feature's blueprint is registered, to whoever may use it.

@@ -349,3 +349,19 @@ def test_a_stuck_conversion_leaves_no_process_and_no_files(
     left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
     assert left.stdout.strip() == ""
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []
+
+
+def test_the_candidate_page_prints_as_one_record(client, world):
+    """The page carries its print heading and a print button; the print style hides the
+    navigation, buttons and forms (a stylesheet rule the browser applies on paper)."""
+    login(client, world["users"]["north"])
+    person = next(iter(world["people"].values()))
+    page = client.get(f"/candidates/{person.id}")
+    assert page.status_code == 200
+    assert "Phiếu theo dõi quần chúng ưu tú" in page.text and "UBND Phường Bắc" in page.text
+    assert "data-print" in page.text
+    css = (Path(client.application.static_folder) / "registry.css").read_text()
+    printed_rules = css[css.index("@media print") :]
+    for hidden in (".registry-nav", "footer", ".btn", "form", '[data-testid="stage-form"]'):
+        assert hidden in printed_rules
+    assert "size: A4 portrait" in printed_rules
