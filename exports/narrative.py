@@ -460,7 +460,8 @@ def narrative_context(f: NarrativeFigures) -> NarrativeContext:
     # targets when every one of them has one, else none (the % is left blank).
     counted = [t for t, present in ((s_total, f.students), (w_total, f.workers)) if present]
     targets = [t.get("target") for t in counted]
-    target = sum(int(t) for t in targets) if targets and None not in targets else None
+    known = [int(t) for t in targets if t is not None]
+    target = sum(known) if targets and len(known) == len(targets) else None
     admitted = both("admitted")
 
     # Per area: the two groups' subtotal lines, and the summary's year-before column.
