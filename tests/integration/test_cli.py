@@ -84,15 +84,15 @@ def test_create_user_is_the_user_service_with_the_typed_password_kept(runner):
             "area",
             "--area",
             "X01",
-            "--group",
-            "worker",
+            "--subgroups",
+            "thpt,GDNN_GDTX",
             "--no-forced-change",
         ],
         input="MatKhauManh2026\n",
     )
     assert created.exit_code == 0, created.output
     user = db.session.scalar(select(User).where(User.username == "canbo.x01"))
-    assert (user.group_code, user.must_change_password) == ("worker", False)
+    assert (user.subgroup_codes, user.must_change_password) == (("thpt", "gdnn_gdtx"), False)
     # The same name in capitals is the same account, as on the admin page.
     again = runner.invoke(
         args=["create-user", "CANBO.X01", "--role", "admin"], input="MatKhauManh2026\n"

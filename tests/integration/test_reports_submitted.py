@@ -147,8 +147,8 @@ def test_a_group_restricted_province_user_sees_only_its_groups_submitted_reports
         assert submit(client, province, report, group=group).status_code == 302
     workers, ct33, students, thpt_only = kept()
     client.post("/logout")
-    gddt = UserFactory(username="so_gddt", role="province", subgroup="thpt")
-    colleague = UserFactory(username="so_gddt_2", role="province", subgroup="thpt")
+    gddt = UserFactory(username="so_gddt", role="province", subgroups="thpt")
+    colleague = UserFactory(username="so_gddt_2", role="province", subgroups="thpt")
     db.session.commit()
     login(client, gddt)
     assert submitted_links(client) == {f"/reports/submitted/{thpt_only.id}"}

@@ -30,7 +30,7 @@ def world(ctx):
     w["users"] = {
         "admin": UserFactory(role="admin"),
         "province": UserFactory(role="province"),
-        "gddt": UserFactory(role="province", subgroup="thpt"),
+        "gddt": UserFactory(role="province", subgroups="thpt"),
         "district": UserFactory(role="area", area=d1),
         "commune_b": UserFactory(role="area", area=b1),
         "cell": UserFactory(role="cell", cell=school_a.cell),
@@ -108,7 +108,7 @@ def test_a_group_restriction_follows_the_units_kind_not_the_editable_group(world
     club = UnitFactory(area=world["areas"][3], kind="other", name="Câu lạc bộ Một")
     club_student = CandidateFactory(unit=club, group_code="student", subgroup="thpt")
     club_worker = CandidateFactory(unit=club, group_code="worker", subgroup="cong_nhan")
-    workers_office = UserFactory(role="province", group_code="worker")
+    workers_office = UserFactory(role="province", subgroups="cong_nhan")
     db.session.commit()
     gddt = world["users"]["gddt"]
     seen = set(db.session.scalars(select(Candidate.id).where(scope_filter(gddt, Candidate))))
