@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
 from registry.domain.report_kinds import report_kinds_by_request
-from registry.domain.vocabulary import GROUP_SUBGROUPS, kinds_of_subgroups
+from registry.domain.vocabulary import GROUP_SUBGROUPS, SCHOOL_KINDS, kinds_of_subgroups
 from registry.models import (
     Area,
     Candidate,
@@ -137,8 +137,13 @@ def _targets_filter(user: User) -> ColumnElement[bool]:
     if not restriction:
         return base
     whole = [g for g, own in GROUP_SUBGROUPS.items() if set(own) <= restriction]
-    own_kind = Target.subgroup.in_(sorted(restriction)) | (
-        Target.subgroup.is_(None) & Target.group_code.in_(whole)
+    # A school's student target is its one subgroup's (services.org.targets).
+    schools = [k for k in kinds_of_subgroups(restriction) if k in SCHOOL_KINDS]
+    of_schools = Target.unit_id.in_(select(Unit.id).where(Unit.kind.in_(schools)))
+    own_kind = (
+        Target.subgroup.in_(sorted(restriction))
+        | (Target.subgroup.is_(None) & Target.group_code.in_(whole))
+        | (Target.subgroup.is_(None) & (Target.group_code == "student") & of_schools)
     )
     return base & own_kind
 

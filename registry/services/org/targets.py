@@ -137,16 +137,22 @@ def target_tree(
     for area_id, group, sub, count in own_rows:
         tree.area_own[area_id][(group, sub)] = count
     unit_rows = session.execute(
-        select(Unit.area_id, Unit.id, Target.group_code, Target.subgroup, Target.count)
+        select(Unit.area_id, Unit.id, Unit.kind, Target.group_code, Target.subgroup, Target.count)
         .join(Unit, Unit.id == Target.unit_id)
         .join(Area, Area.id == Unit.area_id)
         .where(subtree, *conditions)
     )
-    for area_id, unit_id, group, sub, count in unit_rows:
+    for area_id, unit_id, kind, group, sub, count in unit_rows:
         if unit_id not in tree.unit_own:
             tree.units_of[area_id].append(unit_id)
-        tree.unit_own[unit_id][(group, sub)] = count
+        tree.unit_own[unit_id][(group, sub or _unit_subgroup(kind, group))] = count
     return tree
+
+
+def _unit_subgroup(kind: str, group: str) -> str | None:
+    """A school's group target is its one subgroup's (its people are all of it)."""
+    unit_group, unit_sub = UNIT_KIND_GROUPS.get(kind, (None, None))
+    return unit_sub if kind != "other" and unit_group == group == "student" else None
 
 
 def target_for(
@@ -198,13 +204,20 @@ def choice_of(code: str) -> str:
     return "worker" if code == "cong_nhan" else code
 
 
+def _subgroup_of(target: Target) -> str | None:
+    if target.subgroup is None and target.unit is not None:
+        return _unit_subgroup(target.unit.kind, target.group_code)
+    return target.subgroup
+
+
 def target_kind(target: Target) -> str:
     """The group or subgroup code a target is for."""
-    return choice_of(target.subgroup or target.group_code)
+    return choice_of(_subgroup_of(target) or target.group_code)
 
 
 def target_label(target: Target) -> str:
-    return SUBGROUPS[target.subgroup] if target.subgroup else GROUPS[target.group_code]
+    sub = _subgroup_of(target)
+    return SUBGROUPS[sub] if sub else GROUPS[target.group_code]
 
 
 def allowed_kinds(user: User | str) -> list[str]:
