@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.models import Area, Target, Unit
 from registry.scoping import db_int, get_in_scope, scope_filter
 from registry.services.org.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
+from registry.services.org.target_template import build_target_template
 from registry.services.org.targets import (
     TARGET_KINDS,
     TargetData,
@@ -57,7 +58,7 @@ def targets():
         page=helpers.paginate(db.session(), stmt),
         year=year,
         group=chosen,
-        groups={**GROUPS, **SUBGROUPS},
+        groups={code: GROUPS.get(code) or SUBGROUPS[code] for code in allowed_kinds(user)},
         label=target_label,
         may_set=access.may(user, access.SET_TARGETS),
         upload_form=UploadForm(),
@@ -168,6 +169,20 @@ TARGET_SHEET = helpers.ReferenceSheet(
     title="Nhập chỉ tiêu",
     back="units.targets",
 )
+
+
+@bp.route("/targets/template")
+@access.requires(access.SET_TARGETS)
+def targets_template():
+    """The sheet to fill in, offering the groups and subgroups this user may set."""
+    labels = [GROUPS.get(code) or SUBGROUPS[code] for code in allowed_kinds(current_user)]
+    year = request.args.get("year", today_vn().year, type=db_int)
+    return send_file(
+        build_target_template(year, labels),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="mau_chi_tieu.xlsx",
+    )
 
 
 @bp.route("/targets/import", methods=["POST"])

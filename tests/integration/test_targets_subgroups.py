@@ -14,6 +14,7 @@ from io import BytesIO
 
 import pytest
 from flask_migrate import downgrade, upgrade
+from openpyxl import load_workbook
 from sqlalchemy import select, text
 
 from registry.domain.periods import whole_year
@@ -291,3 +292,29 @@ def test_the_migration_maps_single_restrictions_onto_sets_and_marks_school_targe
     by_name = dict(db.session.execute(select(User.username, User.subgroups)).tuples().all())
     assert by_name == {"hs": "thpt,gdnn_gdtx,sinh_vien", "gd": "thpt", "cn": "cong_nhan", "all": ""}
     assert db.session.scalar(select(Target.subgroup)) == "thpt"
+
+
+def test_the_targets_template_offers_the_users_own_choices_and_loads_back(world, client):
+    login(client, world["users"]["gddt"])
+    response = client.get("/units/targets/template?year=2029")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.data))
+    offered = [row[0] for row in book["Danh mục"].iter_rows(min_row=2, values_only=True)]
+    assert offered == ["Học sinh THPT", "Học viên GDNN - GDTX"]
+    ws = book["Chỉ tiêu"]
+    assert [c.value for c in ws[1]] == ["Năm", "Đối tượng", "Mã địa bàn", "Mã đơn vị", "Chỉ tiêu"]
+    for row in ws.iter_rows(min_row=2, max_row=3):
+        row[2].value, row[4].value = "C1", 6
+    filled = BytesIO()
+    book.save(filled)
+    sent = client.post(
+        "/units/targets/import",
+        data={"file": (BytesIO(filled.getvalue()), "mau_chi_tieu.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code in (200, 302)
+    kept = db.session.scalars(select(Target.subgroup).where(Target.year == 2029)).all()
+    assert sorted(kept) == ["gdnn_gdtx", "thpt"]
+    client.post("/logout")
+    login(client, world["users"]["north"])
+    assert client.get("/units/targets/template").status_code == 403

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import os
+import zipfile
 from dataclasses import dataclass
 
 from flask import Flask, url_for
@@ -65,5 +68,20 @@ def count(name: str, n: int) -> None:
             fh.write(json.dumps({"name": name, "n": n}) + "\n")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def text(response) -> str:
+    """The page, or for a workbook download the text of all its parts (so a name in a
+    cell is found as on a page)."""
+    if response.mimetype == XLSX:
+        try:
+            with zipfile.ZipFile(io.BytesIO(response.data)) as book:
+                return "\n".join(
+                    html.unescape(book.read(name).decode("utf-8", "replace"))
+                    for name in book.namelist()
+                    if name.endswith(".xml")
+                )
+        except zipfile.BadZipFile:
+            return response.data.decode("utf-8", "replace")
     return response.get_data(as_text=True)
