@@ -7,16 +7,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from forms.base import REQUIRED, BaseForm, RequiredWhen, strong_password
 from forms.fields import VNCheckboxesField, VNDateField, VNSelectField, optional_id
-from registry.domain.vocabulary import DOCUMENT_STYLES, GROUPS, ROLES, SUBGROUPS
+from registry.domain.vocabulary import DOCUMENT_STYLES, ROLES, SUBGROUPS
 from registry.domain.workdays import HOLIDAY_KINDS
 
 USERNAME = Regexp(
     r"^[a-z0-9][a-z0-9._-]{2,59}$",
     message="Tên đăng nhập 3–60 ký tự: chữ thường không dấu, số và các dấu . _ -",
 )
-RESTRICTIONS = [("", "Không giới hạn")] + [
-    (code, f"Chỉ {label.lower()}") for code, label in {**GROUPS, **SUBGROUPS}.items()
-]
 
 
 class UserForm(BaseForm):
@@ -35,7 +32,7 @@ class UserForm(BaseForm):
         coerce=optional_id,
         validators=[RequiredWhen("role", "cell", "Bí thư chi bộ cần được giao một chi bộ.")],
     )
-    restriction = VNSelectField("Chỉ theo dõi đối tượng", choices=RESTRICTIONS)
+    subgroups = VNCheckboxesField("Chỉ theo dõi đối tượng", choices=list(SUBGROUPS.items()))
     organisation_id = VNSelectField("Cơ quan, tổ chức", coerce=optional_id)
     submit = SubmitField("Lưu")
 

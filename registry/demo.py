@@ -263,8 +263,18 @@ DEMO_ORGANISATIONS = [
 DEMO_USERS = [
     ("admin", "admin", "Quản trị hệ thống", {}),
     ("sonoivu", "province", "Chuyên viên Sở Nội vụ", {"org": "SNV"}),
-    ("sogddt", "province", "Chuyên viên Sở GD&ĐT", {"subgroup": "thpt", "org": "SGDDT"}),
-    ("sotaichinh", "province", "Chuyên viên Sở Tài chính", {"group": "worker", "org": "STC"}),
+    (
+        "sogddt",
+        "province",
+        "Chuyên viên Sở GD&ĐT",
+        {"subgroups": "thpt,gdnn_gdtx", "org": "SGDDT"},
+    ),
+    (
+        "sotaichinh",
+        "province",
+        "Chuyên viên Sở Tài chính",
+        {"subgroups": "cong_nhan", "org": "STC"},
+    ),
     ("bantochuc", "province", "Chuyên viên Ban Tổ chức Tỉnh ủy", {"org": "BTCTU"}),
     (
         "phuong.laocai",
@@ -305,7 +315,7 @@ def seed(session: Session, candidates: int = 3000, today: date | None = None) ->
     communes = _areas(session)
     units, cells = _units_and_cells(session, rng, communes)
     users = _users(session, communes, cells)
-    _targets(session, communes, today)
+    _targets(session, communes, units, today)
     made = _candidates(session, rng, units, candidates, today, users["admin"])
     return {"areas": len(communes), "units": len(units), "cells": len(cells), "candidates": made}
 
@@ -530,8 +540,7 @@ def _users(session: Session, communes: dict[str, Area], cells: dict[str, PartyCe
             is_demo=True,
             area=communes.get(scope.get("area", "")),
             cell=cells.get(scope.get("cell", "")),
-            group_code=scope.get("group"),
-            subgroup=scope.get("subgroup"),
+            subgroups=scope.get("subgroups", ""),
             organisation=organisations.get(scope.get("org", "")),
         )
         user.set_password(DEMO_PASSWORD)
@@ -541,17 +550,44 @@ def _users(session: Session, communes: dict[str, Area], cells: dict[str, PartyCe
     return made
 
 
-def _targets(session: Session, communes: dict[str, Area], today: date) -> None:
+def _targets(session: Session, communes: dict[str, Area], units: list[Unit], today: date) -> None:
     """Targets of the last three years: on the districts before the reform, then on the
-    communes that replaced them."""
+    communes that replaced them; the groups' targets, and a THPT and a GDNN-GDTX target
+    where the area has such schools (what Sở GD&ĐT's reports divide by)."""
     districts = list(
         session.scalars(select(Area).where(Area.level == "district").order_by(Area.code))
     )
+    kinds_in: set[tuple[int, str]] = set()
+    for unit in units:
+        area: Area | None = unit.area
+        while area is not None:  # the unit's area and every area above it
+            kinds_in.add((area.id, unit.kind))
+            area = area.parent
     for year in range(today.year - 2, today.year + 1):
         areas = districts if date(year, 12, 31) < REFORM else list(communes.values())
         for index, area in enumerate(areas):
             session.add(Target(year=year, group_code="student", area=area, count=6 + index % 5))
             session.add(Target(year=year, group_code="worker", area=area, count=4 + index % 4))
+            if (area.id, "thpt") in kinds_in:
+                session.add(
+                    Target(
+                        year=year,
+                        group_code="student",
+                        subgroup="thpt",
+                        area=area,
+                        count=2 + index % 3,
+                    )
+                )
+            if (area.id, "gdnn_gdtx") in kinds_in:
+                session.add(
+                    Target(
+                        year=year,
+                        group_code="student",
+                        subgroup="gdnn_gdtx",
+                        area=area,
+                        count=1 + index % 2,
+                    )
+                )
 
 
 def _person(rng: random.Random, cccd_seen: set[str], birth: date, place: str) -> dict:

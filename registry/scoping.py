@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
 from registry.domain.report_kinds import report_kinds_by_request
-from registry.domain.vocabulary import KINDS_OF_GROUP
+from registry.domain.vocabulary import GROUP_SUBGROUPS, SCHOOL_KINDS, kinds_of_subgroups
 from registry.models import (
     Area,
     Candidate,
@@ -83,32 +83,33 @@ def _units_filter(user: User) -> ColumnElement[bool]:
         base = _areas_filter(user, Unit.area_id)
     restriction = restriction_of(user)
     if restriction:
-        base = base & Unit.kind.in_(KINDS_OF_GROUP[restriction])
+        base = base & Unit.kind.in_(kinds_of_subgroups(restriction))
     return base
 
 
-def restriction_of(user: User) -> str | None:
-    """The group or subgroup a user is restricted to (None: every group)."""
-    return user.subgroup or user.group_code
+def restriction_of(user: User) -> frozenset[str] | None:
+    """The subgroups a user is restricted to (None: every group)."""
+    return frozenset(user.subgroup_codes) or None
 
 
-def _group_filter(user: User, restriction: str, rows: Any) -> ColumnElement[bool]:
-    """Rows of the restricted group, decided by the kind of their unit (DESIGN "Group"):
-    the group and subgroup columns can be edited by a lower role, the unit's kind cannot.
-    Only on a unit of kind `other`, which implies no group, does the record's own column
-    decide.
+def _group_filter(restriction: frozenset[str], rows: Any) -> ColumnElement[bool]:
+    """Rows of the restricted subgroups, decided by the kind of their unit (DESIGN
+    "Group"): the group and subgroup columns can be edited by a lower role, the unit's
+    kind cannot. Only on a unit of kind `other`, which implies no group, does the
+    record's own column decide.
 
     The unit test is a row filter (`Unindexed` on SQLite), as the column test was: a
     group is a large part of a province, so the scope's own conditions (a cell, an area's
     units) or the list's order should pick the index.
     """
-    kinds = KINDS_OF_GROUP[restriction]
+    kinds = kinds_of_subgroups(restriction)
     units = select(Unit.id).where(Unit.kind.in_(kinds))
     clause = Unindexed(rows.unit_id).in_(units)
     if "other" in kinds:
-        column = rows.subgroup if user.subgroup else rows.group_code
         others = select(Unit.id).where(Unit.kind == "other")
-        clause = clause & ((column == restriction) | Unindexed(rows.unit_id).not_in(others))
+        clause = clause & (
+            rows.subgroup.in_(sorted(restriction)) | Unindexed(rows.unit_id).not_in(others)
+        )
     return clause
 
 
@@ -123,29 +124,46 @@ def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]
         base = rows.unit_id.in_(units)
     restriction = restriction_of(user)
     if restriction:
-        base = base & _group_filter(user, restriction, rows)
+        base = base & _group_filter(restriction, rows)
     return base
+
+
+def _targets_filter(user: User) -> ColumnElement[bool]:
+    """Targets of an area or a unit in scope; for a restricted user, only those of its
+    subgroups: a subgroup's, or a whole group's where every subgroup of it is theirs."""
+    units = select(Unit.id).where(_units_filter(user))
+    base = _areas_filter(user, Target.area_id) | Target.unit_id.in_(units)
+    restriction = restriction_of(user)
+    if not restriction:
+        return base
+    whole = [g for g, own in GROUP_SUBGROUPS.items() if set(own) <= restriction]
+    # A school's student target is its one subgroup's (services.org.targets).
+    schools = [k for k in kinds_of_subgroups(restriction) if k in SCHOOL_KINDS]
+    of_schools = Target.unit_id.in_(select(Unit.id).where(Unit.kind.in_(schools)))
+    own_kind = (
+        Target.subgroup.in_(sorted(restriction))
+        | (Target.subgroup.is_(None) & Target.group_code.in_(whole))
+        | (Target.subgroup.is_(None) & (Target.group_code == "student") & of_schools)
+    )
+    return base & own_kind
 
 
 def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
     """Submitted reports on an area in scope; for a group-restricted user, only those
-    that count nothing outside the user's group: their report and group count only unit
-    kinds of that group, or a user of the same restriction sent them (that user's scope
-    narrowed what they count)."""
+    that count nothing outside the user's subgroups: their report and group count only
+    unit kinds of those subgroups, or a user of the same restriction sent them (that
+    user's scope narrowed what they count)."""
     base = true() if full_scope(user) else _areas_filter(user, SubmittedReport.area_id)
     restriction = restriction_of(user)
     if not restriction:
         return base
-    allowed = set(KINDS_OF_GROUP[restriction])
+    allowed = set(kinds_of_subgroups(restriction))
     fitting = [
         (report, group)
         for (report, group), kinds in report_kinds_by_request().items()
         if kinds and set(kinds) <= allowed
     ]
-    same_restriction = select(User.id).where(
-        User.subgroup == user.subgroup if user.subgroup else User.subgroup.is_(None),
-        User.group_code == user.group_code if user.group_code else User.group_code.is_(None),
-    )
+    same_restriction = select(User.id).where(User.subgroups == user.subgroups)
     ok: ColumnElement[bool] = SubmittedReport.submitted_by_id.in_(same_restriction)
     for report, group in fitting:
         group_is = (
@@ -182,8 +200,7 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
             return Area.path.startswith(_area_path(user))
         return Area.id == (user.cell.area_id if user.cell else -1)
     if model is Target:
-        units = select(Unit.id).where(_units_filter(user))
-        return _areas_filter(user, Target.area_id) | Target.unit_id.in_(units)
+        return _targets_filter(user)
     if model is ImportBatch:
         if full_scope(user):
             return true()

@@ -77,6 +77,7 @@ FIELD_LABELS: dict[str, str] = {
     **IMPORT_FIELD_LABELS,
     "group_code": "Nhóm đối tượng",
     "subgroup": "Đối tượng",
+    "subgroups": "Chỉ theo dõi đối tượng",
     "unit_id": "Đơn vị",
     "cell_id": "Chi bộ",
     "area_id": "Địa bàn",
@@ -208,6 +209,8 @@ def _text(entity: str, name: str, value: Any) -> str:
             return _KIND_LABELS.get(entity, UNIT_KINDS).get(value, value)
         if name == "ethnicity":
             return ethnicity_names().get(value, value)
+        if name == "subgroups":
+            return ", ".join(SUBGROUPS.get(code, code) for code in value.split(","))
         labels = _VALUE_LABELS.get(name)
         if labels is not None:
             return labels.get(value, value)

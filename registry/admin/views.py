@@ -74,7 +74,7 @@ def _data(form: UserForm) -> UserData:
         role=form.role.data,
         area=db.session.get(Area, form.area_id.data) if form.area_id.data else None,
         cell=db.session.get(PartyCell, form.cell_id.data) if form.cell_id.data else None,
-        restriction=form.restriction.data or None,
+        restriction=tuple(form.subgroups.data or ()),
         organisation=(
             db.session.get(Organisation, form.organisation_id.data)
             if form.organisation_id.data
@@ -118,7 +118,7 @@ def user_edit(user_id: int):
     form = UserForm(obj=user)
     _prepare(form, user)
     if not form.is_submitted():
-        form.restriction.data = user.subgroup or user.group_code or ""
+        form.subgroups.data = list(user.subgroup_codes)
     if form.validate_on_submit():
 
         @on_refusal

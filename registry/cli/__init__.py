@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
 from registry.extensions import db
@@ -33,12 +34,31 @@ def init_db() -> None:
     click.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({added} ngày nghỉ lễ được thêm).")
 
 
+def _cell(ref: str) -> PartyCell | None:
+    """A party cell by its number or, failing that, its exact name (one only)."""
+    if ref.strip().isdigit() and int(ref) < 2**31:
+        found = db.session.get(PartyCell, int(ref))
+        if found is not None:
+            return found
+    named = db.session.scalars(select(PartyCell).where(PartyCell.name == ref.strip())).all()
+    if len(named) > 1:
+        raise click.ClickException(f"Có {len(named)} chi bộ tên «{ref}»: hãy dùng mã số.")
+    return named[0] if named else None
+
+
 @click.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(list(ROLES)), required=True)
 @click.option("--area", "area_code", help="Mã địa bàn (vai trò area).")
-@click.option("--cell", "cell_id", type=int, help="Mã số chi bộ (vai trò cell).")
-@click.option("--group", "group", type=click.Choice(list(GROUPS) + list(SUBGROUPS)))
+@click.option("--cell", "cell_ref", help="Mã số hoặc tên chi bộ (vai trò cell).")
+@click.option(
+    "--subgroups",
+    "subgroups",
+    default="",
+    help="Chỉ theo dõi các đối tượng, cách nhau bởi dấu phẩy: "
+    + ", ".join([*GROUPS, *SUBGROUPS])
+    + " (một nhóm là mọi đối tượng của nó).",
+)
 @click.option("--full-name", default="")
 @click.option("--org", "org_code", help="Mã cơ quan, tổ chức của người dùng (ví dụ SNV).")
 @click.option(
@@ -47,7 +67,7 @@ def init_db() -> None:
     help="Không bắt đổi mật khẩu ở lần đăng nhập đầu (chỉ khi người dùng tự đặt mật khẩu).",
 )
 def create_user_command(
-    username, role, area_code, cell_id, group, full_name, org_code, no_forced_change
+    username, role, area_code, cell_ref, subgroups, full_name, org_code, no_forced_change
 ):
     """Create a user who changes the password at first sign-in; the password is asked
     for (or read from stdin) and must pass the web's policy."""
@@ -57,9 +77,15 @@ def create_user_command(
     area = by_code(db.session(), area_code) if area_code else None  # the one valid today
     if role == "area" and area is None:
         raise click.ClickException("Vai trò area cần --area với mã địa bàn có thật.")
-    cell = db.session.get(PartyCell, cell_id) if cell_id else None
+    cell = _cell(cell_ref) if cell_ref else None
     if role == "cell" and cell is None:
-        raise click.ClickException("Vai trò cell cần --cell với mã số chi bộ có thật.")
+        raise click.ClickException("Vai trò cell cần --cell với mã số hoặc tên chi bộ có thật.")
+    restriction = tuple(code.strip().lower() for code in subgroups.split(",") if code.strip())
+    unknown = [code for code in restriction if code not in GROUPS and code not in SUBGROUPS]
+    if unknown:
+        raise click.ClickException(
+            f"Không có đối tượng «{', '.join(unknown)}»; dùng: {', '.join([*GROUPS, *SUBGROUPS])}."
+        )
     organisation = find_organisation(db.session(), org_code) if org_code else None
     if org_code and organisation is None:
         raise click.ClickException(f"Không có cơ quan, tổ chức mã «{org_code}».")
@@ -73,7 +99,7 @@ def create_user_command(
         role,
         area=area,
         cell=cell,
-        restriction=group,
+        restriction=restriction,
         organisation=organisation,
     )
     try:

@@ -6,13 +6,17 @@ group-restricted user may see), so neither has to import the other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from registry.domain.vocabulary import (
     ENTERPRISE_KINDS,
+    GROUP_SUBGROUPS,
     GROUPS,
     KINDS_OF_GROUP,
     SCHOOL_KINDS,
     SUBGROUPS,
     UNIT_KIND_GROUPS,
+    kinds_of_subgroups,
 )
 
 GROUP_CHOICES: dict[str, str] = {**GROUPS, **SUBGROUPS}
@@ -51,8 +55,36 @@ def report_kinds_by_request() -> dict[tuple[str, str | None], tuple[str, ...]]:
     }
 
 
-def fillable(report: str, restriction: str | None) -> bool:
-    """Whether a scope restricted to a group or subgroup (None: none) can fill the report:
+def counted_subgroups(
+    report: str, group: str | None, restriction: Iterable[str] | None = None
+) -> tuple[str, ...]:
+    """The subgroups a report counts: those of the unit kinds it counts (its own, narrowed
+    by the group chosen), within a restricted user's subgroups; in SUBGROUPS order."""
+    kinds = set(report_kinds(report, group))
+    if restriction:
+        kinds &= set(kinds_of_subgroups(restriction))
+    found = {UNIT_KIND_GROUPS[kind][1] for kind in kinds}
+    return tuple(s for s in SUBGROUPS if s in found)
+
+
+def counted_text(subgroups: Iterable[str]) -> str:
+    """Whom a set of subgroups names, in a title: "học sinh, sinh viên" for the whole
+    student group, "học sinh THPT và học viên GDNN - GDTX" for two of its subgroups."""
+    chosen = set(subgroups)
+    parts: list[str] = []
+    for group, own in GROUP_SUBGROUPS.items():
+        if set(own) <= chosen:
+            parts.append(GROUPS[group])
+        else:
+            parts += [SUBGROUPS[s] for s in own if s in chosen]
+    words = [part[0].lower() + part[1:] for part in parts]
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " và " + words[-1]
+
+
+def fillable(report: str, restriction: Iterable[str] | None) -> bool:
+    """Whether a scope restricted to a set of subgroups (None: none) can fill the report:
     it counts some unit kind of the scope (Sở GD&ĐT gets no workers' report, whose every
     figure would be zero for it)."""
-    return bool(report_kinds(report, restriction))
+    return bool(counted_subgroups(report, None, restriction))

@@ -121,6 +121,31 @@ KINDS_OF_GROUP: dict[str, tuple[str, ...]] = {
     for code in (*GROUPS, *SUBGROUPS)
 }
 
+# The subgroups of each group, in the order of SUBGROUPS.
+GROUP_SUBGROUPS: dict[str, tuple[str, ...]] = {
+    group: tuple(s for s, of in SUBGROUP_GROUP.items() if of == group) for group in GROUPS
+}
+
+
+def subgroups_of(code: str) -> tuple[str, ...]:
+    """The subgroups a group or subgroup code stands for (a group: all of its own)."""
+    if code in GROUP_SUBGROUPS:
+        return GROUP_SUBGROUPS[code]
+    if code in SUBGROUPS:
+        return (code,)
+    raise KeyError(code)
+
+
+def canonical_subgroups(codes) -> tuple[str, ...]:
+    """Group or subgroup codes as the subgroups they stand for, in SUBGROUPS order."""
+    chosen = {s for code in codes for s in subgroups_of(code)}
+    return tuple(s for s in SUBGROUPS if s in chosen)
+
+
+def kinds_of_subgroups(subgroups) -> tuple[str, ...]:
+    """The unit kinds whose candidates fall in any of these subgroups."""
+    return tuple(k for k, (_g, sub) in UNIT_KIND_GROUPS.items() if sub in set(subgroups))
+
 
 def group_for_unit_kind(kind: str) -> tuple[str, str]:
     """Group and subgroup implied by the kind of unit a candidate belongs to."""

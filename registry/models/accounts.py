@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.domain.vocabulary import GROUPS, ROLES, SUBGROUPS
+from registry.domain.vocabulary import ROLES, SUBGROUPS
 from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
@@ -33,8 +33,6 @@ class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (
         one_of("role", ROLES),
-        one_of("group_code", GROUPS),
-        one_of("subgroup", SUBGROUPS),
         CheckConstraint("role <> 'area' OR area_id IS NOT NULL", name="area_role_has_area"),
         CheckConstraint("role <> 'cell' OR cell_id IS NOT NULL", name="cell_role_has_cell"),
     )
@@ -48,9 +46,9 @@ class User(UserMixin, Model):
     cell_id: Mapped[int | None] = mapped_column(ForeignKey("party_cell.id"))
     # The body the person works for: its header and signer are on what they download.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    # Optional restriction to one group (students/workers) or one subgroup.
-    group_code: Mapped[str | None] = mapped_column(String(10))
-    subgroup: Mapped[str | None] = mapped_column(String(12))
+    # Optional restriction to a set of subgroups, comma-separated in SUBGROUPS order
+    # (empty: every group); registry.scoping reads it.
+    subgroups: Mapped[str] = mapped_column(String(60), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -65,6 +63,10 @@ class User(UserMixin, Model):
     area: Mapped[Area | None] = relationship()
     cell: Mapped[PartyCell | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def subgroup_codes(self) -> tuple[str, ...]:
+        return tuple(code for code in (self.subgroups or "").split(",") if code in SUBGROUPS)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

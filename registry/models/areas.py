@@ -18,7 +18,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.domain.vocabulary import AREA_LEVELS, CELL_KINDS, GROUPS, PARTY_ORG_KINDS, UNIT_KINDS
+from registry.domain.vocabulary import (
+    AREA_LEVELS,
+    CELL_KINDS,
+    GROUPS,
+    PARTY_ORG_KINDS,
+    SUBGROUPS,
+    UNIT_KINDS,
+)
 from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
@@ -162,19 +169,23 @@ class EnterpriseSurvey(Model):
 
 
 class Target(Model):
-    """How many to admit in a year, for an area or a unit and one group."""
+    """How many to admit in a year, for an area or a unit and one group, or one subgroup
+    of it (`subgroup` None: the whole group). Which one applies to a report:
+    registry.services.org.targets."""
 
     __tablename__ = "target"
     __table_args__ = (
         one_of("group_code", GROUPS),
+        one_of("subgroup", SUBGROUPS),
         CheckConstraint("(area_id IS NULL) <> (unit_id IS NULL)", name="one_owner"),
         CheckConstraint("count >= 0", name="count_non_negative"),
-        UniqueConstraint("year", "group_code", "area_id", "unit_id"),
+        UniqueConstraint("year", "group_code", "subgroup", "area_id", "unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     group_code: Mapped[str] = mapped_column(String(10))
+    subgroup: Mapped[str | None] = mapped_column(String(12))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     count: Mapped[int] = mapped_column(Integer)

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import and_, case, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.domain.vocabulary import ENTERPRISE_KINDS, SUBGROUP_GROUP
+from registry.domain.vocabulary import ENTERPRISE_KINDS
 from registry.domain.workdays import add_months
-from registry.models import Area, Candidate, Unit, User
-from registry.scoping import scope_filter
+from registry.models import Area, Candidate, Target, Unit, User
+from registry.scoping import restriction_of, scope_filter
 from registry.services.org.surveys import latest_surveys_select
 from registry.services.org.targets import targets_by_area
 from registry.services.reports.states import being_followed_at
@@ -104,8 +104,9 @@ def admissions_by_area(session: Session, user: User, today: date) -> list[AreaPr
         .tuples()
         .all()
     )
-    group = SUBGROUP_GROUP.get(user.subgroup or "") or user.group_code
-    targets = targets_by_area(session, areas, today.year, group)
+    # The target of exactly whom the figures count: the user's subgroups, else everyone.
+    what = restriction_of(user)
+    targets = targets_by_area(session, areas, today.year, what, scope_filter(user, Target))
     return [AreaProgress(a, counts.get(a.id, 0), targets.get(a.id)) for a in areas]
 
 

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.units import TargetForm, UploadForm
 from registry import access
-from registry.domain.vocabulary import GROUPS
+from registry.domain.vocabulary import GROUPS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, Target, Unit
 from registry.scoping import db_int, get_in_scope, scope_filter
 from registry.services.org.sheet_import import TARGET_COLUMNS, TARGET_LABELS, import_targets
-from registry.services.org.targets import TargetData, allowed_groups, delete_target, save_target
+from registry.services.org.target_template import build_target_template
+from registry.services.org.targets import (
+    TARGET_KINDS,
+    TargetData,
+    allowed_kinds,
+    delete_target,
+    save_target,
+    target_kind,
+    target_label,
+)
 from registry.services.org.units import UnitError
 from registry.transaction import on_refusal, refusal_returns_to
 from registry.units import bp, helpers
@@ -30,23 +39,34 @@ def targets():
         .outerjoin(Area, Area.id == Target.area_id)
         .outerjoin(Unit, Unit.id == Target.unit_id)
         .where(scope_filter(user, Target), Target.year == year)
-        .order_by(Target.unit_id.is_not(None), Area.name, Unit.name_key, Target.group_code)
+        .order_by(
+            Target.unit_id.is_not(None),
+            Area.name,
+            Unit.name_key,
+            Target.group_code,
+            Target.subgroup.is_not(None),
+            Target.subgroup,
+        )
     )
-    if request.args.get("group") in GROUPS:
-        stmt = stmt.where(Target.group_code == request.args["group"])
+    chosen = request.args.get("group", "")
+    if chosen in GROUPS:
+        stmt = stmt.where(Target.group_code == chosen)
+    elif chosen in SUBGROUPS:
+        stmt = stmt.where(Target.subgroup == chosen)
     return render_template(
         "units/targets.html",
         page=helpers.paginate(db.session(), stmt),
         year=year,
-        group=request.args.get("group", ""),
-        groups=GROUPS,
+        group=chosen,
+        groups={code: GROUPS.get(code) or SUBGROUPS[code] for code in allowed_kinds(user)},
+        label=target_label,
         may_set=access.may(user, access.SET_TARGETS),
         upload_form=UploadForm(),
     )
 
 
 def _prepare(form: TargetForm) -> None:
-    form.group_code.choices = [(g, GROUPS[g]) for g in allowed_groups(current_user)]
+    form.group_code.choices = [(code, TARGET_KINDS[code]) for code in allowed_kinds(current_user)]
     form.area_id.choices = helpers.area_choices(
         db.session(), current_user, current_only=False, blank="— Chọn địa bàn —"
     )
@@ -55,7 +75,7 @@ def _prepare(form: TargetForm) -> None:
 
 def _moved(target: Target, form: TargetForm) -> bool:
     """Whether the form gives the target another year, group or owner."""
-    return (target.year, target.group_code, target.area_id, target.unit_id) != (
+    return (target.year, target_kind(target), target.area_id, target.unit_id) != (
         form.year.data,
         form.group_code.data,
         form.area_id.data if form.owner.data == "area" else None,
@@ -123,6 +143,7 @@ def target_edit(target_id: int):
     form = TargetForm(obj=target)
     if not form.is_submitted():
         form.owner.data = "unit" if target.unit_id else "area"
+        form.group_code.data = target_kind(target)
     return _form_view(form, target)
 
 
@@ -148,6 +169,20 @@ TARGET_SHEET = helpers.ReferenceSheet(
     title="Nhập chỉ tiêu",
     back="units.targets",
 )
+
+
+@bp.route("/targets/template")
+@access.requires(access.SET_TARGETS)
+def targets_template():
+    """The sheet to fill in, offering the groups and subgroups this user may set."""
+    labels = [GROUPS.get(code) or SUBGROUPS[code] for code in allowed_kinds(current_user)]
+    year = request.args.get("year", today_vn().year, type=db_int)
+    return send_file(
+        build_target_template(year, labels),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="mau_chi_tieu.xlsx",
+    )
 
 
 @bp.route("/targets/import", methods=["POST"])

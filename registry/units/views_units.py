@@ -12,6 +12,7 @@ from registry.domain.vocabulary import ENTERPRISE_KINDS, STAGE_LABELS, STAGE_ORD
 from registry.extensions import db
 from registry.models import Area, Candidate, PartyCell, Target, Unit
 from registry.scoping import get_in_scope, scope_filter
+from registry.services.org.targets import target_label
 from registry.services.org.units import UnitData, UnitError, save_unit
 from registry.transaction import on_refusal
 from registry.units import bp, helpers
@@ -54,6 +55,7 @@ def unit_view(unit_id: int):
         is_enterprise=unit.kind in ENTERPRISE_KINDS,
         surveys=unit.surveys,
         targets=targets,
+        target_label=target_label,
         stages=_stage_counts(in_unit),
         candidates=candidates_page(in_unit),
         may_manage=access.may(current_user, access.MANAGE_UNITS),

@@ -30,7 +30,7 @@ def test_admin_creates_an_area_officer_who_must_change_the_password(admin, clien
             "full_name": "Cán bộ Phường Thử",
             "role": "area",
             "area_id": area.id,
-            "restriction": "worker",
+            "subgroups": ["thpt", "gdnn_gdtx"],
             "password": NEW_PASSWORD,
             "confirm": NEW_PASSWORD,
         },
@@ -38,7 +38,8 @@ def test_admin_creates_an_area_officer_who_must_change_the_password(admin, clien
     )
     assert "Đã tạo tài khoản canbo.thu" in response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.username == "canbo.thu"))
-    assert user.area_id == area.id and user.group_code == "worker" and user.must_change_password
+    assert user.area_id == area.id and user.must_change_password
+    assert user.subgroup_codes == ("thpt", "gdnn_gdtx")
     entry = db.session.scalar(
         select(AuditLog).where(AuditLog.entity == "user", AuditLog.action == "create")
     )
@@ -104,14 +105,14 @@ def test_admin_cannot_lock_out_themselves(admin, client):
     assert "Không thể tự khóa" in response.get_data(as_text=True)
     response = client.post(
         f"/admin/users/{admin.id}",
-        data={"username": "quantri", "role": "province", "restriction": ""},
+        data={"username": "quantri", "role": "province"},
     )
     assert "Không thể tự bỏ quyền quản trị" in response.get_data(as_text=True)
 
 
 def test_role_and_scope_change(admin, client):
     area = AreaFactory()
-    officer = UserFactory(username="canbo", role="province", subgroup="thpt")
+    officer = UserFactory(username="canbo", role="province", subgroups="thpt")
     db.session.commit()
     login(client, admin)
     client.post(
@@ -121,14 +122,13 @@ def test_role_and_scope_change(admin, client):
             "full_name": "Cán bộ",
             "role": "area",
             "area_id": area.id,
-            "restriction": "",
         },
     )
     db.session.expire_all()
     changed = db.session.get(User, officer.id)
-    assert (changed.role, changed.area_id, changed.subgroup) == ("area", area.id, None)
+    assert (changed.role, changed.area_id, changed.subgroups) == ("area", area.id, "")
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "update"))
-    assert entry.before["role"] == "province" and entry.before["subgroup"] == "thpt"
+    assert entry.before["role"] == "province" and entry.before["subgroups"] == "thpt"
     assert entry.after["role"] == "area" and entry.after["area_id"] == area.id
 
 

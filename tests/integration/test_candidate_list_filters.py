@@ -184,7 +184,7 @@ def test_cell_secretary_sees_only_their_cell(world, client):
 
 
 def test_province_user_restricted_to_a_subgroup(world, client):
-    thpt = UserFactory(role="province", subgroup="thpt")
+    thpt = UserFactory(role="province", subgroups="thpt")
     db.session.commit()
     login(client, thpt)
     assert shown(client) == ["An"]

@@ -4,7 +4,7 @@ from registry.domain.taxcode import normalise_tax_code
 from registry.domain.workdays import full_months_between, today_vn
 from registry.extensions import db
 from registry.models import Area, AuditLog, Candidate, Holiday, StageEvent, Unit, User
-from tests.factories import AreaFactory
+from tests.factories import AreaFactory, CellFactory
 
 
 def test_init_db_is_repeatable_and_loads_holidays(runner):
@@ -85,15 +85,15 @@ def test_create_user_is_the_user_service_with_the_typed_password_kept(runner):
             "area",
             "--area",
             "X01",
-            "--group",
-            "worker",
+            "--subgroups",
+            "thpt,GDNN_GDTX",
             "--no-forced-change",
         ],
         input="MatKhauManh2026\n",
     )
     assert created.exit_code == 0, created.output
     user = db.session.scalar(select(User).where(User.username == "canbo.x01"))
-    assert (user.group_code, user.must_change_password) == ("worker", False)
+    assert (user.subgroup_codes, user.must_change_password) == (("thpt", "gdnn_gdtx"), False)
     # The same name in capitals is the same account, as on the admin page.
     again = runner.invoke(
         args=["create-user", "CANBO.X01", "--role", "admin"], input="MatKhauManh2026\n"
@@ -131,3 +131,34 @@ def test_create_user_without_a_forced_change_only_when_asked(runner):
     user = db.session.scalar(select(User).where(User.username == "quantri"))
     assert user.must_change_password is False
     assert db.session.scalar(select(AuditLog.after)).get("must_change_password") is False
+
+
+def test_create_user_finds_the_cell_by_name_or_number_and_checks_the_subgroups(runner):
+    cell = CellFactory(name="Chi bộ Trường THPT Số Một")
+    db.session.commit()
+    by_name = runner.invoke(
+        args=["create-user", "bithu.mot", "--role", "cell", "--cell", "Chi bộ Trường THPT Số Một"],
+        input="MatKhauManh2026\n",
+    )
+    assert by_name.exit_code == 0, by_name.output
+    by_number = runner.invoke(
+        args=["create-user", "bithu.hai", "--role", "cell", "--cell", str(cell.id),
+              "--subgroups", "student"],
+        input="MatKhauManh2026\n",
+    )  # fmt: skip
+    assert by_number.exit_code == 0, by_number.output
+    made = dict(db.session.execute(select(User.username, User.cell_id)).tuples().all())
+    assert made == {"bithu.mot": cell.id, "bithu.hai": cell.id}
+    two = db.session.scalar(select(User).where(User.username == "bithu.hai"))
+    assert two.subgroup_codes == ("thpt", "gdnn_gdtx", "sinh_vien")  # a group: all of its own
+    unknown = runner.invoke(
+        args=["create-user", "bithu.ba", "--role", "cell", "--cell", "Chi bộ Không Có"],
+        input="MatKhauManh2026\n",
+    )
+    assert unknown.exit_code != 0 and "mã số hoặc tên chi bộ" in unknown.output
+    wrong = runner.invoke(
+        args=["create-user", "so.moi", "--role", "province", "--subgroups", "thpt,hoc_sinh"],
+        input="MatKhauManh2026\n",
+    )
+    assert wrong.exit_code != 0 and "Không có đối tượng «hoc_sinh»" in wrong.output
+    assert db.session.scalar(select(User).where(User.username == "so.moi")) is None

@@ -27,7 +27,7 @@ def test_two_province_departments_download_under_their_own_headers(ctx):
         signer_name="Hoàng Thị Giáo",
         subgroups="thpt,gdnn_gdtx",
     )
-    user = UserFactory(username="sogd", role="province", subgroup="thpt", organisation=gddt)
+    user = UserFactory(username="sogd", role="province", subgroups="thpt", organisation=gddt)
     db.session.commit()
     province = world["areas"]["province"]
     texts = all_texts(workbook_of(user, "students", province)[0].active)
@@ -49,7 +49,7 @@ def test_an_organisation_with_nothing_set_prints_its_own_name(ctx):
 
 def test_a_restricted_user_is_offered_only_the_reports_their_scope_fills(client, ctx):
     world = build_world()
-    gd = UserFactory(username="sogd", role="province", subgroup="thpt")
+    gd = UserFactory(username="sogd", role="province", subgroups="thpt")
     db.session.commit()
     login(client, gd)
     page = client.get("/reports/")

@@ -143,24 +143,37 @@ def submitted_links(client) -> set[str]:
 def test_a_group_restricted_province_user_sees_only_its_groups_submitted_reports(client, world):
     province = world["areas"]["province"]
     login(client, world["users"]["province"])
-    for report, group in (("workers", ""), ("ct33", ""), ("students", ""), ("students", "thpt")):
+    asked = (
+        ("workers", ""), ("ct33", ""), ("students", ""), ("students", "thpt"),
+        ("students", "gdnn_gdtx"), ("students", "sinh_vien"),
+    )  # fmt: skip
+    for report, group in asked:
         assert submit(client, province, report, group=group).status_code == 302
-    workers, ct33, students, thpt_only = kept()
+    workers, ct33, students, thpt_only, centres_only, college_only = kept()
     client.post("/logout")
-    gddt = UserFactory(username="so_gddt", role="province", subgroup="thpt")
-    colleague = UserFactory(username="so_gddt_2", role="province", subgroup="thpt")
+    # Sở GD&ĐT: THPT and GDNN-GDTX, the same set in another order for the colleague.
+    gddt = UserFactory(username="so_gddt", role="province", subgroups="thpt,gdnn_gdtx")
+    colleague = UserFactory(username="so_gddt_2", role="province", subgroups="thpt,gdnn_gdtx")
+    thpt_desk = UserFactory(username="so_gddt_thpt", role="province", subgroups="thpt")
     db.session.commit()
     login(client, gddt)
-    assert submitted_links(client) == {f"/reports/submitted/{thpt_only.id}"}
-    for hidden in (workers, ct33, students):
+    assert submitted_links(client) == {
+        f"/reports/submitted/{thpt_only.id}", f"/reports/submitted/{centres_only.id}",
+    }  # fmt: skip
+    for hidden in (workers, ct33, students, college_only):
         assert client.get(f"/reports/submitted/{hidden.id}").status_code == 404
     assert client.get(f"/reports/submitted/{thpt_only.id}").status_code == 200
-    # A report sent by a user of the same restriction counts only that group.
+    # A report sent by a user of the same restriction counts only those subgroups.
     assert submit(client, province, "summary").status_code == 302
     own = kept()[-1]
     client.post("/logout")
     login(client, colleague)
     assert f"/reports/submitted/{own.id}" in submitted_links(client)
     client.post("/logout")
+    # A narrower restriction does not see what the wider one counted.
+    login(client, thpt_desk)
+    assert submitted_links(client) == {f"/reports/submitted/{thpt_only.id}"}
+    assert client.get(f"/reports/submitted/{own.id}").status_code == 404
+    client.post("/logout")
     login(client, world["users"]["province"])
-    assert len(submitted_links(client)) == 5
+    assert len(submitted_links(client)) == 7

@@ -20,17 +20,22 @@ def world(ctx):
     school_a = UnitFactory(area=a1, kind="thpt")
     firm_a = UnitFactory(area=a1, kind="cong_ty_tnhh", name="Công ty TNHH Một")
     school_b = UnitFactory(area=b1, kind="thpt")
+    centre_a = UnitFactory(area=a1, kind="gdnn_gdtx")
+    college_b = UnitFactory(area=b1, kind="cao_dang_dai_hoc")
     w = {
         "areas": (province, d1, d2, a1, b1),
         "cand_a": CandidateFactory(unit=school_a),
         "worker_a": CandidateFactory(unit=firm_a, group_code="worker", subgroup="cong_nhan"),
         "cand_b": CandidateFactory(unit=school_b),
-        "units": (school_a, firm_a, school_b),
+        "learner_a": CandidateFactory(unit=centre_a, subgroup="gdnn_gdtx"),
+        "student_b": CandidateFactory(unit=college_b, subgroup="sinh_vien"),
+        "units": (school_a, firm_a, school_b, centre_a, college_b),
     }
     w["users"] = {
         "admin": UserFactory(role="admin"),
         "province": UserFactory(role="province"),
-        "gddt": UserFactory(role="province", subgroup="thpt"),
+        # Sở GD&ĐT: THPT schools and the GDNN-GDTX centres, not the colleges.
+        "gddt": UserFactory(role="province", subgroups="thpt,gdnn_gdtx"),
         "district": UserFactory(role="area", area=d1),
         "commune_b": UserFactory(role="area", area=b1),
         "cell": UserFactory(role="cell", cell=school_a.cell),
@@ -39,12 +44,13 @@ def world(ctx):
     return w
 
 
+EVERYONE = {"cand_a", "worker_a", "cand_b", "learner_a", "student_b"}
 EXPECTED = {
-    "admin": {"cand_a", "worker_a", "cand_b"},
-    "province": {"cand_a", "worker_a", "cand_b"},
-    "gddt": {"cand_a", "cand_b"},
-    "district": {"cand_a", "worker_a"},
-    "commune_b": {"cand_b"},
+    "admin": EVERYONE,
+    "province": EVERYONE,
+    "gddt": {"cand_a", "cand_b", "learner_a"},
+    "district": {"cand_a", "worker_a", "learner_a"},
+    "commune_b": {"cand_b", "student_b"},
     "cell": {"cand_a"},
 }
 
@@ -54,7 +60,7 @@ def test_each_role_sees_exactly_its_candidates(world, role):
     user = world["users"][role]
     seen = set(db.session.scalars(select(Candidate.id).where(scope_filter(user, Candidate))))
     assert seen == {world[name].id for name in EXPECTED[role]}
-    for name in ("cand_a", "worker_a", "cand_b"):
+    for name in sorted(EVERYONE):
         candidate_id = world[name].id
         if name in EXPECTED[role]:
             assert get_in_scope(db.session, user, Candidate, candidate_id).id == candidate_id
@@ -66,11 +72,11 @@ def test_each_role_sees_exactly_its_candidates(world, role):
 @pytest.mark.parametrize(
     ("role", "units"),
     [
-        ("district", {0, 1}),
-        ("commune_b", {2}),
+        ("district", {0, 1, 3}),
+        ("commune_b", {2, 4}),
         ("cell", {0}),
-        ("gddt", {0, 2}),
-        ("admin", {0, 1, 2}),
+        ("gddt", {0, 2, 3}),
+        ("admin", {0, 1, 2, 3, 4}),
     ],
 )
 def test_units_follow_the_area_tree(world, role, units):
@@ -89,11 +95,11 @@ def test_area_officer_sees_subtree_not_siblings(world):
     cells = db.session.scalar(
         select(func.count()).select_from(PartyCell).where(scope_filter(user, PartyCell))
     )
-    assert cells == 2
+    assert cells == 3  # one per unit of Xã Một
 
 
 @pytest.mark.parametrize(
-    ("role", "total"), [("admin", "3"), ("district", "2"), ("cell", "1"), ("gddt", "2")]
+    ("role", "total"), [("admin", "5"), ("district", "3"), ("cell", "1"), ("gddt", "3")]
 )
 def test_home_page_counts_follow_scope(world, client, role, total):
     page = login(client, world["users"][role]).get_data(as_text=True)
@@ -108,11 +114,11 @@ def test_a_group_restriction_follows_the_units_kind_not_the_editable_group(world
     club = UnitFactory(area=world["areas"][3], kind="other", name="Câu lạc bộ Một")
     club_student = CandidateFactory(unit=club, group_code="student", subgroup="thpt")
     club_worker = CandidateFactory(unit=club, group_code="worker", subgroup="cong_nhan")
-    workers_office = UserFactory(role="province", group_code="worker")
+    workers_office = UserFactory(role="province", subgroups="cong_nhan")
     db.session.commit()
     gddt = world["users"]["gddt"]
     seen = set(db.session.scalars(select(Candidate.id).where(scope_filter(gddt, Candidate))))
-    assert seen == {world["cand_a"].id, world["cand_b"].id}
+    assert seen == {world["cand_a"].id, world["cand_b"].id, world["learner_a"].id}
     login(client, gddt)
     assert client.get(f"/candidates/{worker.id}").status_code == 404
     listed = client.get("/candidates/?q=001099012345")

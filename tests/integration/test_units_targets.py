@@ -112,7 +112,7 @@ def test_area_officers_read_targets_but_cannot_set_them(world, client):
 
 
 def test_a_restricted_province_user_sets_only_their_groups_targets(world, client):
-    gddt = UserFactory(role="province", subgroup="thpt")
+    gddt = UserFactory(role="province", subgroups="thpt")
     db.session.commit()
     login(client, gddt)
     response = client.post(

@@ -65,24 +65,31 @@ def test_alert_lists_survive_a_huge_cursor_on_every_kind(app, world, sign_in):
     count("crafted_cursor", len(ALERT_KINDS))
 
 
-def test_a_restricted_province_user_moving_a_worker_target_gets_a_message(world, sign_in):
-    client = sign_in(world.users["gddt"])  # Sở GD&ĐT: THPT students only
+def test_a_restricted_province_user_cannot_reach_a_worker_target(world, sign_in):
+    client = sign_in(world.users["gddt"])  # Sở GD&ĐT: THPT and GDNN-GDTX only
     target_id = world.a.ids["unit_target"]  # the firm's worker target
-    response = client.post(
-        f"/units/targets/{target_id}/edit",
-        data={
-            "year": 2026,
-            "group_code": "student",
-            "owner": "unit",
-            "unit_id": world.a.ids["unit"],
-            "count": 5,
-        },
-    )
-    assert response.status_code == 200
-    assert "Bạn không được sửa chỉ tiêu của đối tượng này." in text(response)
+    data = {"year": 2026, "group_code": "student", "owner": "unit",
+            "unit_id": world.a.ids["unit"], "count": 5}  # fmt: skip
+    assert client.post(f"/units/targets/{target_id}/edit", data=data).status_code == 404
+    assert client.post(f"/units/targets/{target_id}/delete").status_code == 404
     db.session.expire_all()
     kept = db.session.get(Target, target_id)
     assert (kept.group_code, kept.count) == ("worker", 3)
+
+
+def test_a_restricted_province_user_moving_its_target_to_workers_gets_a_message(world, sign_in):
+    client = sign_in(world.users["gddt"])
+    target_id = world.a.ids["thpt_target"]
+    response = client.post(
+        f"/units/targets/{target_id}/edit",
+        data={"year": 2026, "group_code": "worker", "owner": "area",
+              "area_id": world.a.ids["area"], "count": 5},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn." in text(response)
+    db.session.expire_all()
+    kept = db.session.get(Target, target_id)
+    assert (kept.subgroup, kept.count) == ("thpt", 4)
 
 
 def test_a_province_user_changing_a_targets_group_and_area_moves_it(world, sign_in):

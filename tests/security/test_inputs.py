@@ -257,5 +257,5 @@ def test_form_fields_naming_another_scope_change_nothing(world, sign_in):
     )
     assert db.session.get(Unit, world.a.ids["unit"]).area_id == world.a.ids["area"]
     assert not db.session.scalar(db.select(PartyCell.id).where(PartyCell.name.like("Chi bộ Lạ%")))
-    assert db.session.scalar(db.select(db.func.count()).select_from(Target)) == 4
+    assert db.session.scalar(db.select(db.func.count()).select_from(Target)) == 6  # 3 a side
     count("idor_form", len(posts))

@@ -151,7 +151,8 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
     db.session.add_all([trained, worker_trained])
     area_target = Target(year=2026, group_code="student", area=area, count=7)
     unit_target = Target(year=2026, group_code="worker", unit=firm, count=3)
-    db.session.add_all([area_target, unit_target])
+    thpt_target = Target(year=2026, group_code="student", subgroup="thpt", area=area, count=4)
+    db.session.add_all([area_target, unit_target, thpt_target])
     organisation = OrganisationFactory(
         code=f"UBND-{tag}",
         name=text(f"UBND Xã {tag}"),
@@ -217,6 +218,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         "worker_event": worker_trained.id,
         "target": area_target.id,
         "unit_target": unit_target.id,
+        "thpt_target": thpt_target.id,
         "batch": batch.id,
         "report": report.id,
         "user": officer.id,
@@ -231,7 +233,7 @@ def build_world(text: Callable[[str], str] = plain) -> World:
     users: dict[str, User] = {
         "admin": UserFactory(username="quantri", role="admin", full_name=text("Quản trị")),
         "province": UserFactory(username="sonoivu", role="province"),
-        "gddt": UserFactory(username="sogddt", role="province", subgroup="thpt"),
+        "gddt": UserFactory(username="sogddt", role="province", subgroups="thpt,gdnn_gdtx"),
     }
     a = _side("A", province, 1, text, users)
     b = _side("B", province, 2, text, users)
@@ -259,13 +261,15 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "batch": b["batch"],
             "report": b["report"],
         }
-    if role == "gddt":  # Sở GD&ĐT: THPT students only
+    if role == "gddt":  # Sở GD&ĐT: THPT students and GDNN-GDTX learners only
         a = world.a.ids
         return {
             "candidate": a["worker"],
             "event": a["worker_event"],
             "unit": a["firm"],
             "survey": a["survey"],
+            # A workers' target, and the whole student group's (it holds sinh_vien).
+            "target": a["unit_target"],
         }
     raise KeyError(role)
 

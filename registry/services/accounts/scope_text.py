@@ -1,6 +1,6 @@
 """How a user's scope reads in Vietnamese."""
 
-from registry.domain.vocabulary import GROUPS, SUBGROUPS
+from registry.domain.report_kinds import counted_text
 from registry.models import User
 
 
@@ -13,5 +13,5 @@ def describe_scope(user: User) -> str:
         text = user.cell.name
     else:
         text = "Chưa được giao phạm vi"
-    restriction = SUBGROUPS.get(user.subgroup or "") or GROUPS.get(user.group_code or "")
-    return f"{text} — chỉ {restriction.lower()}" if restriction else text
+    restriction = user.subgroup_codes
+    return f"{text} — chỉ {counted_text(restriction)}" if restriction else text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.domain.vocabulary import GROUPS, SUBGROUPS
+from registry.domain.vocabulary import GROUPS, SUBGROUPS, canonical_subgroups
 from registry.models import Area, Organisation, PartyCell, User
 from registry.services import ServiceError, audit
 from registry.services.accounts.signin import end_sessions
@@ -21,8 +21,7 @@ USER_FIELDS = [
     "role",
     "area_id",
     "cell_id",
-    "group_code",
-    "subgroup",
+    "subgroups",
     "organisation_id",
     "active",
     "must_change_password",
@@ -40,7 +39,8 @@ class UserData:
     role: str
     area: Area | None = None
     cell: PartyCell | None = None
-    restriction: str | None = None  # a group or subgroup code
+    # Group or subgroup codes the account is restricted to (a group: all its subgroups).
+    restriction: tuple[str, ...] = ()
     organisation: Organisation | None = None
 
 
@@ -55,9 +55,11 @@ def _apply(user: User, data: UserData) -> None:
     # Only the scope that the role uses is kept, so a role change never leaves a stale one.
     user.area = data.area if data.role == "area" else None
     user.cell = data.cell if data.role == "cell" else None
-    restriction = data.restriction if data.role != "admin" else None
-    user.group_code = restriction if restriction in GROUPS else None
-    user.subgroup = restriction if restriction in SUBGROUPS else None
+    restriction = data.restriction if data.role != "admin" else ()
+    unknown = [code for code in restriction if code not in GROUPS and code not in SUBGROUPS]
+    if unknown:
+        raise AccountError(f"Không có đối tượng «{', '.join(unknown)}».")
+    user.subgroups = ",".join(canonical_subgroups(restriction))
     user.organisation = data.organisation
 
 

@@ -200,7 +200,7 @@ class Matcher:
     def _visible(self, ids: Iterable[int]) -> set[int]:
         ids = sorted(set(ids))
         user = self.user
-        if user is None or (full_scope(user) and not (user.group_code or user.subgroup)):
+        if user is None or (full_scope(user) and not user.subgroup_codes):
             return set(ids)
         seen: set[int] = set()
         for chunk in chunks(ids):
@@ -337,18 +337,17 @@ class Classifier:
         plan.unit_id = values["unit"].id  # type: ignore[attr-defined]  # a UnitRef, checked above
         cell = values.get("cell")
         plan.cell_id = cell.id if cell is not None else None  # type: ignore[attr-defined]  # a CellRef
-        self._scope(row, values.get("subgroup"), values.get("group"), plan.cell_id)
+        self._scope(row, values.get("subgroup"), plan.cell_id)
         if not row.errors:
             plan.action = "new"
 
-    def _scope(self, row: RowResult, subgroup, group, cell_id) -> None:
+    def _scope(self, row: RowResult, subgroup, cell_id) -> None:
         """Refuse a row that would leave the record outside a restricted importer's scope."""
         user = self.user
         if user is None:
             return
-        if (user.subgroup and subgroup != user.subgroup) or (
-            user.group_code and group != user.group_code
-        ):
+        restriction = user.subgroup_codes
+        if restriction and subgroup not in restriction:
             _error(row, "group", "out_of_scope", "Đối tượng này nằm ngoài phạm vi quản lý của bạn.")
         if user.role == "cell" and cell_id != user.cell_id:
             _error(
@@ -379,7 +378,7 @@ class Classifier:
         changes = self._personal_changes(plan, stored)
         final: dict[str, Any] = {k: changes[k] if k in changes else stored[k] for k in _FACTS}
         plan.unit_id, plan.cell_id = final["unit_id"], final["cell_id"]
-        self._scope(row, final["subgroup"], final["group_code"], final["cell_id"])
+        self._scope(row, final["subgroup"], final["cell_id"])
         new_events = self._new_events(row, stored, final)
         if row.errors:
             return

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.domain.vocabulary import GROUPS, PARTY_ORG_KINDS
+from registry.domain.vocabulary import GROUPS, PARTY_ORG_KINDS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.models import Area, Unit, User
 from registry.scoping import scope_filter
@@ -15,7 +15,7 @@ from registry.services.org import values
 from registry.services.org.areas import LoadResult, grouped_by_code, pick
 from registry.services.org.sheets import Row
 from registry.services.org.surveys import SurveyData, existing_surveys, save_survey, survey_problems
-from registry.services.org.targets import TargetData, allowed_groups, save_target
+from registry.services.org.targets import TargetData, allowed_kinds, choice_of, save_target
 from registry.services.org.units import UnitError
 from registry.services.org.values import CellError, RowError
 from registry.spreadsheet.normalise import DateParser
@@ -72,16 +72,26 @@ TARGET_LABELS = {
     "unit_code": "Mã đơn vị",
     "count": "Chỉ tiêu",
 }
+# The group or subgroup a cell names, beside the codes and labels (folded).
 GROUP_WORDS = {
     "hocsinh": "student",
     "hs": "student",
-    "sinhvien": "student",
+    "hssv": "student",
     "hocsinhsinhvien": "student",
     "congnhan": "worker",
     "cn": "worker",
     "nguoilaodong": "worker",
     "congnhanlaodong": "worker",
+    "congnhannguoilaodong": "worker",
+    "hocsinhthpt": "thpt",
+    "gdnngdtx": "gdnn_gdtx",
+    "gdnn": "gdnn_gdtx",
+    "gdtx": "gdnn_gdtx",
+    "hocviengdnngdtx": "gdnn_gdtx",
+    "sinhvien": "sinh_vien",
+    "sv": "sinh_vien",
 }
+TARGET_GROUPS = {**GROUPS, **SUBGROUPS}
 
 
 def _read(row: Row, name: str, read, labels, errors: list[RowError]):
@@ -179,7 +189,10 @@ def _target_row(row: Row, errors: list[RowError]) -> dict | None:
     r = lambda name, read: _read(row, name, read, TARGET_LABELS, errors)  # noqa: E731
     parsed = {
         "year": r("year", lambda v: values.integer(v, blank=None)),
-        "group": r("group", lambda v: values.vocabulary_code(v, GROUPS, GROUP_WORDS)),
+        "group": r(
+            "group",
+            lambda v: choice_of(values.vocabulary_code(v, TARGET_GROUPS, GROUP_WORDS)),
+        ),
         "count": r("count", lambda v: values.integer(v, blank=None)),
         "area_code": values.code_text(row.values.get("area_code")),
         "unit_code": values.code_text(row.values.get("unit_code")),
@@ -221,7 +234,7 @@ def import_targets(session: Session, user: User, rows: list[Row]) -> LoadResult:
         elif parsed["unit_code"] and unit is None:
             message = f"không có đơn vị mã «{parsed['unit_code']}» trong phạm vi của bạn"
             result.errors.append(RowError(row.number, "Mã đơn vị", message))
-        elif parsed["group"] not in allowed_groups(user):
+        elif parsed["group"] not in allowed_kinds(user):
             result.errors.append(RowError(row.number, "Đối tượng", "ngoài phạm vi của bạn"))
         else:
             data = TargetData(parsed["year"], parsed["group"], parsed["count"], area, unit)

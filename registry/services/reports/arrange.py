@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import cached_property
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from exports import (
@@ -24,10 +25,11 @@ from exports import (
     WorkerRow,
 )
 from registry.domain.periods import period_year_before
+from registry.domain.report_kinds import counted_subgroups
 from registry.domain.vocabulary import UNIT_KINDS, group_for_unit_kind
 from registry.models import Area, Target, Unit, User
-from registry.scoping import scope_filter
-from registry.services.org.targets import target_year, targets_by_area
+from registry.scoping import restriction_of, scope_filter
+from registry.services.org.targets import TargetTree, target_tree, target_year
 from registry.services.reports.areas import ReportAreas, report_areas
 from registry.services.reports.breakdown import breakdown
 from registry.services.reports.queries import (
@@ -45,77 +47,49 @@ Figures = dict[str, int]
 _STUDENT_KIND_FIELD = {"thpt": "thpt", "gdnn_gdtx": "gdnn_gdtx", "cao_dang_dai_hoc": "college"}
 
 
-def _groups_of(request) -> list[str]:
-    """Target groups (student, worker) the request's kinds belong to."""
-    return sorted({group_for_unit_kind(kind)[0] for kind in request.kinds})
-
-
 def _add(total: Figures, more: Figures) -> None:
     for name, value in more.items():
         total[name] = total.get(name, 0) + value
 
 
-def _own_target(session: Session, user: User, area_id: int, year: int, groups) -> int | None:
-    """An area's own target (not what lies below it), or None."""
-    value = session.scalar(
-        select(func.sum(Target.count)).where(
-            Target.area_id == area_id,
-            Target.year == year,
-            Target.group_code.in_(groups),
-            scope_filter(user, Target),
+class _Targets:
+    """The targets a report uses: those of exactly the subgroups it counts, read once."""
+
+    def __init__(self, session: Session, user: User, areas: ReportAreas, year: int, what):
+        self.session, self.user, self.areas, self.year, self.what = session, user, areas, year, what
+
+    @cached_property
+    def tree(self) -> TargetTree:
+        areas = self.areas
+        roots = [areas.area.id, *sorted({i for ids in areas.borrowed.values() for i in ids})]
+        loaded = self.session.scalars(
+            select(Area).where(Area.id.in_(roots), scope_filter(self.user, Area))
         )
-    )
-    return int(value) if value is not None else None
+        return target_tree(self.session, list(loaded), self.year, scope_filter(self.user, Target))
 
+    def unit(self, unit_id: int) -> int | None:
+        return self.tree.of_unit(unit_id, self.what)
 
-def _group_targets(
-    session: Session, user: User, areas: ReportAreas, year: int, groups
-) -> dict[int, int | None]:
-    """Each group's target: its own (or what lies below it), else that of the areas that
-    count under it only through the successor links."""
-
-    def load(ids) -> list[Area]:
-        return list(session.scalars(select(Area).where(Area.id.in_(ids), scope_filter(user, Area))))
-
-    group_areas = load(areas.group_ids())
-    borrowed_areas = load(sorted({i for ids in areas.borrowed.values() for i in ids}))
-    found: dict[int, int | None] = {}
-    for group in groups:
-        own = targets_by_area(session, group_areas, year, group)
-        lent = targets_by_area(session, borrowed_areas, year, group)
-        for area in group_areas:
-            value = own.get(area.id)
+    def groups(self) -> dict[int, int | None]:
+        """Each group's target: its own (or what lies below it), else that of the areas
+        that count under it only through the successor links."""
+        found: dict[int, int | None] = {}
+        for group in self.areas.groups:
+            value = self.tree.of(group.id, self.what)
             if value is None:
-                parts = [
-                    part for i in areas.borrowed.get(area.id, []) if (part := lent[i]) is not None
-                ]
+                lent = [self.tree.of(i, self.what) for i in self.areas.borrowed.get(group.id, [])]
+                parts = [v for v in lent if v is not None]
                 value = sum(parts) if parts else None
-            if value is not None:
-                found[area.id] = (found.get(area.id) or 0) + value
-            else:
-                found.setdefault(area.id, None)
-    # Units hung directly on the report's area have no group target of their own.
-    if len(areas.groups) > 1:
-        found[areas.area.id] = None
-    return found
+            found[group.id] = value
+        # Units hung directly on the report's area have no group target of their own.
+        if len(self.areas.groups) > 1:
+            found[self.areas.area.id] = None
+        return found
 
-
-def _unit_targets(
-    session: Session, user: User, scope: Scope, year: int, groups, keys
-) -> dict[tuple, int]:
-    """Unit targets summed by `keys` (columns of Unit)."""
-    stmt = (
-        select(*keys, func.sum(Target.count))
-        .join(Unit, Unit.id == Target.unit_id)
-        .where(
-            Target.year == year,
-            Target.group_code.in_(groups),
-            scope_filter(user, Target),
-            *scope.units(),
-        )
-        .group_by(*keys)
-    )
-    return {tuple(row[:-1]): int(row[-1]) for row in session.execute(stmt)}
+    def report(self) -> int | None:
+        """The report area's target where it sets one itself (else the groups' sum)."""
+        root = self.areas.area.id
+        return self.tree.of(root, self.what) if self.tree.has_own(root, self.what) else None
 
 
 def _units(session: Session, scope: Scope) -> Sequence[Row[tuple[int, str, str, int, bool]]]:
@@ -126,10 +100,12 @@ def _units(session: Session, scope: Scope) -> Sequence[Row[tuple[int, str, str, 
     ).all()
 
 
-def _setup(session: Session, user: User, request) -> tuple[ReportAreas, Scope, int, list[str]]:
+def _setup(session: Session, user: User, request) -> tuple[ReportAreas, Scope, _Targets]:
     areas = report_areas(session, user, request.area, request.period.end)
     scope = Scope(user, request.kinds, areas.area_ids)
-    return areas, scope, target_year(request.period.end), _groups_of(request)
+    what = counted_subgroups(request.report, request.group, restriction_of(user))
+    targets = _Targets(session, user, areas, target_year(request.period.end), what)
+    return areas, scope, targets
 
 
 def _grouped(areas: ReportAreas, lines: dict[int, list], targets: dict[int, int | None]):
@@ -142,13 +118,12 @@ def _grouped(areas: ReportAreas, lines: dict[int, list], targets: dict[int, int 
 
 
 def students(session: Session, user: User, request, meta: ReportMeta) -> GroupedReport:
-    areas, scope, year, groups = _setup(session, user, request)
+    areas, scope, targets = _setup(session, user, request)
     figures = run(session, progress_statement(scope, request.period, by_unit=True), 1)
-    unit_targets = _unit_targets(session, user, scope, year, groups, [Unit.id])
     lines: dict[int, list[StudentRow]] = defaultdict(list)
     for unit in _units(session, scope):
         own = figures.get((unit.id,), {})
-        target = unit_targets.get((unit.id,))
+        target = targets.unit(unit.id)
         if not (unit.active or any(own.values()) or target is not None):
             continue
         values = {f: own.get(f, 0) for f in PROGRESS_FIELDS}
@@ -161,9 +136,7 @@ def students(session: Session, user: User, request, meta: ReportMeta) -> Grouped
             **by_kind,
         )
         lines[areas.group_of[unit.area_id]].append(row)
-    targets = _group_targets(session, user, areas, year, groups)
-    area_target = _own_target(session, user, areas.area.id, year, groups)
-    return GroupedReport(meta, _grouped(areas, lines, targets), target=area_target)
+    return GroupedReport(meta, _grouped(areas, lines, targets.groups()), target=targets.report())
 
 
 def _by_group_and_kind(areas: ReportAreas, found: dict[tuple, Figures]) -> dict[tuple, Figures]:
@@ -200,23 +173,25 @@ def _kind_lines(
 
 
 def workers(session: Session, user: User, request, meta: ReportMeta) -> GroupedReport:
-    areas, scope, year, groups = _setup(session, user, request)
+    areas, scope, targets = _setup(session, user, request)
     found = run(session, progress_statement(scope, request.period, by_unit=False), 2)
     figures = _by_group_and_kind(areas, found)
-    unit_targets = _unit_targets(session, user, scope, year, groups, [Unit.area_id, Unit.kind])
+    unit_targets: dict[tuple, int] = defaultdict(int)
+    for unit in _units(session, scope):
+        value = targets.unit(unit.id)
+        if value is not None:
+            unit_targets[(unit.area_id, unit.kind)] += value
 
     def make(kind: str, values: Figures, target: int | None) -> WorkerRow:
         counts = {f: values.get(f, 0) for f in PROGRESS_FIELDS}
         return WorkerRow(UNIT_KINDS[kind], target=target, **counts)
 
     lines = _kind_lines(session, scope, areas, figures, make, unit_targets)
-    targets = _group_targets(session, user, areas, year, groups)
-    area_target = _own_target(session, user, areas.area.id, year, groups)
-    return GroupedReport(meta, _grouped(areas, lines, targets), target=area_target)
+    return GroupedReport(meta, _grouped(areas, lines, targets.groups()), target=targets.report())
 
 
 def ct33(session: Session, user: User, request, meta: ReportMeta) -> GroupedReport:
-    areas, scope, _year, _groups = _setup(session, user, request)
+    areas, scope, _targets = _setup(session, user, request)
     found = run(session, ct33_statement(scope, request.period), 2)
     figures = _by_group_and_kind(areas, found)
 
@@ -228,7 +203,7 @@ def ct33(session: Session, user: User, request, meta: ReportMeta) -> GroupedRepo
 
 
 def summary(session: Session, user: User, request, meta: ReportMeta) -> SummaryReport:
-    areas, scope, _year, _groups = _setup(session, user, request)
+    areas, scope, _targets = _setup(session, user, request)
     statement = summary_statement(scope, request.period, period_year_before(request.period))
     per_group: dict[int, dict[str, Figures]] = defaultdict(lambda: defaultdict(dict))
     for (area_id, kind), values in run(session, statement, 2).items():

@@ -18,11 +18,17 @@ from sqlalchemy.orm import Session
 
 from exports import build
 from registry.domain.periods import Period
-from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS, report_kinds
+from registry.domain.report_kinds import (
+    GROUP_CHOICES,
+    REPORT_GROUPS,
+    counted_subgroups,
+    counted_text,
+    report_kinds,
+)
 from registry.domain.vocabulary import STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.models import Area, PartyCell, User
-from registry.scoping import in_scope
+from registry.scoping import in_scope, restriction_of
 from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
 from registry.services.reports import register
@@ -41,18 +47,17 @@ REPORTS: dict[str, str] = {
     "narrative": "Báo cáo bằng văn bản (Word), kèm bảng và biểu đồ",
     "register": "Sổ theo dõi quần chúng ưu tú của chi bộ",
 }
+# {who}: whom the report counts (report_kinds.counted_text), so a THPT-only report says so.
 TITLES: dict[str, str] = {
-    "students": "Báo cáo kết quả phát triển đảng viên trong học sinh, sinh viên",
+    "students": "Báo cáo kết quả phát triển đảng viên trong {who}",
     "workers": (
-        "Báo cáo kết quả phát triển đảng viên trong công nhân, người lao động "
-        "ở doanh nghiệp ngoài khu vực nhà nước"
+        "Báo cáo kết quả phát triển đảng viên trong {who} ở doanh nghiệp ngoài khu vực nhà nước"
     ),
     "ct33": (
         "Báo cáo kết quả thực hiện Chỉ thị 33-CT/TW về xây dựng tổ chức đảng, đoàn thể "
         "trong các đơn vị kinh tế tư nhân"
     ),
-    "summary": "Báo cáo tổng hợp kết quả phát triển đảng viên trong học sinh, sinh viên "
-    "và công nhân, người lao động",
+    "summary": "Báo cáo tổng hợp kết quả phát triển đảng viên trong {who}",
     # Who the detail list of a period holds (states.on_list_in); with a stage filter,
     # LIST_TITLE and the stage reached in the period.
     "candidates": "Danh sách quần chúng ưu tú có tên trong danh sách theo dõi trong kỳ",
@@ -62,6 +67,9 @@ TITLES: dict[str, str] = {
     "nhân lao động ở doanh nghiệp ngoài khu vực nhà nước",
     "register": register.TITLE,
 }
+# Reports whose title names no one: whom they count follows in brackets unless it is
+# everyone.
+_NAMED_AFTER = ("candidates", "breakdown")
 LIST_TITLE = "Danh sách quần chúng ưu tú"
 SLUGS: dict[str, str] = {
     "students": "bao-cao-hoc-sinh",
@@ -119,11 +127,16 @@ class ReportRequest:
 
     @property
     def title(self) -> str:
-        title = TITLES[self.report]
+        """The title for a user who sees every group."""
+        return self.title_for(counted_subgroups(self.report, self.group))
+
+    def title_for(self, counted: tuple[str, ...]) -> str:
+        """The title, naming whom the report counts (`counted`: its subgroups)."""
+        title = TITLES[self.report].format(who=counted_text(counted))
         if self.report == "candidates" and self.reached:
             title = f"{LIST_TITLE} {STAGE_LABELS[self.reached].lower()} trong kỳ"
-        if self.group and self.group in SUBGROUPS and self.report != "workers":
-            title += f" ({SUBGROUPS[self.group]})"
+        if self.report in _NAMED_AFTER and set(counted) != set(SUBGROUPS):
+            title += f" ({counted_text(counted)})"
         return title
 
     def describe(self) -> dict[str, Any]:
@@ -168,9 +181,13 @@ def make_report(
     request.check()
     if not in_scope(session, user, Area, request.area.id):
         raise ReportError("Địa bàn này nằm ngoài phạm vi của bạn.")
-    meta = report_meta(
-        session, user, request.title, request.period, request.area, today or today_vn()
-    )
+    counted = counted_subgroups(request.report, request.group, restriction_of(user))
+    if not counted:
+        raise ReportError(
+            f"Báo cáo “{REPORTS[request.report]}” không có đối tượng nào trong phạm vi của bạn."
+        )
+    title = request.title_for(counted)
+    meta = report_meta(session, user, title, request.period, request.area, today or today_vn())
     if request.report == "narrative":
         stream, values = narrative_document(session, user, request, meta)
         return Export(stream, values, suffix=".docx")
