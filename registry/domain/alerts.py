@@ -8,11 +8,13 @@ Two views of the same rules:
   with one indexed WHERE clause instead of per-row Python. DateWindow.matches states the
   semantics exactly; the tests check that both views agree.
 
-Every alert fires from the day its threshold is reached: e.g. no_decision on the 60th
-working day after the cell resolution if there is still no decision. probation_ending
-starts 30 days before the probation ends and stays on until recognition_overdue takes
-over (30 working days after the end), so the chi bộ is reminded during its window to
-meet. stalled reads a stored last_event_date column (the latest event of any stage).
+A deadline alert starts the day after the last allowed day: a decision on the 60th
+working day after the cell resolution is still in time, so no_decision fires from the
+next day on. A warning fires from its first day: probation_ending ("sắp hết") 30 days
+before the probation ends, and it stays on until recognition_overdue takes over (the
+day after the 30th working day from the end), so the chi bộ is reminded during its
+window to meet. stalled reads a stored last_event_date column (the latest event of any
+stage). ALERT_RULES names the rule each kind implements; the pages show it.
 """
 
 from __future__ import annotations
@@ -31,16 +33,45 @@ from registry.domain.rules import (
     stage_dates,
 )
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
-from registry.domain.workdays import ONE_DAY, add_months, add_working_days, fmt_date
+from registry.domain.workdays import ONE_DAY, Calendar, add_months, add_working_days, fmt_date
 
 ALERT_KINDS: dict[str, str] = {
     "no_decision": "Quá 60 ngày làm việc chưa có quyết định kết nạp",
     "no_ceremony": "Quá 30 ngày làm việc chưa tổ chức lễ kết nạp",
-    "probation_ending": "Hết thời gian dự bị, cần xét công nhận chính thức",
+    "probation_ending": "Sắp hết thời gian dự bị, cần xét công nhận chính thức",
     "recognition_overdue": "Quá hạn xét công nhận đảng viên chính thức",
     "certificate_expiring": "Giấy chứng nhận lớp nhận thức về Đảng sắp hết hoặc đã hết hạn",
     "turning_18": "Học sinh sắp đủ 18 tuổi",
     "stalled": "Không có tiến triển trong 12 tháng",
+}
+
+# The rule each kind implements (reference admission_rules.md, DESIGN "Deadline alerts").
+ALERT_RULES: dict[str, str] = {
+    "no_decision": (
+        "QĐ 232 mục 4.3.1: cấp ủy có thẩm quyền quyết định kết nạp trong 60 ngày làm việc "
+        "kể từ ngày chi bộ có nghị quyết đề nghị; cảnh báo từ ngày sau ngày cuối của hạn."
+    ),
+    "no_ceremony": (
+        "QĐ 232 mục 4.1: chi bộ tổ chức lễ kết nạp trong 30 ngày làm việc kể từ ngày có "
+        "quyết định kết nạp; cảnh báo từ ngày sau ngày cuối của hạn."
+    ),
+    "probation_ending": (
+        "Điều lệ Đảng Điều 5: dự bị 12 tháng kể từ ngày lễ kết nạp; nhắc từ 30 ngày trước "
+        "khi hết dự bị để chi bộ chuẩn bị xét công nhận."
+    ),
+    "recognition_overdue": (
+        "QĐ 29 mục 4.3.1: chi bộ xét công nhận trong 30 ngày làm việc sau khi hết 12 tháng "
+        "dự bị; cảnh báo từ ngày sau ngày cuối của hạn."
+    ),
+    "certificate_expiring": (
+        "HD 12-HD/BTCTW: giấy chứng nhận lớp nhận thức về Đảng có giá trị 60 tháng; nhắc "
+        "từ 90 ngày trước khi hết hạn nếu chi bộ chưa đề nghị kết nạp."
+    ),
+    "turning_18": (
+        "QĐ 232 mục 1.1.1: đủ 18 tuổi (tính theo tháng) khi chi bộ xét; nhắc học sinh sẽ "
+        "đủ tuổi trong 3 tháng tới."
+    ),
+    "stalled": "Theo dõi nguồn: không có bước mới nào trong 12 tháng.",
 }
 
 _COL = STAGE_DATE_COLUMNS
@@ -70,6 +101,10 @@ class Alert:
     @property
     def label(self) -> str:
         return ALERT_KINDS[self.code]
+
+    @property
+    def rule(self) -> str:
+        return ALERT_RULES[self.code]
 
 
 @dataclass(frozen=True)
@@ -154,7 +189,7 @@ class Due:
 
 
 def _due_functions(
-    holidays: frozenset[date], s: RuleSettings
+    holidays: Calendar, s: RuleSettings
 ) -> dict[str, tuple[Callable[[date], date], Callable[[date], date]]]:
     """For each kind: the date it fires from (or is about) as a function of its column's
     value, and a rough inverse that starts the search for the bound near the answer.
@@ -206,7 +241,7 @@ def _last_date_where(due: Callable[[date], date], limit: date, guess: date) -> d
 
 
 def alert_windows(
-    today: date, holidays: frozenset[date], settings: RuleSettings = DEFAULT_SETTINGS
+    today: date, holidays: Calendar, settings: RuleSettings = DEFAULT_SETTINGS
 ) -> dict[str, DateWindow]:
     """For each alert kind, the WHERE-clause window over stored columns that makes it fire."""
     s = settings
@@ -216,16 +251,19 @@ def alert_windows(
         due, guess = kinds[kind]
         return _last_date_where(due, limit, guess(limit))
 
-    overdue_from = last("recognition_overdue")
+    # A deadline's alert starts the day after its last allowed day: its due date is
+    # before today.
+    yesterday = today - ONE_DAY
+    overdue_from = last("recognition_overdue", yesterday)
     pending = (*_AFTER_DECISION, _EXITED)
     return {
         "no_decision": DateWindow(
             _COL[Stage.CELL_RESOLUTION],
-            latest=last("no_decision"),
+            latest=last("no_decision", yesterday),
             null_columns=(_COL[Stage.DECISION], *pending),
         ),
         "no_ceremony": DateWindow(
-            _COL[Stage.DECISION], latest=last("no_ceremony"), null_columns=pending
+            _COL[Stage.DECISION], latest=last("no_ceremony", yesterday), null_columns=pending
         ),
         "probation_ending": DateWindow(
             _COL[Stage.ADMITTED],
@@ -262,7 +300,7 @@ def _missing(c: AlertCandidate, *stages: Stage) -> bool:
 
 
 def _deadline_alerts(
-    c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
+    c: AlertCandidate, today: date, holidays: Calendar, s: RuleSettings
 ) -> list[Alert]:
     # (code, the stage that starts the clock, its working days, the stages that stop it,
     # what started it, what is still missing)
@@ -290,17 +328,17 @@ def _deadline_alerts(
         if start is None or not _missing(c, *stops):
             continue
         due = add_working_days(start, days, holidays)
-        if today >= due:
+        if today > due:
             message = (
-                f"{started} ngày {fmt_date(start)}; hết {days} ngày làm việc "
-                f"vào ngày {fmt_date(due)} mà {missing}."
+                f"{started} ngày {fmt_date(start)}; hạn {days} ngày làm việc "
+                f"đã hết ngày {fmt_date(due)} mà {missing}."
             )
             out.append(Alert(code, due, message))
     return out
 
 
 def _probation_alerts(
-    c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
+    c: AlertCandidate, today: date, holidays: Calendar, s: RuleSettings
 ) -> list[Alert]:
     admitted = c.date_of(Stage.ADMITTED)
     if admitted is None or not _missing(c, Stage.FULL_MEMBER):
@@ -308,7 +346,7 @@ def _probation_alerts(
     end = probation_end(admitted, s)
     days = s.recognition_overdue_workdays
     overdue = add_working_days(end, days, holidays)
-    if today >= overdue:
+    if today > overdue:
         msg = (
             f"Hết thời gian dự bị ngày {fmt_date(end)}; quá {days} ngày làm việc (hạn "
             f"{fmt_date(overdue)}) mà chưa công nhận đảng viên chính thức."
@@ -370,7 +408,7 @@ def _stalled_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | N
 def alerts_for(
     candidate: AlertCandidate | Mapping[str, object],
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> list[Alert]:
     """The alerts a candidate shows today, in ALERT_KINDS order."""
@@ -433,7 +471,7 @@ def _due_before_resolution(
 
 
 def _deadline(
-    stage: str, start: date, days: int, text: str, today: date, holidays: frozenset[date]
+    stage: str, start: date, days: int, text: str, today: date, holidays: Calendar
 ) -> Due:
     due = add_working_days(start, days, holidays)
     return Due(
@@ -447,7 +485,7 @@ def _deadline(
 def next_due(
     facts: CandidateFacts,
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> Due | None:
     """The next step for the candidate and its deadline; None when nothing is pending."""

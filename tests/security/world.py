@@ -214,7 +214,7 @@ def build_world(text: Callable[[str], str] = plain) -> World:
     }
     a = _side("A", province, 1, text, users)
     b = _side("B", province, 2, text, users)
-    holiday = Holiday(day=date(2026, 9, 2), name=text("Quốc khánh"), kind="fixed")
+    holiday = Holiday(day=date(2026, 9, 2), name=text("Quốc khánh"), kind="holiday")
     db.session.add(holiday)
     db.session.flush()
     a.ids["holiday"] = b.ids["holiday"] = holiday.id

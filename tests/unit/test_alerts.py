@@ -34,10 +34,12 @@ def test_no_decision_60_working_days_after_the_cell_resolution_over_tet():
     # Counting over the Tết 2026 break (16–20/02) pushes the 60th working day to 06/04.
     assert add_working_days(date(2026, 1, 5), 60, H) == date(2026, 4, 6)
     assert add_working_days(date(2026, 1, 5), 60, NONE) == date(2026, 3, 30)
-    assert "no_decision" not in codes(c, date(2026, 4, 5))
-    [alert] = [a for a in alerts_for(c, date(2026, 4, 6), H) if a.code == "no_decision"]
+    # The 60th working day is still in time: the alert starts the day after it.
+    assert "no_decision" not in codes(c, date(2026, 4, 6))
+    [alert] = [a for a in alerts_for(c, date(2026, 4, 7), H) if a.code == "no_decision"]
     assert alert.due_date == date(2026, 4, 6) and "05/01/2026" in alert.message
-    assert "no_decision" in codes(c, date(2026, 3, 30), NONE)
+    assert "no_decision" not in codes(c, date(2026, 3, 30), NONE)
+    assert "no_decision" in codes(c, date(2026, 3, 31), NONE)
     decided = cand(cell_resolution=date(2026, 1, 5), decision=date(2026, 3, 1))
     assert "no_decision" not in codes(decided, date(2026, 6, 1))
 
@@ -45,9 +47,10 @@ def test_no_decision_60_working_days_after_the_cell_resolution_over_tet():
 def test_no_ceremony_30_working_days_after_the_decision():
     c = cand(decision=date(2026, 4, 1))
     due = add_working_days(date(2026, 4, 1), 30, H)
-    assert due == date(2026, 5, 15)  # 30/04, 01/05 are holidays
-    assert "no_ceremony" not in codes(c, due - DAY)
-    assert "no_ceremony" in codes(c, due)
+    # 30/04, 01/05 are holidays, and so is Monday 27/04 (make-up day for Giỗ Tổ, Sunday 26/04).
+    assert due == date(2026, 5, 18)
+    assert "no_ceremony" not in codes(c, due)
+    assert "no_ceremony" in codes(c, due + DAY)
     assert codes(cand(decision=date(2026, 4, 1), admitted=date(2026, 6, 1)), due) == []
 
 
@@ -58,7 +61,8 @@ def test_no_ceremony_30_working_days_after_the_decision():
         (date(2025, 5, 11), ["probation_ending"]),  # 30 days before 10/06/2025
         (date(2025, 6, 10), ["probation_ending"]),
         (date(2025, 7, 21), ["probation_ending"]),  # still in the chi bộ's 30 working days
-        (date(2025, 7, 22), ["recognition_overdue"]),
+        (date(2025, 7, 22), ["probation_ending"]),  # the 30th working day, still in time
+        (date(2025, 7, 23), ["recognition_overdue"]),
     ],
 )
 def test_probation_ending_then_recognition_overdue(today, expected):
@@ -66,6 +70,16 @@ def test_probation_ending_then_recognition_overdue(today, expected):
     assert codes(c, today) == expected
     recognised = cand(admitted=date(2024, 6, 10), full_member=date(2025, 6, 10))
     assert codes(recognised, today) == []
+
+
+def test_each_alert_names_its_rule_and_the_probation_warning_says_it_is_ahead():
+    c = cand(admitted=date(2024, 6, 10))
+    [before] = alerts_for(c, date(2025, 6, 1), H)
+    assert before.label.startswith("Sắp hết thời gian dự bị")
+    assert "Điều lệ Đảng Điều 5" in before.rule
+    row = cand(cell_resolution=date(2024, 1, 2))
+    [late, _stalled] = alerts_for(row, date(2026, 1, 1), H)
+    assert "60 ngày làm việc" in late.rule and "ngày sau ngày cuối" in late.rule
 
 
 def test_probation_messages():
@@ -133,8 +147,10 @@ def test_alerts_from_a_plain_row():
 def test_settings_move_the_thresholds():
     c = cand(cell_resolution=date(2026, 1, 5))
     quick = RuleSettings(decision_deadline_workdays=5)
-    assert [a.code for a in alerts_for(c, date(2026, 1, 12), H, quick)] == ["no_decision"]
-    assert alert_windows(date(2026, 1, 12), H, quick)["no_decision"].latest == date(2026, 1, 5)
+    assert alerts_for(c, date(2026, 1, 12), H, quick) == []  # 12/01: the fifth working day
+    assert [a.code for a in alerts_for(c, date(2026, 1, 13), H, quick)] == ["no_decision"]
+    assert alert_windows(date(2026, 1, 13), H, quick)["no_decision"].latest == date(2026, 1, 5)
+    assert alert_windows(date(2026, 1, 12), H, quick)["no_decision"].latest == date(2026, 1, 4)
 
 
 # --- windows agree with alerts_for --------------------------------------------------------
@@ -222,9 +238,9 @@ def test_next_due_after_each_stage():
     assert (after_cell.stage, after_cell.due_date) == ("decision", date(2026, 4, 6))
     truc_thuoc = due_for(committee_required=True, cell_resolution=date(2026, 1, 5))
     assert (truc_thuoc.stage, truc_thuoc.due_date) == ("committee_resolution", date(2026, 4, 6))
-    after_decision = due_for(decision=date(2026, 4, 1), today=date(2026, 5, 18))
-    assert after_decision.stage == "admitted" and after_decision.due_date == date(2026, 5, 15)
-    assert after_decision.overdue and "15/05/2026" in after_decision.message
+    after_decision = due_for(decision=date(2026, 4, 1), today=date(2026, 5, 19))
+    assert after_decision.stage == "admitted" and after_decision.due_date == date(2026, 5, 18)
+    assert after_decision.overdue and "18/05/2026" in after_decision.message
     probation = due_for(admitted=date(2024, 6, 10))
     assert probation.stage == "full_member"
     assert (probation.not_before, probation.due_date) == (date(2025, 6, 10), date(2025, 7, 22))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from registry.domain.alerts import ALERT_KINDS, Alert, DateWindow, alert_windows, alerts_for
 from registry.domain.rules import RuleSettings
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
+from registry.domain.workdays import Calendar
 from registry.models import Candidate, User
 from registry.scoping import scope_filter
 from registry.services.calendar.holidays import holiday_set
@@ -48,7 +49,7 @@ def window_clause(window: DateWindow) -> ColumnElement[bool]:
 def _windows(
     session: Session,
     today: date,
-    holidays: frozenset[date] | None,
+    holidays: Calendar | None,
     settings: RuleSettings | None,
 ) -> dict[str, DateWindow]:
     if holidays is None:
@@ -60,7 +61,7 @@ def alert_counts(
     session: Session,
     user: User,
     today: date,
-    holidays: frozenset[date] | None = None,
+    holidays: Calendar | None = None,
     settings: RuleSettings | None = None,
 ) -> dict[str, int]:
     """How many candidates in the user's scope have each alert today (one query).
@@ -83,7 +84,7 @@ def alert_query(
     user: User,
     code: str,
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings | None = None,
 ) -> Select:
     """SELECT of the candidates in the user's scope that have alert `code` today."""
@@ -123,7 +124,7 @@ def alert_page(
     user: User,
     code: str,
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings | None = None,
     cursor: str | None = None,
     limit: int = 50,

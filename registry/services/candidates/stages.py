@@ -33,7 +33,7 @@ from registry.domain.vocabulary import (
     STAGE_RANK,
     Stage,
 )
-from registry.domain.workdays import today_vn
+from registry.domain.workdays import Calendar, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.services import ServiceError, audit
 from registry.settings import rule_settings
@@ -180,7 +180,7 @@ def record_stage(
     note: str | None = None,
     reason: str | None = None,
     today: date | None = None,
-    holidays: frozenset[date] | None = None,
+    holidays: Calendar | None = None,
 ) -> StageResult:
     """Record `stage` on `when` for a candidate the caller has already scoped.
 

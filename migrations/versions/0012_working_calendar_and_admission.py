@@ -1,0 +1,71 @@
+"""the working calendar with kinds of day
+
+Revision ID: 0012
+Revises: 0009
+Create Date: 2026-12-02 14:00:00
+
+Calendar: every day keeps its date and name; its kind becomes one of holiday, makeup,
+swap_off, worked (DESIGN "Holiday"), with where it comes from and whether it was
+computed. The former kinds map as: fixed, tet, gio_to, break → holiday; swap → swap_off
+(a day off entered by an admin). Rows of the former computed Tết ("tet") that lie on a
+Saturday or Sunday are dropped: they stood for statutory days, and the computed break
+now holds five weekdays. `flask init-db` then adds the shipped days still missing (the
+second Quốc khánh day, the recomputed Tết weekdays, the 2025 swap) and derives the
+make-up days.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+KINDS = ("holiday", "makeup", "swap_off", "worked")
+HOLIDAY = sa.table(
+    "holiday",
+    sa.column("id", sa.Integer),
+    sa.column("day", sa.Date),
+    sa.column("kind", sa.String),
+)
+
+
+def upgrade():
+    bind = op.get_bind()
+    rows = bind.execute(sa.select(HOLIDAY.c.id, HOLIDAY.c.day, HOLIDAY.c.kind)).all()
+    dropped = [r.id for r in rows if r.kind == "tet" and _as_date(r.day).weekday() >= 5]
+    if dropped:
+        bind.execute(sa.delete(HOLIDAY).where(HOLIDAY.c.id.in_(dropped)))
+    bind.execute(
+        sa.update(HOLIDAY)
+        .where(HOLIDAY.c.kind.in_(("fixed", "tet", "gio_to", "break")))
+        .values(kind="holiday")
+    )
+    bind.execute(sa.update(HOLIDAY).where(HOLIDAY.c.kind == "swap").values(kind="swap_off"))
+    bind.execute(sa.update(HOLIDAY).where(HOLIDAY.c.kind.not_in(KINDS)).values(kind="holiday"))
+    listed = ", ".join(f"'{k}'" for k in KINDS)
+    with op.batch_alter_table("holiday") as batch_op:
+        batch_op.add_column(sa.Column("source", sa.String(length=200), nullable=True))
+        batch_op.add_column(
+            sa.Column("computed", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.create_check_constraint(op.f("ck_holiday_kind_code"), f"kind IN ({listed})")
+
+
+
+def downgrade():
+    bind = op.get_bind()
+    with op.batch_alter_table("holiday") as batch_op:
+        batch_op.drop_constraint(op.f("ck_holiday_kind_code"), type_="check")
+        batch_op.drop_column("computed")
+        batch_op.drop_column("source")
+    bind.execute(sa.delete(HOLIDAY).where(HOLIDAY.c.kind.in_(("makeup", "worked"))))
+    bind.execute(sa.update(HOLIDAY).where(HOLIDAY.c.kind == "holiday").values(kind="fixed"))
+    bind.execute(sa.update(HOLIDAY).where(HOLIDAY.c.kind == "swap_off").values(kind="swap"))
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
