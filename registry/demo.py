@@ -16,7 +16,8 @@ from registry.domain import identity
 from registry.domain.refdata import ethnicity_code
 from registry.domain.stage_columns import EventFact, columns_from_events
 from registry.domain.taxcode import with_check_digit
-from registry.domain.textutil import fold, name_sort_key
+from registry.domain.textutil import fold
+from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import STAGE_ORDER, Stage, group_for_unit_kind
 from registry.domain.workdays import add_months, today_vn
 from registry.models import (
@@ -392,7 +393,7 @@ def _person(rng: random.Random, cccd_seen: set[str], birth: date) -> dict:
     return {
         "full_name": name,
         "name_key": fold(name),
-        "sort_key": name_sort_key(name),
+        "sort_key": name_order(name),
         "gender": gender,
         "birth_date": birth,
         "ethnicity": ethnicity_code(ethnic),

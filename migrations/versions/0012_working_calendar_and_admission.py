@@ -1,4 +1,4 @@
-"""the working calendar with kinds of day
+"""the working calendar with kinds of day; names in Vietnamese alphabetical order
 
 Revision ID: 0012
 Revises: 0009
@@ -12,6 +12,11 @@ Saturday or Sunday are dropped: they stood for statutory days, and the computed 
 now holds five weekdays. `flask init-db` then adds the shipped days still missing (the
 second Quốc khánh day, the recomputed Tết weekdays, the 2025 swap) and derives the
 make-up days.
+
+Names: candidate.sort_key is rebuilt for every row by textutil.sort_key (the CLDR
+Vietnamese order: given name, middle, family; letters, then tones), and compared byte
+by byte: COLLATE "C" on PostgreSQL (its indexes are rebuilt with it); SQLite compares
+text bytes already.
 """
 
 from datetime import date
@@ -54,10 +59,51 @@ def upgrade():
         )
         batch_op.create_check_constraint(op.f("ck_holiday_kind_code"), f"kind IN ({listed})")
 
+    from registry.domain.textutil import sort_key
+
+    if bind.dialect.name == "postgresql":
+        op.execute('ALTER TABLE candidate ALTER COLUMN sort_key TYPE VARCHAR(120) COLLATE "C"')
+    _rebuild_sort_keys(bind, sort_key)
+
+
+def _rebuild_sort_keys(bind, key) -> None:
+    candidate = sa.table(
+        "candidate",
+        sa.column("id", sa.Integer),
+        sa.column("full_name", sa.String),
+        sa.column("sort_key", sa.String),
+    )
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(candidate.c.id, candidate.c.full_name)
+            .where(candidate.c.id > last)
+            .order_by(candidate.c.id)
+            .limit(5000)
+        ).all()
+        if not rows:
+            return
+        bind.execute(
+            sa.update(candidate)
+            .where(candidate.c.id == sa.bindparam("row_id"))
+            .values(sort_key=sa.bindparam("key")),
+            [{"row_id": r.id, "key": key(r.full_name)} for r in rows],
+        )
+        last = rows[-1].id
+
+
+def _old_sort_key(full_name: str) -> str:
+    from registry.domain.textutil import fold
+
+    parts = fold(full_name).split(" ")
+    return " ".join([parts[-1], *parts[1:-1], parts[0]]) if len(parts) > 1 else parts[0]
 
 
 def downgrade():
     bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.execute('ALTER TABLE candidate ALTER COLUMN sort_key TYPE VARCHAR(120) COLLATE "default"')
+    _rebuild_sort_keys(bind, _old_sort_key)
     with op.batch_alter_table("holiday") as batch_op:
         batch_op.drop_constraint(op.f("ck_holiday_kind_code"), type_="check")
         batch_op.drop_column("computed")

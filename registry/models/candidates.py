@@ -76,7 +76,10 @@ class Candidate(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))
-    sort_key: Mapped[str] = mapped_column(String(120))
+    # textutil.sort_key: compared byte by byte (COLLATE "C"; SQLite compares bytes anyway).
+    sort_key: Mapped[str] = mapped_column(
+        String(120).with_variant(String(120, collation="C"), "postgresql")
+    )
     gender: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date] = mapped_column(Date)
     ethnicity: Mapped[str | None] = mapped_column(String(2), index=True)
