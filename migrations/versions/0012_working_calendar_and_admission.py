@@ -1,4 +1,5 @@
-"""the working calendar with kinds of day; names in Vietnamese alphabetical order
+"""the working calendar with kinds of day; names in Vietnamese alphabetical order; the
+admission dossier and its introducers
 
 Revision ID: 0012
 Revises: 0009
@@ -17,6 +18,9 @@ Names: candidate.sort_key is rebuilt for every row by textutil.sort_key (the CLD
 Vietnamese order: given name, middle, family; letters, then tones), and compared byte
 by byte: COLLATE "C" on PostgreSQL (its indexes are rebuilt with it); SQLite compares
 text bytes already.
+
+Dossier: dossier_item (one document of a candidate's admission or recognition file)
+and introducer (a full member introducing, or the union resolution replacing one).
 """
 
 from datetime import date
@@ -30,6 +34,12 @@ branch_labels = None
 depends_on = None
 
 KINDS = ("holiday", "makeup", "swap_off", "worked")
+DOSSIER_KINDS = (
+    "application", "background", "verification", "mass_opinions", "residence_opinion",
+    "cell_resolution", "committee_resolution", "decision", "self_assessment",
+    "helper_assessment", "recognition_mass_opinions", "recognition_residence_opinion",
+    "recognition_cell_resolution", "recognition_decision",
+)  # fmt: skip
 HOLIDAY = sa.table(
     "holiday",
     sa.column("id", sa.Integer),
@@ -64,6 +74,67 @@ def upgrade():
     if bind.dialect.name == "postgresql":
         op.execute('ALTER TABLE candidate ALTER COLUMN sort_key TYPE VARCHAR(120) COLLATE "C"')
     _rebuild_sort_keys(bind, sort_key)
+    _create_dossier_tables()
+
+
+def _kind_check(table: str, kinds: tuple[str, ...]) -> sa.CheckConstraint:
+    listed = ", ".join(f"'{k}'" for k in kinds)
+    return sa.CheckConstraint(f"kind IN ({listed})", name=op.f(f"ck_{table}_kind_code"))
+
+
+def _create_dossier_tables() -> None:
+    op.create_table(
+        "dossier_item",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("number", sa.String(length=60), nullable=True),
+        sa.Column("checked_by", sa.String(length=120), nullable=True),
+        sa.Column("votes_for", sa.Integer(), nullable=True),
+        sa.Column("votes_total", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(length=255), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        _kind_check("dossier_item", DOSSIER_KINDS),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"],
+            ["candidate.id"],
+            name=op.f("fk_dossier_item_candidate_id_candidate"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user.id"], name=op.f("fk_dossier_item_recorded_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dossier_item")),
+    )
+    op.create_index("ix_dossier_item_candidate", "dossier_item", ["candidate_id", "kind"])
+    op.create_table(
+        "introducer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("number", sa.String(length=60), nullable=True),
+        sa.Column("full_member_since", sa.Date(), nullable=True),
+        sa.Column("months_together", sa.Integer(), nullable=True),
+        sa.Column("checked_by", sa.String(length=120), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        _kind_check("introducer", ("member", "youth_union", "trade_union")),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"],
+            ["candidate.id"],
+            name=op.f("fk_introducer_candidate_id_candidate"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user.id"], name=op.f("fk_introducer_recorded_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_introducer")),
+    )
+    op.create_index("ix_introducer_candidate", "introducer", ["candidate_id"])
 
 
 def _rebuild_sort_keys(bind, key) -> None:
@@ -101,6 +172,10 @@ def _old_sort_key(full_name: str) -> str:
 
 def downgrade():
     bind = op.get_bind()
+    op.drop_index("ix_introducer_candidate", table_name="introducer")
+    op.drop_table("introducer")
+    op.drop_index("ix_dossier_item_candidate", table_name="dossier_item")
+    op.drop_table("dossier_item")
     if bind.dialect.name == "postgresql":
         op.execute('ALTER TABLE candidate ALTER COLUMN sort_key TYPE VARCHAR(120) COLLATE "default"')
     _rebuild_sort_keys(bind, _old_sort_key)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import (
@@ -45,6 +46,16 @@ class RuleSettings:
     probation_warn_days: int = 30
     turning_18_warn_months: int = 3
     stalled_months: int = 12
+    # Rule 6a [M]: the youth-union (or trade-union) resolution replaces one introducer.
+    union_resolution_replaces_introducer: bool = True
+    min_months_together: int = 12
+    # Rule 7 [M]: a resolution needs this share of the full members in favour.
+    vote_share_numerator: int = 2
+    vote_share_denominator: int = 3
+
+    @property
+    def vote_share(self) -> Fraction:
+        return Fraction(self.vote_share_numerator, self.vote_share_denominator)
 
 
 DEFAULT_SETTINGS = RuleSettings()

@@ -18,10 +18,12 @@ from registry.extensions import db
 from registry.models import (
     AuditLog,
     Candidate,
+    DossierItem,
     EnterpriseSurvey,
     Holiday,
     ImportBatch,
     ImportChange,
+    Introducer,
     StageEvent,
     SubmittedReport,
     Target,
@@ -50,6 +52,8 @@ PARAM_KINDS = {
     "submission_id": "report",
     "user_id": "user",
     "holiday_id": "holiday",
+    "item_id": "dossier_item",
+    "introducer_id": "introducer",
 }
 
 
@@ -183,6 +187,22 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
     )
     db.session.add(report)
     db.session.flush()
+    files = {}
+    for key, person in (("", student), ("worker_", worker)):
+        item = DossierItem(
+            candidate_id=person.id, kind="application", day=date(2025, 2, 1), number=text("Đơn")
+        )
+        introducer = Introducer(
+            candidate_id=person.id,
+            kind="member",
+            name=text(f"Đảng viên {tag}"),
+            day=date(2025, 2, 1),
+            full_member_since=date(2010, 1, 1),
+            months_together=24,
+        )
+        db.session.add_all([item, introducer])
+        db.session.flush()
+        files[f"{key}dossier_item"], files[f"{key}introducer"] = item.id, introducer.id
     users[f"area_{tag.lower()}"] = officer
     users[f"cell_{tag.lower()}"] = secretary
     ids = {
@@ -200,6 +220,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         "batch": batch.id,
         "report": report.id,
         "user": officer.id,
+        **files,
     }
     markers = [student.full_name, worker.full_name, student.id_number, worker.id_number]
     return Side(ids=ids, markers=markers)
@@ -237,6 +258,8 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "target": b["target"],
             "batch": b["batch"],
             "report": b["report"],
+            "dossier_item": b["dossier_item"],
+            "introducer": b["introducer"],
         }
     if role == "gddt":  # Sở GD&ĐT: THPT students only
         a = world.a.ids
@@ -245,6 +268,8 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "event": a["worker_event"],
             "unit": a["firm"],
             "survey": a["survey"],
+            "dossier_item": a["worker_dossier_item"],
+            "introducer": a["worker_introducer"],
         }
     raise KeyError(role)
 
@@ -267,6 +292,8 @@ def fingerprint() -> str:
         SubmittedReport,
         User,
         Holiday,
+        DossierItem,
+        Introducer,
     ):
         table = model.__table__
         columns = [c for c in table.columns if not isinstance(c.type, sa.LargeBinary)]

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from registry import access
 from registry.domain.rules import (
     CandidateFacts,
+    RuleSettings,
     Verdict,
     check_row,
     check_transition,
@@ -36,6 +37,7 @@ from registry.domain.vocabulary import (
 from registry.domain.workdays import Calendar, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.services import ServiceError, audit
+from registry.services.candidates import dossier
 from registry.settings import rule_settings
 from registry.signals import stage_events_changed
 
@@ -94,10 +96,12 @@ def committee_required(candidate: Candidate) -> bool:
 def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) -> CandidateFacts:
     """What the rules need to know about the candidate, read from its events."""
     latest = latest_by_stage(candidate.events if events is None else events)
+    session = object_session(candidate)
+    entered = dossier.introducer_count(session, candidate) if session is not None else None
     return CandidateFacts(
         birth_date=candidate.birth_date,
         education=candidate.education,
-        introducers_count=introducers_count(candidate.introducers),
+        introducers_count=entered or introducers_count(candidate.introducers),
         committee_required=committee_required(candidate),
         dates={stage: event.event_date for stage, event in latest.items()},
         exited=Stage.EXITED.value in latest,
@@ -162,6 +166,18 @@ def _document_warning(stage: str, document_no: str | None) -> list[Issue]:
     return []
 
 
+def _check_dossier_complete(
+    session: Session, candidate: Candidate, when: date, settings: RuleSettings
+) -> None:
+    """The `dossier` stage is reached only with every required item present and valid."""
+    problems = dossier.dossier_problems(session, candidate, when, settings)
+    if problems:
+        listed = " ".join(problems)
+        raise StageRefused(
+            [("dossier_incomplete", f"Hồ sơ chưa đủ để ghi nhận bước này. {listed}")]
+        )
+
+
 def _raise_if_refused(verdict: Verdict) -> None:
     if verdict.errors:
         raise StageRefused(_issues(verdict.errors))
@@ -193,8 +209,11 @@ def record_stage(
     stage = Stage(stage).value
     reason = _check_reason(stage, reason)
     today = today or today_vn()
-    verdict = check_transition(facts_for(candidate), stage, when, today, rule_settings())
+    settings = rule_settings()
+    verdict = check_transition(facts_for(candidate), stage, when, today, settings)
     _raise_if_refused(verdict)
+    if stage == Stage.DOSSIER.value:
+        _check_dossier_complete(session, candidate, when, settings)
 
     before = _stage_snapshot(candidate)
     document_no = clean_text(document_no) or None
