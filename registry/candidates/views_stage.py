@@ -47,6 +47,7 @@ def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
         rule_settings(),
         committee_required=facts.committee_required,
         introducers_count=facts.introducers_count,
+        disadvantaged_area=facts.disadvantaged_area,
     )
     return [issue.message for issue in verdict.warnings]
 

@@ -215,3 +215,16 @@ def test_the_recognition_procedure_to_full_membership(client, world):
     html = page(client, c)
     effective = html.split("Ngày chính thức (có hiệu lực)")[1].split("</tr>")[0]
     assert f"15/01/{today.year - 1}" in effective  # ceremony + 12 months, not the meeting
+
+
+def test_the_education_exception_follows_the_areas_disadvantaged_flag(client, world):
+    c = with_events(
+        candidate(world, education="7/12", birth_date=date(2000, 1, 1)),
+        trained=date(2025, 3, 1),
+        cell_resolution=date(2025, 6, 2),
+    )
+    login(client, world["sec"])
+    assert "chưa được đánh dấu là địa bàn đặc biệt khó khăn" in page(client, c)
+    world["unit"].area.disadvantaged = True
+    db.session.commit()
+    assert "được xem xét theo ngoại lệ (đã tốt nghiệp tiểu học" in page(client, c)

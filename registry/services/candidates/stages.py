@@ -93,6 +93,11 @@ def committee_required(candidate: Candidate) -> bool:
     return candidate.cell is not None and candidate.cell.needs_committee
 
 
+def in_disadvantaged_area(candidate: Candidate) -> bool:
+    unit = candidate.unit
+    return bool(unit is not None and unit.area is not None and unit.area.disadvantaged)
+
+
 def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) -> CandidateFacts:
     """What the rules need to know about the candidate, read from its events."""
     latest = latest_by_stage(candidate.events if events is None else events)
@@ -103,6 +108,7 @@ def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) 
         education=candidate.education,
         introducers_count=entered or introducers_count(candidate.introducers),
         committee_required=committee_required(candidate),
+        disadvantaged_area=in_disadvantaged_area(candidate),
         dates={stage: event.event_date for stage, event in latest.items()},
         exited=Stage.EXITED.value in latest,
     )
@@ -309,6 +315,7 @@ def _check_corrected(
         rule_settings(),
         committee_required=committee_required(candidate),
         introducers_count=introducers_count(candidate.introducers),
+        disadvantaged_area=in_disadvantaged_area(candidate),
     )
     if when > today and not any(i.code == "future_date" for i in verdict.errors):
         verdict.error(
