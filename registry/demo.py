@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from registry.domain import dossier as dossier_rules
@@ -33,6 +33,7 @@ from registry.models import (
     Unit,
     User,
 )
+from registry.models._types import table_of
 from registry.services.org.area_paths import add_area
 
 DEMO_PASSWORD = "laocai@2026"
@@ -429,7 +430,7 @@ def _candidates(session, rng, units, count, today, admin) -> int:
     finals = list(FINAL_STAGE_WEIGHTS)
     weights = list(FINAL_STAGE_WEIGHTS.values())
     events: list[dict] = []
-    files: dict[str, list[dict]] = {"items": [], "introducers": []}
+    files: dict[str, list[dict]] = {"items": [], "introducers": [], "people": []}
     for _ in range(count):
         unit = rng.choice(units)
         group, subgroup = group_for_unit_kind(unit.kind)
@@ -489,7 +490,41 @@ def _candidates(session, rng, units, count, today, admin) -> int:
         session.execute(insert(DossierItem), files["items"])
     if files["introducers"]:
         session.execute(insert(Introducer), files["introducers"])
+    _store_validity(session, files, today)
     return count
+
+
+def _store_validity(session: Session, files: dict[str, list[dict]], today: date) -> None:
+    """Each demo dossier's candidate.dossier_valid_until, as the dossier service keeps it."""
+    items: dict[int, list[dossier_rules.Item]] = {}
+    intros: dict[int, list[dossier_rules.Introduction]] = {}
+    for row in files["items"]:
+        item = dossier_rules.Item(row["kind"], row["day"], None, row.get("votes_for"))
+        items.setdefault(row["candidate_id"], []).append(item)
+    for row in files["introducers"]:
+        intro = dossier_rules.Introduction(
+            row["kind"], row["name"], row["day"], row.get("full_member_since")
+        )
+        intros.setdefault(row["candidate_id"], []).append(intro)
+    values = []
+    for person in files["people"]:
+        facts = dossier_rules.Person(trained=person["trained"], youth_union_member=person["youth"])
+        until = dossier_rules.complete_until(
+            items.get(person["id"], []),
+            intros.get(person["id"], []),
+            facts,
+            today,
+            made=person["made"],
+        )
+        values.append({"row_id": person["id"], "until": until})
+    table = table_of(Candidate)
+    if values:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(dossier_valid_until=bindparam("until")),
+            values,
+        )
 
 
 # The state of a demo dossier: (share, how many of the required items it holds).
@@ -511,6 +546,8 @@ def _dossier_rows(
     trained, dossier = dates.get(Stage.TRAINED), dates.get(Stage.DOSSIER)
     if trained is None:
         return
+    person = {"id": candidate_id, "trained": trained, "youth": group == "student"}
+    files["people"].append({**person, "made": dossier})
     made = dossier or trained + timedelta(days=rng.randint(5, 60))
     roll, held = rng.random(), 5
     for share, count in _DOSSIER_STATES:

@@ -75,6 +75,7 @@ def upgrade():
         op.execute('ALTER TABLE candidate ALTER COLUMN sort_key TYPE VARCHAR(120) COLLATE "C"')
     _rebuild_sort_keys(bind, sort_key)
     _create_dossier_tables()
+    op.add_column("candidate", sa.Column("dossier_valid_until", sa.Date(), nullable=True))
 
 
 def _kind_check(table: str, kinds: tuple[str, ...]) -> sa.CheckConstraint:
@@ -172,6 +173,8 @@ def _old_sort_key(full_name: str) -> str:
 
 def downgrade():
     bind = op.get_bind()
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild would drop candidate's triggers.
+    op.drop_column("candidate", "dossier_valid_until")
     op.drop_index("ix_introducer_candidate", table_name="introducer")
     op.drop_table("introducer")
     op.drop_index("ix_dossier_item_candidate", table_name="dossier_item")

@@ -54,7 +54,7 @@ def dossier_item_delete(candidate_id: int, item_id: int):
     row = dossier.item_in(session(), candidate, item_id)
     if row is None:
         abort(404)
-    dossier.delete_item(session(), current_user, row)
+    dossier.delete_item(session(), current_user, candidate, row, rule_settings())
     flash("Đã xóa giấy tờ khỏi hồ sơ.", "success")
     return _back(candidate.id)
 
@@ -97,6 +97,6 @@ def introducer_delete(candidate_id: int, introducer_id: int):
     row = dossier.introducer_in(session(), candidate, introducer_id)
     if row is None:
         abort(404)
-    dossier.delete_introducer(session(), current_user, row)
+    dossier.delete_introducer(session(), current_user, candidate, row, rule_settings())
     flash("Đã xóa người giới thiệu.", "success")
     return _back(candidate.id)

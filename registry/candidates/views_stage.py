@@ -15,26 +15,16 @@ from registry.domain.alerts import alerts_for, next_due
 from registry.domain.dossier import DOSSIER_LABELS, INTRODUCER_KINDS
 from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.rules import check_row, effective_full_member_date, probation_end
-from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS
+from registry.domain.vocabulary import STAGE_LABELS
 from registry.domain.workdays import fmt_date, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import dossier, stages
+from registry.services.candidates.alert_lists import alert_facts
 from registry.services.candidates.edit import log_view
 from registry.settings import rule_settings
 from registry.transaction import on_refusal
-
-
-def _alert_row(candidate: Candidate) -> dict:
-    row = {column: getattr(candidate, column) for column in STAGE_DATE_COLUMNS.values()}
-    row.update(
-        birth_date=candidate.birth_date,
-        group=candidate.group_code,
-        last_event_date=candidate.last_event_date,
-        exited=candidate.exited,
-    )
-    return row
 
 
 def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
@@ -124,7 +114,7 @@ def render_page(
         events=events,
         recorders=_recorders(events),
         due=next_due(facts, today, holiday_set(session()), settings),
-        alerts=alerts_for(_alert_row(candidate), today, holiday_set(session()), settings),
+        alerts=alerts_for(alert_facts(candidate), today, holiday_set(session()), settings),
         warnings=_rule_warnings(candidate, facts, today),
         editor=editor,
         stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,

@@ -41,6 +41,7 @@ ALERT_KINDS: dict[str, str] = {
     "probation_ending": "Sắp hết thời gian dự bị, cần xét công nhận chính thức",
     "recognition_overdue": "Quá hạn xét công nhận đảng viên chính thức",
     "certificate_expiring": "Giấy chứng nhận lớp nhận thức về Đảng sắp hết hoặc đã hết hạn",
+    "dossier_incomplete": "Hồ sơ kết nạp chưa đủ hoặc có giấy tờ quá hạn",
     "turning_18": "Học sinh sắp đủ 18 tuổi",
     "stalled": "Không có tiến triển trong 12 tháng",
 }
@@ -66,6 +67,10 @@ ALERT_RULES: dict[str, str] = {
     "certificate_expiring": (
         "HD 12-HD/BTCTW: giấy chứng nhận lớp nhận thức về Đảng có giá trị 60 tháng; nhắc "
         "từ 90 ngày trước khi hết hạn nếu chi bộ chưa đề nghị kết nạp."
+    ),
+    "dossier_incomplete": (
+        "HD 01-HD/TW: hồ sơ phải đủ giấy tờ trước khi chi bộ xét; quá 12 tháng mà chi bộ chưa "
+        "xét thì làm lại bản giới thiệu, nghị quyết của đoàn thể và các ý kiến nhận xét."
     ),
     "turning_18": (
         "QĐ 232 mục 1.1.1: đủ 18 tuổi (tính theo tháng) khi chi bộ xét; nhắc học sinh sẽ "
@@ -117,6 +122,8 @@ class AlertCandidate:
     exited: bool = False
     # Date of the latest event; derived from the stage dates when not given.
     last_event_date: date | None = None
+    # The last day the dossier holds every required item, valid (None: it does not).
+    dossier_valid_until: date | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, object]) -> AlertCandidate:
@@ -129,6 +136,7 @@ class AlertCandidate:
             dates=dates,
             exited=bool(row.get("exited")) or Stage.EXITED in dates,
             last_event_date=_as_date(row.get("last_event_date")),
+            dossier_valid_until=_as_date(row.get("dossier_valid_until")),
         )
 
     def date_of(self, stage: str) -> date | None:
@@ -145,7 +153,10 @@ class AlertCandidate:
         if self.exited and values[_EXITED] is None:
             values[_EXITED] = True  # exited without a date on file still fills the column
         values.update(
-            birth_date=self.birth_date, group=self.group, last_event_date=self.last_event()
+            birth_date=self.birth_date,
+            group=self.group,
+            last_event_date=self.last_event(),
+            dossier_valid_until=self.dossier_valid_until,
         )
         return values
 
@@ -160,6 +171,8 @@ class DateWindow:
     latest: date | None = None
     null_columns: tuple[str, ...] = ()
     group: str | None = None
+    # (column, day): that column is NULL or before the day.
+    lapsed: tuple[str, date] | None = None
 
     def matches(self, row: Mapping[str, object]) -> bool:
         value = row.get(self.column)
@@ -171,6 +184,10 @@ class DateWindow:
             return False
         if self.group is not None and row.get("group") != self.group:
             return False
+        if self.lapsed is not None:
+            until = row.get(self.lapsed[0])
+            if isinstance(until, date) and until >= self.lapsed[1]:
+                return False
         return all(row.get(c) is None for c in self.null_columns)
 
 
@@ -281,6 +298,11 @@ def alert_windows(
             latest=last("certificate_expiring"),
             null_columns=(_COL[Stage.CELL_RESOLUTION], *_AFTER_CELL, _EXITED),
         ),
+        "dossier_incomplete": DateWindow(
+            _COL[Stage.DOSSIER],
+            null_columns=(_COL[Stage.CELL_RESOLUTION], *_AFTER_CELL, _EXITED),
+            lapsed=("dossier_valid_until", today),
+        ),
         "turning_18": DateWindow(
             "birth_date",
             earliest=last("turning_18") + ONE_DAY,
@@ -378,6 +400,26 @@ def _certificate_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert
     return Alert("certificate_expiring", expiry, msg)
 
 
+def _dossier_alert(c: AlertCandidate, today: date) -> Alert | None:
+    dossier = c.date_of(Stage.DOSSIER)
+    if dossier is None or not _missing(c, Stage.CELL_RESOLUTION, *_STAGES_AFTER_CELL):
+        return None
+    until = c.dossier_valid_until
+    if until is not None and until >= today:
+        return None
+    if until is None:
+        msg = (
+            f"Đã ghi ngày hoàn thiện hồ sơ {fmt_date(dossier)} nhưng hồ sơ chưa đủ giấy tờ "
+            "bắt buộc: xem các giấy tờ còn thiếu trên trang của người này."
+        )
+        return Alert("dossier_incomplete", dossier, msg)
+    msg = (
+        f"Hồ sơ chỉ còn đủ điều kiện đến ngày {fmt_date(until)} mà chi bộ chưa xét: cần làm "
+        "lại các giấy tờ đã quá hạn."
+    )
+    return Alert("dossier_incomplete", until, msg)
+
+
 def _turning_18_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | None:
     if c.group != "student" or c.birth_date is None:
         return None
@@ -419,6 +461,7 @@ def alerts_for(
         *_deadline_alerts(c, today, holidays, settings),
         *_probation_alerts(c, today, holidays, settings),
         _certificate_alert(c, today, settings),
+        _dossier_alert(c, today),
         _turning_18_alert(c, today, settings),
         _stalled_alert(c, today, settings),
     ]

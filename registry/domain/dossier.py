@@ -32,7 +32,7 @@ from datetime import date
 from fractions import Fraction
 
 from registry.domain.rules import DEFAULT_SETTINGS, RuleSettings, certificate_expiry, probation_end
-from registry.domain.workdays import add_months, fmt_date
+from registry.domain.workdays import ONE_DAY, add_months, fmt_date
 
 ADMISSION = "admission"
 RECOGNITION = "recognition"
@@ -296,6 +296,39 @@ def admission_checklist(
         out.warnings.append("Kết quả thẩm tra lý lịch có ngày trước bản lý lịch.")
     _introducers(list(intros), at, s, out)
     return out
+
+
+def complete_until(
+    items: Iterable[Item],
+    intros: Iterable[Introduction],
+    person: Person,
+    today: date,
+    s: RuleSettings = DEFAULT_SETTINGS,
+    made: date | None = None,
+) -> date | None:
+    """The last day the dossier is complete: from today on, or, when it no longer is,
+    from the day it was made (a date before today: it has lapsed); None when it is not
+    complete on either day.
+
+    It can only lapse the day after an item turns stale or the certificate expires, so
+    the checklist is asked again on each of those days.
+    """
+    items, intros = list(items), list(intros)
+
+    def complete(at: date) -> bool:
+        return admission_checklist(items, intros, person, at, s).complete
+
+    start = today if complete(today) else made
+    if start is None or (start != today and not complete(start)):
+        return None
+    dated = [i.day for i in items if i.kind in DATED_STATEMENTS] + [i.day for i in intros]
+    lapses = {add_months(d, s.dossier_stale_months) + ONE_DAY for d in dated}
+    if person.trained is not None:
+        lapses.add(certificate_expiry(person.trained, s) + ONE_DAY)
+    for day in sorted(d for d in lapses if d > start):
+        if not complete(day):
+            return day - ONE_DAY
+    return max(lapses, default=start)
 
 
 def recognition_checklist(

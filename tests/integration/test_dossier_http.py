@@ -228,3 +228,22 @@ def test_the_education_exception_follows_the_areas_disadvantaged_flag(client, wo
     world["unit"].area.disadvantaged = True
     db.session.commit()
     assert "được xem xét theo ngoại lệ (đã tốt nghiệp tiểu học" in page(client, c)
+
+
+def test_the_alerts_list_a_dossier_date_without_its_items_until_they_are_entered(client, world):
+    c = candidate(world, dossier_date=date(2026, 3, 5), stage="dossier")
+    login(client, world["sec"])
+    listed = client.get("/candidates/alerts?kind=dossier_incomplete").get_data(as_text=True)
+    assert "Nguyễn Thị Hồ Sơ" in listed and "chưa đủ giấy tờ bắt buộc" in listed
+    today = today_vn()
+    day = f"{today.day:02d}/{today.month:02d}/{today.year}"
+    for kind in ("application", "background", "verification", "mass_opinions"):
+        add_item(client, c, kind, day=day)
+    add_item(client, c, "residence_opinion", day=day)
+    add_member(client, c, "Trần Văn Hùng", day=day)
+    add_member(client, c, "Lê Thị Mai", day=day)
+    db.session.expire_all()
+    until = db.session.get(Candidate, c.id).dossier_valid_until
+    assert until is not None and until > today
+    listed = client.get("/candidates/alerts?kind=dossier_incomplete").get_data(as_text=True)
+    assert "Nguyễn Thị Hồ Sơ" not in listed

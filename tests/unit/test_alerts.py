@@ -18,8 +18,14 @@ DAY = timedelta(days=1)
 S = Stage
 
 
-def cand(group="worker", birth=date(1995, 5, 5), exited=False, **dates) -> AlertCandidate:
-    return AlertCandidate(birth, group, dates, exited=exited)
+FAR = date(2100, 1, 1)
+
+
+def cand(
+    group="worker", birth=date(1995, 5, 5), exited=False, valid_until=FAR, **dates
+) -> AlertCandidate:
+    """A candidate whose dossier (when it has one) stays complete unless told otherwise."""
+    return AlertCandidate(birth, group, dates, exited=exited, dossier_valid_until=valid_until)
 
 
 def codes(c, today, holidays=H):
@@ -162,7 +168,8 @@ STAGE_CODES = [s.value for s in Stage if s is not S.EXITED]
 def _bounds(today, column):
     """Bounds of today's windows over this column (any window's when none is over it)."""
     windows = alert_windows(today, H).values()
-    own = [w for w in windows if w.column == column] or list(windows)
+    own = [w for w in windows if w.column == column and (w.earliest or w.latest)]
+    own = own or [w for w in windows if w.earliest or w.latest]
     return sorted({d for w in own for d in (w.earliest, w.latest) if d is not None})
 
 
@@ -189,6 +196,9 @@ def scenarios(draw):
         dates=dates,
         exited=draw(st.integers(0, 9)) == 0,
         last_event_date=draw(st.one_of(st.none(), near_edges(today, "last_event_date"))),
+        dossier_valid_until=draw(
+            st.one_of(st.none(), st.integers(-3, 3).map(lambda n: today + n * DAY))
+        ),
     )
     return today, candidate
 
@@ -218,11 +228,29 @@ def _only(column, value):
 @pytest.mark.parametrize("today", [date(2026, 2, 13), date(2026, 2, 22), date(2025, 5, 2)])
 def test_each_window_edge_is_exact(today):
     for code, window in alert_windows(today, H).items():
+        if window.latest is None:
+            continue  # dossier_incomplete: its edge is the lapse date, tested below
         edges = [(window.latest, True), (window.latest + DAY, False)]
         if window.earliest is not None:
             edges += [(window.earliest, True), (window.earliest - DAY, False)]
         for value, fires in edges:
             assert (code in codes(_only(window.column, value), today)) is fires, (code, value)
+
+
+def test_dossier_incomplete_while_the_dossier_lacks_items_or_has_lapsed():
+    today = date(2026, 6, 1)
+    unfinished = cand(dossier=date(2026, 3, 5), valid_until=None)
+    [alert] = alerts_for(unfinished, today, H)
+    assert alert.code == "dossier_incomplete" and "chưa đủ giấy tờ" in alert.message
+    assert codes(cand(dossier=date(2026, 3, 5), valid_until=today), today) == []
+    [lapsed] = alerts_for(cand(dossier=date(2025, 9, 5), valid_until=today - DAY), today, H)
+    assert lapsed.due_date == today - DAY and "31/05/2026" in lapsed.message
+    proposed = cand(dossier=date(2026, 3, 5), cell_resolution=date(2026, 4, 1), valid_until=None)
+    assert "dossier_incomplete" not in codes(proposed, today)
+    window = alert_windows(today, H)["dossier_incomplete"]
+    assert window.matches(unfinished.columns()) and not window.matches(
+        cand(dossier=date(2026, 3, 5), valid_until=today).columns()
+    )
 
 
 # --- next step on the candidate page ------------------------------------------------------

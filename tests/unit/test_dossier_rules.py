@@ -17,6 +17,7 @@ from registry.domain.dossier import (
     check_introduction,
     check_item,
     check_vote,
+    complete_until,
     recognition_checklist,
 )
 from registry.domain.rules import DEFAULT_SETTINGS, RuleSettings
@@ -153,6 +154,26 @@ def test_the_certificate_comes_from_the_trained_stage_and_expires_after_60_month
     assert admission_checklist(
         full_file(), intros, Person(trained=date(2021, 6, 1)), TODAY
     ).complete
+
+
+def test_a_complete_dossier_stays_complete_until_its_first_statement_lapses():
+    items = full_file(date(2026, 3, 2))
+    intros = [member(day=date(2026, 3, 2)), member("B", day=date(2026, 4, 1))]
+    assert complete_until(items, intros, PERSON, TODAY) == date(2027, 3, 2)
+    three = [*intros, member("C", day=date(2026, 5, 1))]
+    assert complete_until(items, three, PERSON, TODAY) == date(2027, 3, 2)  # the opinions
+    assert complete_until(items[1:], intros, PERSON, TODAY) is None
+    soon = Person(trained=date(2021, 6, 15), youth_union_member=True)  # valid to 15/06/2026
+    assert complete_until(items, intros, soon, TODAY) == date(2026, 6, 15)
+
+
+def test_a_dossier_made_complete_that_has_since_lapsed_gives_its_last_complete_day():
+    items = full_file(date(2024, 3, 2))
+    intros = [member(day=date(2024, 3, 2)), member("B", day=date(2024, 3, 2))]
+    made, person = date(2024, 3, 5), Person(trained=date(2023, 1, 10))
+    assert complete_until(items, intros, person, TODAY) is None  # no date it was made
+    assert complete_until(items, intros, person, TODAY, made=made) == date(2025, 3, 2)
+    assert complete_until(items[1:], intros, person, TODAY, made=made) is None
 
 
 # --- recognition (rules 11, 12) -----------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.domain.alerts import ALERT_KINDS, Alert, DateWindow, alert_windows, alerts_for
@@ -43,6 +43,9 @@ def window_clause(window: DateWindow) -> ColumnElement[bool]:
     conds.extend(_column(name).is_(None) for name in window.null_columns)
     if window.group is not None:
         conds.append(Candidate.group_code == window.group)
+    if window.lapsed is not None:
+        until = _column(window.lapsed[0])
+        conds.append(or_(until.is_(None), until < window.lapsed[1]))
     return and_(*conds)
 
 
@@ -114,6 +117,7 @@ def alert_facts(candidate: Candidate) -> dict[str, object]:
         birth_date=candidate.birth_date,
         group=candidate.group_code,
         last_event_date=candidate.last_event_date,
+        dossier_valid_until=candidate.dossier_valid_until,
         exited=candidate.stage == Stage.EXITED.value,
     )
     return row

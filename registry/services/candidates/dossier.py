@@ -110,6 +110,28 @@ def recognition_state(
     )
 
 
+def valid_until(
+    session: Session, candidate: Candidate, today: date, settings: RuleSettings
+) -> date | None:
+    """The last day from today on that the dossier stays complete; None when it is not."""
+    return rules.complete_until(
+        [_item(r) for r in items_of(session, candidate)],
+        [_introduction(r) for r in introducers_of(session, candidate)],
+        person_of(candidate),
+        today,
+        settings,
+        made=candidate.dossier_date,
+    )
+
+
+def refresh_validity(
+    session: Session, candidate: Candidate, settings: RuleSettings, today: date | None = None
+) -> None:
+    """Store how long the dossier stays complete (the dossier_incomplete alert reads it)."""
+    candidate.dossier_valid_until = valid_until(session, candidate, today or today_vn(), settings)
+    session.flush()
+
+
 def dossier_problems(
     session: Session, candidate: Candidate, when: date, settings: RuleSettings
 ) -> list[str]:
@@ -158,6 +180,7 @@ def add_item(
     session.flush()
     after = audit.snapshot(row, ITEM_FIELDS)
     audit.record(session, user, "create", "dossier_item", row.id, after=after)
+    refresh_validity(session, candidate, settings, today)
     return row
 
 
@@ -200,6 +223,7 @@ def add_introducer(
     session.flush()
     after = audit.snapshot(row, INTRODUCER_FIELDS)
     audit.record(session, user, "create", "introducer", row.id, after=after)
+    refresh_validity(session, candidate, settings, today)
     return row, warnings
 
 
@@ -213,11 +237,17 @@ def introducer_in(session: Session, candidate: Candidate, introducer_id: int) ->
     return row if row is not None and row.candidate_id == candidate.id else None
 
 
-def delete_item(session: Session, user: User | None, row: DossierItem) -> None:
+def delete_item(
+    session: Session, user: User | None, candidate: Candidate, row: DossierItem, s: RuleSettings
+) -> None:
     _check_editor(user)
     audit.delete_recorded(session, user, "dossier_item", row, ITEM_FIELDS)
+    refresh_validity(session, candidate, s)
 
 
-def delete_introducer(session: Session, user: User | None, row: Introducer) -> None:
+def delete_introducer(
+    session: Session, user: User | None, candidate: Candidate, row: Introducer, s: RuleSettings
+) -> None:
     _check_editor(user)
     audit.delete_recorded(session, user, "introducer", row, INTRODUCER_FIELDS)
+    refresh_validity(session, candidate, s)

@@ -48,6 +48,10 @@ _COUNTED = re.compile(r"^\s*(\d+)\b")
 _SPLIT = re.compile(r"[;,\n]+")
 
 
+# Stages whose dates the dossier's validity depends on (the certificate, the dossier's own).
+_DOSSIER_STAGES = (Stage.TRAINED.value, Stage.DOSSIER.value)
+
+
 class StageRefused(ServiceError):
     """The change breaks a rule; `issues` are (code, Vietnamese message) pairs."""
 
@@ -239,6 +243,8 @@ def record_stage(
     session.add(event)
     sync_stage_columns(candidate)
     session.flush()
+    if stage in _DOSSIER_STAGES:
+        dossier.refresh_validity(session, candidate, settings, today)
     stage_events_changed.send(session, dates=[when], unit_ids=(event.unit_id, candidate.unit_id))
     audit.record(
         session,
@@ -283,6 +289,8 @@ def correct_event(
         event.note = clean_text(note) or None
     sync_stage_columns(candidate)
     session.flush()
+    if event.stage in _DOSSIER_STAGES:
+        dossier.refresh_validity(session, candidate, rule_settings(), today)
     changed_before, changed_after = audit.changed(before, audit.snapshot(event, _EVENT_FIELDS))
     audit.record(
         session,
@@ -348,6 +356,8 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
     candidate.events.remove(event)  # delete-orphan removes the row at flush
     sync_stage_columns(candidate)
     session.flush()
+    if event.stage in _DOSSIER_STAGES:
+        dossier.refresh_validity(session, candidate, rule_settings())
     audit.record(
         session,
         user,
