@@ -15,7 +15,8 @@ from datetime import date
 from itertools import accumulate
 
 from registry.domain.refdata import ethnicity_code
-from registry.domain.textutil import fold, name_sort_key
+from registry.domain.textutil import fold
+from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import STAGE_ORDER, Stage
 from registry.domain.workdays import add_months
 
@@ -163,7 +164,7 @@ class People:
         name = f"{rng.choice(FAMILIES[ethnic])} {middle} {rng.choice(GIVEN[gender])}"
         keys = self._names.get(name)
         if keys is None:
-            keys = self._names[name] = (fold(name), name_sort_key(name))
+            keys = self._names[name] = (fold(name), name_order(name))
         return name, keys[0], keys[1]
 
     def _id_number(self, gender: str, birth: date) -> str | None:

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from forms.base import REQUIRED, BaseForm, RequiredWhen, strong_password
 from forms.fields import VNCheckboxesField, VNDateField, VNSelectField, optional_id
 from registry.domain.vocabulary import DOCUMENT_STYLES, ROLES, SUBGROUPS
-from registry.domain.workdays import HOLIDAY_KINDS
+from registry.domain.workdays import ENTERED_KINDS, HOLIDAY
 
 USERNAME = Regexp(
     r"^[a-z0-9][a-z0-9._-]{2,59}$",
@@ -61,9 +61,10 @@ class ResetPasswordForm(BaseForm):
 
 class HolidayForm(BaseForm):
     day = VNDateField("Ngày nghỉ", validators=[DataRequired(REQUIRED)])
-    name = StringField("Tên ngày nghỉ", validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = VNSelectField("Loại", choices=list(HOLIDAY_KINDS.items()), default="swap")
-    submit = SubmitField("Thêm ngày nghỉ")
+    name = StringField("Tên ngày", validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = VNSelectField("Loại", choices=list(ENTERED_KINDS.items()), default=HOLIDAY)
+    source = StringField("Căn cứ (văn bản công bố)", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("Thêm vào lịch")
 
 
 class OrganisationForm(BaseForm):

@@ -15,20 +15,24 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from registry.domain import dossier as dossier_rules
 from registry.domain import identity
 from registry.domain.refdata import ethnicity_code, read_csv
 from registry.domain.stage_columns import EventFact, columns_from_events
 from registry.domain.taxcode import with_check_digit
-from registry.domain.textutil import fold, name_sort_key
+from registry.domain.textutil import fold
+from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import STAGE_ORDER, Stage, group_for_unit_kind
 from registry.domain.workdays import add_months, today_vn
 from registry.models import (
     Area,
     Candidate,
+    DossierItem,
     EnterpriseSurvey,
+    Introducer,
     Organisation,
     PartyCell,
     StageEvent,
@@ -36,6 +40,7 @@ from registry.models import (
     Unit,
     User,
 )
+from registry.models._types import table_of
 from registry.services.org.area_paths import add_area
 
 DEMO_PASSWORD = "laocai@2026"
@@ -611,7 +616,7 @@ def _person(rng: random.Random, cccd_seen: set[str], birth: date, place: str) ->
     return {
         "full_name": name,
         "name_key": fold(name),
-        "sort_key": name_sort_key(name),
+        "sort_key": name_order(name),
         "gender": gender,
         "birth_date": birth,
         "ethnicity": ethnicity_code(ethnic),
@@ -663,6 +668,7 @@ def _candidates(session, rng, units, count, today, admin) -> int:
     finals = list(FINAL_STAGE_WEIGHTS)
     weights = list(FINAL_STAGE_WEIGHTS.values())
     events: list[dict] = []
+    files: dict[str, list[dict]] = {"items": [], "introducers": [], "people": []}
     for _ in range(count):
         unit = rng.choice(units)
         group, subgroup = group_for_unit_kind(unit.kind)
@@ -687,6 +693,8 @@ def _candidates(session, rng, units, count, today, admin) -> int:
             cell_id=now.cell_id,
             education="12/12",
             trade_union=group == "worker" and rng.random() < 0.6,
+            # Students join the youth union at 16 (their dossiers take the Đoàn route).
+            youth_union_date=add_months(birth, 192) if group == "student" else None,
             introducers="2 đảng viên chính thức" if Stage.DOSSIER in dates else None,
             created_by_id=admin.id,
         )
@@ -717,8 +725,116 @@ def _candidates(session, rng, units, count, today, admin) -> int:
                     "sequence": sequence,
                 }
             )
+        _dossier_rows(candidate_id, dates, group, admin.id, today, files)
     session.execute(insert(StageEvent), events)
+    if files["items"]:
+        session.execute(insert(DossierItem), files["items"])
+    if files["introducers"]:
+        session.execute(insert(Introducer), files["introducers"])
+    _store_validity(session, files, today)
     return count
+
+
+def _store_validity(session: Session, files: dict[str, list[dict]], today: date) -> None:
+    """Each demo dossier's candidate.dossier_valid_until, as the dossier service keeps it."""
+    items: dict[int, list[dossier_rules.Item]] = {}
+    intros: dict[int, list[dossier_rules.Introduction]] = {}
+    for row in files["items"]:
+        item = dossier_rules.Item(row["kind"], row["day"], None, row.get("votes_for"))
+        items.setdefault(row["candidate_id"], []).append(item)
+    for row in files["introducers"]:
+        intro = dossier_rules.Introduction(
+            row["kind"], row["name"], row["day"], row.get("full_member_since")
+        )
+        intros.setdefault(row["candidate_id"], []).append(intro)
+    values = []
+    for person in files["people"]:
+        facts = dossier_rules.Person(trained=person["trained"], youth_union_member=person["youth"])
+        until = dossier_rules.complete_until(
+            items.get(person["id"], []),
+            intros.get(person["id"], []),
+            facts,
+            today,
+            made=person["made"],
+        )
+        values.append({"row_id": person["id"], "until": until})
+    table = table_of(Candidate)
+    if values:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(dossier_valid_until=bindparam("until")),
+            values,
+        )
+
+
+# The state of a demo dossier: (share, how many of the required items it holds).
+_DOSSIER_STATES = ((0.7, 5), (0.15, 3), (0.15, 0))
+
+
+def _dossier_rows(
+    candidate_id: int,
+    dates: dict,
+    group: str,
+    admin_id: int,
+    today: date,
+    files: dict[str, list[dict]],
+) -> None:
+    """Documents and introducers for one demo candidate: most dossiers complete, some
+    short of items (as an imported dossier date would be), some not begun; students
+    by the youth-union route; the recognition file for about half the admitted."""
+    rng = random.Random(candidate_id)  # its own stream: the people stay as they were
+    trained, dossier = dates.get(Stage.TRAINED), dates.get(Stage.DOSSIER)
+    if trained is None:
+        return
+    person = {"id": candidate_id, "trained": trained, "youth": group == "student"}
+    files["people"].append({**person, "made": dossier})
+    made = dossier or trained + timedelta(days=rng.randint(5, 60))
+    roll, held = rng.random(), 5
+    for share, count in _DOSSIER_STATES:
+        if roll < share:
+            held = count
+            break
+        roll -= share
+    if dossier is not None and held == 0:
+        held = 3  # a dossier date with nothing entered reads as an old record
+    base: dict[str, object] = {"candidate_id": candidate_id, "recorded_by_id": admin_id}
+    base["checked_by"] = "Bí thư chi bộ"
+    for kind in dossier_rules.REQUIRED_FOR_DOSSIER[:held]:
+        day = made - timedelta(days=rng.randint(1, 40))
+        files["items"].append({**base, "kind": kind, "day": day, "number": None})
+    if held:
+        first: dict[str, object] = {"kind": "member", "name": "Trần Văn Minh"}
+        first["full_member_since"] = date(2010, 3, 3)
+        files["introducers"].append(
+            {**base, **first, "day": made - timedelta(days=3), "months_together": 30}
+        )
+        # Students go by the youth-union route; workers have two members.
+        second: dict[str, object] = {"kind": "youth_union", "name": "Ban Chấp hành Đoàn trường"}
+        if group != "student":
+            second = {
+                "kind": "member",
+                "name": "Lê Thị Hoa",
+                "full_member_since": date(2012, 9, 2),
+                "months_together": rng.choice([8, 24]),
+            }
+        files["introducers"].append({**base, **second, "day": made - timedelta(days=2)})
+    cell = dates.get(Stage.CELL_RESOLUTION)
+    if cell is not None:
+        votes = {"votes_total": 9, "votes_for": rng.randint(6, 9)}
+        files["items"].append(
+            {**base, **votes, "kind": "cell_resolution", "day": cell, "number": None}
+        )
+    admitted = dates.get(Stage.ADMITTED)
+    if admitted is not None and rng.random() < 0.5:
+        end = add_months(admitted, 12)
+        recognition = dossier_rules.REQUIRED_FOR_RECOGNITION
+        for kind in recognition[: rng.randint(2, len(recognition))]:
+            row = {**base, "kind": kind, "day": end, "number": None}
+            if kind in dossier_rules.VOTED:
+                row.update(votes_total=9, votes_for=8)
+            if end <= dates.get(Stage.FULL_MEMBER, today):
+                files["items"].append(row)
 
 
 def is_empty(session: Session) -> bool:

@@ -7,7 +7,8 @@ from datetime import date
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from registry.domain.textutil import fold, name_sort_key
+from registry.domain.textutil import fold
+from registry.domain.textutil import sort_key as name_order
 from registry.extensions import db
 from registry.models import Area, Candidate, Organisation, PartyCell, StageEvent, Unit, User
 from registry.services.org.area_paths import add_area
@@ -64,7 +65,7 @@ class CandidateFactory(_Base):
 
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Đức {n}")
     name_key = factory.LazyAttribute(lambda o: fold(o.full_name))
-    sort_key = factory.LazyAttribute(lambda o: name_sort_key(o.full_name))
+    sort_key = factory.LazyAttribute(lambda o: name_order(o.full_name))
     gender = "M"
     birth_date = date(2006, 5, 1)
     ethnicity = "01"

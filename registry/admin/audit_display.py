@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from registry.domain.dossier import DOSSIER_LABELS, INTRODUCER_KINDS
 from registry.domain.refdata import ethnicity_names
 from registry.domain.vocabulary import (
     AREA_LEVELS,
@@ -64,6 +65,8 @@ ENTITY_LABELS: dict[str, str] = {
     "user": "Tài khoản",
     "holiday": "Ngày nghỉ",
     "candidate": "Quần chúng",
+    "dossier_item": "Giấy tờ hồ sơ",
+    "introducer": "Người giới thiệu",
     "stage_event": "Sự kiện",
     "import_batch": "Lần nhập",
     "report": "Báo cáo",
@@ -120,6 +123,13 @@ FIELD_LABELS: dict[str, str] = {
     "role": "Vai trò",
     "must_change_password": "Phải đổi mật khẩu",
     "day": "Ngày",
+    "source": "Căn cứ",
+    "number": "Số văn bản",
+    "checked_by": "Người kiểm tra",
+    "votes_for": "Số phiếu tán thành",
+    "votes_total": "Tổng số đảng viên chính thức",
+    "full_member_since": "Ngày trở thành đảng viên chính thức",
+    "months_together": "Số tháng công tác cùng",
     "file": "Tệp",
     "rows": "Số dòng",
     "new": "Mới",
@@ -168,7 +178,13 @@ _VALUE_LABELS: dict[str, dict[str, str]] = {
     "reason": EXIT_REASONS,
     "status": _BATCH_STATUS,
 }
-_KIND_LABELS = {"unit": UNIT_KINDS, "cell": CELL_KINDS, "holiday": HOLIDAY_KINDS}
+_KIND_LABELS = {
+    "unit": UNIT_KINDS,
+    "cell": CELL_KINDS,
+    "holiday": HOLIDAY_KINDS,
+    "dossier_item": DOSSIER_LABELS,
+    "introducer": INTRODUCER_KINDS,
+}
 _ID_LISTS = ("id", "batches", "recorded", "refused", "import_files_dropped")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 

@@ -1,4 +1,4 @@
-"""Public holidays used to count working days: list by year, add, delete."""
+"""The working calendar: list a year's days off and worked days, add, delete."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from registry.extensions import db
 from registry.models import Holiday
 from registry.scoping import db_int
 from registry.services.calendar.admin import HolidayError, add_holiday, delete_holiday
-from registry.transaction import on_refusal
+from registry.transaction import on_refusal, refusal_returns_to
+
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
@@ -31,9 +33,14 @@ def holidays():
             return _page(form, year)
 
         holiday = add_holiday(
-            db.session(), current_user, form.day.data, entered(form.name), form.kind.data
+            db.session(),
+            current_user,
+            form.day.data,
+            entered(form.name),
+            form.kind.data,
+            entered(form.source),
         )
-        flash(f"Đã thêm ngày nghỉ {holiday.name}.", "success")
+        flash(f"Đã thêm {HOLIDAY_KINDS[holiday.kind].lower()}: {holiday.name}.", "success")
         return redirect(url_for("admin.holidays", year=holiday.day.year))
     return _page(form, year)
 
@@ -43,7 +50,12 @@ def _page(form: HolidayForm, year: int):
         select(Holiday).where(extract("year", Holiday.day) == year).order_by(Holiday.day)
     ).all()
     return render_template(
-        "admin/holidays.html", form=form, holidays=rows, year=year, kinds=HOLIDAY_KINDS
+        "admin/holidays.html",
+        form=form,
+        holidays=rows,
+        year=year,
+        kinds=HOLIDAY_KINDS,
+        weekdays=WEEKDAYS,
     )
 
 
@@ -54,6 +66,7 @@ def holiday_delete(holiday_id: int):
     if holiday is None:
         abort(404)
     year = holiday.day.year
+    refusal_returns_to(url_for("admin.holidays", year=year))
     delete_holiday(db.session(), current_user, holiday)
-    flash("Đã xóa ngày nghỉ.", "success")
+    flash("Đã xóa ngày khỏi lịch.", "success")
     return redirect(url_for("admin.holidays", year=year))

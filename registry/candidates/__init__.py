@@ -13,4 +13,9 @@ def session() -> Session:
     return db.session()
 
 
-from registry.candidates import views_edit, views_list, views_stage  # noqa: E402, F401  (routes)
+from registry.candidates import (  # noqa: E402, F401  (routes)
+    views_dossier,
+    views_edit,
+    views_list,
+    views_stage,
+)

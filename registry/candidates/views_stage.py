@@ -7,32 +7,24 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
+from forms.dossier import DossierItemForm, IntroducerForm
 from registry import access
 from registry.candidates import bp, session
 from registry.candidates.views_edit import editable_candidate, list_url
 from registry.domain.alerts import alerts_for, next_due
+from registry.domain.dossier import DOSSIER_LABELS, INTRODUCER_KINDS
 from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.rules import check_row, effective_full_member_date, probation_end
-from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS
+from registry.domain.vocabulary import STAGE_LABELS
 from registry.domain.workdays import fmt_date, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
-from registry.services.candidates import stages
+from registry.services.candidates import dossier, stages
+from registry.services.candidates.alert_lists import alert_facts
 from registry.services.candidates.edit import log_view
 from registry.settings import rule_settings
 from registry.transaction import on_refusal
-
-
-def _alert_row(candidate: Candidate) -> dict:
-    row = {column: getattr(candidate, column) for column in STAGE_DATE_COLUMNS.values()}
-    row.update(
-        birth_date=candidate.birth_date,
-        group=candidate.group_code,
-        last_event_date=candidate.last_event_date,
-        exited=candidate.exited,
-    )
-    return row
 
 
 def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
@@ -45,6 +37,7 @@ def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
         rule_settings(),
         committee_required=facts.committee_required,
         introducers_count=facts.introducers_count,
+        disadvantaged_area=facts.disadvantaged_area,
     )
     return [issue.message for issue in verdict.warnings]
 
@@ -82,11 +75,30 @@ def _correct_forms(
     return forms
 
 
+def _dossier_context(candidate: Candidate, editor: bool, forms: dict, today, settings) -> dict:
+    """The dossier section: what the file holds and lacks, and its forms."""
+    # Missing and stale items are judged at the cell's resolution once there is one.
+    at = candidate.cell_resolution_date or today
+    return {
+        "dossier": dossier.admission_state(session(), candidate, at, settings),
+        "recognition": dossier.recognition_state(session(), candidate, settings),
+        "dossier_items": dossier.items_of(session(), candidate),
+        "introducers": dossier.introducers_of(session(), candidate),
+        "dossier_labels": DOSSIER_LABELS,
+        "introducer_kinds": INTRODUCER_KINDS,
+        "item_form": forms.get("item") or DossierItemForm(formdata=None) if editor else None,
+        "introducer_form": forms.get("introducer") or IntroducerForm(formdata=None)
+        if editor
+        else None,
+    }
+
+
 def render_page(
     candidate: Candidate,
     stage_form: StageForm | None = None,
     correct: tuple[int, CorrectEventForm] | None = None,
     status: int = 200,
+    dossier_forms: dict | None = None,
 ):
     """The candidate page; every showing of it is logged (it holds personal data)."""
     today = today_vn()
@@ -102,7 +114,7 @@ def render_page(
         events=events,
         recorders=_recorders(events),
         due=next_due(facts, today, holiday_set(session()), settings),
-        alerts=alerts_for(_alert_row(candidate), today, holiday_set(session()), settings),
+        alerts=alerts_for(alert_facts(candidate), today, holiday_set(session()), settings),
         warnings=_rule_warnings(candidate, facts, today),
         editor=editor,
         stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,
@@ -116,6 +128,7 @@ def render_page(
         effective_date=effective_full_member_date(admitted, settings) if admitted else None,
         stage_labels=STAGE_LABELS,
         list_url=list_url(),
+        **_dossier_context(candidate, editor, dossier_forms or {}, today, settings),
     )
     log_view(session(), current_user, candidate)  # committed with the request
     return page, status

@@ -8,11 +8,13 @@ Two views of the same rules:
   with one indexed WHERE clause instead of per-row Python. DateWindow.matches states the
   semantics exactly; the tests check that both views agree.
 
-Every alert fires from the day its threshold is reached: e.g. no_decision on the 60th
-working day after the cell resolution if there is still no decision. probation_ending
-starts 30 days before the probation ends and stays on until recognition_overdue takes
-over (30 working days after the end), so the chi bộ is reminded during its window to
-meet. stalled reads a stored last_event_date column (the latest event of any stage).
+A deadline alert starts the day after the last allowed day: a decision on the 60th
+working day after the cell resolution is still in time, so no_decision fires from the
+next day on. A warning fires from its first day: probation_ending ("sắp hết") 30 days
+before the probation ends, and it stays on until recognition_overdue takes over (the
+day after the 30th working day from the end), so the chi bộ is reminded during its
+window to meet. stalled reads a stored last_event_date column (the latest event of any
+stage). ALERT_RULES names the rule each kind implements; the pages show it.
 """
 
 from __future__ import annotations
@@ -31,16 +33,50 @@ from registry.domain.rules import (
     stage_dates,
 )
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
-from registry.domain.workdays import ONE_DAY, add_months, add_working_days, fmt_date
+from registry.domain.workdays import ONE_DAY, Calendar, add_months, add_working_days, fmt_date
 
 ALERT_KINDS: dict[str, str] = {
     "no_decision": "Quá 60 ngày làm việc chưa có quyết định kết nạp",
     "no_ceremony": "Quá 30 ngày làm việc chưa tổ chức lễ kết nạp",
-    "probation_ending": "Hết thời gian dự bị, cần xét công nhận chính thức",
+    "probation_ending": "Sắp hết thời gian dự bị, cần xét công nhận chính thức",
     "recognition_overdue": "Quá hạn xét công nhận đảng viên chính thức",
     "certificate_expiring": "Giấy chứng nhận lớp nhận thức về Đảng sắp hết hoặc đã hết hạn",
+    "dossier_incomplete": "Hồ sơ kết nạp chưa đủ hoặc có giấy tờ quá hạn",
     "turning_18": "Học sinh sắp đủ 18 tuổi",
     "stalled": "Không có tiến triển trong 12 tháng",
+}
+
+# The rule each kind implements (reference admission_rules.md, DESIGN "Deadline alerts").
+ALERT_RULES: dict[str, str] = {
+    "no_decision": (
+        "QĐ 232 mục 4.3.1: cấp ủy có thẩm quyền quyết định kết nạp trong 60 ngày làm việc "
+        "kể từ ngày chi bộ có nghị quyết đề nghị; cảnh báo từ ngày sau ngày cuối của hạn."
+    ),
+    "no_ceremony": (
+        "QĐ 232 mục 4.1: chi bộ tổ chức lễ kết nạp trong 30 ngày làm việc kể từ ngày có "
+        "quyết định kết nạp; cảnh báo từ ngày sau ngày cuối của hạn."
+    ),
+    "probation_ending": (
+        "Điều lệ Đảng Điều 5: dự bị 12 tháng kể từ ngày lễ kết nạp; nhắc từ 30 ngày trước "
+        "khi hết dự bị để chi bộ chuẩn bị xét công nhận."
+    ),
+    "recognition_overdue": (
+        "QĐ 29 mục 4.3.1: chi bộ xét công nhận trong 30 ngày làm việc sau khi hết 12 tháng "
+        "dự bị; cảnh báo từ ngày sau ngày cuối của hạn."
+    ),
+    "certificate_expiring": (
+        "HD 12-HD/BTCTW: giấy chứng nhận lớp nhận thức về Đảng có giá trị 60 tháng; nhắc "
+        "từ 90 ngày trước khi hết hạn nếu chi bộ chưa đề nghị kết nạp."
+    ),
+    "dossier_incomplete": (
+        "HD 01-HD/TW: hồ sơ phải đủ giấy tờ trước khi chi bộ xét; quá 12 tháng mà chi bộ chưa "
+        "xét thì làm lại bản giới thiệu, nghị quyết của đoàn thể và các ý kiến nhận xét."
+    ),
+    "turning_18": (
+        "QĐ 232 mục 1.1.1: đủ 18 tuổi (tính theo tháng) khi chi bộ xét; nhắc học sinh sẽ "
+        "đủ tuổi trong 3 tháng tới."
+    ),
+    "stalled": "Theo dõi nguồn: không có bước mới nào trong 12 tháng.",
 }
 
 _COL = STAGE_DATE_COLUMNS
@@ -71,6 +107,10 @@ class Alert:
     def label(self) -> str:
         return ALERT_KINDS[self.code]
 
+    @property
+    def rule(self) -> str:
+        return ALERT_RULES[self.code]
+
 
 @dataclass(frozen=True)
 class AlertCandidate:
@@ -82,6 +122,8 @@ class AlertCandidate:
     exited: bool = False
     # Date of the latest event; derived from the stage dates when not given.
     last_event_date: date | None = None
+    # The last day the dossier holds every required item, valid (None: it does not).
+    dossier_valid_until: date | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, object]) -> AlertCandidate:
@@ -94,6 +136,7 @@ class AlertCandidate:
             dates=dates,
             exited=bool(row.get("exited")) or Stage.EXITED in dates,
             last_event_date=_as_date(row.get("last_event_date")),
+            dossier_valid_until=_as_date(row.get("dossier_valid_until")),
         )
 
     def date_of(self, stage: str) -> date | None:
@@ -110,7 +153,10 @@ class AlertCandidate:
         if self.exited and values[_EXITED] is None:
             values[_EXITED] = True  # exited without a date on file still fills the column
         values.update(
-            birth_date=self.birth_date, group=self.group, last_event_date=self.last_event()
+            birth_date=self.birth_date,
+            group=self.group,
+            last_event_date=self.last_event(),
+            dossier_valid_until=self.dossier_valid_until,
         )
         return values
 
@@ -125,6 +171,8 @@ class DateWindow:
     latest: date | None = None
     null_columns: tuple[str, ...] = ()
     group: str | None = None
+    # (column, day): that column is NULL or before the day.
+    lapsed: tuple[str, date] | None = None
 
     def matches(self, row: Mapping[str, object]) -> bool:
         value = row.get(self.column)
@@ -136,6 +184,10 @@ class DateWindow:
             return False
         if self.group is not None and row.get("group") != self.group:
             return False
+        if self.lapsed is not None:
+            until = row.get(self.lapsed[0])
+            if isinstance(until, date) and until >= self.lapsed[1]:
+                return False
         return all(row.get(c) is None for c in self.null_columns)
 
 
@@ -154,7 +206,7 @@ class Due:
 
 
 def _due_functions(
-    holidays: frozenset[date], s: RuleSettings
+    holidays: Calendar, s: RuleSettings
 ) -> dict[str, tuple[Callable[[date], date], Callable[[date], date]]]:
     """For each kind: the date it fires from (or is about) as a function of its column's
     value, and a rough inverse that starts the search for the bound near the answer.
@@ -206,7 +258,7 @@ def _last_date_where(due: Callable[[date], date], limit: date, guess: date) -> d
 
 
 def alert_windows(
-    today: date, holidays: frozenset[date], settings: RuleSettings = DEFAULT_SETTINGS
+    today: date, holidays: Calendar, settings: RuleSettings = DEFAULT_SETTINGS
 ) -> dict[str, DateWindow]:
     """For each alert kind, the WHERE-clause window over stored columns that makes it fire."""
     s = settings
@@ -216,16 +268,19 @@ def alert_windows(
         due, guess = kinds[kind]
         return _last_date_where(due, limit, guess(limit))
 
-    overdue_from = last("recognition_overdue")
+    # A deadline's alert starts the day after its last allowed day: its due date is
+    # before today.
+    yesterday = today - ONE_DAY
+    overdue_from = last("recognition_overdue", yesterday)
     pending = (*_AFTER_DECISION, _EXITED)
     return {
         "no_decision": DateWindow(
             _COL[Stage.CELL_RESOLUTION],
-            latest=last("no_decision"),
+            latest=last("no_decision", yesterday),
             null_columns=(_COL[Stage.DECISION], *pending),
         ),
         "no_ceremony": DateWindow(
-            _COL[Stage.DECISION], latest=last("no_ceremony"), null_columns=pending
+            _COL[Stage.DECISION], latest=last("no_ceremony", yesterday), null_columns=pending
         ),
         "probation_ending": DateWindow(
             _COL[Stage.ADMITTED],
@@ -242,6 +297,11 @@ def alert_windows(
             _COL[Stage.TRAINED],
             latest=last("certificate_expiring"),
             null_columns=(_COL[Stage.CELL_RESOLUTION], *_AFTER_CELL, _EXITED),
+        ),
+        "dossier_incomplete": DateWindow(
+            _COL[Stage.DOSSIER],
+            null_columns=(_COL[Stage.CELL_RESOLUTION], *_AFTER_CELL, _EXITED),
+            lapsed=("dossier_valid_until", today),
         ),
         "turning_18": DateWindow(
             "birth_date",
@@ -262,7 +322,7 @@ def _missing(c: AlertCandidate, *stages: Stage) -> bool:
 
 
 def _deadline_alerts(
-    c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
+    c: AlertCandidate, today: date, holidays: Calendar, s: RuleSettings
 ) -> list[Alert]:
     # (code, the stage that starts the clock, its working days, the stages that stop it,
     # what started it, what is still missing)
@@ -290,17 +350,17 @@ def _deadline_alerts(
         if start is None or not _missing(c, *stops):
             continue
         due = add_working_days(start, days, holidays)
-        if today >= due:
+        if today > due:
             message = (
-                f"{started} ngày {fmt_date(start)}; hết {days} ngày làm việc "
-                f"vào ngày {fmt_date(due)} mà {missing}."
+                f"{started} ngày {fmt_date(start)}; hạn {days} ngày làm việc "
+                f"đã hết ngày {fmt_date(due)} mà {missing}."
             )
             out.append(Alert(code, due, message))
     return out
 
 
 def _probation_alerts(
-    c: AlertCandidate, today: date, holidays: frozenset[date], s: RuleSettings
+    c: AlertCandidate, today: date, holidays: Calendar, s: RuleSettings
 ) -> list[Alert]:
     admitted = c.date_of(Stage.ADMITTED)
     if admitted is None or not _missing(c, Stage.FULL_MEMBER):
@@ -308,7 +368,7 @@ def _probation_alerts(
     end = probation_end(admitted, s)
     days = s.recognition_overdue_workdays
     overdue = add_working_days(end, days, holidays)
-    if today >= overdue:
+    if today > overdue:
         msg = (
             f"Hết thời gian dự bị ngày {fmt_date(end)}; quá {days} ngày làm việc (hạn "
             f"{fmt_date(overdue)}) mà chưa công nhận đảng viên chính thức."
@@ -338,6 +398,26 @@ def _certificate_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert
         f"{fmt_date(expiry)} mà chi bộ chưa đề nghị kết nạp."
     )
     return Alert("certificate_expiring", expiry, msg)
+
+
+def _dossier_alert(c: AlertCandidate, today: date) -> Alert | None:
+    dossier = c.date_of(Stage.DOSSIER)
+    if dossier is None or not _missing(c, Stage.CELL_RESOLUTION, *_STAGES_AFTER_CELL):
+        return None
+    until = c.dossier_valid_until
+    if until is not None and until >= today:
+        return None
+    if until is None:
+        msg = (
+            f"Đã ghi ngày hoàn thiện hồ sơ {fmt_date(dossier)} nhưng hồ sơ chưa đủ giấy tờ "
+            "bắt buộc: xem các giấy tờ còn thiếu trên trang của người này."
+        )
+        return Alert("dossier_incomplete", dossier, msg)
+    msg = (
+        f"Hồ sơ chỉ còn đủ điều kiện đến ngày {fmt_date(until)} mà chi bộ chưa xét: cần làm "
+        "lại các giấy tờ đã quá hạn."
+    )
+    return Alert("dossier_incomplete", until, msg)
 
 
 def _turning_18_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | None:
@@ -370,7 +450,7 @@ def _stalled_alert(c: AlertCandidate, today: date, s: RuleSettings) -> Alert | N
 def alerts_for(
     candidate: AlertCandidate | Mapping[str, object],
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> list[Alert]:
     """The alerts a candidate shows today, in ALERT_KINDS order."""
@@ -381,6 +461,7 @@ def alerts_for(
         *_deadline_alerts(c, today, holidays, settings),
         *_probation_alerts(c, today, holidays, settings),
         _certificate_alert(c, today, settings),
+        _dossier_alert(c, today),
         _turning_18_alert(c, today, settings),
         _stalled_alert(c, today, settings),
     ]
@@ -433,7 +514,7 @@ def _due_before_resolution(
 
 
 def _deadline(
-    stage: str, start: date, days: int, text: str, today: date, holidays: frozenset[date]
+    stage: str, start: date, days: int, text: str, today: date, holidays: Calendar
 ) -> Due:
     due = add_working_days(start, days, holidays)
     return Due(
@@ -447,7 +528,7 @@ def _deadline(
 def next_due(
     facts: CandidateFacts,
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> Due | None:
     """The next step for the candidate and its deadline; None when nothing is pending."""

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import (
@@ -39,12 +40,26 @@ class RuleSettings:
     # Lower secondary ends at grade 9 in the 12-year system, grade 7 in the old 10-year one.
     min_grade_12: int = 9
     min_grade_10: int = 7
+    # Rule 3a: in disadvantaged areas primary school completed is enough (grade 5 of 12,
+    # grade 4 of the old 10-year system).
+    min_grade_12_disadvantaged: int = 5
+    min_grade_10_disadvantaged: int = 4
     decision_deadline_workdays: int = 60
     ceremony_deadline_workdays: int = 30
     recognition_overdue_workdays: int = 30
     probation_warn_days: int = 30
     turning_18_warn_months: int = 3
     stalled_months: int = 12
+    # Rule 6a [M]: the youth-union (or trade-union) resolution replaces one introducer.
+    union_resolution_replaces_introducer: bool = True
+    min_months_together: int = 12
+    # Rule 7 [M]: a resolution needs this share of the full members in favour.
+    vote_share_numerator: int = 2
+    vote_share_denominator: int = 3
+
+    @property
+    def vote_share(self) -> Fraction:
+        return Fraction(self.vote_share_numerator, self.vote_share_denominator)
 
 
 DEFAULT_SETTINGS = RuleSettings()
@@ -103,6 +118,8 @@ class CandidateFacts:
     introducers_count: int | None = None
     # True when the candidate's cell is a chi bộ trực thuộc (it has a committee stage).
     committee_required: bool = False
+    # The unit's area is flagged disadvantaged (rule 3a: the education exception).
+    disadvantaged_area: bool = False
     # Latest event date per stage code, exited included when there is one.
     dates: Mapping[str, date] = field(default_factory=dict)
     exited: bool = False
@@ -344,12 +361,7 @@ def _condition_warnings(
             _column(Stage.DOSSIER.value),
         )
     if is_low_education(education, settings):
-        v.warn(
-            "low_education",
-            f"Trình độ học vấn “{education}” chưa tốt nghiệp trung học cơ sở: chỉ được xem "
-            "xét theo ngoại lệ cho vùng khó khăn (tối thiểu tốt nghiệp tiểu học).",
-            "education",
-        )
+        v.warn("low_education", _education_message(education, facts, settings), "education")
     if introducers is not None and introducers < settings.min_introducers:
         v.warn(
             "few_introducers",
@@ -357,6 +369,26 @@ def _condition_warnings(
             "chính thức (hoặc 1 đảng viên và nghị quyết giới thiệu của Đoàn/Công đoàn cơ sở).",
             "introducers",
         )
+
+
+def _education_message(education: str | None, facts: CandidateFacts, s: RuleSettings) -> str:
+    """Rule 3 and its exception 3a (HD 01-HD/TW mục 1.2): a warning either way."""
+    low = f"Trình độ học vấn “{education}” chưa tốt nghiệp trung học cơ sở"
+    if not facts.disadvantaged_area:
+        return (
+            f"{low}: chỉ được xem xét theo ngoại lệ cho vùng miền núi, biên giới, hải đảo, "
+            "đặc biệt khó khăn (tối thiểu tốt nghiệp tiểu học), mà địa bàn của đơn vị chưa "
+            "được đánh dấu là địa bàn đặc biệt khó khăn."
+        )
+    primary = RuleSettings(
+        min_grade_12=s.min_grade_12_disadvantaged, min_grade_10=s.min_grade_10_disadvantaged
+    )
+    if is_low_education(education, primary):
+        return f"{low} và chưa tốt nghiệp tiểu học: dưới cả mức ngoại lệ cho vùng khó khăn."
+    return (
+        f"{low}; địa bàn của đơn vị là địa bàn đặc biệt khó khăn: được xem xét theo ngoại lệ "
+        "(đã tốt nghiệp tiểu học, HD 01-HD/TW mục 1.2)."
+    )
 
 
 def _admission_checks(
@@ -385,6 +417,7 @@ def check_row(
     *,
     committee_required: bool | None = None,
     introducers_count: int | None = None,
+    disadvantaged_area: bool = False,
 ) -> Verdict:
     """Check a set of stage dates held together (an imported row, or corrected dates).
 
@@ -406,7 +439,9 @@ def check_row(
     others = [(d, s) for s, d in stages.items() if s != Stage.EXITED.value]
     if exited and others and max(others)[0] > exited:
         _exit_too_early(v, exited, *max(others))
-    facts = CandidateFacts(birth_date, education, introducers_count)
+    facts = CandidateFacts(
+        birth_date, education, introducers_count, disadvantaged_area=disadvantaged_area
+    )
     _admission_checks(v, stages, facts, settings)
     return v
 

@@ -4,6 +4,7 @@ from registry.models.accounts import AuditLog, RateLimitCounter, User
 from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Unit
 from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, StageEvent
+from registry.models.dossier import DossierItem, Introducer
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.organisations import Organisation, ReportTemplate
 from registry.models.reports import SubmittedReport
@@ -15,12 +16,14 @@ __all__ = [
     "AuditLog",
     "Candidate",
     "CandidateTally",
+    "DossierItem",
     "EnterpriseSurvey",
     "FormSubmission",
     "Holiday",
     "ImportBatch",
     "ImportChange",
     "ImportMapping",
+    "Introducer",
     "Organisation",
     "PartyCell",
     "RateLimitCounter",

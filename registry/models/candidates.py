@@ -76,7 +76,10 @@ class Candidate(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))
-    sort_key: Mapped[str] = mapped_column(String(120))
+    # textutil.sort_key: compared byte by byte (COLLATE "C"; SQLite compares bytes anyway).
+    sort_key: Mapped[str] = mapped_column(
+        String(120).with_variant(String(120, collation="C"), "postgresql")
+    )
     gender: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date] = mapped_column(Date)
     ethnicity: Mapped[str | None] = mapped_column(String(2), index=True)
@@ -109,6 +112,9 @@ class Candidate(Model):
     exited_date: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[str | None] = mapped_column(String(24))
     last_event_date: Mapped[date | None] = mapped_column(Date)
+    # The last day the dossier holds every required item, valid; None when it does not
+    # (kept by services/candidates/dossier, read by the dossier_incomplete alert).
+    dossier_valid_until: Mapped[date | None] = mapped_column(Date)
     # Set by triggers (migration 0009) once the unit changed or an event lies in another
     # unit: only then may the unit of a past state differ from unit_id.
     moved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -1,12 +1,10 @@
 """Admins manage accounts, read the audit log (never edit it) and edit holidays."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import AuditLog, Holiday, User
+from registry.models import AuditLog, User
 from tests.factories import AreaFactory, UserFactory, login
 
 NEW_PASSWORD = "MatKhauMoi2026"
@@ -171,29 +169,6 @@ def test_audit_log_pages_by_keyset(admin, client):
     )
     second = client.get(f"/admin/audit?action=view&before={oldest_shown}").get_data(as_text=True)
     assert "#9<" in second and "#59" not in second and "Cũ hơn" not in second
-
-
-def test_holidays_are_added_and_deleted(admin, client):
-    login(client, admin)
-    response = client.post(
-        "/admin/holidays",
-        data={"day": "2026-09-01", "name": "Nghỉ Quốc khánh (ngày thứ hai)", "kind": "swap"},
-        follow_redirects=True,
-    )
-    assert "Đã thêm ngày nghỉ" in response.get_data(as_text=True)
-    holiday = db.session.scalar(select(Holiday).where(Holiday.day == date(2026, 9, 1)))
-    again = client.post(
-        "/admin/holidays", data={"day": "2026-09-01", "name": "Trùng", "kind": "swap"}
-    )
-    assert "đã có trong danh sách" in again.get_data(as_text=True)
-    client.post(f"/admin/holidays/{holiday.id}/delete")
-    assert db.session.scalar(select(func.count()).select_from(Holiday)) == 0
-    assert [
-        a for a in db.session.scalars(select(AuditLog.action).where(AuditLog.entity == "holiday"))
-    ] == [
-        "create",
-        "delete",
-    ]
 
 
 def test_user_list_filters_keep_what_was_chosen(admin, client):

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from registry.domain.alerts import ALERT_KINDS, alerts_for
+from registry.domain.workdays import add_working_days, fmt_date
 from registry.extensions import db
 from registry.models import Candidate, Holiday
 from registry.services.calendar.holidays import holiday_set, seed_holidays
@@ -111,22 +112,27 @@ def test_sql_windows_list_exactly_what_alerts_for_finds(spread, today):
 
 def test_working_days_skip_tet_from_the_holiday_table(ctx):
     """Cell resolution on 05/01/2026: 60 working days end on 06/04/2026 because the Tết
-    break (16–20/02/2026) is in the Holiday table; without it they end on 30/03/2026."""
+    break (16–20/02/2026) is in the Holiday table, and the alert starts the next day;
+    without it they end on 30/03/2026."""
     admin = UserFactory(role="admin")
     make(UnitFactory(), "Nguyễn Văn Tết", trained_date=date(2025, 6, 1),
          cell_resolution_date=date(2026, 1, 5))  # fmt: skip
     seed_holidays(db.session)
     db.session.flush()
     assert date(2026, 2, 17) in holiday_set(db.session)
-    assert alert_counts(db.session, admin, date(2026, 4, 3))["no_decision"] == 0
-    assert alert_counts(db.session, admin, date(2026, 4, 6))["no_decision"] == 1
+    assert alert_counts(db.session, admin, date(2026, 4, 6))["no_decision"] == 0
+    assert alert_counts(db.session, admin, date(2026, 4, 7))["no_decision"] == 1
     db.session.execute(delete(Holiday))
-    assert alert_counts(db.session, admin, date(2026, 3, 27))["no_decision"] == 0
-    assert alert_counts(db.session, admin, date(2026, 3, 30))["no_decision"] == 1
-    # An extra day off (an admin adds a make-up holiday) moves the deadline by one day.
-    db.session.add(Holiday(day=date(2026, 3, 2), name="Nghỉ bù", kind="swap"))
-    db.session.flush()
     assert alert_counts(db.session, admin, date(2026, 3, 30))["no_decision"] == 0
+    assert alert_counts(db.session, admin, date(2026, 3, 31))["no_decision"] == 1
+    # An extra day off (an admin adds a swapped day off) moves the deadline by one day.
+    db.session.add(Holiday(day=date(2026, 3, 2), name="Nghỉ hoán đổi", kind="swap_off"))
+    db.session.flush()
+    assert alert_counts(db.session, admin, date(2026, 3, 31))["no_decision"] == 0
+    assert alert_counts(db.session, admin, date(2026, 4, 1))["no_decision"] == 1
+    # A Saturday worked in exchange moves it back.
+    db.session.add(Holiday(day=date(2026, 3, 7), name="Làm bù", kind="worked"))
+    db.session.flush()
     assert alert_counts(db.session, admin, date(2026, 3, 31))["no_decision"] == 1
 
 
@@ -174,13 +180,16 @@ def fixed_today(monkeypatch):
 def test_alerts_page_shows_counts_candidates_and_due_dates(spread, client, fixed_today):
     admin = UserFactory(role="admin")
     make(spread[0], "Nguyễn Văn Tết", trained_date=date(2025, 6, 1),
-         cell_resolution_date=date(2026, 1, 5))  # fmt: skip
+         cell_resolution_date=date(2026, 1, 2))  # fmt: skip
     db.session.commit()
     login(client, admin)
     html = client.get("/candidates/alerts?kind=no_decision").get_data(as_text=True)
     assert ALERT_KINDS["no_decision"] in html
+    assert "Căn cứ: QĐ 232 mục 4.3.1" in html
+    last_day = add_working_days(date(2026, 1, 2), 60, holiday_set(db.session))
+    assert last_day < TODAY
     row = html.split("Nguyễn Văn Tết")[1].split("</tr>")[0]
-    assert "06/04/2026" in row and "05/01/2026" in row
+    assert fmt_date(last_day) in row and "02/01/2026" in row
     counts = dict(re.findall(r'data-kind="(\w+)".*?data-count>(\d+)<', html, re.S))
     assert int(counts["no_decision"]) == alert_counts(db.session, admin, TODAY)["no_decision"]
     assert client.get("/candidates/alerts?kind=nonsense").status_code == 200

@@ -88,7 +88,7 @@ def test_cell_secretary_adds_a_candidate(client, world):
     assert response.status_code == 302
     c = db.session.scalars(select(Candidate).where(Candidate.full_name == "Hoàng Văn Thụ")).one()
     assert response.headers["Location"].endswith(f"/candidates/{c.id}")
-    assert (c.name_key, c.sort_key) == ("hoang van thu", "thu van hoang")
+    assert (c.name_key, c.sort_key) == ("hoang van thu", "thu 5 va{n 0 hoang 1")
     assert (c.group_code, c.subgroup, c.ethnicity, c.cell_id) == (
         "student",
         "thpt",

@@ -80,7 +80,7 @@ def test_commit_stores_the_rows_their_events_and_the_batch(world, runner, tmp_pa
     assert code == 0 and report["new"] == 2 and report["errors"] == [], report["errors"]
     hoa = db.session.scalar(select(Candidate).where(Candidate.full_name == "Nguyễn Thị Hoà"))
     unit = world["units"]["school_a"]
-    assert (hoa.name_key, hoa.sort_key) == ("nguyen thi hoa", "hoa thi nguyen")
+    assert (hoa.name_key, hoa.sort_key) == ("nguyen thi hoa", "hoa 1 thi 5 nguye{n 3")
     assert (hoa.gender, hoa.birth_date, hoa.id_number) == ("F", row["birth_date"], row["id_number"])
     assert (hoa.ethnicity, hoa.religion, hoa.education) == ("02", "01", "12/12")
     assert (hoa.unit_id, hoa.cell_id) == (unit.id, unit.cell_id)

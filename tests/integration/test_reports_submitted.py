@@ -100,7 +100,7 @@ def test_an_event_recorded_inside_the_period_flags_the_report(client, world):
     db.session.commit()
     assert not kept()[0].flagged
     # Inside it, for Phường Bắc.
-    record_stage(db.session, admin, people["binh"], "dossier", date(2025, 5, 5))
+    record_stage(db.session, admin, people["binh"], "trained", date(2025, 5, 5))
     db.session.commit()
     assert kept()[0].flagged
     assert "Có thay đổi sau khi nộp" in client.get("/reports/").text

@@ -121,7 +121,8 @@ def test_committee_refused_for_chi_bo_co_so(client, world):
     ok(post_stage(client, c, "trained", "01/01/2024"))
     ok(post_stage(client, c, "cell_resolution", "01/02/2024"))
     page = client.get(f"/candidates/{c.id}").get_data(as_text=True)
-    assert 'value="committee_resolution"' not in page
+    stage_form = page.split('data-testid="stage-form"')[1].split("</form>")[0]
+    assert 'value="committee_resolution"' not in stage_form
     response = post_stage(client, c, "committee_resolution", "01/03/2024")
     assert response.status_code == 422
     assert "Chi bộ cơ sở không có bước" in response.get_data(as_text=True)
@@ -137,7 +138,8 @@ def test_committee_offered_for_chi_bo_truc_thuoc(client, world):
     ok(post_stage(client, c, "trained", "01/01/2024"))
     ok(post_stage(client, c, "cell_resolution", "01/02/2024"))
     page = client.get(f"/candidates/{c.id}").get_data(as_text=True)
-    assert 'value="committee_resolution"' in page
+    stage_form = page.split('data-testid="stage-form"')[1].split("</form>")[0]
+    assert 'value="committee_resolution"' in stage_form
     ok(post_stage(client, c, "committee_resolution", "01/03/2024"))
 
 

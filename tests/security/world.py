@@ -18,10 +18,12 @@ from registry.extensions import db
 from registry.models import (
     AuditLog,
     Candidate,
+    DossierItem,
     EnterpriseSurvey,
     Holiday,
     ImportBatch,
     ImportChange,
+    Introducer,
     Organisation,
     StageEvent,
     SubmittedReport,
@@ -59,6 +61,8 @@ PARAM_KINDS = {
     "user_id": "user",
     "holiday_id": "holiday",
     "organisation_id": "organisation",
+    "item_id": "dossier_item",
+    "introducer_id": "introducer",
 }
 
 
@@ -204,6 +208,22 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
     )
     db.session.add(report)
     db.session.flush()
+    files = {}
+    for key, person in (("", student), ("worker_", worker)):
+        item = DossierItem(
+            candidate_id=person.id, kind="application", day=date(2025, 2, 1), number=text("Đơn")
+        )
+        introducer = Introducer(
+            candidate_id=person.id,
+            kind="member",
+            name=text(f"Đảng viên {tag}"),
+            day=date(2025, 2, 1),
+            full_member_since=date(2010, 1, 1),
+            months_together=24,
+        )
+        db.session.add_all([item, introducer])
+        db.session.flush()
+        files[f"{key}dossier_item"], files[f"{key}introducer"] = item.id, introducer.id
     users[f"area_{tag.lower()}"] = officer
     users[f"cell_{tag.lower()}"] = secretary
     ids = {
@@ -223,6 +243,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         "report": report.id,
         "user": officer.id,
         "organisation": organisation.id,
+        **files,
     }
     markers = [student.full_name, worker.full_name, student.id_number, worker.id_number]
     return Side(ids=ids, markers=markers)
@@ -237,7 +258,7 @@ def build_world(text: Callable[[str], str] = plain) -> World:
     }
     a = _side("A", province, 1, text, users)
     b = _side("B", province, 2, text, users)
-    holiday = Holiday(day=date(2026, 9, 2), name=text("Quốc khánh"), kind="fixed")
+    holiday = Holiday(day=date(2026, 9, 2), name=text("Quốc khánh"), kind="holiday")
     db.session.add(holiday)
     db.session.flush()
     a.ids["holiday"] = b.ids["holiday"] = holiday.id
@@ -260,6 +281,8 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "target": b["target"],
             "batch": b["batch"],
             "report": b["report"],
+            "dossier_item": b["dossier_item"],
+            "introducer": b["introducer"],
         }
     if role == "gddt":  # Sở GD&ĐT: THPT students and GDNN-GDTX learners only
         a = world.a.ids
@@ -270,6 +293,8 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "survey": a["survey"],
             # A workers' target, and the whole student group's (it holds sinh_vien).
             "target": a["unit_target"],
+            "dossier_item": a["worker_dossier_item"],
+            "introducer": a["worker_introducer"],
         }
     raise KeyError(role)
 
@@ -293,6 +318,8 @@ def fingerprint() -> str:
         User,
         Holiday,
         Organisation,
+        DossierItem,
+        Introducer,
     ):
         table = model.__table__
         columns = [c for c in table.columns if not isinstance(c.type, sa.LargeBinary)]

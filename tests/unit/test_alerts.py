@@ -18,8 +18,14 @@ DAY = timedelta(days=1)
 S = Stage
 
 
-def cand(group="worker", birth=date(1995, 5, 5), exited=False, **dates) -> AlertCandidate:
-    return AlertCandidate(birth, group, dates, exited=exited)
+FAR = date(2100, 1, 1)
+
+
+def cand(
+    group="worker", birth=date(1995, 5, 5), exited=False, valid_until=FAR, **dates
+) -> AlertCandidate:
+    """A candidate whose dossier (when it has one) stays complete unless told otherwise."""
+    return AlertCandidate(birth, group, dates, exited=exited, dossier_valid_until=valid_until)
 
 
 def codes(c, today, holidays=H):
@@ -34,10 +40,12 @@ def test_no_decision_60_working_days_after_the_cell_resolution_over_tet():
     # Counting over the Tết 2026 break (16–20/02) pushes the 60th working day to 06/04.
     assert add_working_days(date(2026, 1, 5), 60, H) == date(2026, 4, 6)
     assert add_working_days(date(2026, 1, 5), 60, NONE) == date(2026, 3, 30)
-    assert "no_decision" not in codes(c, date(2026, 4, 5))
-    [alert] = [a for a in alerts_for(c, date(2026, 4, 6), H) if a.code == "no_decision"]
+    # The 60th working day is still in time: the alert starts the day after it.
+    assert "no_decision" not in codes(c, date(2026, 4, 6))
+    [alert] = [a for a in alerts_for(c, date(2026, 4, 7), H) if a.code == "no_decision"]
     assert alert.due_date == date(2026, 4, 6) and "05/01/2026" in alert.message
-    assert "no_decision" in codes(c, date(2026, 3, 30), NONE)
+    assert "no_decision" not in codes(c, date(2026, 3, 30), NONE)
+    assert "no_decision" in codes(c, date(2026, 3, 31), NONE)
     decided = cand(cell_resolution=date(2026, 1, 5), decision=date(2026, 3, 1))
     assert "no_decision" not in codes(decided, date(2026, 6, 1))
 
@@ -45,9 +53,10 @@ def test_no_decision_60_working_days_after_the_cell_resolution_over_tet():
 def test_no_ceremony_30_working_days_after_the_decision():
     c = cand(decision=date(2026, 4, 1))
     due = add_working_days(date(2026, 4, 1), 30, H)
-    assert due == date(2026, 5, 15)  # 30/04, 01/05 are holidays
-    assert "no_ceremony" not in codes(c, due - DAY)
-    assert "no_ceremony" in codes(c, due)
+    # 30/04, 01/05 are holidays, and so is Monday 27/04 (make-up day for Giỗ Tổ, Sunday 26/04).
+    assert due == date(2026, 5, 18)
+    assert "no_ceremony" not in codes(c, due)
+    assert "no_ceremony" in codes(c, due + DAY)
     assert codes(cand(decision=date(2026, 4, 1), admitted=date(2026, 6, 1)), due) == []
 
 
@@ -58,7 +67,8 @@ def test_no_ceremony_30_working_days_after_the_decision():
         (date(2025, 5, 11), ["probation_ending"]),  # 30 days before 10/06/2025
         (date(2025, 6, 10), ["probation_ending"]),
         (date(2025, 7, 21), ["probation_ending"]),  # still in the chi bộ's 30 working days
-        (date(2025, 7, 22), ["recognition_overdue"]),
+        (date(2025, 7, 22), ["probation_ending"]),  # the 30th working day, still in time
+        (date(2025, 7, 23), ["recognition_overdue"]),
     ],
 )
 def test_probation_ending_then_recognition_overdue(today, expected):
@@ -66,6 +76,16 @@ def test_probation_ending_then_recognition_overdue(today, expected):
     assert codes(c, today) == expected
     recognised = cand(admitted=date(2024, 6, 10), full_member=date(2025, 6, 10))
     assert codes(recognised, today) == []
+
+
+def test_each_alert_names_its_rule_and_the_probation_warning_says_it_is_ahead():
+    c = cand(admitted=date(2024, 6, 10))
+    [before] = alerts_for(c, date(2025, 6, 1), H)
+    assert before.label.startswith("Sắp hết thời gian dự bị")
+    assert "Điều lệ Đảng Điều 5" in before.rule
+    row = cand(cell_resolution=date(2024, 1, 2))
+    [late, _stalled] = alerts_for(row, date(2026, 1, 1), H)
+    assert "60 ngày làm việc" in late.rule and "ngày sau ngày cuối" in late.rule
 
 
 def test_probation_messages():
@@ -133,8 +153,10 @@ def test_alerts_from_a_plain_row():
 def test_settings_move_the_thresholds():
     c = cand(cell_resolution=date(2026, 1, 5))
     quick = RuleSettings(decision_deadline_workdays=5)
-    assert [a.code for a in alerts_for(c, date(2026, 1, 12), H, quick)] == ["no_decision"]
-    assert alert_windows(date(2026, 1, 12), H, quick)["no_decision"].latest == date(2026, 1, 5)
+    assert alerts_for(c, date(2026, 1, 12), H, quick) == []  # 12/01: the fifth working day
+    assert [a.code for a in alerts_for(c, date(2026, 1, 13), H, quick)] == ["no_decision"]
+    assert alert_windows(date(2026, 1, 13), H, quick)["no_decision"].latest == date(2026, 1, 5)
+    assert alert_windows(date(2026, 1, 12), H, quick)["no_decision"].latest == date(2026, 1, 4)
 
 
 # --- windows agree with alerts_for --------------------------------------------------------
@@ -146,7 +168,8 @@ STAGE_CODES = [s.value for s in Stage if s is not S.EXITED]
 def _bounds(today, column):
     """Bounds of today's windows over this column (any window's when none is over it)."""
     windows = alert_windows(today, H).values()
-    own = [w for w in windows if w.column == column] or list(windows)
+    own = [w for w in windows if w.column == column and (w.earliest or w.latest)]
+    own = own or [w for w in windows if w.earliest or w.latest]
     return sorted({d for w in own for d in (w.earliest, w.latest) if d is not None})
 
 
@@ -173,6 +196,9 @@ def scenarios(draw):
         dates=dates,
         exited=draw(st.integers(0, 9)) == 0,
         last_event_date=draw(st.one_of(st.none(), near_edges(today, "last_event_date"))),
+        dossier_valid_until=draw(
+            st.one_of(st.none(), st.integers(-3, 3).map(lambda n: today + n * DAY))
+        ),
     )
     return today, candidate
 
@@ -202,11 +228,29 @@ def _only(column, value):
 @pytest.mark.parametrize("today", [date(2026, 2, 13), date(2026, 2, 22), date(2025, 5, 2)])
 def test_each_window_edge_is_exact(today):
     for code, window in alert_windows(today, H).items():
+        if window.latest is None:
+            continue  # dossier_incomplete: its edge is the lapse date, tested below
         edges = [(window.latest, True), (window.latest + DAY, False)]
         if window.earliest is not None:
             edges += [(window.earliest, True), (window.earliest - DAY, False)]
         for value, fires in edges:
             assert (code in codes(_only(window.column, value), today)) is fires, (code, value)
+
+
+def test_dossier_incomplete_while_the_dossier_lacks_items_or_has_lapsed():
+    today = date(2026, 6, 1)
+    unfinished = cand(dossier=date(2026, 3, 5), valid_until=None)
+    [alert] = alerts_for(unfinished, today, H)
+    assert alert.code == "dossier_incomplete" and "chưa đủ giấy tờ" in alert.message
+    assert codes(cand(dossier=date(2026, 3, 5), valid_until=today), today) == []
+    [lapsed] = alerts_for(cand(dossier=date(2025, 9, 5), valid_until=today - DAY), today, H)
+    assert lapsed.due_date == today - DAY and "31/05/2026" in lapsed.message
+    proposed = cand(dossier=date(2026, 3, 5), cell_resolution=date(2026, 4, 1), valid_until=None)
+    assert "dossier_incomplete" not in codes(proposed, today)
+    window = alert_windows(today, H)["dossier_incomplete"]
+    assert window.matches(unfinished.columns()) and not window.matches(
+        cand(dossier=date(2026, 3, 5), valid_until=today).columns()
+    )
 
 
 # --- next step on the candidate page ------------------------------------------------------
@@ -222,9 +266,9 @@ def test_next_due_after_each_stage():
     assert (after_cell.stage, after_cell.due_date) == ("decision", date(2026, 4, 6))
     truc_thuoc = due_for(committee_required=True, cell_resolution=date(2026, 1, 5))
     assert (truc_thuoc.stage, truc_thuoc.due_date) == ("committee_resolution", date(2026, 4, 6))
-    after_decision = due_for(decision=date(2026, 4, 1), today=date(2026, 5, 18))
-    assert after_decision.stage == "admitted" and after_decision.due_date == date(2026, 5, 15)
-    assert after_decision.overdue and "15/05/2026" in after_decision.message
+    after_decision = due_for(decision=date(2026, 4, 1), today=date(2026, 5, 19))
+    assert after_decision.stage == "admitted" and after_decision.due_date == date(2026, 5, 18)
+    assert after_decision.overdue and "18/05/2026" in after_decision.message
     probation = due_for(admitted=date(2024, 6, 10))
     assert probation.stage == "full_member"
     assert (probation.not_before, probation.due_date) == (date(2025, 6, 10), date(2025, 7, 22))

@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 
 from registry.domain.stage_columns import columns_from_events
-from registry.domain.textutil import fold, name_sort_key
+from registry.domain.textutil import fold, sort_key
 from registry.models import Candidate, StageEvent
 from registry.services.candidates.stages import sync_stage_columns
 from registry.services.imports.batch_file import safe_filename
 from registry.services.imports.error_workbook import build_error_workbook, error_filename
-from registry.services.imports.match import new_row_events, sort_key_of
+from registry.services.imports.match import new_row_events, row_columns
 from registry.services.imports.template import build_template
 from registry.spreadsheet import stage_events
 
@@ -53,8 +53,8 @@ def test_stage_columns_match_the_stage_service(values):
 
 
 @pytest.mark.parametrize("name", ["Nguyễn Thị Hoà", "Lò A Páo", "Hùng", "Trần  Văn   Đức"])
-def test_sort_key_from_the_folded_name(name):
-    assert sort_key_of(fold(name)) == name_sort_key(name)
+def test_an_imported_row_gets_the_sort_key_of_its_name_as_written(name):
+    assert row_columns({"full_name": name, "name_key": fold(name)})["sort_key"] == sort_key(name)
 
 
 def test_file_names_are_cleaned():

@@ -246,6 +246,27 @@ def test_condition_warnings_at_the_cell_resolution():
     assert set(v.codes()) <= WARNING_CODES.keys()
 
 
+@pytest.mark.parametrize(
+    ("education", "flagged", "says"),
+    [
+        ("7/12", False, "chưa được đánh dấu là địa bàn đặc biệt khó khăn"),
+        ("7/12", True, "được xem xét theo ngoại lệ"),
+        ("5/12", True, "được xem xét theo ngoại lệ"),
+        ("4/12", True, "chưa tốt nghiệp tiểu học"),
+        ("4/10", True, "được xem xét theo ngoại lệ"),
+        ("3/10", True, "chưa tốt nghiệp tiểu học"),
+    ],
+)
+def test_the_education_exception_of_disadvantaged_areas(education, flagged, says):
+    dates = {S.TRAINED: date(2023, 1, 1), S.DOSSIER: date(2023, 3, 1)}
+    f = facts(dates=dates, education=education, disadvantaged_area=flagged, introducers_count=2)
+    v = check_transition(f, S.CELL_RESOLUTION, date(2023, 4, 1), TODAY)
+    assert v.ok and v.codes() == ["low_education"]  # a warning, never a refusal
+    assert says in v.warnings[0].message
+    enough = facts(dates=dates, education="9/12", disadvantaged_area=flagged, introducers_count=2)
+    assert check_transition(enough, S.CELL_RESOLUTION, date(2023, 4, 1), TODAY).codes() == []
+
+
 # --- imported rows ------------------------------------------------------------------------
 
 

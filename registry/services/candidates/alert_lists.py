@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.domain.alerts import ALERT_KINDS, Alert, DateWindow, alert_windows, alerts_for
 from registry.domain.rules import RuleSettings
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
+from registry.domain.workdays import Calendar
 from registry.models import Candidate, User
 from registry.scoping import scope_filter
 from registry.services.calendar.holidays import holiday_set
@@ -42,13 +43,16 @@ def window_clause(window: DateWindow) -> ColumnElement[bool]:
     conds.extend(_column(name).is_(None) for name in window.null_columns)
     if window.group is not None:
         conds.append(Candidate.group_code == window.group)
+    if window.lapsed is not None:
+        until = _column(window.lapsed[0])
+        conds.append(or_(until.is_(None), until < window.lapsed[1]))
     return and_(*conds)
 
 
 def _windows(
     session: Session,
     today: date,
-    holidays: frozenset[date] | None,
+    holidays: Calendar | None,
     settings: RuleSettings | None,
 ) -> dict[str, DateWindow]:
     if holidays is None:
@@ -60,7 +64,7 @@ def alert_counts(
     session: Session,
     user: User,
     today: date,
-    holidays: frozenset[date] | None = None,
+    holidays: Calendar | None = None,
     settings: RuleSettings | None = None,
 ) -> dict[str, int]:
     """How many candidates in the user's scope have each alert today (one query).
@@ -83,7 +87,7 @@ def alert_query(
     user: User,
     code: str,
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings | None = None,
 ) -> Select:
     """SELECT of the candidates in the user's scope that have alert `code` today."""
@@ -113,6 +117,7 @@ def alert_facts(candidate: Candidate) -> dict[str, object]:
         birth_date=candidate.birth_date,
         group=candidate.group_code,
         last_event_date=candidate.last_event_date,
+        dossier_valid_until=candidate.dossier_valid_until,
         exited=candidate.stage == Stage.EXITED.value,
     )
     return row
@@ -123,7 +128,7 @@ def alert_page(
     user: User,
     code: str,
     today: date,
-    holidays: frozenset[date],
+    holidays: Calendar,
     settings: RuleSettings | None = None,
     cursor: str | None = None,
     limit: int = 50,

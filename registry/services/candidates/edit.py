@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from registry.domain.textutil import clean_text, fold, name_sort_key
+from registry.domain.textutil import clean_text, fold
+from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import (
     SUBGROUP_GROUP,
     SUBGROUPS,
@@ -135,7 +136,7 @@ def _group(subgroup: str | None, unit: Unit) -> tuple[str, str]:
 def _apply(candidate: Candidate, data: dict[str, Any], unit: Unit, cell: PartyCell | None) -> None:
     candidate.full_name = clean_text(data["full_name"])
     candidate.name_key = fold(candidate.full_name)
-    candidate.sort_key = name_sort_key(candidate.full_name)
+    candidate.sort_key = name_order(candidate.full_name)
     candidate.gender = data["gender"]
     candidate.birth_date = data["birth_date"]
     candidate.ethnicity = data.get("ethnicity") or None

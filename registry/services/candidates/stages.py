@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from registry import access
 from registry.domain.rules import (
     CandidateFacts,
+    RuleSettings,
     Verdict,
     check_row,
     check_transition,
@@ -33,9 +34,10 @@ from registry.domain.vocabulary import (
     STAGE_RANK,
     Stage,
 )
-from registry.domain.workdays import today_vn
+from registry.domain.workdays import Calendar, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.services import ServiceError, audit
+from registry.services.candidates import dossier
 from registry.settings import rule_settings
 from registry.signals import stage_events_changed
 
@@ -44,6 +46,10 @@ Issue = tuple[str, str]
 _EVENT_FIELDS = ["stage", "event_date", "document_no", "note", "reason", "unit_id", "cell_id"]
 _COUNTED = re.compile(r"^\s*(\d+)\b")
 _SPLIT = re.compile(r"[;,\n]+")
+
+
+# Stages whose dates the dossier's validity depends on (the certificate, the dossier's own).
+_DOSSIER_STAGES = (Stage.TRAINED.value, Stage.DOSSIER.value)
 
 
 class StageRefused(ServiceError):
@@ -91,14 +97,22 @@ def committee_required(candidate: Candidate) -> bool:
     return candidate.cell is not None and candidate.cell.needs_committee
 
 
+def in_disadvantaged_area(candidate: Candidate) -> bool:
+    unit = candidate.unit
+    return bool(unit is not None and unit.area is not None and unit.area.disadvantaged)
+
+
 def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) -> CandidateFacts:
     """What the rules need to know about the candidate, read from its events."""
     latest = latest_by_stage(candidate.events if events is None else events)
+    session = object_session(candidate)
+    entered = dossier.introducer_count(session, candidate) if session is not None else None
     return CandidateFacts(
         birth_date=candidate.birth_date,
         education=candidate.education,
-        introducers_count=introducers_count(candidate.introducers),
+        introducers_count=entered or introducers_count(candidate.introducers),
         committee_required=committee_required(candidate),
+        disadvantaged_area=in_disadvantaged_area(candidate),
         dates={stage: event.event_date for stage, event in latest.items()},
         exited=Stage.EXITED.value in latest,
     )
@@ -162,6 +176,18 @@ def _document_warning(stage: str, document_no: str | None) -> list[Issue]:
     return []
 
 
+def _check_dossier_complete(
+    session: Session, candidate: Candidate, when: date, settings: RuleSettings
+) -> None:
+    """The `dossier` stage is reached only with every required item present and valid."""
+    problems = dossier.dossier_problems(session, candidate, when, settings)
+    if problems:
+        listed = " ".join(problems)
+        raise StageRefused(
+            [("dossier_incomplete", f"Hồ sơ chưa đủ để ghi nhận bước này. {listed}")]
+        )
+
+
 def _raise_if_refused(verdict: Verdict) -> None:
     if verdict.errors:
         raise StageRefused(_issues(verdict.errors))
@@ -180,7 +206,7 @@ def record_stage(
     note: str | None = None,
     reason: str | None = None,
     today: date | None = None,
-    holidays: frozenset[date] | None = None,
+    holidays: Calendar | None = None,
 ) -> StageResult:
     """Record `stage` on `when` for a candidate the caller has already scoped.
 
@@ -193,8 +219,11 @@ def record_stage(
     stage = Stage(stage).value
     reason = _check_reason(stage, reason)
     today = today or today_vn()
-    verdict = check_transition(facts_for(candidate), stage, when, today, rule_settings())
+    settings = rule_settings()
+    verdict = check_transition(facts_for(candidate), stage, when, today, settings)
     _raise_if_refused(verdict)
+    if stage == Stage.DOSSIER.value:
+        _check_dossier_complete(session, candidate, when, settings)
 
     before = _stage_snapshot(candidate)
     document_no = clean_text(document_no) or None
@@ -214,6 +243,8 @@ def record_stage(
     session.add(event)
     sync_stage_columns(candidate)
     session.flush()
+    if stage in _DOSSIER_STAGES:
+        dossier.refresh_validity(session, candidate, settings, today)
     stage_events_changed.send(session, dates=[when], unit_ids=(event.unit_id, candidate.unit_id))
     audit.record(
         session,
@@ -258,6 +289,8 @@ def correct_event(
         event.note = clean_text(note) or None
     sync_stage_columns(candidate)
     session.flush()
+    if event.stage in _DOSSIER_STAGES:
+        dossier.refresh_validity(session, candidate, rule_settings(), today)
     changed_before, changed_after = audit.changed(before, audit.snapshot(event, _EVENT_FIELDS))
     audit.record(
         session,
@@ -290,6 +323,7 @@ def _check_corrected(
         rule_settings(),
         committee_required=committee_required(candidate),
         introducers_count=introducers_count(candidate.introducers),
+        disadvantaged_area=in_disadvantaged_area(candidate),
     )
     if when > today and not any(i.code == "future_date" for i in verdict.errors):
         verdict.error(
@@ -322,6 +356,8 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
     candidate.events.remove(event)  # delete-orphan removes the row at flush
     sync_stage_columns(candidate)
     session.flush()
+    if event.stage in _DOSSIER_STAGES:
+        dossier.refresh_validity(session, candidate, rule_settings())
     audit.record(
         session,
         user,

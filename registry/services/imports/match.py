@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from registry.domain import identity, rules
 from registry.domain.stage_columns import STAGE_COLUMNS, EventFact, columns_from_events
+from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import (
     DOCUMENT_COLUMNS,
     STAGE_DATE_COLUMNS,
@@ -58,19 +59,11 @@ def scope_of(user: User | None, model: type) -> ColumnElement[bool]:
     return true() if user is None else scope_filter(user, model)
 
 
-def sort_key_of(name_key: str) -> str:
-    """textutil.name_sort_key from the already folded name (given, middle, family)."""
-    parts = name_key.split(" ")
-    if len(parts) < 2:
-        return parts[0]
-    return " ".join([parts[-1], *parts[1:-1], parts[0]])
-
-
 def row_columns(values: dict[str, object]) -> dict[str, object]:
     """The candidate columns a validated row fills (only those it has)."""
     out = {key: values[key] for key in DIRECT if key in values}
-    if "name_key" in out:
-        out["sort_key"] = sort_key_of(out["name_key"])  # type: ignore[arg-type]  # a text
+    if "full_name" in out:
+        out["sort_key"] = name_order(str(out["full_name"]))
     religion = values.get("religion") or values.get("religion_text")
     if religion:
         out["religion"] = religion

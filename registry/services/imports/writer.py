@@ -190,6 +190,7 @@ def _insert_new(
             row = {
                 **_BLANK_ROW,
                 "trade_union": False,
+                "dossier_valid_until": None,  # no items yet: an imported dossier is unfinished
                 **row_columns(values),
                 **columns_from_events(ordered),
                 "id": ident,

@@ -23,7 +23,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from registry.domain.refdata import religions
-from registry.domain.textutil import fold, name_sort_key
+from registry.domain.textutil import fold
+from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import Stage
 from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, ImportMapping, User
 from registry.services import ServiceError, audit
@@ -166,7 +167,7 @@ def erase_person(
     # In the records about the person, the identifying fields take their new value whole.
     fields = {k: _plain(v) for k, v in new.items()} | {
         "name_key": fold(pseudonym),
-        "sort_key": name_sort_key(pseudonym),
+        "sort_key": name_order(pseudonym),
     }
     event_ids = [e.id for e in candidate.events]
     done: dict[str, Any] = {"pseudonym": pseudonym, "fields": sorted(new)}
@@ -178,7 +179,7 @@ def erase_person(
     for key, value in new.items():
         setattr(candidate, key, value)
     candidate.name_key = fold(pseudonym)
-    candidate.sort_key = name_sort_key(pseudonym)
+    candidate.sort_key = name_order(pseudonym)
     candidate.erased = True
     audit.record(session, user, "erase", "candidate", candidate.id, after=done)
     session.flush()
