@@ -30,6 +30,7 @@ from exports.data import (
     WorkerRow,
 )
 from exports.progress import build_students, build_workers
+from exports.rounds import build_round
 from exports.summary import build_summary
 
 BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
@@ -39,6 +40,7 @@ BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
     "summary": build_summary,
     "candidates": build_candidates,
     "breakdown": build_breakdown,
+    "round": build_round,
 }
 
 

@@ -28,6 +28,11 @@ SET_TARGETS = "set_targets"  # targets (chỉ tiêu) and their sheet
 BROWSE_ORG = "browse_org"  # the units, cells and areas pages in the menu
 USE_REPORTS = "use_reports"  # download reports, their settings, submitted workbooks
 SUBMIT_REPORTS = "submit_reports"
+USE_ROUNDS = "use_rounds"  # the reporting rounds' pages
+OPEN_ROUNDS = "open_rounds"  # open a reporting round for other organisations
+REVIEW_SUBMISSION = "review_submission"  # target: the ReportingRound (its opener reviews)
+SUBMIT_TO_ROUND = "submit_to_round"  # target: the reporting Organisation
+UNLOCK_PERIOD = "unlock_period"  # lift the lock of an approved submission
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
@@ -43,6 +48,17 @@ ROLES_ALLOWED: dict[str, frozenset[str]] = {
     BROWSE_ORG: frozenset({"admin", "province", "area"}),
     USE_REPORTS: frozenset({"admin", "province", "area"}),
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+    USE_ROUNDS: frozenset({"admin", "province", "area"}),
+    OPEN_ROUNDS: frozenset({"admin", "province"}),
+    REVIEW_SUBMISSION: frozenset({"admin", "province"}),
+    SUBMIT_TO_ROUND: frozenset({"province", "area"}),
+    UNLOCK_PERIOD: frozenset({"admin"}),
+}
+# Actions whose answer depends on the user's organisation (DESIGN "Reporting rounds"):
+# the opener's members review, the reporter's members submit.
+_OWN_ORGANISATION = {
+    REVIEW_SUBMISSION: lambda user, round_: round_.organisation_id,
+    SUBMIT_TO_ROUND: lambda user, organisation: organisation.id,
 }
 
 
@@ -60,6 +76,9 @@ def may(user: Any, action: str, target: Any = None) -> bool:
     if action == CORRECT_EVENT and role != "admin":
         # Whoever recorded an event may correct it; admins correct any.
         return target is not None and target.recorded_by_id == user.id
+    if action in _OWN_ORGANISATION and role != "admin" and target is not None:
+        owner = _OWN_ORGANISATION[action](user, target)
+        return user.organisation_id is not None and owner == user.organisation_id
     return True
 
 

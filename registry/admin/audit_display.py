@@ -53,6 +53,10 @@ ACTION_LABELS: dict[str, str] = {
     "correct": "Sửa sự kiện",
     "undo": "Hoàn tác sự kiện",
     "submit": "Nộp báo cáo",
+    "open_round": "Mở đợt báo cáo",
+    "return": "Trả lại báo cáo",
+    "approve": "Duyệt báo cáo",
+    "unlock": "Mở khóa số liệu",
 }
 ENTITY_LABELS: dict[str, str] = {
     "area": "Địa bàn",
@@ -67,6 +71,8 @@ ENTITY_LABELS: dict[str, str] = {
     "import_batch": "Lần nhập",
     "report": "Báo cáo",
     "submitted_report": "Báo cáo đã nộp",
+    "reporting_round": "Đợt báo cáo",
+    "submission": "Báo cáo nộp theo đợt",
     "report_settings": "Tiêu đề báo cáo",
 }
 FIELD_LABELS: dict[str, str] = {

@@ -7,6 +7,13 @@ from registry.models.candidates import Candidate, CandidateTally, StageEvent
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.organisations import Organisation
 from registry.models.reports import SubmittedReport
+from registry.models.rounds import (
+    ReportingRound,
+    RoundReporter,
+    Submission,
+    SubmissionReport,
+    SubmissionStep,
+)
 from registry.models.settings import Setting
 from registry.models.submissions import FormSubmission
 
@@ -24,8 +31,13 @@ __all__ = [
     "Organisation",
     "PartyCell",
     "RateLimitCounter",
+    "ReportingRound",
+    "RoundReporter",
     "Setting",
     "StageEvent",
+    "Submission",
+    "SubmissionReport",
+    "SubmissionStep",
     "SubmittedReport",
     "Target",
     "Unit",

@@ -36,6 +36,7 @@ from registry.domain.vocabulary import (
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.services import ServiceError, audit
+from registry.services.rounds.locks import PeriodLocked, check_unlocked
 from registry.settings import rule_settings
 from registry.signals import stage_events_changed
 
@@ -162,6 +163,14 @@ def _document_warning(stage: str, document_no: str | None) -> list[Issue]:
     return []
 
 
+def _check_unlocked(session: Session, target: Candidate | StageEvent, day: date) -> None:
+    """A date inside a period approved in a reporting round is refused like a rule."""
+    try:
+        check_unlocked(session, target, None, day)
+    except PeriodLocked as locked:
+        raise StageRefused([(locked.code, str(locked))]) from None
+
+
 def _raise_if_refused(verdict: Verdict) -> None:
     if verdict.errors:
         raise StageRefused(_issues(verdict.errors))
@@ -195,6 +204,7 @@ def record_stage(
     today = today or today_vn()
     verdict = check_transition(facts_for(candidate), stage, when, today, rule_settings())
     _raise_if_refused(verdict)
+    _check_unlocked(session, candidate, when)
 
     before = _stage_snapshot(candidate)
     document_no = clean_text(document_no) or None
@@ -247,6 +257,8 @@ def correct_event(
     others = [e for e in candidate.events if e is not event]
     verdict = _check_corrected(candidate, others, event.stage, when, today)
     _raise_if_refused(verdict)
+    _check_unlocked(session, event, event.event_date)
+    _check_unlocked(session, event, when)
 
     before = audit.snapshot(event, _EVENT_FIELDS)
     stage_events_changed.send(
@@ -314,6 +326,7 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
         raise StageRefused(
             [("last_event", "Không thể hoàn tác sự kiện duy nhất của hồ sơ (ngày vào nguồn).")]
         )
+    _check_unlocked(session, event, event.event_date)
     before = _stage_snapshot(candidate)
     removed = {"id": event.id, **audit.snapshot(event, _EVENT_FIELDS)}
     stage_events_changed.send(
