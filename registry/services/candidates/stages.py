@@ -202,9 +202,10 @@ def record_stage(
     stage = Stage(stage).value
     reason = _check_reason(stage, reason)
     today = today or today_vn()
+    # A locked period is the first answer: no rule makes a date inside it acceptable.
+    _check_unlocked(session, candidate, when)
     verdict = check_transition(facts_for(candidate), stage, when, today, rule_settings())
     _raise_if_refused(verdict)
-    _check_unlocked(session, candidate, when)
 
     before = _stage_snapshot(candidate)
     document_no = clean_text(document_no) or None
@@ -255,10 +256,10 @@ def correct_event(
     candidate = event.candidate
     today = today or today_vn()
     others = [e for e in candidate.events if e is not event]
-    verdict = _check_corrected(candidate, others, event.stage, when, today)
-    _raise_if_refused(verdict)
     _check_unlocked(session, event, event.event_date)
     _check_unlocked(session, event, when)
+    verdict = _check_corrected(candidate, others, event.stage, when, today)
+    _raise_if_refused(verdict)
 
     before = audit.snapshot(event, _EVENT_FIELDS)
     stage_events_changed.send(
