@@ -69,6 +69,13 @@ class HolidayForm(BaseForm):
     submit = SubmitField("Thêm ngày nghỉ")
 
 
+def _tri_state(value: object) -> str:
+    """The stored yes / no / unset (True, False, None) as the select's value."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
 class OrganisationForm(BaseForm):
     code = StringField(
         "Mã",
@@ -91,4 +98,14 @@ class OrganisationForm(BaseForm):
     area_id = VNSelectField("Địa bàn phụ trách", coerce=optional_id)
     subgroups = VNCheckboxesField("Chỉ theo dõi đối tượng", choices=list(SUBGROUPS.items()))
     active = BooleanField("Đang hoạt động", default=True)
+    opens_rounds = VNSelectField(
+        "Mở đợt báo cáo",
+        choices=[
+            ("", "Theo mặc định: cơ quan cấp tỉnh được mở"),
+            ("yes", "Được mở đợt báo cáo"),
+            ("no", "Không mở đợt báo cáo"),
+        ],
+        default="",
+        coerce=_tri_state,
+    )
     submit = SubmitField("Lưu")

@@ -19,6 +19,8 @@ ACTIONS = "action IN ('submit', 'return', 'approve', 'unlock')"
 
 
 def upgrade():
+    with op.batch_alter_table('organisation') as batch:
+        batch.add_column(sa.Column('opens_rounds', sa.Boolean(), nullable=True))
     op.create_table(
         'reporting_round',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -113,3 +115,5 @@ def downgrade():
     op.drop_table('submission')
     op.drop_table('round_reporter')
     op.drop_table('reporting_round')
+    with op.batch_alter_table('organisation') as batch:
+        batch.drop_column('opens_rounds')

@@ -47,6 +47,8 @@ class Organisation(Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     subgroups: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Whether it opens reporting rounds; None: the default, province-level bodies do.
+    opens_rounds: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     area: Mapped[Area | None] = relationship()

@@ -232,3 +232,24 @@ def test_the_consolidated_workbook_adds_up_the_approved_submissions(client, worl
     missing = [r[1] for r in book["Chưa báo cáo"].iter_rows(min_row=6, values_only=True)]
     assert missing == ["Đảng ủy Phường C"]
     assert [e.after for e in audit_of("reporting_round", round_.id) if e.action == "export"]
+
+
+def test_who_opens_rounds_is_a_setting_of_the_organisations(client, world):
+    sign_in(client, world["admin"])
+    snv, ward = world["snv"], world["a"]["org"]
+    for organisation, choice in ((snv, "no"), (ward, "yes")):
+        response = client.post(
+            f"/admin/organisations/{organisation.id}",
+            data={"code": organisation.code, "name": organisation.name, "style": "state",
+                  "area_id": str(organisation.area_id or ""), "active": "y",
+                  "opens_rounds": choice},
+        )  # fmt: skip
+        assert response.status_code == 302, response.text[-1500:]
+    page = client.get(f"/admin/organisations/{ward.id}").text
+    assert '<option selected value="yes">' in page
+    sign_in(client, world["home_affairs"])
+    assert "chưa thuộc cơ quan nào như vậy" in client.get("/rounds/new").text
+    sign_in(client, world["a"]["officer"])
+    assert client.get("/rounds/new").status_code == 403  # an officer's role opens none
+    entry = audit_of("organisation", ward.id)[-1]
+    assert entry.after == {"opens_rounds": True}

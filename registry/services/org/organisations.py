@@ -16,7 +16,7 @@ from registry.domain.vocabulary import DOCUMENT_STYLES, SUBGROUPS
 from registry.models import Area, Organisation, User
 from registry.services import ServiceError, audit
 
-FIELDS = ["code", "name", "style", "issuer_code", "area_id", "subgroups", "active"]
+FIELDS = ["code", "name", "style", "issuer_code", "area_id", "subgroups", "active", "opens_rounds"]
 
 
 class OrganisationError(ServiceError, ValueError):
@@ -32,6 +32,7 @@ class OrganisationData:
     area: Area | None = None
     subgroups: tuple[str, ...] = ()
     active: bool = True
+    opens_rounds: bool | None = None  # None: the default (province-level bodies open rounds)
 
 
 def all_organisations(session: Session, *, active_only: bool = False) -> list[Organisation]:
@@ -76,6 +77,7 @@ def _apply(session: Session, organisation: Organisation, data: OrganisationData)
     organisation.area = data.area
     organisation.subgroups = ",".join(s for s in SUBGROUPS if s in data.subgroups)
     organisation.active = data.active
+    organisation.opens_rounds = data.opens_rounds
 
 
 def create_organisation(

@@ -43,8 +43,13 @@ def province_level(organisation: Organisation) -> bool:
 
 
 def may_open_rounds(organisation: Organisation | None) -> bool:
-    """Province-level organisations open rounds (DECISIONS "Reporting rounds")."""
-    return organisation is not None and organisation.active and province_level(organisation)
+    """Whether an organisation opens rounds: its setting, else the default that
+    province-level organisations do (DECISIONS "Reporting rounds")."""
+    if organisation is None or not organisation.active:
+        return False
+    if organisation.opens_rounds is not None:
+        return organisation.opens_rounds
+    return province_level(organisation)
 
 
 def reporter_choices(session: Session, opener: Organisation) -> list[Organisation]:
