@@ -108,4 +108,12 @@ class OrganisationForm(BaseForm):
         default="",
         coerce=_tri_state,
     )
+    email = StringField(
+        "Thư điện tử nhận nhắc báo cáo",
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ."),
+        ],
+    )
     submit = SubmitField("Lưu")

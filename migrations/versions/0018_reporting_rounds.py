@@ -21,6 +21,9 @@ ACTIONS = "action IN ('submit', 'return', 'approve', 'unlock')"
 def upgrade():
     with op.batch_alter_table('organisation') as batch:
         batch.add_column(sa.Column('opens_rounds', sa.Boolean(), nullable=True))
+        batch.add_column(
+            sa.Column('email', sa.String(length=200), nullable=False, server_default='')
+        )
     op.create_table(
         'reporting_round',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -116,4 +119,5 @@ def downgrade():
     op.drop_table('round_reporter')
     op.drop_table('reporting_round')
     with op.batch_alter_table('organisation') as batch:
+        batch.drop_column('email')
         batch.drop_column('opens_rounds')

@@ -57,6 +57,7 @@ ACTION_LABELS: dict[str, str] = {
     "return": "Trả lại báo cáo",
     "approve": "Duyệt báo cáo",
     "unlock": "Mở khóa số liệu",
+    "remind": "Gửi thư nhắc báo cáo",
 }
 ENTITY_LABELS: dict[str, str] = {
     "area": "Địa bàn",

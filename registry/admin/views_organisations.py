@@ -60,6 +60,7 @@ def _data(form: OrganisationForm) -> OrganisationData:
         subgroups=tuple(form.subgroups.data or ()),
         active=bool(form.active.data),
         opens_rounds={"yes": True, "no": False}.get(form.opens_rounds.data or ""),
+        email=form.email.data or "",
     )
 
 
