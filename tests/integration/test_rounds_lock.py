@@ -168,3 +168,27 @@ def test_the_one_check_names_its_code_for_any_caller(world, client, locked):
     check_unlocked(db.session, student, None, date(2025, 7, 1))
     check_unlocked(db.session, world["b"]["school"], "thpt", date(2025, 6, 30))
     check_unlocked(db.session, world["a"]["firm"], "cong_nhan", date(2025, 6, 30))
+
+
+def test_rolling_back_an_import_with_events_in_a_locked_period_is_refused(
+    client, runner, tmp_path, world
+):
+    from registry.models import ImportBatch
+    from registry.services.imports.rollback import RollbackRefused, rollback_batch
+
+    row = person(1, "THPT-A", source_date=date(2024, 9, 5), trained_date=date(2025, 4, 1))
+    code, _report = _import(runner, tmp_path, [row], "--commit")
+    assert code == 0
+    round_ = open_round(client, world)
+    submission = send(client, world["a"]["officer"], round_)
+    review(client, world, submission, "approve")
+    db.session.expire_all()
+    batch = db.session.scalars(select(ImportBatch)).one()
+    with pytest.raises(RollbackRefused) as refused:
+        rollback_batch(db.session, None, batch)
+    assert LOCKED in str(refused.value)
+    db.session.rollback()
+    review(client, world, submission, "unlock", "Nhập nhầm tệp.")
+    db.session.expire_all()
+    batch = db.session.scalars(select(ImportBatch)).one()
+    assert rollback_batch(db.session, None, batch)["removed"] == 1
