@@ -72,6 +72,7 @@ ENTITY_LABELS: dict[str, str] = {
     "import_batch": "Lần nhập",
     "report": "Báo cáo",
     "submitted_report": "Báo cáo đã nộp",
+    "organisation": "Cơ quan, tổ chức",
     "reporting_round": "Đợt báo cáo",
     "submission": "Báo cáo nộp theo đợt",
     "report_settings": "Tiêu đề báo cáo",

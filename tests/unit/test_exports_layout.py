@@ -76,7 +76,15 @@ def test_nested_headers_span_their_children_and_leaves_span_down():
 
 
 def test_builders_are_looked_up_by_name():
-    assert set(BUILDERS) == {"students", "workers", "ct33", "summary", "candidates", "breakdown"}
+    assert set(BUILDERS) == {
+        "students",
+        "workers",
+        "ct33",
+        "summary",
+        "candidates",
+        "breakdown",
+        "round",
+    }
     with pytest.raises(UnknownReport, match="nope"):
         build("nope", None)
     with pytest.raises(TypeError):

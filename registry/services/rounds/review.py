@@ -133,7 +133,10 @@ def _reviewable(user: User, submission: Submission) -> None:
         raise RoundError("Báo cáo này không còn chờ duyệt.")
 
 
-def _state_change(session, user, submission: Submission, state: str, action: str, reason=""):
+def _state_change(
+    session, user, submission: Submission, state: str, action: str, reason=""
+) -> tuple[dict, dict]:
+    """Move the submission to `state` with its history step; (before, after) for the audit."""
     before = {"state": submission.state}
     submission.state = state
     submission.reviewed_by_id = user.id
@@ -144,13 +147,14 @@ def _state_change(session, user, submission: Submission, state: str, action: str
     after = {"state": state, "round_id": submission.round_id}
     if reason:
         after["reason"] = reason
-    audit.record(session, user, action, "submission", submission.id, before, after)
+    return before, after
 
 
 def approve(session: Session, user: User, submission: Submission) -> Submission:
     """Approve a submission: its period is locked for what it covered."""
     _reviewable(user, submission)
-    _state_change(session, user, submission, "approved", "approve")
+    before, after = _state_change(session, user, submission, "approved", "approve")
+    audit.record(session, user, "approve", "submission", submission.id, before, after)
     return submission
 
 
@@ -162,7 +166,8 @@ def return_submission(
     reason = clean_text(reason)
     if not reason:
         raise RoundError("Hãy ghi lý do trả lại.")
-    _state_change(session, user, submission, "returned", "return", reason)
+    before, after = _state_change(session, user, submission, "returned", "return", reason)
+    audit.record(session, user, "return", "submission", submission.id, before, after)
     return submission
 
 
@@ -176,5 +181,6 @@ def unlock(session: Session, user: User, submission: Submission, reason: str) ->
     reason = clean_text(reason)
     if not reason:
         raise RoundError("Hãy ghi lý do mở khóa.")
-    _state_change(session, user, submission, "superseded", "unlock", reason)
+    before, after = _state_change(session, user, submission, "superseded", "unlock", reason)
+    audit.record(session, user, "unlock", "submission", submission.id, before, after)
     return submission
