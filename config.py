@@ -106,6 +106,10 @@ class Config:
     # Overrides of registry.domain.rules.RuleSettings (a RuleSettings instance is accepted too).
     RULES: ClassVar[dict[str, int]] = _rule_overrides()
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Reminders of reporting rounds by e-mail: off unless a mail server is named.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "bao-cao@localhost")
 
 
 class TestConfig(Config):
@@ -118,6 +122,7 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"  # the rate-limit test sets the real one
     DEMO_MODE = True
     LOG_LEVEL = "WARNING"
+    MAIL_SERVER = None  # a test names its own local server
 
 
 class ProductionConfig(Config):

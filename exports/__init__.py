@@ -34,6 +34,7 @@ from exports.data import (
 )
 from exports.progress import build_students, build_workers
 from exports.register import build_register
+from exports.rounds import build_round
 from exports.summary import build_summary
 
 BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
@@ -44,6 +45,7 @@ BUILDERS: dict[str, Callable[[Any], BytesIO]] = {
     "candidates": build_candidates,
     "breakdown": build_breakdown,
     "register": build_register,
+    "round": build_round,
 }
 
 

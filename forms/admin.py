@@ -67,6 +67,13 @@ class HolidayForm(BaseForm):
     submit = SubmitField("Thêm vào lịch")
 
 
+def _tri_state(value: object) -> str:
+    """The stored yes / no / unset (True, False, None) as the select's value."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
 class OrganisationForm(BaseForm):
     code = StringField(
         "Mã",
@@ -89,4 +96,22 @@ class OrganisationForm(BaseForm):
     area_id = VNSelectField("Địa bàn phụ trách", coerce=optional_id)
     subgroups = VNCheckboxesField("Chỉ theo dõi đối tượng", choices=list(SUBGROUPS.items()))
     active = BooleanField("Đang hoạt động", default=True)
+    opens_rounds = VNSelectField(
+        "Mở đợt báo cáo",
+        choices=[
+            ("", "Theo mặc định: cơ quan cấp tỉnh được mở"),
+            ("yes", "Được mở đợt báo cáo"),
+            ("no", "Không mở đợt báo cáo"),
+        ],
+        default="",
+        coerce=_tri_state,
+    )
+    email = StringField(
+        "Thư điện tử nhận nhắc báo cáo",
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ."),
+        ],
+    )
     submit = SubmitField("Lưu")

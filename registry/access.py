@@ -31,6 +31,11 @@ SUBMIT_REPORTS = "submit_reports"
 # A party cell's register (sổ theo dõi); for a cell secretary the only report there is.
 DOWNLOAD_REGISTER = "download_register"
 DOWNLOAD_LIST = "download_list"  # the candidate list as shown, filters and all (logged)
+USE_ROUNDS = "use_rounds"  # the reporting rounds' pages
+OPEN_ROUNDS = "open_rounds"  # open a reporting round for other organisations
+REVIEW_SUBMISSION = "review_submission"  # target: the ReportingRound (its opener reviews)
+SUBMIT_TO_ROUND = "submit_to_round"  # target: the reporting Organisation
+UNLOCK_PERIOD = "unlock_period"  # lift the lock of an approved submission
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
@@ -48,6 +53,17 @@ ROLES_ALLOWED: dict[str, frozenset[str]] = {
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
     DOWNLOAD_REGISTER: frozenset({"admin", "province", "area", "cell"}),
     DOWNLOAD_LIST: frozenset({"admin", "province", "area", "cell"}),
+    USE_ROUNDS: frozenset({"admin", "province", "area"}),
+    OPEN_ROUNDS: frozenset({"admin", "province"}),
+    REVIEW_SUBMISSION: frozenset({"admin", "province"}),
+    SUBMIT_TO_ROUND: frozenset({"province", "area"}),
+    UNLOCK_PERIOD: frozenset({"admin"}),
+}
+# Actions whose answer depends on the user's organisation (DESIGN "Reporting rounds"):
+# the opener's members review, the reporter's members submit.
+_OWN_ORGANISATION = {
+    REVIEW_SUBMISSION: lambda user, round_: round_.organisation_id,
+    SUBMIT_TO_ROUND: lambda user, organisation: organisation.id,
 }
 
 
@@ -65,6 +81,9 @@ def may(user: Any, action: str, target: Any = None) -> bool:
     if action == CORRECT_EVENT and role != "admin":
         # Whoever recorded an event may correct it; admins correct any.
         return target is not None and target.recorded_by_id == user.id
+    if action in _OWN_ORGANISATION and role != "admin" and target is not None:
+        owner = _OWN_ORGANISATION[action](user, target)
+        return user.organisation_id is not None and owner == user.organisation_id
     return True
 
 

@@ -23,7 +23,10 @@ from registry.models import (
     EnterpriseSurvey,
     ImportBatch,
     PartyCell,
+    ReportingRound,
+    RoundReporter,
     StageEvent,
+    Submission,
     SubmittedReport,
     Target,
     Unit,
@@ -175,6 +178,22 @@ def _submitted_reports_filter(user: User) -> ColumnElement[bool]:
     return base & ok
 
 
+def _rounds_filter(user: User, model: type) -> ColumnElement[bool]:
+    """Rounds and submissions: an admin sees all; a member of an organisation sees the
+    rounds it opened (with every submission sent to them) and the rounds it must report
+    in (with its own submissions only)."""
+    if user.role == "admin":
+        return true()
+    own = user.organisation_id
+    if own is None:
+        return false()
+    opened = select(ReportingRound.id).where(ReportingRound.organisation_id == own)
+    if model is ReportingRound:
+        asked = select(RoundReporter.round_id).where(RoundReporter.organisation_id == own)
+        return (ReportingRound.organisation_id == own) | ReportingRound.id.in_(asked)
+    return (Submission.organisation_id == own) | Submission.round_id.in_(opened)
+
+
 def scope_filter(user: User, model: type) -> ColumnElement[bool]:
     """WHERE clause limiting `model` rows to what `user` may see."""
     if not user.is_authenticated or not user.active:
@@ -208,6 +227,8 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         return own if user.role == "cell" else own | _areas_filter(user, ImportBatch.area_id)
     if model is SubmittedReport:
         return _submitted_reports_filter(user)
+    if model in (ReportingRound, Submission):
+        return _rounds_filter(user, model)
     raise TypeError(f"no scope rule for {model.__name__}")
 
 

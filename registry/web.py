@@ -145,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.main import bp as main_bp
     from registry.privacy import bp as privacy_bp
     from registry.reports import bp as reports_bp
+    from registry.rounds import bp as rounds_bp
     from registry.units import bp as units_bp
 
     app.register_blueprint(auth_bp)
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(rounds_bp)
 
 
 def render_error(code: int):
@@ -264,9 +266,20 @@ NAV = (
     ("candidates.alerts", "Cảnh báo hạn", None),
     ("imports.index", "Nhập từ Excel", access.IMPORT),
     ("reports.index", "Báo cáo", access.DOWNLOAD_REGISTER),
+    ("rounds.index", "Đợt báo cáo", access.USE_ROUNDS),
     ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
     ("admin.users", "Quản trị", access.ADMINISTER),
 )
+
+
+def _nav_count(endpoint: str) -> int:
+    """The number beside a menu entry: the reporting rounds the user's organisation must
+    still report in (nothing sent, returned, or unlocked)."""
+    if endpoint != "rounds.index":
+        return 0
+    from registry.services.rounds.rounds import to_do_rounds
+
+    return len(to_do_rounds(db.session(), current_user))
 
 
 def nav_items() -> list[dict]:
@@ -286,6 +299,7 @@ def nav_items() -> list[dict]:
                 "label": label,
                 "blueprint": endpoint.split(".")[0],
                 "active": False,
+                "count": _nav_count(endpoint),
             }
         )
     current = next((i for i in items if i["endpoint"] == request.endpoint), None)

@@ -55,6 +55,11 @@ ACTION_LABELS: dict[str, str] = {
     "undo": "Hoàn tác sự kiện",
     "submit": "Nộp báo cáo",
     "upload": "Tải lên",
+    "open_round": "Mở đợt báo cáo",
+    "return": "Trả lại báo cáo",
+    "approve": "Duyệt báo cáo",
+    "unlock": "Mở khóa số liệu",
+    "remind": "Gửi thư nhắc báo cáo",
 }
 ENTITY_LABELS: dict[str, str] = {
     "area": "Địa bàn",
@@ -75,6 +80,8 @@ ENTITY_LABELS: dict[str, str] = {
     "organisation": "Cơ quan, tổ chức",
     "report_template": "Mẫu báo cáo bằng văn bản",
     "report_settings": "Tiêu đề báo cáo",  # entries written before organisations
+    "reporting_round": "Đợt báo cáo",
+    "submission": "Báo cáo nộp theo đợt",
 }
 FIELD_LABELS: dict[str, str] = {
     **IMPORT_FIELD_LABELS,

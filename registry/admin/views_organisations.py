@@ -36,6 +36,8 @@ def organisations():
 
 def _form(organisation: Organisation | None = None) -> OrganisationForm:
     form = OrganisationForm(obj=organisation)
+    if form.opens_rounds.data is None:  # WTForms does not coerce a stored None
+        form.opens_rounds.data = ""
     form.area_id.choices = helpers.area_choices(
         db.session(), current_user, current_only=False, blank="— Toàn tỉnh —"
     )
@@ -57,6 +59,8 @@ def _data(form: OrganisationForm) -> OrganisationData:
         area=db.session.get(Area, form.area_id.data) if form.area_id.data else None,
         subgroups=tuple(form.subgroups.data or ()),
         active=bool(form.active.data),
+        opens_rounds={"yes": True, "no": False}.get(form.opens_rounds.data or ""),
+        email=form.email.data or "",
     )
 
 

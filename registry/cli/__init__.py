@@ -142,6 +142,7 @@ def register_cli(app: Flask) -> None:
     from registry.cli.org import COMMANDS as unit_commands
     from registry.cli.privacy import COMMANDS as privacy_commands
     from registry.cli.reports import COMMANDS as report_commands
+    from registry.cli.rounds import COMMANDS as round_commands
 
     for command in (
         init_db,
@@ -153,6 +154,7 @@ def register_cli(app: Flask) -> None:
         *import_commands,
         *report_commands,
         *privacy_commands,
+        *round_commands,
     ):
         if command.callback is not None:  # every command here has one
             command.callback = committed(command.callback)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from registry.domain.rounds import REPORTER_STATES
 from registry.domain.vocabulary import STAGE_LABELS, STAGE_ORDER, Stage
 from registry.domain.workdays import today_vn
 from registry.extensions import db
@@ -17,6 +18,7 @@ from registry.scoping import scope_filter
 from registry.services import dashboard
 from registry.services.accounts.scope_text import describe_scope
 from registry.services.candidates.alert_lists import alert_counts
+from registry.services.rounds.rounds import to_do_rounds
 
 
 @bp.route("/")
@@ -38,6 +40,8 @@ def home():
         headline=dashboard.headline(db.session, current_user, today),
         today=today,
         alert_counts=alert_counts(db.session, current_user, today),
+        rounds_to_do=to_do_rounds(db.session(), current_user),
+        domain_rounds_states=REPORTER_STATES,
         **dashboard_context(db.session, current_user, today, stages),
     )
 

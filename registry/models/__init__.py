@@ -8,6 +8,13 @@ from registry.models.dossier import DossierItem, Introducer
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.organisations import Organisation, ReportTemplate
 from registry.models.reports import SubmittedReport
+from registry.models.rounds import (
+    ReportingRound,
+    RoundReporter,
+    Submission,
+    SubmissionReport,
+    SubmissionStep,
+)
 from registry.models.settings import Setting
 from registry.models.submissions import FormSubmission
 
@@ -28,8 +35,13 @@ __all__ = [
     "PartyCell",
     "RateLimitCounter",
     "ReportTemplate",
+    "ReportingRound",
+    "RoundReporter",
     "Setting",
     "StageEvent",
+    "Submission",
+    "SubmissionReport",
+    "SubmissionStep",
     "SubmittedReport",
     "Target",
     "Unit",

@@ -50,6 +50,10 @@ class Organisation(Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     subgroups: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Whether it opens reporting rounds; None: the default, province-level bodies do.
+    opens_rounds: Mapped[bool | None] = mapped_column(Boolean)
+    # Where reminders of its reporting rounds go (only when a mail server is configured).
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     area: Mapped[Area | None] = relationship()

@@ -25,7 +25,11 @@ from registry.models import (
     ImportChange,
     Introducer,
     Organisation,
+    ReportingRound,
+    RoundReporter,
     StageEvent,
+    Submission,
+    SubmissionReport,
     SubmittedReport,
     Target,
     User,
@@ -57,7 +61,8 @@ PARAM_KINDS = {
     "target_id": "target",
     "batch_id": "batch",
     "report_id": "report",
-    "submission_id": "report",
+    "submission_id": "submission",
+    "round_id": "round",
     "user_id": "user",
     "holiday_id": "holiday",
     "organisation_id": "organisation",
@@ -224,6 +229,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         db.session.add_all([item, introducer])
         db.session.flush()
         files[f"{key}dossier_item"], files[f"{key}introducer"] = item.id, introducer.id
+    round_, submission = _round(tag, province, organisation, officer, text)
     users[f"area_{tag.lower()}"] = officer
     users[f"cell_{tag.lower()}"] = secretary
     ids = {
@@ -244,9 +250,44 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         "user": officer.id,
         "organisation": organisation.id,
         **files,
+        "round": round_.id,
+        "submission": submission.id,
     }
     markers = [student.full_name, worker.full_name, student.id_number, worker.id_number]
     return Side(ids=ids, markers=markers)
+
+
+def _round(tag: str, province, organisation, officer, text: Callable[[str], str]):
+    """A round asking this side's organisation alone, and its submission, waiting."""
+    opener = OrganisationFactory(code=f"SNV-{tag}", name=text(f"Sở Nội vụ {tag}"))
+    round_ = ReportingRound(
+        period_from=date(2025, 1, 1),
+        period_to=date(2025, 6, 30),
+        period_label="",
+        reports="students",
+        deadline=date(2025, 7, 15),
+        note=text(f"Ghi chú đợt {tag}"),
+        organisation_id=opener.id,
+    )
+    round_.reporters.append(RoundReporter(organisation_id=organisation.id))
+    db.session.add(round_)
+    db.session.flush()
+    submission = Submission(
+        round_id=round_.id,
+        organisation_id=organisation.id,
+        state="submitted",
+        comment=text(f"Ý kiến {tag}"),
+        area_id=province.id,
+        kinds="thpt",
+        submitted_by_id=officer.id,
+        reason="",
+    )
+    submission.reports.append(
+        SubmissionReport(report="students", workbook=b"PK\x03\x04", figures={"groups": []})
+    )
+    db.session.add(submission)
+    db.session.flush()
+    return round_, submission
 
 
 def build_world(text: Callable[[str], str] = plain) -> World:
@@ -283,6 +324,8 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "report": b["report"],
             "dossier_item": b["dossier_item"],
             "introducer": b["introducer"],
+            "round": b["round"],
+            "submission": b["submission"],
         }
     if role == "gddt":  # Sở GD&ĐT: THPT students and GDNN-GDTX learners only
         a = world.a.ids
@@ -320,6 +363,8 @@ def fingerprint() -> str:
         Organisation,
         DossierItem,
         Introducer,
+        ReportingRound,
+        Submission,
     ):
         table = model.__table__
         columns = [c for c in table.columns if not isinstance(c.type, sa.LargeBinary)]

@@ -24,6 +24,11 @@ EXPECTED = {
     access.SUBMIT_REPORTS: {"admin", "province", "area"},
     access.DOWNLOAD_REGISTER: {"admin", "province", "area", "cell"},
     access.DOWNLOAD_LIST: {"admin", "province", "area", "cell"},
+    access.USE_ROUNDS: {"admin", "province", "area"},
+    access.OPEN_ROUNDS: {"admin", "province"},
+    access.REVIEW_SUBMISSION: {"admin", "province"},
+    access.SUBMIT_TO_ROUND: {"province", "area"},
+    access.UNLOCK_PERIOD: {"admin"},
 }
 
 
@@ -47,6 +52,19 @@ def test_an_event_is_corrected_by_whoever_recorded_it_or_by_an_admin(role):
     other = SimpleNamespace(recorded_by_id=8)
     assert access.may(user(role), access.CORRECT_EVENT, own) is (role != "province")
     assert access.may(user(role), access.CORRECT_EVENT, other) is (role == "admin")
+
+
+def test_a_round_is_reviewed_by_its_opener_and_sent_by_its_reporter():
+    member = SimpleNamespace(role="province", id=7, organisation_id=3)
+    officer = SimpleNamespace(role="area", id=8, organisation_id=5)
+    loner = SimpleNamespace(role="province", id=9, organisation_id=None)
+    round_ = SimpleNamespace(organisation_id=3)
+    assert access.may(member, access.REVIEW_SUBMISSION, round_)
+    assert not access.may(officer, access.REVIEW_SUBMISSION, round_)
+    assert not access.may(loner, access.REVIEW_SUBMISSION, SimpleNamespace(organisation_id=None))
+    assert access.may(user("admin"), access.REVIEW_SUBMISSION, round_)
+    assert access.may(officer, access.SUBMIT_TO_ROUND, SimpleNamespace(id=5))
+    assert not access.may(officer, access.SUBMIT_TO_ROUND, SimpleNamespace(id=3))
 
 
 def test_the_command_line_may_do_everything_and_a_visitor_nothing():

@@ -84,6 +84,7 @@ def test_builders_are_looked_up_by_name():
         "candidates",
         "breakdown",
         "register",
+        "round",
     }
     with pytest.raises(UnknownReport, match="nope"):
         build("nope", None)

@@ -38,6 +38,7 @@ from registry.domain.workdays import Calendar, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.services import ServiceError, audit
 from registry.services.candidates import dossier
+from registry.services.rounds.locks import PeriodLocked, check_unlocked
 from registry.settings import rule_settings
 from registry.signals import stage_events_changed
 
@@ -188,6 +189,14 @@ def _check_dossier_complete(
         )
 
 
+def _check_unlocked(session: Session, target: Candidate | StageEvent, day: date) -> None:
+    """A date inside a period approved in a reporting round is refused like a rule."""
+    try:
+        check_unlocked(session, target, None, day)
+    except PeriodLocked as locked:
+        raise StageRefused([(locked.code, str(locked))]) from None
+
+
 def _raise_if_refused(verdict: Verdict) -> None:
     if verdict.errors:
         raise StageRefused(_issues(verdict.errors))
@@ -219,6 +228,8 @@ def record_stage(
     stage = Stage(stage).value
     reason = _check_reason(stage, reason)
     today = today or today_vn()
+    # A locked period is the first answer: no rule makes a date inside it acceptable.
+    _check_unlocked(session, candidate, when)
     settings = rule_settings()
     verdict = check_transition(facts_for(candidate), stage, when, today, settings)
     _raise_if_refused(verdict)
@@ -276,6 +287,8 @@ def correct_event(
     candidate = event.candidate
     today = today or today_vn()
     others = [e for e in candidate.events if e is not event]
+    _check_unlocked(session, event, event.event_date)
+    _check_unlocked(session, event, when)
     verdict = _check_corrected(candidate, others, event.stage, when, today)
     _raise_if_refused(verdict)
 
@@ -348,6 +361,7 @@ def undo_last_event(session: Session, user: User, candidate: Candidate) -> Stage
         raise StageRefused(
             [("last_event", "Không thể hoàn tác sự kiện duy nhất của hồ sơ (ngày vào nguồn).")]
         )
+    _check_unlocked(session, event, event.event_date)
     before = _stage_snapshot(candidate)
     removed = {"id": event.id, **audit.snapshot(event, _EVENT_FIELDS)}
     stage_events_changed.send(

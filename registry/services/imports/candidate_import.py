@@ -16,15 +16,24 @@ from datetime import date
 from flask import current_app, has_app_context
 from sqlalchemy import case, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
 from registry.models._types import text_width, utcnow
 from registry.services import ServiceError, audit
 from registry.services.imports import batch_file
-from registry.services.imports.match import Classifier, Matcher, RowPlan, chunks, scope_of
+from registry.services.imports.match import (
+    Classifier,
+    Matcher,
+    RowPlan,
+    chunks,
+    new_row_events,
+    scope_of,
+)
 from registry.services.imports.writer import lock_imports, write_batch
+from registry.services.rounds.locks import PeriodLocked, active_locks, check_unlocked
 from registry.settings import rule_settings
 from registry.spreadsheet import (
     CellRef,
@@ -282,7 +291,45 @@ def classify(
                 plan.candidate_id = ident
                 classifier.update(plan, stored[ident])
         progress(len(chunk))
+    _refuse_locked(session, plans)
     return ImportResult(parsed, plans)
+
+
+def _refuse_locked(session: Session, plans: list[RowPlan]) -> None:
+    """A row whose new events fall in a period approved in a reporting round fails with
+    `locked_period` on that date's cell (the same check as the stage form)."""
+    locks = active_locks(session)
+    if not locks:
+        return
+    writing = [p for p in plans if p.action in ("new", "updated") and not p.row.errors]
+    unit_ids = list({p.unit_id for p in writing if p.unit_id is not None})
+    units = {
+        u.id: u
+        for chunk in chunks(unit_ids)
+        for u in session.scalars(
+            select(Unit).where(Unit.id.in_(chunk)).options(selectinload(Unit.area))
+        )
+    }
+    for plan in writing:
+        unit = units.get(plan.unit_id) if plan.unit_id is not None else None
+        if unit is None:
+            continue
+        values = plan.row.values
+        group = values.get("subgroup") or values.get("group")
+        events = plan.events if plan.action == "updated" else new_row_events(values)
+        for event in events:
+            try:
+                check_unlocked(session, unit, group, event.date, locks=locks)  # type: ignore[arg-type]  # a code or None
+            except PeriodLocked as locked:
+                column = STAGE_DATE_COLUMNS[event.stage]
+                if event.stage == "source" and "source_date" not in values:
+                    column = next(
+                        (c for s, c in STAGE_DATE_COLUMNS.items() if values.get(c) == event.date),
+                        column,
+                    )
+                plan.row.errors.append(Issue(plan.row.row_number, column, locked.code, str(locked)))
+                plan.action = "error"
+                break
 
 
 def new_batch(

@@ -10,12 +10,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, DateTime, delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from registry.models import Candidate, ImportBatch, ImportChange, StageEvent, User
+from registry.models import Candidate, ImportBatch, ImportChange, StageEvent, Unit, User
 from registry.models._types import table_of, utcnow
 from registry.services import ServiceError, audit
 from registry.services.imports.writer import lock_imports, update_columns
+from registry.services.rounds.locks import PeriodLocked, active_locks, check_unlocked
 
 _SHOWN = 10  # names listed in a refusal
 _TABLE = table_of(Candidate)
@@ -69,6 +70,36 @@ def _restored(before: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_unlocked(session: Session, batch: ImportBatch) -> None:
+    """Removing the batch's events is undoing them: none may lie in a locked period."""
+    locks = active_locks(session)
+    if not locks:
+        return
+    events = session.execute(
+        select(StageEvent.unit_id, StageEvent.event_date, Candidate.subgroup, Candidate.group_code)
+        .join(Candidate, Candidate.id == StageEvent.candidate_id)
+        .where(StageEvent.import_batch_id == batch.id)
+    ).tuples()
+    rows = list(events)
+    ids = list({unit_id for unit_id, *_rest in rows if unit_id is not None})
+    units = {
+        u.id: u
+        for u in session.scalars(
+            select(Unit).where(Unit.id.in_(ids)).options(selectinload(Unit.area))
+        )
+    }
+    for unit_id, day, subgroup, group in rows:
+        unit = units.get(unit_id)
+        if unit is None:
+            continue
+        try:
+            check_unlocked(session, unit, subgroup or group, day, locks=locks)
+        except PeriodLocked as locked:
+            raise RollbackRefused(
+                f"Không thể hoàn tác lần nhập «{batch.filename}»: {locked}"
+            ) from None
+
+
 def rollback_batch(session: Session, user: User | None, batch: ImportBatch) -> dict[str, int]:
     """Undo a committed batch in the current transaction; RollbackRefused when it can't
     be. Returns how many records were removed and restored."""
@@ -78,6 +109,7 @@ def rollback_batch(session: Session, user: User | None, batch: ImportBatch) -> d
     names = _touched_later(session, batch)
     if names:
         raise RollbackRefused(_refusal(batch, names))
+    _check_unlocked(session, batch)
     changes = session.execute(
         select(ImportChange.candidate_id, ImportChange.action, ImportChange.before).where(
             ImportChange.batch_id == batch.id

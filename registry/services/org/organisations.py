@@ -16,7 +16,17 @@ from registry.domain.vocabulary import DOCUMENT_STYLES, SUBGROUPS
 from registry.models import Area, Organisation, User
 from registry.services import ServiceError, audit
 
-FIELDS = ["code", "name", "style", "issuer_code", "area_id", "subgroups", "active"]
+FIELDS = [
+    "code",
+    "name",
+    "style",
+    "issuer_code",
+    "area_id",
+    "subgroups",
+    "active",
+    "opens_rounds",
+    "email",
+]
 
 
 class OrganisationError(ServiceError, ValueError):
@@ -32,6 +42,8 @@ class OrganisationData:
     area: Area | None = None
     subgroups: tuple[str, ...] = ()
     active: bool = True
+    opens_rounds: bool | None = None  # None: the default (province-level bodies open rounds)
+    email: str = ""
 
 
 def all_organisations(session: Session, *, active_only: bool = False) -> list[Organisation]:
@@ -76,6 +88,8 @@ def _apply(session: Session, organisation: Organisation, data: OrganisationData)
     organisation.area = data.area
     organisation.subgroups = ",".join(s for s in SUBGROUPS if s in data.subgroups)
     organisation.active = data.active
+    organisation.opens_rounds = data.opens_rounds
+    organisation.email = clean_text(data.email)
 
 
 def create_organisation(
