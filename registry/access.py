@@ -28,6 +28,7 @@ SET_TARGETS = "set_targets"  # targets (chỉ tiêu) and their sheet
 BROWSE_ORG = "browse_org"  # the units, cells and areas pages in the menu
 USE_REPORTS = "use_reports"  # download reports, their settings, submitted workbooks
 SUBMIT_REPORTS = "submit_reports"
+FOLLOW_JOBS = "follow_jobs"  # the list of one's background jobs (imports, large exports)
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
@@ -43,6 +44,7 @@ ROLES_ALLOWED: dict[str, frozenset[str]] = {
     BROWSE_ORG: frozenset({"admin", "province", "area"}),
     USE_REPORTS: frozenset({"admin", "province", "area"}),
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+    FOLLOW_JOBS: frozenset({"admin", "province", "area"}),
 }
 
 

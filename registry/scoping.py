@@ -22,6 +22,7 @@ from registry.models import (
     CandidateTally,
     EnterpriseSurvey,
     ImportBatch,
+    Job,
     PartyCell,
     StageEvent,
     SubmittedReport,
@@ -191,6 +192,9 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         return own if user.role == "cell" else own | _areas_filter(user, ImportBatch.area_id)
     if model is SubmittedReport:
         return _submitted_reports_filter(user)
+    if model is Job:
+        # A background job is its owner's (it may hold their export); admins see all.
+        return true() if user.role == "admin" else Job.user_id == user.id
     raise TypeError(f"no scope rule for {model.__name__}")
 
 

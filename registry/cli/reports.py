@@ -21,6 +21,7 @@ from registry.domain.report_kinds import GROUP_CHOICES
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.extensions import db
 from registry.models import Area, User
+from registry.replica import reports_session
 from registry.scoping import in_scope
 from registry.services.audit import COMMAND_LINE
 from registry.services.reports.headings import root_area
@@ -96,7 +97,7 @@ def export_command(report, date_from, date_to, area_code, group, reached, userna
         raise click.BadParameter(str(error), param_hint="--to") from None
     request = ReportRequest(report, period, _area(area_code, user), group=group, reached=reached)
     try:
-        export = make_report(db.session, user, request)
+        export = make_report(reports_session(), user, request)  # the replica, if set
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     path = Path(out)

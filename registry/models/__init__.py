@@ -5,6 +5,7 @@ from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Uni
 from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, StageEvent
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
+from registry.models.jobs import Job
 from registry.models.reports import SubmittedReport
 from registry.models.settings import Setting
 from registry.models.submissions import FormSubmission
@@ -20,6 +21,7 @@ __all__ = [
     "ImportBatch",
     "ImportChange",
     "ImportMapping",
+    "Job",
     "PartyCell",
     "RateLimitCounter",
     "Setting",

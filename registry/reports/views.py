@@ -5,7 +5,16 @@ from __future__ import annotations
 from io import BytesIO
 from urllib.parse import quote
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from forms.base import add_error
@@ -16,10 +25,13 @@ from registry.domain.report_kinds import GROUP_CHOICES, SUBMITTABLE
 from registry.domain.workdays import today_vn
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
+from registry.replica import reports_session
 from registry.reports import bp
 from registry.reports.choices import area_choices
 from registry.scoping import get_in_scope, in_scope
 from registry.services import audit
+from registry.services.jobs import kinds as job_kinds
+from registry.services.jobs import submit as jobs
 from registry.services.reports.submitted import submit_report, submitted_reports
 from registry.services.reports.workbooks import (
     REPORTS,
@@ -112,7 +124,12 @@ def index():
         return _page(form, 422 if form.is_submitted() else 200)
     try:
         report_request = _request_from(form)
-        export = make_report(db.session(), current_user, report_request)
+        if not form.send.data and report_request.report == "candidates":
+            rows = job_kinds.detail_rows(reports_session(), current_user, report_request)
+            if rows > current_app.config["BACKGROUND_ROWS"]:
+                return _to_job(report_request, rows)
+        # Reports only read: on the replica when REPORTS_DATABASE_URL is set.
+        export = make_report(reports_session(), current_user, report_request)
     except (PeriodError, ReportError) as error:
         add_error(form.report, str(error))
         return _page(form, 422)
@@ -120,6 +137,15 @@ def index():
         return _submit(form, report_request, export)
     log_export(db.session(), current_user, report_request, export)
     return xlsx_response(export.stream, *file_names(report_request))
+
+
+def _to_job(report_request: ReportRequest, rows: int):
+    """A detail list longer than BACKGROUND_ROWS is built by a background job."""
+    report_request.check()
+    params = {**job_kinds.request_params(report_request), "rows": rows}
+    title = f"{REPORTS[report_request.report]}, {report_request.period.text}"
+    job = jobs.submit(db.session(), current_user, "export", title, params=params)
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):

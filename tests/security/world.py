@@ -22,6 +22,7 @@ from registry.models import (
     Holiday,
     ImportBatch,
     ImportChange,
+    Job,
     StageEvent,
     SubmittedReport,
     Target,
@@ -50,6 +51,7 @@ PARAM_KINDS = {
     "submission_id": "report",
     "user_id": "user",
     "holiday_id": "holiday",
+    "job_id": "job",
 }
 
 
@@ -182,6 +184,17 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         figures={"total": 1},
     )
     db.session.add(report)
+    job = Job(
+        kind="export",
+        status="done",
+        user_id=officer.id,
+        title=text(f"Danh sách chi tiết {tag}"),
+        message=text(f"Đã lập xong {tag}"),
+        file=b"PK\x03\x04",
+        file_name="danh-sach.xlsx",
+        params={"report": "candidates"},
+    )
+    db.session.add(job)
     db.session.flush()
     users[f"area_{tag.lower()}"] = officer
     users[f"cell_{tag.lower()}"] = secretary
@@ -200,6 +213,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         "batch": batch.id,
         "report": report.id,
         "user": officer.id,
+        "job": job.id,
     }
     markers = [student.full_name, worker.full_name, student.id_number, worker.id_number]
     return Side(ids=ids, markers=markers)
@@ -237,10 +251,12 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "target": b["target"],
             "batch": b["batch"],
             "report": b["report"],
+            "job": b["job"],
         }
     if role == "gddt":  # Sở GD&ĐT: THPT students only
         a = world.a.ids
         return {
+            "job": a["job"],  # a background job is its owner's alone
             "candidate": a["worker"],
             "event": a["worker_event"],
             "unit": a["firm"],

@@ -22,6 +22,8 @@ EXPECTED = {
     access.BROWSE_ORG: {"admin", "province", "area"},
     access.USE_REPORTS: {"admin", "province", "area"},
     access.SUBMIT_REPORTS: {"admin", "province", "area"},
+    # Whoever may import or use reports may follow the background jobs they start.
+    access.FOLLOW_JOBS: {"admin", "province", "area"},
 }
 
 

@@ -29,6 +29,11 @@ from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_work
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Parsed = Callable[[ParseResult], None]
+
+
+def _nothing(_parsed: ParseResult) -> None:
+    pass
 
 
 class Unreadable(ServiceError):
@@ -160,10 +165,13 @@ def preview(
     *,
     sheet: str | None = None,
     override: Mapping[int, str | None] | None = None,
+    on_parsed: Parsed = _nothing,
+    progress: importer.Progress = lambda _n: None,
 ) -> importer.ImportResult:
     """Parse the stored file (this sheet, this mapping, else the remembered one), classify
     the rows without writing them, and keep the summary on the batch. Unreadable when the
-    file can't be read."""
+    file can't be read. `on_parsed` sees the rows once read, before they are classified
+    (with `progress` at each chunk): a background job's progress and cancel point."""
     data = batch.content or b""
     lookups = importer.build_lookups(session, user)
     parsed = importer.parse(session, user, data, batch.filename, sheet=sheet, lookups=lookups)
@@ -181,7 +189,8 @@ def preview(
             lookups=lookups,
         )  # fmt: skip
         remember(session, parsed.header.signature, override)
-    result = importer.classify(session, user, parsed)
+    on_parsed(parsed)
+    result = importer.classify(session, user, parsed, progress=progress)
     store_preview(batch, result, override)
     return result
 
@@ -196,9 +205,17 @@ def start(session: Session, user: User, data: bytes, filename: str) -> ImportBat
 
 
 @_readable
-def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
+def commit_batch(
+    session: Session,
+    user: User,
+    batch: ImportBatch,
+    *,
+    on_parsed: Parsed = _nothing,
+    progress: importer.Progress = lambda _n: None,
+) -> importer.ImportResult:
     """Write a previewed batch (ImportRefused when rows fail, Unreadable when the file can't
-    be read; the request rolls back)."""
+    be read; the request rolls back). `on_parsed` sees the rows once read, before the
+    commit starts; `progress` counts each row twice (checked, then written)."""
     parsed = importer.parse(
         session,
         user,
@@ -207,7 +224,8 @@ def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.I
         sheet=batch.sheet,
         override=override_of(batch),
     )
-    result = importer.commit(session, user, parsed, batch=batch)
+    on_parsed(parsed)
+    result = importer.commit(session, user, parsed, batch=batch, progress=progress)
     batch.mapping = {**(batch.mapping or {}), "sample": _sample(result)}
     return result
 
