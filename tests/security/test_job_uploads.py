@@ -22,8 +22,8 @@ def test_each_bad_file_read_by_a_job_fails_in_vietnamese_and_keeps_nothing(
     app,
     world,
     sign_in,
-    bad_file_dir,
-    monkeypatch,  # noqa: F811  (the fixture)
+    bad_file_dir,  # noqa: F811  (the fixture imported above)
+    monkeypatch,
 ):
     monkeypatch.setitem(app.config, "BACKGROUND_IMPORT_KB", 0)
     client = sign_in(world.users["area_a"])
