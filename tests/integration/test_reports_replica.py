@@ -21,7 +21,6 @@ from tests.factories import PASSWORD
 from tests.integration.reports_world import build_world
 from tests.unit.test_exports_support import all_texts
 
-
 READS = ("SELECT", "WITH", "SET LOCAL", "SHOW")
 
 
