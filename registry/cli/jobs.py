@@ -22,7 +22,9 @@ def jobs_worker(workers: int) -> None:
     if failed:
         click.echo(f"{failed} việc bị dừng giữa chừng trước đây đã được đánh dấu không thành công.")
     logging.getLogger("huey").setLevel(current_app.config["LOG_LEVEL"])
-    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread")
+    # An idle worker looks at the queue at least once a second (huey's default backs off
+    # to 10 s), so a job someone is watching starts at once.
+    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", max_delay=1.0)
     consumer.run()
 
 

@@ -26,6 +26,10 @@
       text += " · đang hủy…";
     }
     phase.textContent = text;
+    var status = document.querySelector("[data-job-status]");
+    if (status && state.status === "running") {
+      status.textContent = "Đang chạy";
+    }
     if (state.committing) {
       var cancel = document.querySelector("[data-job-cancel]");
       if (cancel) {
