@@ -135,7 +135,7 @@ def test_a_large_import_shows_a_moving_bar_and_is_found_again_in_the_job_list(jo
     expect(rows.filter(has_text="Đọc và kiểm tra tệp nhập")).to_contain_text("Đã xong")
     rows.filter(has_text="Ghi danh sách vào sổ theo dõi").get_by_role("link", name="Xem").click()
     expect(page.get_by_test_id("job-result")).to_contain_text(
-        f"Đã nhập {ROWS} dòng: {ROWS} thêm mới"
+        f"Đã nhập {ROWS} dòng: {ROWS} thêm mới", timeout=LONG
     )
     page.get_by_role("link", name="Mở trang lần nhập «toan_tinh.csv»").click()
     expect(page.get_by_test_id("batch-status")).to_have_text("Đã ghi")

@@ -8,7 +8,10 @@ that need a job to wait (cancelling) give the application a queue nobody works y
 from __future__ import annotations
 
 import io
+import os
+import socket
 import threading
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -17,6 +20,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, ImportBatch, Job
+from registry.models._types import utcnow
 from registry.services.jobs import queue as job_queue
 from registry.services.jobs import runner, submit
 from tests.factories import login
@@ -323,3 +327,31 @@ def test_a_second_job_on_a_batch_at_work_is_refused(officer, client, waiting):
     assert "đang được xử lý trong nền" in text(response)
     assert db.session.scalar(select(func.count(Job.id))) == 1
     assert submit.active_for_batch(db.session(), preview.batch_id).id == preview.id
+
+
+def test_the_worker_fails_jobs_of_dead_processes_and_drops_old_workbooks(world, client):
+    officer = world["users"]["officer_a"]
+    host = socket.gethostname()
+    dead = Job(kind="export", status="running", user_id=officer.id, title="chết",
+               worker=f"{host}:{2**22 + 12345}")  # fmt: skip
+    alive = Job(kind="export", status="running", user_id=officer.id, title="sống",
+                worker=f"{host}:{os.getpid()}")  # fmt: skip
+    elsewhere = Job(kind="export", status="running", user_id=officer.id, title="máy khác",
+                    worker="may-khac:1")  # fmt: skip
+    old = Job(kind="export", status="done", user_id=officer.id, title="cũ", file=b"PK",
+              finished_at=utcnow() - timedelta(days=8))  # fmt: skip
+    recent = Job(kind="export", status="done", user_id=officer.id, title="mới", file=b"PK",
+                 finished_at=utcnow() - timedelta(days=1))  # fmt: skip
+    db.session.add_all([dead, alive, elsewhere, old, recent])
+    db.session.commit()
+    ids = [j.id for j in (dead, alive, elsewhere, old, recent)]
+    runner.upkeep()
+    db.session.expire_all()
+    dead, alive, elsewhere, old, recent = (db.session.get(Job, i) for i in ids)
+    assert (dead.status, dead.message) == ("failed", runner.INTERRUPTED)
+    assert alive.status == elsewhere.status == "running"
+    assert old.file is None and recent.file == b"PK"
+    login(client, officer)
+    assert "Tệp báo cáo đã được xóa" in text(
+        client.get(f"/jobs/{old.id}/download", follow_redirects=True)
+    )

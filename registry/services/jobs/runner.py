@@ -152,10 +152,8 @@ def recover_interrupted() -> int:
     count = 0
     for job in running:
         pid = (job.worker or "").rsplit(":", 1)[-1]
-        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
-            continue
-        if pid.isdigit() and int(pid) == os.getpid():
-            continue  # this process is running it now
+        if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
+            continue  # still at work (in this process, or another one here)
         job.status, job.finished_at, job.message = "failed", utcnow(), INTERRUPTED
         kinds.KINDS[job.kind].undo(db.session(), job, None)
         queue().forget(job.id)
