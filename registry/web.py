@@ -123,9 +123,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     from registry import replica
-    from registry.services.jobs import queue
+    from registry.services.jobs import tasks
 
-    queue.init_app(app)
+    tasks.init_app(app)
     replica.init_app(app)
 
     from registry.models import User

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 
 from registry.services.jobs import runner
-from registry.services.jobs.queue import queue
+from registry.services.jobs.tasks import queue
 
 
 @click.command("jobs-worker")
@@ -18,7 +18,7 @@ def jobs_worker(workers: int) -> None:
     jobs = queue()
     if jobs.huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE chạy việc ngay trong tiến trình web.")
-    failed = runner.recover_interrupted()
+    failed = runner.recover_interrupted(jobs)
     if failed:
         click.echo(f"{failed} việc bị dừng giữa chừng trước đây đã được đánh dấu không thành công.")
     logging.getLogger("huey").setLevel(current_app.config["LOG_LEVEL"])

@@ -18,7 +18,7 @@ from registry.scoping import get_in_scope, scope_filter
 from registry.services import audit
 from registry.services.jobs import submit
 from registry.services.jobs.kinds import KIND_LABELS
-from registry.services.jobs.queue import queue
+from registry.services.jobs.tasks import queue
 from registry.transaction import refusal_returns_to
 from registry.units.helpers import paginate
 

@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 from config import TestConfig
 from registry import create_app, demo
 from registry.extensions import db
-from registry.services.jobs.queue import queue
+from registry.services.jobs.tasks import queue
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, ImportBatch, Job
 from registry.models._types import utcnow
-from registry.services.jobs import queue as job_queue
 from registry.services.jobs import runner, submit
+from registry.services.jobs import tasks as job_queue
 from tests.factories import login
 from tests.fixtures.sheets import xlsx_bytes
 from tests.integration.import_world import build_world, dump, person, sheet
@@ -345,7 +345,7 @@ def test_the_worker_fails_jobs_of_dead_processes_and_drops_old_workbooks(world, 
     db.session.add_all([dead, alive, elsewhere, old, recent])
     db.session.commit()
     ids = [j.id for j in (dead, alive, elsewhere, old, recent)]
-    runner.upkeep()
+    runner.upkeep(job_queue.queue(), 7)
     db.session.expire_all()
     dead, alive, elsewhere, old, recent = (db.session.get(Job, i) for i in ids)
     assert (dead.status, dead.message) == ("failed", runner.INTERRUPTED)

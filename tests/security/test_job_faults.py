@@ -15,8 +15,9 @@ from huey import SqliteHuey
 
 from registry.extensions import db
 from registry.models import Candidate, ImportBatch, Job
-from registry.services.jobs.queue import QUEUE_NAME, build_queue
+from registry.services.jobs.queue import QUEUE_NAME
 from registry.services.jobs.runner import INTERRUPTED
+from registry.services.jobs.tasks import build_queue
 from tests.fixtures.sheets import csv_bytes
 from tests.security.child import start_flask
 from tests.security.routes import count, text

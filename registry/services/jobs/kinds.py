@@ -20,10 +20,10 @@ from registry import access
 from registry.domain.periods import Period
 from registry.models import Area, ImportBatch, Job, User
 from registry.replica import reports_session
-from registry.services import ServiceError
 from registry.services.imports import batches
 from registry.services.imports.candidate_import import ImportAlreadyDone, ImportRefused
 from registry.services.imports.rollback import rollback_batch
+from registry.services.jobs import JobRefused
 from registry.services.reports.detail_list import candidate_statement, filters_for
 from registry.services.reports.workbooks import (
     REPORTS,
@@ -72,14 +72,14 @@ class Kind:
 def _user(job: Job, action: str) -> User:
     user = job.user
     if not user.active or not access.may(user, action):
-        raise ServiceError(NO_RIGHT)
+        raise JobRefused(NO_RIGHT)
     return user
 
 
 def _batch(session: Session, job: Job) -> ImportBatch:
     batch = session.get(ImportBatch, job.batch_id) if job.batch_id else None
     if batch is None:
-        raise ServiceError(GONE)
+        raise JobRefused(GONE)
     return batch
 
 

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from sqlalchemy import event
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy.orm import Session
 
 QUEUE_NAME = "registry-jobs"
-_PENDING = "jobs_to_enqueue"  # Session.info key: ids of jobs waiting for the commit
+PENDING = "jobs_to_enqueue"  # Session.info key: ids of jobs waiting for the commit
 PROGRESS_EVERY = 0.3  # seconds between two writes of a job's progress
 
 
@@ -76,57 +74,10 @@ class JobQueue:
         self.huey.delete(f"job:{job_id}:gate")
 
 
-def build_queue(app: Flask, huey: Huey) -> JobQueue:
-    """Register the job task (and the hourly clean-up) on `huey`, running in `app`."""
-    from registry.services.jobs import runner
-
-    @huey.task(name="registry.run_job")
-    def run_job(job_id: int) -> None:
-        with app.app_context():
-            runner.run(job_id)
-
-    @huey.periodic_task(crontab(minute="*"), name="registry.job_upkeep")
-    def upkeep() -> None:
-        with app.app_context():
-            runner.upkeep()
-
-    return JobQueue(huey, run_job)
-
-
-def init_app(app: Flask) -> None:
-    """Nothing is opened here: the queue is made when first used (a command that never
-    touches a job needs no instance/ folder, nor Redis)."""
-    app.extensions.pop("jobs", None)
-
-
-def queue() -> JobQueue:
-    """The application's job queue."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real Flask app
-    jobs = app.extensions.get("jobs")
-    if jobs is None:
-        jobs = build_queue(app, make_huey(app.config, app.instance_path))
-        app.extensions["jobs"] = jobs
-    return jobs
-
-
 def enqueue_after_commit(session: Session, job_id: int) -> None:
     """Send the job to the queue once the transaction that made it commits (a worker
-    must find its row), never if it rolls back."""
-    session.info.setdefault(_PENDING, []).append(job_id)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if pending and has_app_context():
-        jobs = queue()
-        for job_id in pending:
-            jobs.enqueue(job_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_rolled_back(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    must find its row), never if it rolls back (registry.services.jobs.tasks)."""
+    session.info.setdefault(PENDING, []).append(job_id)
 
 
 class Reporter:

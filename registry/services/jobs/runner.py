@@ -20,7 +20,7 @@ from registry.models import Job
 from registry.models._types import utcnow
 from registry.services import ServiceError
 from registry.services.jobs import kinds
-from registry.services.jobs.queue import JobQueue, Reporter, queue
+from registry.services.jobs.queue import JobQueue, Reporter
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +80,10 @@ def _claim(job_id: int) -> bool:
     return claimed.rowcount == 1
 
 
-def run(job_id: int) -> None:
+def run(job_id: int, jobs: JobQueue) -> None:
     """Run the job with this id, if it is still waiting."""
     if not _claim(job_id):
         return
-    jobs = queue()
     session = db.session()
     job = session.get(Job, job_id)
     if job is None:
@@ -142,7 +141,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def recover_interrupted() -> int:
+def recover_interrupted(jobs: JobQueue) -> int:
     """Mark failed the jobs left running by a process of this host that is gone (killed
     in the middle; its transaction never committed). Returns how many."""
     host = socket.gethostname()
@@ -156,20 +155,17 @@ def recover_interrupted() -> int:
             continue  # still at work (in this process, or another one here)
         job.status, job.finished_at, job.message = "failed", utcnow(), INTERRUPTED
         kinds.KINDS[job.kind].undo(db.session(), job, None)
-        queue().forget(job.id)
+        jobs.forget(job.id)
         count += 1
     db.session.commit()
     return count
 
 
-def upkeep(now=None) -> None:
+def upkeep(jobs: JobQueue, result_days: int, now=None) -> None:
     """Every minute in the worker: fail the jobs of dead processes, and drop exported
-    workbooks older than JOB_RESULT_DAYS (they hold personal data)."""
-    from flask import current_app
-
-    recover_interrupted()
-    days = current_app.config.get("JOB_RESULT_DAYS", 7)
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    workbooks older than `result_days` (JOB_RESULT_DAYS: they hold personal data)."""
+    recover_interrupted(jobs)
+    cutoff = (now or utcnow()) - timedelta(days=result_days)
     db.session.execute(
         update(Job)
         .where(Job.file.is_not(None), Job.finished_at < cutoff)
