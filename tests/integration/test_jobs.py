@@ -355,3 +355,11 @@ def test_the_worker_fails_jobs_of_dead_processes_and_drops_old_workbooks(world, 
     assert "Tệp báo cáo đã được xóa" in text(
         client.get(f"/jobs/{old.id}/download", follow_redirects=True)
     )
+
+
+def test_choosing_a_sheet_of_a_large_file_reads_it_again_in_a_job(officer, client):
+    preview = job_of(upload(client, people(6)))
+    job = job_of(client.post(f"/imports/{preview.batch_id}/sheet", data={"sheet": "Danh sách"}))
+    assert (job.kind, job.status, job.params["sheet"]) == ("import_preview", "done", "Danh sách")
+    assert "Đã đọc và kiểm tra 6 dòng: 6 thêm mới" in text(client.get(f"/jobs/{job.id}"))
+    assert db.session.get(ImportBatch, preview.batch_id).sheet == "Danh sách"
