@@ -363,3 +363,16 @@ def test_choosing_a_sheet_of_a_large_file_reads_it_again_in_a_job(officer, clien
     assert (job.kind, job.status, job.params["sheet"]) == ("import_preview", "done", "Danh sách")
     assert "Đã đọc và kiểm tra 6 dòng: 6 thêm mới" in text(client.get(f"/jobs/{job.id}"))
     assert db.session.get(ImportBatch, preview.batch_id).sheet == "Danh sách"
+
+
+def test_a_commit_job_for_a_batch_committed_meanwhile_says_so_and_writes_nothing(officer, client):
+    preview = job_of(upload(client, people(5)))
+    job_of(client.post(f"/imports/{preview.batch_id}/commit", data={}))
+    batch = db.session.get(ImportBatch, preview.batch_id)
+    before = data_tables()
+    late = submit.submit(db.session(), officer, "import_commit", batch.filename, batch=batch)
+    db.session.commit()  # a second tab's commit that was queued before the first ran
+    db.session.expire_all()
+    late = db.session.get(Job, late.id)
+    assert late.status == "failed" and "đã được ghi hoặc hoàn tác" in late.message
+    assert data_tables() == before

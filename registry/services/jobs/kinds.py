@@ -99,7 +99,7 @@ def counts_text(counts: dict[str, int]) -> str:
 def _run_preview(session: Session, job: Job, work: Progress) -> None:
     user, batch = _user(job, access.IMPORT), _batch(session, job)
     if batch.status != "previewed":
-        raise ImportAlreadyDone(batch.id)
+        raise JobRefused(ImportAlreadyDone.message)
     params = job.params or {}
     work.phase("Đang đọc tệp")
 
@@ -128,7 +128,7 @@ def _undo_preview(session: Session, job: Job, error: BaseException | None) -> st
 def _run_commit(session: Session, job: Job, work: Progress) -> None:
     user, batch = _user(job, access.IMPORT), _batch(session, job)
     if batch.status != "previewed":
-        raise ImportAlreadyDone(batch.id)
+        raise JobRefused(ImportAlreadyDone.message)
     work.phase("Đang đọc tệp")
 
     def parsed(result: ParseResult) -> None:

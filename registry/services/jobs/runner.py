@@ -88,7 +88,7 @@ def run(job_id: int, jobs: JobQueue) -> None:
     job = session.get(Job, job_id)
     if job is None:
         return
-    kind = kinds.KINDS[job.kind]
+    kind, name = kinds.KINDS[job.kind], job.kind
     try:
         try:
             kind.run(session, job, Work(jobs, job_id))
@@ -99,7 +99,7 @@ def run(job_id: int, jobs: JobQueue) -> None:
         except ServiceError as refusal:
             _failed(job_id, "failed", str(refusal), kind.undo, refusal)
         except Exception:
-            log.exception("job %s (%s) failed", job_id, job.kind)
+            log.exception("job %s (%s) failed", job_id, name)
             _failed(job_id, "failed", UNEXPECTED, kind.undo)
     finally:
         jobs.forget(job_id)
