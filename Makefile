@@ -24,6 +24,10 @@ run: $(VENV)/.installed
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo "Mở http://127.0.0.1:5000 và đăng nhập bằng một tài khoản ở trên."
+	@# The background-job worker (queue in instance/jobs.db) runs beside the dev server
+	@# and stops with it.
+	$(FLASK) jobs-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite (unit, integration, browser), then the database tests again

@@ -99,6 +99,19 @@ class Config:
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)
 
+    # Background jobs (registry.services.jobs): imports of files over BACKGROUND_IMPORT_KB,
+    # rollbacks and detail lists of more than BACKGROUND_ROWS lines run off the request,
+    # on huey: Redis when REDIS_URL is set, else the SQLite file JOBS_FILE. An exported
+    # workbook is kept JOB_RESULT_DAYS for its download.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_FILE = os.environ.get("JOBS_FILE", "")
+    JOBS_IMMEDIATE = False
+    BACKGROUND_IMPORT_KB = _int("BACKGROUND_IMPORT_KB", 1024)
+    BACKGROUND_ROWS = _int("BACKGROUND_ROWS", 20_000)
+    JOB_RESULT_DAYS = _int("JOB_RESULT_DAYS", 7)
+    # Report queries and exports read here when set (a read replica, a read-only role).
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
+
     # How many reverse proxies (nginx) stand in front of gunicorn; 0 when none.
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -123,6 +136,9 @@ class TestConfig(Config):
     DEMO_MODE = True
     LOG_LEVEL = "WARNING"
     MAIL_SERVER = None  # a test names its own local server
+    JOBS_IMMEDIATE = True  # jobs run in the process, when their request commits
+    REDIS_URL = ""
+    REPORTS_DATABASE_URL = ""
 
 
 class ProductionConfig(Config):

@@ -36,6 +36,7 @@ OPEN_ROUNDS = "open_rounds"  # open a reporting round for other organisations
 REVIEW_SUBMISSION = "review_submission"  # target: the ReportingRound (its opener reviews)
 SUBMIT_TO_ROUND = "submit_to_round"  # target: the reporting Organisation
 UNLOCK_PERIOD = "unlock_period"  # lift the lock of an approved submission
+FOLLOW_JOBS = "follow_jobs"  # the list of one's background jobs (imports, large exports)
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
@@ -51,6 +52,7 @@ ROLES_ALLOWED: dict[str, frozenset[str]] = {
     BROWSE_ORG: frozenset({"admin", "province", "area"}),
     USE_REPORTS: frozenset({"admin", "province", "area"}),
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+    FOLLOW_JOBS: frozenset({"admin", "province", "area"}),
     DOWNLOAD_REGISTER: frozenset({"admin", "province", "area", "cell"}),
     DOWNLOAD_LIST: frozenset({"admin", "province", "area", "cell"}),
     USE_ROUNDS: frozenset({"admin", "province", "area"}),

@@ -22,6 +22,7 @@ from registry.models import (
     CandidateTally,
     EnterpriseSurvey,
     ImportBatch,
+    Job,
     PartyCell,
     ReportingRound,
     RoundReporter,
@@ -229,6 +230,9 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         return _submitted_reports_filter(user)
     if model in (ReportingRound, Submission):
         return _rounds_filter(user, model)
+    if model is Job:
+        # A background job is its owner's (it may hold their export); admins see all.
+        return true() if user.role == "admin" else Job.user_id == user.id
     raise TypeError(f"no scope rule for {model.__name__}")
 
 

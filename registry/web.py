@@ -122,6 +122,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
 
+    from registry import replica
+    from registry.services.jobs import tasks
+
+    tasks.init_app(app)
+    replica.init_app(app)
+
     from registry.models import User
 
     @login_manager.user_loader
@@ -142,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.auth import bp as auth_bp
     from registry.candidates import bp as candidates_bp
     from registry.imports import bp as imports_bp
+    from registry.jobs import bp as jobs_bp
     from registry.main import bp as main_bp
     from registry.privacy import bp as privacy_bp
     from registry.reports import bp as reports_bp
@@ -157,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def render_error(code: int):
@@ -268,6 +276,7 @@ NAV = (
     ("reports.index", "Báo cáo", access.DOWNLOAD_REGISTER),
     ("rounds.index", "Đợt báo cáo", access.USE_ROUNDS),
     ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
+    ("jobs.index", "Việc đang chạy", access.FOLLOW_JOBS),
     ("admin.users", "Quản trị", access.ADMINISTER),
 )
 

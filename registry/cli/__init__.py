@@ -139,6 +139,7 @@ def register_cli(app: Flask) -> None:
     """Add every command; each commits once, when it ends well (registry.transaction)."""
     from registry.cli.backup import backup_command, restore_command
     from registry.cli.imports import COMMANDS as import_commands
+    from registry.cli.jobs import COMMANDS as job_commands
     from registry.cli.org import COMMANDS as unit_commands
     from registry.cli.privacy import COMMANDS as privacy_commands
     from registry.cli.reports import COMMANDS as report_commands
@@ -159,3 +160,5 @@ def register_cli(app: Flask) -> None:
         if command.callback is not None:  # every command here has one
             command.callback = committed(command.callback)
         app.cli.add_command(command)
+    for command in job_commands:
+        app.cli.add_command(command)  # a long-running process: each job commits its own

@@ -26,6 +26,7 @@ from registry.domain.textutil import fold
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.extensions import db
 from registry.models import Area, PartyCell, User
+from registry.replica import reports_session
 from registry.scoping import in_scope, scope_filter
 from registry.services.audit import COMMAND_LINE
 from registry.services.org.areas import by_code
@@ -157,7 +158,7 @@ def export_command(
         area = _area(area_code, user, period.end)
     request = ReportRequest(report, period, area, group=group, reached=reached, cell=cell)
     try:
-        export = make_report(db.session(), user, request)
+        export = make_report(reports_session(), user, request)  # the replica, if set
         if fmt.lower() == "pdf":
             export = printed(export)
     except (ReportError, TemplateError, PdfError) as error:

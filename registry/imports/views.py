@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -23,10 +23,12 @@ from registry.models import ImportBatch
 from registry.scoping import get_in_scope, scope_filter
 from registry.services.imports import batches
 from registry.services.imports.batch_file import safe_filename
-from registry.services.imports.candidate_import import ImportAlreadyDone, ImportRefused
+from registry.services.imports.candidate_import import ImportAlreadyDone, ImportRefused, new_batch
 from registry.services.imports.error_workbook import error_filename
 from registry.services.imports.rollback import rollback_batch
 from registry.services.imports.template import build_template
+from registry.services.jobs import submit as jobs
+from registry.services.jobs.kinds import KIND_LABELS as JOB_KINDS
 from registry.spreadsheet import FIELD_LABELS
 from registry.spreadsheet.results import issue_label
 from registry.transaction import on_refusal, refusal_returns_to
@@ -50,7 +52,19 @@ KIND_LABELS = {
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"statuses": STATUS_LABELS, "kinds": KIND_LABELS}
+    return {"statuses": STATUS_LABELS, "kinds": KIND_LABELS, "job_kinds": JOB_KINDS}
+
+
+def _in_background(batch: ImportBatch) -> bool:
+    """A file this large is read and written by a background job (BACKGROUND_IMPORT_KB)."""
+    return batch.size > current_app.config["BACKGROUND_IMPORT_KB"] * 1024
+
+
+def _to_job(batch: ImportBatch, kind: str, params: dict | None = None):
+    """Hand the batch's work to a background job and follow it on the job's page."""
+    refusal_returns_to(url_for("imports.detail", batch_id=batch.id))
+    job = jobs.submit(db.session(), current_user, kind, batch.filename, batch=batch, params=params)
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _batch(batch_id: int, candidates_only: bool = True) -> ImportBatch:
@@ -95,7 +109,12 @@ def upload():
         form.file.errors = [str(error)]  # and the file is not kept
         return _index(form, 400)
 
-    batch = batches.start(db.session(), current_user, data, form.file.data.filename or "")
+    filename = form.file.data.filename or ""
+    if len(data) > current_app.config["BACKGROUND_IMPORT_KB"] * 1024:
+        batch = new_batch(db.session(), current_user, data, filename)
+        db.session.flush()
+        return _to_job(batch, "import_preview", {"new_batch": True})
+    batch = batches.start(db.session(), current_user, data, filename)
     return redirect(url_for("imports.detail", batch_id=batch.id))
 
 
@@ -140,6 +159,7 @@ def _render_detail(batch: ImportBatch, mapping_form: MappingForm | None = None, 
         earlier=earlier,
         actions=batches.ACTION_LABELS,
         errors=(batch.errors or [])[:500],
+        active_job=jobs.active_for_batch(db.session(), batch.id),
     ), status
 
 
@@ -156,10 +176,19 @@ def _previewed(batch_id: int) -> ImportBatch:
     if batch.status != "previewed":
         flash(ImportAlreadyDone.message, "warning")
         abort(redirect(url_for("imports.detail", batch_id=batch.id)))
+    if jobs.active_for_batch(db.session(), batch.id) is not None:
+        flash(jobs.BUSY, "warning")
+        abort(redirect(url_for("imports.detail", batch_id=batch.id)))
     return batch
 
 
 def _repreview(batch: ImportBatch, **options):
+    if _in_background(batch):
+        override = options.get("override")
+        params = {"sheet": options.get("sheet")}
+        if override is not None:
+            params["override"] = {str(k): v for k, v in override.items()}
+        return _to_job(batch, "import_preview", params)
     back = url_for("imports.detail", batch_id=batch.id)
     refusal_returns_to(back)
     batches.preview(db.session(), current_user, batch, **options)
@@ -234,6 +263,8 @@ def commit(batch_id: int):
             "warning",
         )
         return back
+    if _in_background(batch):
+        return _to_job(batch, "import_commit")
 
     @on_refusal
     def errors_kept(
@@ -276,6 +307,8 @@ def rollback(batch_id: int):
     if not RollbackForm().validate_on_submit():
         flash("Hãy đánh dấu xác nhận trước khi hoàn tác.", "warning")
         return redirect(back)
+    if batch.rows > current_app.config["BACKGROUND_ROWS"]:
+        return _to_job(batch, "rollback")
     refusal_returns_to(back)
     counts = rollback_batch(db.session(), current_user, batch)
     flash(

@@ -6,6 +6,7 @@ from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, StageEvent
 from registry.models.dossier import DossierItem, Introducer
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
+from registry.models.jobs import Job
 from registry.models.organisations import Organisation, ReportTemplate
 from registry.models.reports import SubmittedReport
 from registry.models.rounds import (
@@ -31,6 +32,7 @@ __all__ = [
     "ImportChange",
     "ImportMapping",
     "Introducer",
+    "Job",
     "Organisation",
     "PartyCell",
     "RateLimitCounter",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from forms.base import add_error
@@ -16,11 +24,14 @@ from registry.domain.workdays import today_vn
 from registry.downloads import download_response
 from registry.extensions import db
 from registry.models import Area, SubmittedReport
+from registry.replica import reports_session
 from registry.reports import bp
 from registry.reports.choices import area_choices
 from registry.reports.views_register import register_page
 from registry.scoping import get_in_scope, in_scope, restriction_of
 from registry.services import audit
+from registry.services.jobs import kinds as job_kinds
+from registry.services.jobs import submit as jobs
 from registry.services.reports.narrative import TemplateError
 from registry.services.reports.pdf import PdfError
 from registry.services.reports.pdf import available as pdf_available
@@ -117,7 +128,12 @@ def index():
         return _page(form, 422 if form.is_submitted() else 200)
     try:
         report_request = _request_from(form)
-        export = make_report(db.session(), current_user, report_request)
+        if not form.send.data and report_request.report == "candidates":
+            rows = job_kinds.detail_rows(reports_session(), current_user, report_request)
+            if rows > current_app.config["BACKGROUND_ROWS"]:
+                return _to_job(report_request, rows)
+        # Reports only read: on the replica when REPORTS_DATABASE_URL is set.
+        export = make_report(reports_session(), current_user, report_request)
         if form.pdf.data and not form.send.data:
             export = printed(export)
     except (PeriodError, ReportError, TemplateError, PdfError) as error:
@@ -127,6 +143,15 @@ def index():
         return _submit(form, report_request, export)
     log_export(db.session(), current_user, report_request, export)
     return download_response(export.stream, *file_names(report_request, export.suffix))
+
+
+def _to_job(report_request: ReportRequest, rows: int):
+    """A detail list longer than BACKGROUND_ROWS is built by a background job."""
+    report_request.check()
+    params = {**job_kinds.request_params(report_request), "rows": rows}
+    title = f"{REPORTS[report_request.report]}, {report_request.period.text}"
+    job = jobs.submit(db.session(), current_user, "export", title, params=params)
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _submit(form: ReportForm, report_request: ReportRequest, export):

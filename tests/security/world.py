@@ -24,6 +24,7 @@ from registry.models import (
     ImportBatch,
     ImportChange,
     Introducer,
+    Job,
     Organisation,
     ReportingRound,
     RoundReporter,
@@ -68,6 +69,7 @@ PARAM_KINDS = {
     "organisation_id": "organisation",
     "item_id": "dossier_item",
     "introducer_id": "introducer",
+    "job_id": "job",
 }
 
 
@@ -212,6 +214,17 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         figures={"total": 1},
     )
     db.session.add(report)
+    job = Job(
+        kind="export",
+        status="done",
+        user_id=officer.id,
+        title=text(f"Danh sách chi tiết {tag}"),
+        message=text(f"Đã lập xong {tag}"),
+        file=b"PK\x03\x04",
+        file_name="danh-sach.xlsx",
+        params={"report": "candidates"},
+    )
+    db.session.add(job)
     db.session.flush()
     files = {}
     for key, person in (("", student), ("worker_", worker)):
@@ -252,6 +265,7 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
         **files,
         "round": round_.id,
         "submission": submission.id,
+        "job": job.id,
     }
     markers = [student.full_name, worker.full_name, student.id_number, worker.id_number]
     return Side(ids=ids, markers=markers)
@@ -326,10 +340,12 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "introducer": b["introducer"],
             "round": b["round"],
             "submission": b["submission"],
+            "job": b["job"],
         }
     if role == "gddt":  # Sở GD&ĐT: THPT students and GDNN-GDTX learners only
         a = world.a.ids
         return {
+            "job": a["job"],  # a background job is its owner's alone
             "candidate": a["worker"],
             "event": a["worker_event"],
             "unit": a["firm"],

@@ -29,6 +29,8 @@ EXPECTED = {
     access.REVIEW_SUBMISSION: {"admin", "province"},
     access.SUBMIT_TO_ROUND: {"province", "area"},
     access.UNLOCK_PERIOD: {"admin"},
+    # Whoever may import or use reports may follow the background jobs they start.
+    access.FOLLOW_JOBS: {"admin", "province", "area"},
 }
 
 

@@ -29,6 +29,11 @@ from registry.spreadsheet import FIELD_LABELS, ParseResult, ReadError, read_work
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Parsed = Callable[[ParseResult], None]
+
+
+def _nothing(_parsed: ParseResult) -> None:
+    pass
 
 
 class Unreadable(ServiceError):
@@ -225,10 +230,13 @@ def preview(
     *,
     sheet: str | None = None,
     override: Mapping[int, str | None] | None = None,
+    on_parsed: Parsed = _nothing,
+    progress: importer.Progress = lambda _n: None,
 ) -> importer.ImportResult:
     """Parse the stored file (this sheet, this mapping, else the remembered one), classify
     the rows without writing them, and keep the summary on the batch. Unreadable when the
-    file can't be read."""
+    file can't be read. `on_parsed` sees the rows once read, before they are classified
+    (with `progress` at each chunk): a background job's progress and cancel point."""
     data = batch.content or b""
     lookups = importer.build_lookups(session, user)
     if sheet == importer.ALL_SHEETS:
@@ -262,7 +270,8 @@ def preview(
             lookups=lookups,
         )  # fmt: skip
         remember(session, user, parsed.header.signature, override)
-    result = importer.classify(session, user, parsed)
+    on_parsed(parsed)
+    result = importer.classify(session, user, parsed, progress=progress)
     store_preview(batch, result, override, remembered=applied)
     return result
 
@@ -286,9 +295,18 @@ class MappingUnconfirmed(ServiceError):
 
 
 @_readable
-def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.ImportResult:
+def commit_batch(
+    session: Session,
+    user: User,
+    batch: ImportBatch,
+    *,
+    on_parsed: Parsed = _nothing,
+    progress: importer.Progress = lambda _n: None,
+) -> importer.ImportResult:
     """Write a previewed batch (ImportRefused when rows fail, Unreadable when the file can't
-    be read, MappingUnconfirmed while an uncertain column waits; the request rolls back)."""
+    be read, MappingUnconfirmed while an uncertain column waits; the request rolls back).
+    `on_parsed` sees the rows once read, before the commit starts; `progress` counts each
+    row twice (checked, then written)."""
     summary = batch.mapping or {}
     if summary.get("uncertain") or any(p["uncertain"] for p in summary.get("parts", [])):
         raise MappingUnconfirmed(MappingUnconfirmed.message)
@@ -302,7 +320,8 @@ def commit_batch(session: Session, user: User, batch: ImportBatch) -> importer.I
         override=None if every else override_of(batch),
         overrides=remembered_all(session, user) if every else None,
     )
-    result = importer.commit(session, user, parsed, batch=batch)
+    on_parsed(parsed)
+    result = importer.commit(session, user, parsed, batch=batch, progress=progress)
     batch.mapping = {**(batch.mapping or {}), "sample": _sample(result)}
     return result
 

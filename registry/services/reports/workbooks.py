@@ -9,7 +9,8 @@ streams from a server-side cursor (registry.services.reports.detail_list).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -174,10 +175,21 @@ def file_names(request: ReportRequest, suffix: str = ".xlsx") -> tuple[str, str]
     return ascii_name, unicodedata.normalize("NFC", words)
 
 
+def _counted(rows: Iterable, progress: Callable[[int], None]) -> Iterator:
+    for row in rows:
+        progress(1)
+        yield row
+
+
 def make_report(
-    session: Session, user: User, request: ReportRequest, today: date | None = None
+    session: Session,
+    user: User,
+    request: ReportRequest,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Export:
-    """Build the workbook a user asks for, within the user's scope."""
+    """Build the workbook a user asks for, within the user's scope; `progress` is told of
+    each line of the detail list as it is written (a background export's bar)."""
     request.check()
     if not in_scope(session, user, Area, request.area.id):
         raise ReportError("Địa bàn này nằm ngoài phạm vi của bạn.")
@@ -193,6 +205,8 @@ def make_report(
         return Export(stream, values, suffix=".docx")
     if request.report == "candidates":
         data, counter = candidate_list(session, user, request, meta)
+        if progress is not None:
+            data = replace(data, rows=_counted(data.rows, progress))
         stream = build("candidates", data)
         return Export(stream, None, counter.count)
     if request.report == "register":
