@@ -28,21 +28,25 @@ SET_TARGETS = "set_targets"  # targets (chỉ tiêu) and their sheet
 BROWSE_ORG = "browse_org"  # the units, cells and areas pages in the menu
 USE_REPORTS = "use_reports"  # download reports, their settings, submitted workbooks
 SUBMIT_REPORTS = "submit_reports"
+USE_API = "use_api"  # hold personal API tokens (the tokens page)
+MANAGE_SERVICE_TOKENS = "manage_service_tokens"  # tokens of service accounts (role api)
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
     HANDLE_PERSONAL_DATA: frozenset({"admin"}),
-    EDIT_CANDIDATES: frozenset({"admin", "area", "cell"}),
+    EDIT_CANDIDATES: frozenset({"admin", "area", "cell", "api"}),
     CORRECT_EVENT: frozenset({"admin", "area", "cell"}),
     UNDO_EVENT: frozenset({"admin"}),
     TRANSFER: frozenset({"admin", "area", "cell"}),
-    IMPORT: frozenset({"admin", "area"}),
+    IMPORT: frozenset({"admin", "area", "api"}),
     MANAGE_UNITS: frozenset({"admin", "area"}),
     EDIT_AREAS: frozenset({"admin"}),
     SET_TARGETS: frozenset({"admin", "province"}),
-    BROWSE_ORG: frozenset({"admin", "province", "area"}),
-    USE_REPORTS: frozenset({"admin", "province", "area"}),
+    BROWSE_ORG: frozenset({"admin", "province", "area", "api"}),
+    USE_REPORTS: frozenset({"admin", "province", "area", "api"}),
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+    USE_API: frozenset({"admin", "province", "area", "cell", "api"}),
+    MANAGE_SERVICE_TOKENS: frozenset({"admin"}),
 }
 
 

@@ -156,8 +156,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
 
+    from registry.api import register_api
+
+    register_api(app)
+
 
 def render_error(code: int):
+    if request.path.startswith("/api/v1/") and request.blueprint is None:
+        from registry.api.errors import HTTP_ERRORS, answer
+
+        return answer(code, *HTTP_ERRORS.get(code, HTTP_ERRORS[500]))
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     return render_template("errors.html", code=code, title=title, message=message), code
 
@@ -265,6 +273,7 @@ NAV = (
     ("imports.index", "Nhập từ Excel", access.IMPORT),
     ("reports.index", "Báo cáo", access.USE_REPORTS),
     ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
+    ("api_tokens.index", "API", access.USE_API),
     ("admin.users", "Quản trị", access.ADMINISTER),
 )
 

@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "correct": "Sửa sự kiện",
     "undo": "Hoàn tác sự kiện",
     "submit": "Nộp báo cáo",
+    "api": "Gọi API",
+    "revoke": "Thu hồi",
 }
 ENTITY_LABELS: dict[str, str] = {
     "area": "Địa bàn",
@@ -68,6 +70,7 @@ ENTITY_LABELS: dict[str, str] = {
     "report": "Báo cáo",
     "submitted_report": "Báo cáo đã nộp",
     "report_settings": "Tiêu đề báo cáo",
+    "api_token": "Mã truy cập API",
 }
 FIELD_LABELS: dict[str, str] = {
     **IMPORT_FIELD_LABELS,

@@ -152,4 +152,7 @@ ROLES: dict[str, str] = {
     "province": "Cấp tỉnh (Sở Nội vụ, sở ngành)",
     "area": "Cán bộ địa bàn (huyện, xã, phường)",
     "cell": "Bí thư chi bộ",
+    # A service account of another system: no web sign-in, API tokens only; its scope is
+    # an area (subtree), a cell, or with neither the whole province.
+    "api": "Tài khoản dịch vụ (API)",
 }

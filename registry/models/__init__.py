@@ -8,8 +8,10 @@ from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.reports import SubmittedReport
 from registry.models.settings import Setting
 from registry.models.submissions import FormSubmission
+from registry.models.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Area",
     "AuditLog",
     "Candidate",

@@ -22,7 +22,7 @@ from registry.domain.report_kinds import GROUP_CHOICES, REPORT_GROUPS, report_ki
 from registry.domain.vocabulary import STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.models import Area, User
-from registry.scoping import in_scope
+from registry.scoping import in_scope, scope_role
 from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
 from registry.services.reports.detail_list import candidate_list
@@ -130,6 +130,7 @@ class Export:
     stream: BytesIO
     figures: dict[str, Any] | None  # None for the detail list
     rows: int | None = None  # lines of the detail list
+    source: Any = None  # what the builder was given (the API lays its lines out as JSON)
 
     def data(self) -> bytes:
         return self.stream.getvalue()
@@ -160,7 +161,7 @@ def make_report(
         return Export(stream, None, counter.count)
     data = report_builders.BUILDERS[request.report](session, user, request, meta)
     figures = {k: v for k, v in asdict(data).items() if k != "meta"}
-    return Export(build(request.report, data), figures)
+    return Export(build(request.report, data), figures, source=data)
 
 
 def log_export(session: Session, actor: User | str, request: ReportRequest, export: Export):
@@ -173,6 +174,6 @@ def log_export(session: Session, actor: User | str, request: ReportRequest, expo
 
 def default_area(session: Session, user: User) -> Area | None:
     """The area a user's reports cover unless they choose: their own, or the province."""
-    if user.role == "area" and user.area is not None:
+    if scope_role(user) == "area" and user.area is not None:
         return user.area
     return root_area(session)
