@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Response, jsonify
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound, default_exceptions
 
 from forms.base import REQUIRED
 from forms.fields import NOT_A_CHOICE, NOT_A_DATE
@@ -58,6 +58,10 @@ MESSAGE_CODES: tuple[tuple[str, str], ...] = (
     ("Not a valid choice", "invalid_choice"),
 )
 
+# The field a stage refusal is about (the web shows the rest under the date).
+STAGE_FIELDS = {"exit_reason": "reason", "forbidden": "_"}
+ENGLISH = {"Not a valid choice.": NOT_A_CHOICE}
+
 # The schema library's messages (its defaults), in Vietnamese with a code.
 SCHEMA_MESSAGES: dict[str, tuple[str, str]] = {
     "Missing data for required field.": ("required", REQUIRED),
@@ -89,9 +93,9 @@ def field_code(message: str) -> str:
 def form_fields(errors: Mapping[str, list[str]]) -> list[dict[str, str]]:
     """A form's errors, field by field."""
     return [
-        {"field": name, "code": field_code(str(message)), "message": str(message)}
+        {"field": name, "code": field_code(str(text)), "message": ENGLISH.get(str(text), str(text))}
         for name, messages in errors.items()
-        for message in messages
+        for text in messages
     ]
 
 
@@ -119,9 +123,9 @@ def http_error(error: HTTPException) -> tuple[Response, int]:
     data = getattr(error, "data", None)
     if status == 422 and isinstance(data, Mapping) and "messages" in data:
         fields = _schema_fields(data["messages"])
-    own = getattr(error, "api_error", None)  # (code, message) given by the API itself
+    own = getattr(error, "api_error", None)  # (code, message, fields) given by the API itself
     if own:
-        code, message = own
+        code, message, fields = own
     response, status = answer(status, code, message, fields)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -136,9 +140,12 @@ def refusal(error: ServiceError) -> tuple[Response, int]:
     if isinstance(error, TokenRefused):
         return answer(401, error.code, message)
     if isinstance(error, FilterError):
-        return http_error(_not_found())
+        return http_error(NotFound())
     if isinstance(error, StageRefused):
-        fields = [{"field": "event_date", "code": c, "message": m} for c, m in error.issues]
+        fields = [
+            {"field": STAGE_FIELDS.get(c, "event_date"), "code": c, "message": m}
+            for c, m in error.issues
+        ]
         return answer(422, error.issues[0][0], message, fields)
     if isinstance(error, DuplicateIdNumber):
         fields = [{"field": "id_number", "code": "duplicate_id_number", "message": message}]
@@ -157,16 +164,8 @@ def refusal(error: ServiceError) -> tuple[Response, int]:
     return answer(422, "refused", message, [{"field": getattr(error, "field", "_"), "code": "refused", "message": message}] if getattr(error, "field", None) else [])
 
 
-def _not_found() -> HTTPException:
-    from werkzeug.exceptions import NotFound
-
-    return NotFound()
-
-
-def raise_api(status: int, code: str, message: str) -> None:
-    """Stop the call with this status, code and message."""
-    from werkzeug.exceptions import default_exceptions
-
+def raise_api(status: int, code: str, message: str, fields: list[dict[str, str]] | None = None) -> None:
+    """Stop the call with this status, code, message and fields."""
     error = default_exceptions[status]()
-    error.api_error = (code, message)  # type: ignore[attr-defined]  # read by http_error
+    error.api_error = (code, message, fields or [])  # type: ignore[attr-defined]  # read by http_error
     raise error

@@ -65,7 +65,7 @@ def figures_json(request: ReportRequest, export: Export) -> dict[str, Any]:
         rows, total = _breakdown(data)
     return {
         "report": request.report,
-        "period": {"from": request.period.start, "to": request.period.end},
+        "period": {"date_from": request.period.start, "date_to": request.period.end},
         "rows": rows,
         "total": total,
     }

@@ -55,7 +55,7 @@ def world(ctx) -> World:
 
 
 @pytest.fixture
-def token_for(world):
+def token_for(ctx):
     """token_for(user, write=True, days=30): a live token's secret for that user."""
 
     def make(user: User, write: bool = True, days: int = 30, by: User | None = None) -> str:
