@@ -6,6 +6,9 @@ the services decide what is valid, with the web's Vietnamese messages.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, fields
 
 from registry.domain.identity import mask_id_number
@@ -19,6 +22,15 @@ from registry.domain.vocabulary import (
 )
 from registry.services.candidates.listing import ALL_STAGES, SORTS, STATUSES
 from registry.services.reports.workbooks import REPORTS
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment as stored (naive UTC), sent with its offset (RFC 3339)."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Loose(Schema):
@@ -171,7 +183,7 @@ class EventSchema(Schema):
     reason = fields.String(allow_none=True)
     unit_id = fields.Integer(required=True)
     cell_id = fields.Integer(allow_none=True)
-    recorded_at = fields.DateTime(required=True)
+    recorded_at = UtcDateTime(required=True)
 
 
 class CandidateDetailSchema(CandidateSchema):
@@ -277,9 +289,9 @@ class BatchSchema(Schema):
     filename = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": ["previewed", "committed", "rolled_back"]})
     sheet = fields.String(allow_none=True)
-    uploaded_at = fields.DateTime(required=True)
-    committed_at = fields.DateTime(allow_none=True)
-    rolled_back_at = fields.DateTime(allow_none=True)
+    uploaded_at = UtcDateTime(required=True)
+    committed_at = UtcDateTime(allow_none=True)
+    rolled_back_at = UtcDateTime(allow_none=True)
     preview = fields.Nested(PreviewSchema, required=True)
 
 
