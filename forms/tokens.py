@@ -6,11 +6,11 @@ from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from forms.base import REQUIRED, BaseForm, MaxLength
-from forms.fields import VNDateField, VNSelectField
+from forms.fields import SelectChoice, VNDateField, VNSelectField
 
 RIGHTS = [
-    ("read", "Chỉ đọc (xem danh sách, hồ sơ, báo cáo)"),
-    ("write", "Đọc và ghi (thêm, sửa hồ sơ, ghi nhận bước, nhập tệp)"),
+    SelectChoice("read", "Chỉ đọc (xem danh sách, hồ sơ, báo cáo)"),
+    SelectChoice("write", "Đọc và ghi (thêm, sửa hồ sơ, ghi nhận bước, nhập tệp)"),
 ]
 
 

@@ -18,13 +18,21 @@ from registry.api import errors
 from registry.api.schemas import ErrorSchema
 from registry.domain.workdays import today_vn
 from registry.extensions import csrf, db, limiter
-from registry.models import ApiToken, User
+from registry.models import ApiToken, Area, Candidate, ImportBatch, PartyCell, Unit, User
+from registry.scoping import get_in_scope
 from registry.services import ServiceError, audit
 from registry.services.accounts import tokens
 from registry.transaction import on_refusal
 
 PREFIX = "/api/v1"
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
+SCOPED_IDS: dict[str, type] = {
+    "area_id": Area,
+    "unit_id": Unit,
+    "cell_id": PartyCell,
+    "candidate_id": Candidate,
+    "batch_id": ImportBatch,
+}
 
 
 class RegistryApi(Api):
@@ -105,6 +113,10 @@ def _authenticate() -> None:
     # Whatever a session cookie says, this call is the token's user's, also for the
     # services and the request log that read Flask-Login's current user.
     g._login_user = token.user
+    # Another scope's id answers 404 before anything else is read or checked.
+    for name, ident in (request.view_args or {}).items():
+        if name in SCOPED_IDS:
+            get_in_scope(db.session(), token.user, SCOPED_IDS[name], ident)
     if request.method not in READING and not token.can_write:
         errors.raise_api(
             403, "read_only_token", "Mã truy cập này chỉ được đọc, không được thay đổi dữ liệu."

@@ -50,6 +50,7 @@ PARAM_KINDS = {
     "submission_id": "report",
     "user_id": "user",
     "holiday_id": "holiday",
+    "token_id": "token",
 }
 
 
