@@ -20,7 +20,9 @@ class TokenForm(BaseForm):
         validators=[DataRequired(REQUIRED), MaxLength(120)],
     )
     owner = VNSelectField("Của tài khoản", coerce=int)
-    rights = RadioField("Quyền", choices=RIGHTS, default="read", validators=[InputRequired(REQUIRED)])
+    rights = RadioField(
+        "Quyền", choices=RIGHTS, default="read", validators=[InputRequired(REQUIRED)]
+    )
     expires_on = VNDateField("Hết hạn sau ngày", validators=[InputRequired(REQUIRED)])
     submission_token = HiddenField()
     submit = SubmitField("Tạo mã truy cập")

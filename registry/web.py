@@ -273,7 +273,6 @@ NAV = (
     ("imports.index", "Nhập từ Excel", access.IMPORT),
     ("reports.index", "Báo cáo", access.USE_REPORTS),
     ("units.index", "Đơn vị, chi bộ", access.BROWSE_ORG),
-    ("api_tokens.index", "API", access.USE_API),
     ("admin.users", "Quản trị", access.ADMINISTER),
 )
 

@@ -44,7 +44,9 @@ def upgrade():
         sa.Column("last_used_at", sa.DateTime(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["created_by_id"], ["user.id"], name=op.f("fk_api_token_created_by_id_user"),
+            ["created_by_id"],
+            ["user.id"],
+            name=op.f("fk_api_token_created_by_id_user"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(

@@ -156,15 +156,29 @@ def refusal(error: ServiceError) -> tuple[Response, int]:
     if isinstance(error, ImportAlreadyDone):
         return answer(409, "already_done", ImportAlreadyDone.message)
     if isinstance(error, Unreadable):
-        return answer(422, "unreadable_file", message, [{"field": "file", "code": "unreadable_file", "message": message}])
+        return answer(
+            422,
+            "unreadable_file",
+            message,
+            [{"field": "file", "code": "unreadable_file", "message": message}],
+        )
     if isinstance(error, RollbackRefused):
         return answer(409, "rollback_refused", message)
     if isinstance(error, ReportError):
         return answer(422, "invalid_report", message)
-    return answer(422, "refused", message, [{"field": getattr(error, "field", "_"), "code": "refused", "message": message}] if getattr(error, "field", None) else [])
+    return answer(
+        422,
+        "refused",
+        message,
+        [{"field": getattr(error, "field", "_"), "code": "refused", "message": message}]
+        if getattr(error, "field", None)
+        else [],
+    )
 
 
-def raise_api(status: int, code: str, message: str, fields: list[dict[str, str]] | None = None) -> None:
+def raise_api(
+    status: int, code: str, message: str, fields: list[dict[str, str]] | None = None
+) -> None:
     """Stop the call with this status, code, message and fields."""
     error = default_exceptions[status]()
     error.api_error = (code, message, fields or [])  # type: ignore[attr-defined]  # read by http_error

@@ -31,7 +31,11 @@ def _grouped(data: Any, row_type: type) -> tuple[list[dict], dict]:
 
 def _summary(data: SummaryReport) -> tuple[list[dict], dict]:
     rows = [
-        {"area": row.area, "unit": None, "values": summary_sheet._figures(row.students, row.workers)}
+        {
+            "area": row.area,
+            "unit": None,
+            "values": summary_sheet._figures(row.students, row.workers),
+        }
         for row in data.rows
     ]
     return rows, summary_sheet._total(data)

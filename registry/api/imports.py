@@ -112,7 +112,8 @@ def commit(data: dict, batch_id: int):
         errors.raise_api(
             409,
             "already_imported",
-            "Tệp này đã được nhập trước đây. Gửi confirm_duplicate: true nếu vẫn muốn nhập lần nữa.",
+            "Tệp này đã được nhập trước đây. Gửi confirm_duplicate: true nếu vẫn muốn nhập "
+            "lần nữa.",
         )
 
     @on_refusal

@@ -44,6 +44,7 @@ def _made(args: dict) -> tuple[ReportRequest, Export]:
     except PeriodError as error:
         errors.raise_api(422, "invalid_period", str(error))
         raise
+    area: Area | None
     if "area" in args:
         area = get_in_scope(db.session(), user, Area, args["area"])
     else:

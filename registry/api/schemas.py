@@ -47,10 +47,15 @@ class FieldErrorSchema(Schema):
     message = fields.String(required=True)
 
 
-class ErrorBodySchema(Schema):
-    code = fields.String(required=True, metadata={"description": "Mã lỗi ổn định"})
-    message = fields.String(required=True, metadata={"description": "Thông báo tiếng Việt"})
-    fields = fields.List(fields.Nested(FieldErrorSchema), required=True)
+# Built from a dict: a field called `fields` would hide the Schema's own attribute.
+ErrorBodySchema = Schema.from_dict(
+    {
+        "code": fields.String(required=True, metadata={"description": "Mã lỗi ổn định"}),
+        "message": fields.String(required=True, metadata={"description": "Thông báo tiếng Việt"}),
+        "fields": fields.List(fields.Nested(FieldErrorSchema), required=True),
+    },
+    name="ErrorBody",
+)
 
 
 class ErrorSchema(Schema):
@@ -144,7 +149,8 @@ class CandidateSchema(Schema):
     ethnicity = fields.String(allow_none=True, metadata={"description": "Mã dân tộc (GSO)"})
     religion = fields.String(allow_none=True)
     id_number = fields.String(
-        allow_none=True, metadata={"description": "CCCD: che bớt trong danh sách, đủ khi đọc một hồ sơ"}
+        allow_none=True,
+        metadata={"description": "CCCD: che bớt trong danh sách, đủ khi đọc một hồ sơ"},
     )
     hometown = fields.String(allow_none=True)
     education = fields.String(allow_none=True)
@@ -191,7 +197,7 @@ class CandidateDetailSchema(CandidateSchema):
 
 
 class CandidateListItem(CandidateSchema):
-    id_number = fields.Function(
+    id_number = fields.Function(  # type: ignore[assignment]  # lists send it masked
         lambda c: mask_id_number(c.id_number),
         metadata={"type": "string", "nullable": True, "description": "CCCD che bớt"},
     )
@@ -287,7 +293,9 @@ class PreviewSchema(Schema):
 class BatchSchema(Schema):
     id = fields.Integer(required=True)
     filename = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": ["previewed", "committed", "rolled_back"]})
+    status = fields.String(
+        required=True, metadata={"enum": ["previewed", "committed", "rolled_back"]}
+    )
     sheet = fields.String(allow_none=True)
     uploaded_at = UtcDateTime(required=True)
     committed_at = UtcDateTime(allow_none=True)

@@ -81,13 +81,19 @@ class Api:
         return {**headers, **(extra or {})}
 
     def get(self, path: str, **kw):
-        return self.client.get("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.get(
+            "/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def post(self, path: str, **kw):
-        return self.client.post("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.post(
+            "/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def patch(self, path: str, **kw):
-        return self.client.patch("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.patch(
+            "/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
 
 @pytest.fixture

@@ -91,7 +91,9 @@ def test_another_scopes_candidate_answers_404_for_every_verb(world, api):
     responses = [
         client.get(f"/candidates/{other}"),
         client.patch(f"/candidates/{other}", json={"note": "x"}),
-        client.post(f"/candidates/{other}/stages", json={"stage": "trained", "event_date": "2025-01-02"}),
+        client.post(
+            f"/candidates/{other}/stages", json={"stage": "trained", "event_date": "2025-01-02"}
+        ),
     ]
     missing = client.get("/candidates/999999")
     assert [r.status_code for r in responses] == [404, 404, 404]
@@ -105,9 +107,15 @@ def test_a_candidate_is_added_with_the_forms_checks(world, api):
     assert response.status_code == 201, response.get_json()
     saved = response.get_json()["candidate"]
     assert response.headers["Location"].endswith(f"/api/v1/candidates/{saved['id']}")
-    assert (saved["full_name"], saved["ethnicity"], saved["subgroup"]) == ("Lê Văn Tâm", "01", "thpt")
+    assert (saved["full_name"], saved["ethnicity"], saved["subgroup"]) == (
+        "Lê Văn Tâm",
+        "01",
+        "thpt",
+    )
     assert [(e["stage"], e["event_date"]) for e in saved["events"]] == [("source", "2025-09-05")]
-    created = db.session.scalar(select(AuditLog).where(AuditLog.action == "create", AuditLog.entity == "candidate"))
+    created = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "create", AuditLog.entity == "candidate")
+    )
     assert created.actor == "canbo_a" and created.entity_id == saved["id"]
 
 
@@ -143,20 +151,29 @@ def test_the_schema_refuses_wrong_json_types_in_vietnamese(world, api):
     assert response.status_code == 422
     fields = {(f["field"], f["code"]) for f in error_of(response)["fields"]}
     assert ("unit_id", "invalid_type") in fields and ("full_name", "required") in fields
-    assert all(f["message"] and f["message"].isascii() is False for f in error_of(response)["fields"])
+    assert all(
+        f["message"] and f["message"].isascii() is False for f in error_of(response)["fields"]
+    )
 
 
 def test_a_unit_of_another_scope_is_refused_on_its_field(world, api):
-    response = api(world.users["area_a"]).post("/candidates", json=_new(world, unit_id=world.b.unit.id))
+    response = api(world.users["area_a"]).post(
+        "/candidates", json=_new(world, unit_id=world.b.unit.id)
+    )
     assert response.status_code == 422
     assert error_of(response)["fields"] == [
-        {"field": "unit_id", "code": "out_of_scope", "message": "Đơn vị này không thuộc phạm vi của bạn."}
+        {
+            "field": "unit_id",
+            "code": "out_of_scope",
+            "message": "Đơn vị này không thuộc phạm vi của bạn.",
+        }
     ]
 
 
 def test_a_cccd_another_record_holds_is_refused_with_the_neutral_message(world, api):
     response = api(world.users["area_a"]).post(
-        "/candidates", json=_new(world, id_number="001306005678", gender="F", birth_date="2006-03-04")
+        "/candidates",
+        json=_new(world, id_number="001306005678", gender="F", birth_date="2006-03-04"),
     )
     assert response.status_code == 422
     error = error_of(response)
@@ -229,7 +246,9 @@ def test_a_stage_breaking_a_rule_answers_422_with_the_rules_code_and_message(wor
 
 
 def test_an_underage_cell_resolution_is_refused_with_its_code(world, api):
-    young = CandidateFactory(unit=world.a.unit, birth_date=today_vn().replace(year=today_vn().year - 16))
+    young = CandidateFactory(
+        unit=world.a.unit, birth_date=today_vn().replace(year=today_vn().year - 16)
+    )
     db.session.commit()
     response = api(world.users["area_a"]).post(
         f"/candidates/{young.id}/stages",
@@ -247,14 +266,17 @@ def test_leaving_the_list_needs_a_reason(world, api):
     assert error_of(response)["fields"] == [
         {"field": "reason", "code": "exit_reason", "message": "Hãy chọn lý do ra khỏi danh sách."}
     ]
-    odd = client.post(path, json={"stage": "exited", "event_date": today_vn().isoformat(), "reason": "??"})
+    odd = client.post(
+        path, json={"stage": "exited", "event_date": today_vn().isoformat(), "reason": "??"}
+    )
     assert error_of(odd)["fields"][0]["code"] == "invalid_choice"
     assert "Not a valid" not in odd.get_data(as_text=True)
 
 
 def test_an_unknown_stage_answers_422(world, api):
     response = api(world.users["area_a"]).post(
-        f"/candidates/{world.a.candidate.id}/stages", json={"stage": "vip", "event_date": "2025-01-01"}
+        f"/candidates/{world.a.candidate.id}/stages",
+        json={"stage": "vip", "event_date": "2025-01-01"},
     )
     assert response.status_code == 422
     assert error_of(response)["fields"][0]["code"] == "invalid_stage"

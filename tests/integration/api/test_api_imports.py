@@ -117,7 +117,9 @@ def test_the_error_workbook_downloads_and_is_logged(officer):
     assert logged.after["download"] == "errors"
 
 
-def test_another_areas_batch_answers_404_and_its_list_is_not_shown(place, client, token_for, officer):
+def test_another_areas_batch_answers_404_and_its_list_is_not_shown(
+    place, client, token_for, officer
+):
     batch_id = upload(officer, xlsx_bytes(sheet([person(1)]))).get_json()["id"]
     other = Api(client, token_for(place["users"]["officer_b"]))
     for response in (

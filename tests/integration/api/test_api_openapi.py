@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
-from registry.api.frame import PREFIX, api as registry_api
+from registry.api.frame import PREFIX
+from registry.api.frame import api as registry_api
 from tests.factories import login
 from tests.integration.api.conftest import error_of
 
