@@ -17,7 +17,7 @@ from registry import access
 from registry.api import errors
 from registry.api.schemas import ErrorSchema
 from registry.domain.workdays import today_vn
-from registry.extensions import csrf, db, limiter
+from registry.extensions import csrf, db, limiter, login_manager
 from registry.models import ApiToken, Area, Candidate, ImportBatch, PartyCell, Unit, User
 from registry.scoping import get_in_scope
 from registry.services import ServiceError, audit
@@ -69,6 +69,14 @@ def prepare(app: Flask) -> None:
         },
     )
     api.init_app(app)
+    # First of all the request hooks: an API call has no session user, so no hook (the
+    # forced password change, the request log) ever acts on a cookie's account.
+    app.before_request_funcs.setdefault(None, []).insert(0, _no_session_user)
+
+
+def _no_session_user() -> None:
+    if request.blueprint in ApiBlueprint.names:
+        g._login_user = login_manager.anonymous_user()
 
 
 def bearer() -> str | None:
@@ -136,7 +144,10 @@ class ApiBlueprint(Blueprint):
     """A smorest Blueprint under /api/v1 whose every view is an API call: token first,
     JSON errors, no CSRF (no cookie signs it in), the API's rate limit."""
 
+    names: set[str] = set()  # noqa: RUF012  # every API blueprint, by name
+
     def __init__(self, name: str, import_name: str, **kwargs: Any) -> None:
+        ApiBlueprint.names.add(name)
         kwargs.setdefault("url_prefix", PREFIX)
         super().__init__(name, import_name, **kwargs)
         self.before_request(_authenticate)

@@ -175,3 +175,18 @@ def test_an_unknown_api_address_answers_json_404(world, client, token_for):
     response = Api(client, token_for(world.users["area_a"])).get("/khong-co")
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+def test_a_session_of_an_account_that_must_change_its_password_does_not_touch_api_calls(
+    world, client, token_for
+):
+    officer = world.users["area_a"]
+    secret = token_for(world.users["province"])
+    login(client, officer)
+    officer.must_change_password = True
+    db.session.commit()
+    assert client.get("/candidates/").status_code == 302  # the web sends them to /password
+    assert client.get("/api/v1/areas").status_code == 401  # the cookie is not read
+    response = Api(client, secret).get("/areas")  # the token's own account answers
+    assert response.status_code == 200
+    assert {a["code"] for a in response.get_json()["items"]} == {"90001", "90002"}
