@@ -28,6 +28,10 @@ def test_another_scopes_area_unit_and_cell_answer_404_like_missing_ones(world, a
         assert response.status_code == 404, path
         assert error_of(response)["code"] == "not_found"
     assert client.get(f"/units/{world.a.unit.id}").get_json()["code"] == world.a.unit.code
+    assert client.get(f"/areas/{world.a.area.id}").get_json()["name"] == "Phường Hòa An"
+    assert client.get(f"/cells/{world.a.cell.id}").get_json()["area_id"] == world.a.area.id
+    in_area = client.get(f"/cells?area={world.a.area.id}").get_json()["items"]
+    assert [c["id"] for c in in_area] == [world.a.cell.id]
 
 
 def test_the_province_reads_every_area(world, api):
