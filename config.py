@@ -98,6 +98,10 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     LOCKOUT_THRESHOLD = _int("LOCKOUT_THRESHOLD", 10)
     LOCKOUT_MINUTES = _int("LOCKOUT_MINUTES", 15)
+    # The JSON API (/api/v1): calls per token (or per address without one), and the
+    # longest life a new token may be given.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    API_TOKEN_MAX_DAYS = _int("API_TOKEN_MAX_DAYS", 366)
 
     # Background jobs (registry.services.jobs): imports of files over BACKGROUND_IMPORT_KB,
     # rollbacks and detail lists of more than BACKGROUND_ROWS lines run off the request,
@@ -133,6 +137,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"  # the rate-limit test sets the real one
+    API_RATE_LIMIT = "1000 per minute"
     DEMO_MODE = True
     LOG_LEVEL = "WARNING"
     MAIL_SERVER = None  # a test names its own local server

@@ -37,21 +37,25 @@ REVIEW_SUBMISSION = "review_submission"  # target: the ReportingRound (its opene
 SUBMIT_TO_ROUND = "submit_to_round"  # target: the reporting Organisation
 UNLOCK_PERIOD = "unlock_period"  # lift the lock of an approved submission
 FOLLOW_JOBS = "follow_jobs"  # the list of one's background jobs (imports, large exports)
+USE_API = "use_api"  # hold personal API tokens (the tokens page)
+MANAGE_SERVICE_TOKENS = "manage_service_tokens"  # tokens of service accounts (role api)
 
 ROLES_ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTER: frozenset({"admin"}),
     HANDLE_PERSONAL_DATA: frozenset({"admin"}),
-    EDIT_CANDIDATES: frozenset({"admin", "area", "cell"}),
+    EDIT_CANDIDATES: frozenset({"admin", "area", "cell", "api"}),
     CORRECT_EVENT: frozenset({"admin", "area", "cell"}),
     UNDO_EVENT: frozenset({"admin"}),
     TRANSFER: frozenset({"admin", "area", "cell"}),
-    IMPORT: frozenset({"admin", "area"}),
+    IMPORT: frozenset({"admin", "area", "api"}),
     MANAGE_UNITS: frozenset({"admin", "area"}),
     EDIT_AREAS: frozenset({"admin"}),
     SET_TARGETS: frozenset({"admin", "province"}),
-    BROWSE_ORG: frozenset({"admin", "province", "area"}),
-    USE_REPORTS: frozenset({"admin", "province", "area"}),
+    BROWSE_ORG: frozenset({"admin", "province", "area", "api"}),
+    USE_REPORTS: frozenset({"admin", "province", "area", "api"}),
     SUBMIT_REPORTS: frozenset({"admin", "province", "area"}),
+    USE_API: frozenset({"admin", "province", "area", "cell", "api"}),
+    MANAGE_SERVICE_TOKENS: frozenset({"admin"}),
     FOLLOW_JOBS: frozenset({"admin", "province", "area"}),
     DOWNLOAD_REGISTER: frozenset({"admin", "province", "area", "cell"}),
     DOWNLOAD_LIST: frozenset({"admin", "province", "area", "cell"}),

@@ -59,9 +59,22 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def scope_role(user: User) -> str:
+    """The role whose scope rule applies: a user's own, except for a service account
+    (role `api`), which sees as an area officer of its area, a cell secretary of its
+    cell, or with neither as the province."""
+    if user.role != "api":
+        return user.role
+    if user.area_id is not None:
+        return "area"
+    if user.cell_id is not None:
+        return "cell"
+    return "province"
+
+
 def full_scope(user: User) -> bool:
     """True for users who see every area (admins and province users)."""
-    return user.role in ("admin", "province")
+    return scope_role(user) in ("admin", "province")
 
 
 def _area_path(user: User) -> str:
@@ -72,16 +85,16 @@ def _areas_filter(user: User, area_id_column: Any) -> ColumnElement[bool]:
     """area_id_column lies in the user's area subtree."""
     if full_scope(user):
         return true()
-    if user.role == "area":
+    if scope_role(user) == "area":
         subtree = select(Area.id).where(Area.path.startswith(_area_path(user)))
         return area_id_column.in_(subtree)
-    if user.role == "cell" and user.cell is not None:
+    if scope_role(user) == "cell" and user.cell is not None:
         return area_id_column == user.cell.area_id
     return false()
 
 
 def _units_filter(user: User) -> ColumnElement[bool]:
-    if user.role == "cell":
+    if scope_role(user) == "cell":
         base = Unit.cell_id == user.cell_id
     else:
         base = _areas_filter(user, Unit.area_id)
@@ -119,7 +132,7 @@ def _group_filter(restriction: frozenset[str], rows: Any) -> ColumnElement[bool]
 
 def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]:
     """Candidates (or their tally rows: the same key columns) the user may see."""
-    if user.role == "cell":
+    if scope_role(user) == "cell":
         base = rows.cell_id == user.cell_id
     elif full_scope(user):
         base = true()
@@ -210,13 +223,13 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
     if model is EnterpriseSurvey:
         return EnterpriseSurvey.unit_id.in_(select(Unit.id).where(_units_filter(user)))
     if model is PartyCell:
-        if user.role == "cell":
+        if scope_role(user) == "cell":
             return PartyCell.id == user.cell_id
         return _areas_filter(user, PartyCell.area_id)
     if model is Area:
         if full_scope(user):
             return true()
-        if user.role == "area":
+        if scope_role(user) == "area":
             return Area.path.startswith(_area_path(user))
         return Area.id == (user.cell.area_id if user.cell else -1)
     if model is Target:
@@ -225,7 +238,7 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         if full_scope(user):
             return true()
         own = ImportBatch.uploaded_by_id == user.id
-        return own if user.role == "cell" else own | _areas_filter(user, ImportBatch.area_id)
+        return own if scope_role(user) == "cell" else own | _areas_filter(user, ImportBatch.area_id)
     if model is SubmittedReport:
         return _submitted_reports_filter(user)
     if model in (ReportingRound, Submission):

@@ -166,8 +166,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(jobs_bp)
 
+    from registry.api import register_api
+
+    register_api(app)
+
 
 def render_error(code: int):
+    if request.path.startswith("/api/v1/") and request.blueprint is None:
+        from registry.api.errors import HTTP_ERRORS, answer
+
+        return answer(code, *HTTP_ERRORS.get(code, HTTP_ERRORS[500]))
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     return render_template("errors.html", code=code, title=title, message=message), code
 

@@ -60,6 +60,8 @@ ACTION_LABELS: dict[str, str] = {
     "approve": "Duyệt báo cáo",
     "unlock": "Mở khóa số liệu",
     "remind": "Gửi thư nhắc báo cáo",
+    "api": "Gọi API",
+    "revoke": "Thu hồi",
 }
 ENTITY_LABELS: dict[str, str] = {
     "area": "Địa bàn",
@@ -82,6 +84,7 @@ ENTITY_LABELS: dict[str, str] = {
     "report_settings": "Tiêu đề báo cáo",  # entries written before organisations
     "reporting_round": "Đợt báo cáo",
     "submission": "Báo cáo nộp theo đợt",
+    "api_token": "Mã truy cập API",
 }
 FIELD_LABELS: dict[str, str] = {
     **IMPORT_FIELD_LABELS,

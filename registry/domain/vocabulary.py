@@ -177,6 +177,9 @@ ROLES: dict[str, str] = {
     "province": "Cấp tỉnh (Sở Nội vụ, sở ngành)",
     "area": "Cán bộ địa bàn (huyện, xã, phường)",
     "cell": "Bí thư chi bộ",
+    # A service account of another system: no web sign-in, API tokens only; its scope is
+    # an area (subtree), a cell, or with neither the whole province.
+    "api": "Tài khoản dịch vụ (API)",
 }
 
 # The two ways an organisation's documents are laid out: a state body's by Nghị định

@@ -18,8 +18,10 @@ from registry.models.rounds import (
 )
 from registry.models.settings import Setting
 from registry.models.submissions import FormSubmission
+from registry.models.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Area",
     "AuditLog",
     "Candidate",

@@ -15,6 +15,9 @@ from werkzeug.routing import IntegerConverter
 
 from tests.security.world import MISSING_ID, PARAM_KINDS
 
+# The API's addresses: a token signs a call in, never the session (see conftest.sign_in).
+API = "/api/v1/"
+
 # Pages anyone may open without signing in.
 PUBLIC = {"auth.login", "main.health", "static", "bootstrap.static"}
 

@@ -70,6 +70,7 @@ PARAM_KINDS = {
     "item_id": "dossier_item",
     "introducer_id": "introducer",
     "job_id": "job",
+    "token_id": "token",
 }
 
 

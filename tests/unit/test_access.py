@@ -6,21 +6,22 @@ import pytest
 
 from registry import access
 
-ROLES = ("admin", "province", "area", "cell")
+ROLES = ("admin", "province", "area", "cell", "api")
 
 # Written out by hand from the design, so a change to registry.access shows up here.
 EXPECTED = {
     access.ADMINISTER: {"admin"},
     access.HANDLE_PERSONAL_DATA: {"admin"},
-    access.EDIT_CANDIDATES: {"admin", "area", "cell"},
+    # A service account (api) edits, imports, browses and reads reports within its scope.
+    access.EDIT_CANDIDATES: {"admin", "area", "cell", "api"},
     access.UNDO_EVENT: {"admin"},
     access.TRANSFER: {"admin", "area", "cell"},
-    access.IMPORT: {"admin", "area"},
+    access.IMPORT: {"admin", "area", "api"},
     access.MANAGE_UNITS: {"admin", "area"},
     access.EDIT_AREAS: {"admin"},
     access.SET_TARGETS: {"admin", "province"},
-    access.BROWSE_ORG: {"admin", "province", "area"},
-    access.USE_REPORTS: {"admin", "province", "area"},
+    access.BROWSE_ORG: {"admin", "province", "area", "api"},
+    access.USE_REPORTS: {"admin", "province", "area", "api"},
     access.SUBMIT_REPORTS: {"admin", "province", "area"},
     access.DOWNLOAD_REGISTER: {"admin", "province", "area", "cell"},
     access.DOWNLOAD_LIST: {"admin", "province", "area", "cell"},
@@ -31,6 +32,8 @@ EXPECTED = {
     access.UNLOCK_PERIOD: {"admin"},
     # Whoever may import or use reports may follow the background jobs they start.
     access.FOLLOW_JOBS: {"admin", "province", "area"},
+    access.USE_API: {"admin", "province", "area", "cell", "api"},
+    access.MANAGE_SERVICE_TOKENS: {"admin"},
 }
 
 
@@ -52,7 +55,7 @@ def test_every_action_of_the_table_is_checked_here():
 def test_an_event_is_corrected_by_whoever_recorded_it_or_by_an_admin(role):
     own = SimpleNamespace(recorded_by_id=7)
     other = SimpleNamespace(recorded_by_id=8)
-    assert access.may(user(role), access.CORRECT_EVENT, own) is (role != "province")
+    assert access.may(user(role), access.CORRECT_EVENT, own) is (role not in ("province", "api"))
     assert access.may(user(role), access.CORRECT_EVENT, other) is (role == "admin")
 
 

@@ -2,14 +2,16 @@
 
 from registry.domain.report_kinds import counted_text
 from registry.models import User
+from registry.scoping import scope_role
 
 
 def describe_scope(user: User) -> str:
-    if user.role in ("admin", "province"):
+    role = scope_role(user)
+    if role in ("admin", "province"):
         text = "Toàn tỉnh"
-    elif user.role == "area" and user.area is not None:
+    elif role == "area" and user.area is not None:
         text = user.area.name
-    elif user.role == "cell" and user.cell is not None:
+    elif role == "cell" and user.cell is not None:
         text = user.cell.name
     else:
         text = "Chưa được giao phạm vi"

@@ -42,7 +42,8 @@ def authenticate(
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         raise refused
-    if user is None or not user.active or not matches:
+    # A service account (role api) calls the API with its tokens and never signs in.
+    if user is None or not user.active or not matches or user.role == "api":
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= threshold:

@@ -53,8 +53,10 @@ def _apply(user: User, data: UserData) -> None:
     user.full_name = data.full_name
     user.role = data.role
     # Only the scope that the role uses is kept, so a role change never leaves a stale one.
-    user.area = data.area if data.role == "area" else None
-    user.cell = data.cell if data.role == "cell" else None
+    user.area = data.area if data.role in ("area", "api") else None
+    # A service account sees an area, else a cell, else the province (scoping.scope_role).
+    keeps_cell = data.role == "cell" or (data.role == "api" and data.area is None)
+    user.cell = data.cell if keeps_cell else None
     restriction = data.restriction if data.role != "admin" else ()
     unknown = [code for code in restriction if code not in GROUPS and code not in SUBGROUPS]
     if unknown:

@@ -29,7 +29,7 @@ from registry.domain.report_kinds import (
 from registry.domain.vocabulary import STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.models import Area, PartyCell, User
-from registry.scoping import in_scope, restriction_of
+from registry.scoping import in_scope, restriction_of, scope_role
 from registry.services import ServiceError, audit
 from registry.services.reports import arrange as report_builders
 from registry.services.reports import register
@@ -161,6 +161,7 @@ class Export:
     figures: dict[str, Any] | None  # None for the detail list
     rows: int | None = None  # lines of the detail list
     suffix: str = ".xlsx"  # ".docx" for the narrative report, ".pdf" once printed
+    source: Any = None  # what the builder was given (the API lays its lines out as JSON)
 
     def data(self) -> bytes:
         return self.stream.getvalue()
@@ -213,7 +214,7 @@ def make_report(
         return _register(session, user, request, meta)
     data = report_builders.BUILDERS[request.report](session, user, request, meta)
     figures = {k: v for k, v in asdict(data).items() if k != "meta"}
-    return Export(build(request.report, data), figures)
+    return Export(build(request.report, data), figures, source=data)
 
 
 def printed(export: Export) -> Export:
@@ -245,7 +246,7 @@ def log_export(session: Session, actor: User | str, request: ReportRequest, expo
 def default_area(session: Session, user: User) -> Area | None:
     """The area a user's reports cover unless they choose: their own (a cell secretary's:
     their cell's), or the province."""
-    if user.role == "area" and user.area is not None:
+    if scope_role(user) == "area" and user.area is not None:
         return user.area
     if user.role == "cell" and user.cell is not None:
         return user.cell.area
