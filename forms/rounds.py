@@ -4,28 +4,20 @@ unlock an approved one. The organisations offered are set by the view."""
 from __future__ import annotations
 
 from wtforms import SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Optional
 
 from forms.base import REQUIRED, BaseForm, MaxLength
-from forms.fields import VNCheckboxesField, VNDateField, VNIntegerField, VNSelectField
-from forms.reports import QUARTERS
-from registry.domain.periods import MAX_YEAR, MIN_YEAR, PRESETS
+from forms.fields import VNCheckboxesField, VNDateField, VNSelectField
+from forms.reports import PeriodForm
+from registry.domain.periods import PRESETS
 from registry.domain.report_kinds import SUBMITTABLE
 from registry.services.reports.workbooks import REPORTS
 
 
-class RoundForm(BaseForm):
+class RoundForm(PeriodForm):
+    """A round: the period (the download's own fields), what is asked, of whom, by when."""
+
     preset = VNSelectField("Kỳ báo cáo", choices=list(PRESETS.items()), default="nd09_half")
-    year = VNIntegerField(
-        "Năm (năm học: năm bắt đầu)",
-        validators=[
-            Optional(),
-            NumberRange(MIN_YEAR, MAX_YEAR, f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}."),
-        ],
-    )
-    quarter = VNSelectField("Quý", choices=QUARTERS, default="1")
-    date_from = VNDateField("Từ ngày")
-    date_to = VNDateField("Đến ngày")
     reports = VNCheckboxesField(
         "Báo cáo yêu cầu", choices=[(code, REPORTS[code]) for code in SUBMITTABLE]
     )
@@ -34,9 +26,8 @@ class RoundForm(BaseForm):
     note = TextAreaField("Ghi chú", validators=[Optional(), MaxLength(2000)])
     submit = SubmitField("Mở đợt báo cáo")
 
-    def validate_year(self, field) -> None:
-        if self.preset.data != "custom" and field.data is None:
-            raise ValidationError("Hãy nhập năm.")
+    def validate_date_from(self, field) -> None:
+        """One message for a missing pair of dates, under «Đến ngày» (not one under each)."""
 
     def validate_date_to(self, field) -> None:
         if self.preset.data != "custom":
