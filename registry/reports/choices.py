@@ -1,14 +1,18 @@
-"""Choices of the report forms that depend on the user's scope."""
+"""Choices of the report forms that depend on the user's scope, and the organisation a
+reports page works on."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask import abort, request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.domain.textutil import fold
-from registry.models import Area, User
+from registry.extensions import db
+from registry.models import Area, Organisation, User
 from registry.scoping import scope_filter
 
 INDENT = "\u2003"
@@ -46,3 +50,18 @@ def area_choices(session: Session, user: User, today: date) -> list[tuple[int, s
 
     walk(None, 0)
     return out
+
+
+def organisation_asked(*, admin_default_first: bool = False) -> Organisation | None:
+    """The organisation a reports page works on: the user's own, or for an admin the one
+    named by ?org=ID; another organisation's id answers 404 for everyone else. With
+    `admin_default_first`, an admin who belongs to none gets the first organisation."""
+    asked = request.args.get("org", type=int)
+    own = current_user.organisation
+    if asked is None or (own is not None and asked == own.id):
+        if own is None and admin_default_first and current_user.role == "admin":
+            return db.session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
+        return own
+    if current_user.role != "admin":
+        abort(404)
+    return db.get_or_404(Organisation, asked)

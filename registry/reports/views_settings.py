@@ -6,15 +6,15 @@ its own, never Sở Nội vụ's); an admin edits any organisation's with ?org=I
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.base import entered
 from forms.reports import ReportSettingsForm
 from registry import access
 from registry.extensions import db
-from registry.models import Organisation
 from registry.reports import bp
+from registry.reports.choices import organisation_asked
 from registry.services.org.organisations import all_organisations
 from registry.services.reports.headings import ReportSettings, save_settings, settings_of
 
@@ -24,24 +24,10 @@ FORM_FIELDS = (
 )  # fmt: skip
 
 
-def _organisation() -> Organisation | None:
-    """Whose settings the page edits; an organisation other than their own answers 404
-    for everyone but an admin."""
-    asked = request.args.get("org", type=int)
-    own = current_user.organisation
-    if asked is None or (own is not None and asked == own.id):
-        if own is None and current_user.role == "admin":
-            return db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1))
-        return own
-    if current_user.role != "admin":
-        abort(404)
-    return db.get_or_404(Organisation, asked)
-
-
 @bp.route("/settings", methods=["GET", "POST"])
 @access.requires(access.USE_REPORTS)
 def settings():
-    organisation = _organisation()
+    organisation = organisation_asked(admin_default_first=True)
     choices = all_organisations(db.session()) if current_user.role == "admin" else []
     if organisation is None:
         return render_template("reports/settings.html", form=None, organisation=None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from exports.narrative import PLACEHOLDERS, ROW_FIELDS
@@ -17,6 +17,7 @@ from registry.downloads import MIMETYPES
 from registry.extensions import db
 from registry.models import Organisation
 from registry.reports import bp
+from registry.reports.choices import organisation_asked
 from registry.services import audit
 from registry.services.org.organisations import all_organisations
 from registry.services.reports.narrative import (
@@ -27,16 +28,6 @@ from registry.services.reports.narrative import (
     template_of,
 )
 from registry.transaction import on_refusal
-
-
-def _organisation() -> Organisation | None:
-    """The user's own organisation; an admin may name another with ?org=ID."""
-    asked = request.args.get("org", type=int)
-    if asked is None or asked == getattr(current_user.organisation, "id", None):
-        return current_user.organisation
-    if current_user.role != "admin":
-        abort(404)
-    return db.get_or_404(Organisation, asked)
 
 
 def _page(form: TemplateUploadForm, organisation: Organisation | None, status: int = 200):
@@ -57,7 +48,7 @@ def _page(form: TemplateUploadForm, organisation: Organisation | None, status: i
 @bp.route("/templates", methods=["GET", "POST"])
 @access.requires(access.USE_REPORTS)
 def templates():
-    organisation = _organisation()
+    organisation = organisation_asked()
     form = TemplateUploadForm()
     if not form.is_submitted():
         return _page(form, organisation)
@@ -80,7 +71,7 @@ def templates():
 @bp.route("/templates/download")
 @access.requires(access.USE_REPORTS)
 def template_download():
-    organisation = _organisation()
+    organisation = organisation_asked()
     data = template_bytes(db.session(), organisation)
     audit.record(
         db.session(),
@@ -101,7 +92,7 @@ def template_download():
 @bp.route("/templates/default", methods=["POST"])
 @access.requires(access.ADMINISTER)
 def template_default():
-    organisation = _organisation()
+    organisation = organisation_asked()
     if organisation is None:
         abort(404)
     if drop_template(db.session(), current_user, organisation):
