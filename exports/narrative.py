@@ -30,6 +30,8 @@ from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from registry.domain.textutil import vn_number
+
 FONT = "Times New Roman"  # printed with Liberation Serif where it is missing (same metrics)
 
 # Placeholder → (what it holds, an example value). The one list the product shows on its
@@ -402,11 +404,6 @@ def default_template() -> bytes:
 
 # Figures → placeholder values. Pure: the reports service hands in the same dataclasses
 # the xlsx builders get, so every figure of the document is one of the workbook's.
-
-
-def vn_number(value: int | None) -> str:
-    """1234 → "1.234" (Vietnamese thousands separator); None → ""."""
-    return "" if value is None else f"{value:,}".replace(",", ".")
 
 
 def vn_percent(part: int | None, whole: int | None) -> str:

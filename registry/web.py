@@ -253,6 +253,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.domain import vocabulary as domain
+    from registry.domain.textutil import vn_number
     from registry.domain.workdays import fmt_local_time, today_vn
 
     @app.template_filter("vndate")
@@ -263,8 +264,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("number")
     def number(value: int | None) -> str:
-        # Vietnamese writes thousands with a dot: 12.345
-        return f"{value or 0:,}".replace(",", ".")
+        return vn_number(value or 0)  # Vietnamese writes thousands with a dot: 12.345
 
     def may(action: str, target=None) -> bool:
         """In templates: whether the signed-in user may do `action` (registry.access)."""

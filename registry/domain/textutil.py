@@ -110,3 +110,8 @@ def sort_key(full_name: str | None) -> str:
         family = []
     key = _END.join((_part(given), _part(middle), _part(family)))
     return key[:SORT_KEY_WIDTH]
+
+
+def vn_number(value: int | None) -> str:
+    """1234 → "1.234" (Vietnamese thousands separator); None → ""."""
+    return "" if value is None else f"{value:,}".replace(",", ".")
