@@ -14,7 +14,7 @@ from forms.candidates import CandidateForm, NewCandidateForm, StageForm
 from registry import access
 from registry.api import errors, schemas
 from registry.api.frame import ApiBlueprint, caller, require
-from registry.candidates.views_edit import _form_data, _unit_and_cell
+from registry.candidates.views_edit import form_data, unit_and_cell
 from registry.domain.refdata import ethnicity_names
 from registry.extensions import db
 from registry.models import Candidate
@@ -47,7 +47,7 @@ def _refuse_form(form: BaseForm) -> None:
 
 def _unit_and_cell_of(form: CandidateForm):
     form.unit_id.choices = form.cell_id.choices = []
-    chosen = _unit_and_cell(form)  # the add form's own scope check, for the token's user
+    chosen = unit_and_cell(form)  # the add form's own scope check, for the token's user
     if chosen is None:
         _refuse_form(form)
     return chosen
@@ -115,7 +115,7 @@ def create_candidate(data: dict):
             field = {"field": "full_name", "code": "probable_duplicate", "message": message}
             errors.raise_api(422, "probable_duplicate", message, [field])
     saved = service.create_candidate(
-        db.session(), user, _form_data(form), unit, cell, form.source_date.data
+        db.session(), user, form_data(form), unit, cell, form.source_date.data
     )
     location = url_for("candidates_api.read_candidate", candidate_id=saved.id)
     answer = {"candidate": _detail(saved), "warnings": _warnings(form)}
@@ -159,7 +159,7 @@ def update_candidate(data: dict, candidate_id: int):
     if not form.validate():
         _refuse_form(form)
     unit, cell = _unit_and_cell_of(form)
-    service.update_candidate(db.session(), user, candidate, _form_data(form), unit, cell)
+    service.update_candidate(db.session(), user, candidate, form_data(form), unit, cell)
     return {"candidate": _detail(candidate), "warnings": _warnings(form)}
 
 

@@ -6,8 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from wtforms import Field
 
+from forms.base import add_error
 from forms.candidates import (
     CandidateForm,
     NewCandidateForm,
@@ -63,7 +63,7 @@ def _prepare(form: CandidateForm) -> CandidateForm:
     return form
 
 
-def _unit_and_cell(form: CandidateForm) -> tuple[Unit, PartyCell | None] | None:
+def unit_and_cell(form: CandidateForm) -> tuple[Unit, PartyCell | None] | None:
     """The posted unit and cell, only when both are in the user's scope."""
     ok = True
     unit = None
@@ -85,15 +85,10 @@ def _unit_and_cell(form: CandidateForm) -> tuple[Unit, PartyCell | None] | None:
     return (unit, cell) if ok and unit is not None else None
 
 
-def _form_data(form: CandidateForm) -> dict:
+def form_data(form: CandidateForm) -> dict:
     data = {name: form[name].data for name in service.PERSONAL_FIELDS if name in form}
     data["ethnicity"] = form.ethnicity_code
     return data
-
-
-def add_error(field: Field, message: str) -> None:
-    """Show `message` under `field` (after validation, like a validator's own)."""
-    field.errors = [*field.errors, message]
 
 
 def _duplicate_message(error: service.DuplicateIdNumber) -> Markup:
@@ -185,7 +180,7 @@ def _create(form: NewCandidateForm, unit: Unit, cell: PartyCell | None) -> Candi
             return Answer(_render_form(form, None, 422, probable=probable))
     submission = submissions.claim(session(), current_user, token) if token else None
     saved = service.create_candidate(
-        session(), current_user, _form_data(form), unit, cell, form.source_date.data
+        session(), current_user, form_data(form), unit, cell, form.source_date.data
     )
     if submission is not None:
         submission.candidate_id = saved.id
@@ -196,7 +191,7 @@ def _save(form: CandidateForm, candidate: Candidate | None) -> Candidate | Answe
     """Validate and call the service; None when the form must be shown again."""
     if not form.validate_on_submit():
         return None
-    chosen = _unit_and_cell(form)
+    chosen = unit_and_cell(form)
     if chosen is None:
         return None
     unit, cell = chosen
@@ -206,7 +201,7 @@ def _save(form: CandidateForm, candidate: Candidate | None) -> Candidate | Answe
         assert isinstance(form, NewCandidateForm)
         saved = _create(form, unit, cell)
     else:
-        service.update_candidate(session(), current_user, candidate, _form_data(form), unit, cell)
+        service.update_candidate(session(), current_user, candidate, form_data(form), unit, cell)
         saved = candidate
     if form.id_number_warning and isinstance(saved, Candidate):
         flash(form.id_number_warning, "warning")
