@@ -4,13 +4,20 @@ Each statement is a UNION ALL of grouped parts, summed once more by the report's
 Every figure counts a person once, in one unit (registry.services.reports.states):
 - events dated in the period, counted where they happened: the event's unit, whose kind
   also gives the group, so a transfer never rewrites a past period; a renewed
-  certificate counts once, by the latest in the period (read off the covering index
-  stage_event (stage, event_date, candidate_id, unit_id));
-- the state at the period end (being followed, holding a valid certificate), from the
-  stage columns stored on each candidate, counted in the unit of the person's latest
-  event on or before the end (one seek per person into stage_event (candidate_id,
-  event_date, sequence, stage, unit_id)), never the current unit;
+  certificate counts once, by the latest in the period;
+- the state at the period end (being followed, holding a valid certificate), counted in
+  the unit of the person's latest event on or before the end, never the current unit;
 - for `ct33`, each enterprise's latest survey on or before the period end.
+
+Almost everyone's events all lie in their current unit (`candidate.moved` false, kept by
+triggers). For them the events of a stage are its stored date column (the latest event
+of the stage, stage_columns.columns_from_events), so the students, workers and summary
+figures are one pass over the covering index ix_candidate_report_state, grouped by the
+current unit (`_Parts.stayed`). Only the people who moved are read from their events
+(`_Parts.moved`, `_Parts.people`: seeks through ix_candidate_moved and
+ix_stage_event_history). Reading every event of the period instead, with a lookup per
+renewed certificate and per admitted person, took 20 to 90 times as long at a million
+candidates (docs/DECISIONS.md "Report figures: one pass over the candidates").
 
 Since each person falls in one line, a subtotal (the sum of its lines) is the distinct
 count of the people under it. Scope: units through scope_filter(user, Unit), the unit
@@ -44,7 +51,7 @@ from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
 from registry.models import Candidate, StageEvent, Unit, User
 from registry.scoping import scope_filter
-from registry.services.candidates.sqlite_plans import Unindexed
+from registry.services.candidates.sqlite_plans import MovedCandidate, Unindexed
 from registry.services.org.surveys import latest_surveys_select
 from registry.services.reports.states import being_followed_at, latest_in_period, unit_at
 from registry.settings import rule_settings
@@ -98,6 +105,9 @@ class Scope:
             Unit.area_id.in_(list(self.area_ids)),
             scope_filter(self.user, Unit),
         ]
+
+
+_MOVED = Candidate.moved.is_(True)
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -171,13 +181,59 @@ class _Parts:
             .group_by(*self.group_keys)
         )
 
+    def moved(self, stages, period: Period, **values) -> Select:
+        """`events` of the people who moved (their figures may lie in other units); the
+        others are counted by `stayed`. Read person by person from the few who moved."""
+        # Unindexed: SQLite would otherwise walk every event of the period
+        # (ix_stage_event_report) or of each unit counted (ix_stage_event_unit_id)
+        # instead of the events of the few who moved.
+        return (
+            self.select(**values)
+            .select_from(StageEvent)
+            .join(Candidate, Candidate.id == StageEvent.candidate_id)
+            .join(Unit, Unit.id == Unindexed(StageEvent.unit_id))
+            .where(
+                MovedCandidate(StageEvent.candidate_id),
+                Unindexed(StageEvent.stage).in_([str(s) for s in stages]),
+                Unindexed(StageEvent.event_date).between(period.start, period.end),
+                latest_in_period(period),
+                *self.scope.units(),
+            )
+            .group_by(*self.group_keys)
+        )
+
+    def stayed(self, **values: ColumnElement[int]) -> Select:
+        """Figures of the people whose events all lie in their current unit, off their
+        stored columns: one pass over ix_candidate_report_state."""
+        return (
+            self.select(**values)
+            .select_from(Candidate)
+            .join(Unit, Unit.id == Candidate.unit_id)
+            .where(~_MOVED, *self.scope.units())
+            .group_by(*self.group_keys)
+        )
+
+    def renewed(self, field: str, held: Period, *more: ColumnElement[bool]) -> Select:
+        """`field`: people of `stayed` (meeting `more`) whose stored certificate, the
+        latest, is dated after `held` but who held an earlier one dated in it. Few
+        renew; as a WHERE EXISTS the database joins their events once (a semi-join)
+        instead of looking them up row by row inside the pass."""
+        return (
+            self.select(**{field: func.count()})
+            .select_from(Candidate)
+            .join(Unit, Unit.id == Candidate.unit_id)
+            .where(~_MOVED, Candidate.trained_date > held.end, _held_certificate(held), *more)
+            .where(*self.scope.units())
+            .group_by(*self.group_keys)
+        )
+
     def people(self, end: date, followed: ColumnElement[bool] | None = None) -> Select:
-        """People on the list at `end`, by the unit of their latest event by then:
-        source_at_end, and followed_at_end for those meeting `followed`."""
+        """People who moved on the list at `end`, by the unit of their latest event by
+        then: source_at_end, and followed_at_end for those meeting `followed`."""
         flag = case((followed, 1), else_=0) if followed is not None else literal(0)
         state = (
             select(unit_at(end).label("unit_id"), flag.label("followed"))
-            .where(*on_list_at(end))
+            .where(MovedCandidate(Candidate.id), *on_list_at(end))
             .subquery("state")
         )
         values: dict[str, ColumnElement[int]] = {"source_at_end": func.count()}
@@ -201,11 +257,39 @@ def _people(stage: Stage) -> ColumnElement[int]:
     return func.count(func.distinct(case((_is(stage), StageEvent.candidate_id))))
 
 
+def _dated_in(column, period: Period) -> ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def _held_certificate(held: Period) -> ColumnElement[bool]:
+    """The person holds a certificate dated in `held`, read from their events."""
+    earlier = aliased(StageEvent)
+    return (
+        select(earlier.candidate_id)
+        .where(
+            earlier.candidate_id == Candidate.id,
+            Unindexed(earlier.stage) == Stage.TRAINED.value,  # one person's events
+            _dated_in(earlier.event_date, held),
+        )
+        .exists()
+    )
+
+
+def _valid_window(end: date) -> Period:
+    """Certificates dated in this window are valid at `end` (training_window)."""
+    first, last = training_window(end)
+    return Period(first, last)
+
+
+def _on_list(end: date, *more: ColumnElement[bool]) -> ColumnElement[int]:
+    return _count(and_(*on_list_at(end), *more))
+
+
 def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
     """Figures per unit (by_unit) or per (area, unit kind), in PROGRESS_FIELDS order."""
     parts = _Parts(scope, PROGRESS_FIELDS, by_unit)
     stages = (Stage.TRAINED, Stage.CELL_RESOLUTION, Stage.DECISION, Stage.ADMITTED)
-    events = parts.events(
+    events = parts.moved(
         stages,
         period,
         trained=_people(Stage.TRAINED),
@@ -215,33 +299,36 @@ def progress_statement(scope: Scope, period: Period, by_unit: bool) -> Select:
     )
     minority = and_(Candidate.ethnicity.is_not(None), Candidate.ethnicity != KINH)
     religious = and_(Candidate.religion.is_not(None), Candidate.religion != NO_RELIGION)
-    admitted = parts.events(
-        [Stage.ADMITTED],
-        period,
-        women=_count(Candidate.gender == "F"),
-        ethnic_minority=_count(minority),
-        religious=_count(religious),
-        youth_union=_count(Candidate.youth_union_date.is_not(None)),
-        trade_union=_count(Candidate.trade_union.is_(True)),
-    ).join(Candidate, Candidate.id == StageEvent.candidate_id)
-    first, end = training_window(period.end)
-    # The stored trained_date is the latest certificate. Those renewed after the end may
-    # have held a valid one at the end: only for them (few) are the events read.
-    earlier = aliased(StageEvent)
-    held_then = (
-        select(earlier.candidate_id)
-        .where(
-            earlier.candidate_id == Candidate.id,
-            Unindexed(earlier.stage) == Stage.TRAINED.value,  # one person's events
-            earlier.event_date.between(first, end),
-        )
-        .exists()
+    admission = {
+        "women": Candidate.gender == "F",
+        "ethnic_minority": minority,
+        "religious": religious,
+        "youth_union": Candidate.youth_union_date.is_not(None),
+        "trade_union": Candidate.trade_union.is_(True),
+    }
+    admitted = parts.moved(
+        [Stage.ADMITTED], period, **{name: _count(c) for name, c in admission.items()}
     )
+    window = _valid_window(period.end)
     valid = or_(
-        Candidate.trained_date.between(first, end),
-        and_(Candidate.trained_date > end, held_then),
+        _dated_in(Candidate.trained_date, window),
+        and_(Candidate.trained_date > window.end, _held_certificate(window)),
     )
-    return parts.summed(events, admitted, parts.people(end, valid))
+    admitted_in = _dated_in(Candidate.admitted_date, period)
+    stayed = parts.stayed(
+        trained=_count(_dated_in(Candidate.trained_date, period)),
+        proposed=_count(_dated_in(Candidate.cell_resolution_date, period)),
+        decided=_count(_dated_in(Candidate.decision_date, period)),
+        admitted=_count(admitted_in),
+        **{name: _count(and_(admitted_in, c)) for name, c in admission.items()},
+        source_at_end=_on_list(period.end),
+        followed_at_end=_on_list(period.end, _dated_in(Candidate.trained_date, window)),
+    )
+    renewed = (
+        parts.renewed("trained", period),
+        parts.renewed("followed_at_end", window, *on_list_at(period.end)),
+    )
+    return parts.summed(stayed, *renewed, events, admitted, parts.people(period.end, valid))
 
 
 def _summed(names: Sequence[str], fields: Sequence[str], *parts: Select) -> Select:
@@ -272,15 +359,23 @@ def run(session: Session, statement: Select, n_keys: int) -> dict[tuple, dict[st
 def summary_statement(scope: Scope, period: Period, year_before: Period) -> Select:
     """Figures per (area, unit kind) for both groups, with the admissions a year earlier."""
     parts = _Parts(scope, SUMMARY_FIELDS, by_unit=False)
-    events = parts.events(
+    events = parts.moved(
         (Stage.TRAINED, Stage.CELL_RESOLUTION, Stage.ADMITTED),
         period,
         trained=_people(Stage.TRAINED),
         proposed=_count(_is(Stage.CELL_RESOLUTION)),
         admitted=_count(_is(Stage.ADMITTED)),
     )
-    before = parts.events([Stage.ADMITTED], year_before, admitted_year_before=func.count())
-    return parts.summed(events, before, parts.people(period.end))
+    before = parts.moved([Stage.ADMITTED], year_before, admitted_year_before=func.count())
+    stayed = parts.stayed(
+        trained=_count(_dated_in(Candidate.trained_date, period)),
+        proposed=_count(_dated_in(Candidate.cell_resolution_date, period)),
+        admitted=_count(_dated_in(Candidate.admitted_date, period)),
+        admitted_year_before=_count(_dated_in(Candidate.admitted_date, year_before)),
+        source_at_end=_on_list(period.end),
+    )
+    renewed = parts.renewed("trained", period)
+    return parts.summed(stayed, renewed, events, before, parts.people(period.end))
 
 
 # --- Chỉ thị 33 ---------------------------------------------------------------------------
