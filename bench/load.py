@@ -6,6 +6,15 @@ bounded load runs against it: `wrk` when it is installed (Debian package `wrk`; 
 installs nothing), else the small generator below (threads with keep-alive http.client
 connections, bounded in requests and in time, 127.0.0.1 only). The URLs are those of
 the test-client scenarios: list pages, filters, searches, candidate pages.
+
+The load generator shares the machine's cores with gunicorn and the database, so the
+CPU time it used during the measured load is reported beside the figures
+(`generator_cpu_s`, and its share of the cores), as is the CPU time of gunicorn and its
+workers over the whole run (`gunicorn_cpu_s`, warm-up included). With
+BENCH_LOAD_PROFILE=1 each worker runs under cProfile and `profile` lists where their
+time went (the functions of the product and the libraries by own time, and the
+product's by cumulative time); the profiler slows the workers, so that run's latencies
+are not the figures to compare.
 """
 
 from __future__ import annotations
@@ -13,7 +22,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import pstats
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -43,7 +54,78 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen:
+_PROFILED_CONF = """
+exec(compile(open({conf!r}).read(), "gunicorn.conf.py", "exec"))
+import cProfile as _cprofile
+
+_post_fork_before = globals().get("post_fork")
+_worker_exit_before = globals().get("worker_exit")
+
+
+def post_fork(server, worker):
+    if _post_fork_before:
+        _post_fork_before(server, worker)
+    worker.bench_profile = _cprofile.Profile()
+    worker.bench_profile.enable()
+
+
+def worker_exit(server, worker):
+    worker.bench_profile.disable()
+    worker.bench_profile.dump_stats({out!r} + f"/worker-{{worker.pid}}.prof")
+    if _worker_exit_before:
+        _worker_exit_before(server, worker)
+"""
+
+
+def _config(profile_dir: Path | None) -> str:
+    """gunicorn.conf.py, or a config running it and then profiling each worker."""
+    conf = str(ROOT / "gunicorn.conf.py")
+    if profile_dir is None:
+        return conf
+    path = profile_dir / "gunicorn-profiled.conf.py"
+    path.write_text(_PROFILED_CONF.format(conf=conf, out=str(profile_dir)))
+    return str(path)
+
+
+def profile_summary(profile_dir: Path, top: int = 15) -> dict[str, Any]:
+    """The workers' profiles merged: the heaviest functions by own and cumulative time."""
+    files = sorted(profile_dir.glob("worker-*.prof"))
+    if not files:
+        return {"error": "no worker wrote a profile"}
+    stats = pstats.Stats(*map(str, files))
+    table = stats.stats  # type: ignore[attr-defined]  # pstats keeps its table there
+
+    def name(key) -> str:
+        filename, line, func = key
+        short = filename.split("site-packages/")[-1].removeprefix(str(ROOT) + "/")
+        return f"{short}:{line}({func})"
+
+    def heaviest(index: int, keep=lambda key: True) -> list[dict[str, Any]]:
+        rows = sorted((k for k in table if keep(k)), key=lambda k: -table[k][index])[:top]
+        return [
+            {"function": name(k), "calls": table[k][1], "own_s": round(table[k][2], 3),
+             "cumulative_s": round(table[k][3], 3)}
+            for k in rows
+        ]  # fmt: skip
+
+    ours = str(ROOT / "registry")
+    total = sum(v[2] for v in table.values())
+    return {
+        "workers": len(files),
+        "profiled_s": round(total, 1),
+        "by_own_time": heaviest(2),
+        "product_by_cumulative_time": heaviest(3, lambda k: k[0].startswith(ours)),
+    }
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def start_gunicorn(
+    url: str, port: int, log: Path, profile_dir: Path | None = None
+) -> subprocess.Popen:
     """gunicorn with gunicorn.conf.py and production settings; waits for /health."""
     env = {
         **os.environ,
@@ -56,7 +138,7 @@ def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "--access-logfile", "-"],
+            [gunicorn, "-c", _config(profile_dir), "--access-logfile", "-"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -264,20 +346,37 @@ def run(
     port = free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"gunicorn-{os.getpid()}.log"  # kept only when something failed
-    proc = start_gunicorn(url, port, log)
+    profiling = os.environ.get("BENCH_LOAD_PROFILE") == "1"
+    profile_dir = Path(tempfile.mkdtemp(prefix="profile-", dir=log_dir)) if profiling else None
+    children_before, wrk_cpu = _cpu(resource.RUSAGE_CHILDREN), 0.0
+    proc = start_gunicorn(url, port, log, profile_dir)
     try:
         cookies = {name: sign_in(port, name, world.PASSWORD) for name in ROLE_MIX}
         items = mixed_items(cookies, urls)
         # Every worker imports, connects and compiles its templates on its first requests.
         python_load(port, items, connections, connections * 5, min(10.0, seconds))
+        own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         if shutil.which("wrk"):
             result = wrk_load(port, items, connections, seconds)
         else:
             result = python_load(port, items, connections, requests, seconds)
+        # wrk is a child that has ended; the Python generator is this process.
+        wrk_cpu = _cpu(resource.RUSAGE_CHILDREN) - children
+        used = _cpu(resource.RUSAGE_SELF) - own + wrk_cpu
+        result["generator_cpu_s"] = round(used, 1)
+        if result.get("seconds"):
+            cores = os.cpu_count() or 1
+            result["generator_cpu_share"] = round(used / (result["seconds"] * cores), 2)
         status, body, _headers = _get(port, "/health", None)
         result["health"] = {"status": status, "body": json.loads(body or b"{}")}
     finally:
         stop(proc)
+    # gunicorn and its workers, once stopped and reaped (the load's child wrk excluded).
+    server = _cpu(resource.RUSAGE_CHILDREN) - children_before - wrk_cpu
+    result["gunicorn_cpu_s"] = round(server, 1)
+    if profile_dir is not None:
+        result["profile"] = profile_summary(profile_dir)
+        shutil.rmtree(profile_dir, ignore_errors=True)
     if not result.get("errors"):
         log.unlink(missing_ok=True)
     return {
