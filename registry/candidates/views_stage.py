@@ -108,13 +108,14 @@ def render_page(
     editor = access.may(current_user, access.EDIT_CANDIDATES)
     allowed = stages.allowed_next_stages(candidate, today) if editor else []
     admitted = candidate.admitted_date
+    holidays = holiday_set(session())
     page = render_template(
         "candidates/detail.html",
         candidate=candidate,
         events=events,
         recorders=_recorders(events),
-        due=next_due(facts, today, holiday_set(session()), settings),
-        alerts=alerts_for(alert_facts(candidate), today, holiday_set(session()), settings),
+        due=next_due(facts, today, holidays, settings),
+        alerts=alerts_for(alert_facts(candidate), today, holidays, settings),
         warnings=_rule_warnings(candidate, facts, today),
         editor=editor,
         stage_form=_stage_form(candidate, allowed, stage_form) if allowed else None,
