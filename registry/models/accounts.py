@@ -77,7 +77,7 @@ class User(UserMixin, Model):
         """The id Flask-Login keeps, read from the identity map: after the request's
         commit the user's attributes are expired, and the request log reading `self.id`
         would load the whole row again."""
-        identity = inspect(self).identity
+        identity: tuple[Any, ...] | None = inspect(self).identity
         return str(identity[0]) if identity else str(self.id)
 
     def set_password(self, password: str) -> None:
