@@ -4,9 +4,9 @@ Revision ID: 0023
 Revises: 0017
 Create Date: 2026-12-02 17:40:00
 
-The students, workers and summary figures of the people whose events all lie in their
-current unit are read off their stored stage columns: ix_candidate_report_state now holds
-every column those figures read, so the pass never touches the table. ix_candidate_moved
+The students, workers, summary and breakdown figures of the people whose events all lie
+in their current unit are read off their stored stage columns: ix_candidate_report_state
+now holds every column those figures read, so the pass never touches the table. ix_candidate_moved
 finds the few who moved, whose figures are read from their events.
 """
 
@@ -25,7 +25,7 @@ BEFORE = [
 ]  # fmt: skip
 AFTER = [
     *BEFORE, "cell_resolution_date", "decision_date", "gender", "ethnicity", "religion",
-    "youth_union_date", "trade_union", "id",
+    "youth_union_date", "trade_union", "birth_date", "education", "id",
 ]  # fmt: skip
 
 

@@ -77,6 +77,8 @@ class Candidate(Model):
             "religion",
             "youth_union_date",
             "trade_union",
+            "birth_date",
+            "education",
             "id",
         ),
         # The few whose figures are read from their events (queries._Parts.moved).

@@ -125,3 +125,22 @@ def test_age_bands_are_a_setting(world):
 def test_born_by_is_the_latest_birth_date_of_that_age(end, years, born):
     assert born_by(end, years) == born
     assert full_months_between(born, end) // 12 == years
+
+
+def test_a_transfer_after_the_period_changes_no_figure_of_it(world):
+    """Those who moved are read from their events: admitted in the ceremony's unit, being
+    followed in the unit of their latest event by the end, whatever their unit today."""
+    units = world["units"]
+    admitted = person("Trần Thị Chuyển", units["school"], date(2025, 1, 1),
+                      ("admitted", date(2025, 5, 1)), gender="F")  # fmt: skip
+    followed = person("Trần Văn Đi", units["coop_s"], date(2025, 2, 1))
+    db.session.commit()
+    province = world["users"]["province"], "breakdown", world["areas"]["province"]
+    before = blocks_of(workbook_of(*province)[0].active)
+    assert before["Phường Bắc"]["Tổng số"][0] >= 1 and before["Xã Nam"]["Tổng số"][1] >= 1
+    admitted.unit, followed.unit = units["college"], units["firm_n"]  # north ↔ south
+    db.session.commit()
+    db.session.refresh(admitted)
+    db.session.refresh(followed)
+    assert admitted.moved and followed.moved
+    assert blocks_of(workbook_of(*province)[0].active) == before

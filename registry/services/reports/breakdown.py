@@ -3,8 +3,8 @@ band, ethnicity, religion, education level and group, per area.
 
 One GROUP BY statement: the people of both measures (admitted: the ceremony's unit; being
 followed at the end: the unit of the latest event by then, states.unit_at), grouped by
-area, unit kind and the person's criteria; the few thousand grouped rows are folded here
-into one block per area and one for the whole report.
+area, unit kind and the person's criteria; the grouped rows (tens of thousands at a
+million candidates) are folded here into one block per area and one for the whole report.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from itertools import pairwise
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from exports import BreakdownBlock, BreakdownReport, BreakdownRow, ReportMeta
@@ -22,6 +22,7 @@ from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.vocabulary import GENDERS, SUBGROUPS, Stage, group_for_unit_kind
 from registry.domain.workdays import add_months
 from registry.models import Candidate, Setting, StageEvent, Unit, User
+from registry.services.candidates.sqlite_plans import MovedCandidate, Unindexed
 from registry.services.reports.areas import report_areas
 from registry.services.reports.queries import Scope
 from registry.services.reports.states import being_followed_at, unit_at
@@ -68,7 +69,11 @@ def _band(end: date, bands: tuple[int, ...]):
 
 
 def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
-    """(measure, area_id, kind, gender, band, ethnicity, religion, education, n)."""
+    """(area_id, kind, gender, band, ethnicity, religion, education, admitted, followed):
+    how many of the people with these criteria were admitted in the period (in the
+    ceremony's unit) and are being followed at its end (in the unit of their latest event
+    by then). As in the other reports (queries._Parts), those who never moved are read in
+    one pass off ix_candidate_report_state, the others from their events."""
     end = period.end
     criteria = (
         Candidate.gender.label("gender"),
@@ -77,26 +82,43 @@ def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
         Candidate.religion.label("religion"),
         Candidate.education.label("education"),
     )
-    admitted = (
-        select(literal("admitted").label("measure"), Unit.area_id, Unit.kind, *criteria)
+    followed = and_(*being_followed_at(end))
+    admitted_in = Candidate.admitted_date.between(period.start, end)
+    stayed = (
+        select(
+            Unit.area_id,
+            Unit.kind,
+            *criteria,
+            case((admitted_in, 1), else_=0).label("admitted"),
+            case((followed, 1), else_=0).label("followed"),
+        )
+        .select_from(Candidate)
+        .join(Unit, Unit.id == Candidate.unit_id)
+        .where(Candidate.moved.is_(False), or_(admitted_in, followed), *scope.units())
+    )
+    moved_admitted = (
+        select(Unit.area_id, Unit.kind, *criteria, literal(1), literal(0))
         .select_from(StageEvent)
-        .join(Unit, Unit.id == StageEvent.unit_id)
         .join(Candidate, Candidate.id == StageEvent.candidate_id)
+        .join(Unit, Unit.id == Unindexed(StageEvent.unit_id))
         .where(
-            StageEvent.stage == Stage.ADMITTED.value,
-            StageEvent.event_date.between(period.start, end),
+            MovedCandidate(StageEvent.candidate_id),
+            Unindexed(StageEvent.stage) == Stage.ADMITTED.value,
+            Unindexed(StageEvent.event_date).between(period.start, end),
             *scope.units(),
         )
     )
-    followed = (
-        select(literal("followed").label("measure"), Unit.area_id, Unit.kind, *criteria)
+    moved_followed = (
+        select(Unit.area_id, Unit.kind, *criteria, literal(0), literal(1))
         .select_from(Candidate)
         .join(Unit, Unit.id == unit_at(end))
-        .where(*being_followed_at(end), *scope.units())
+        .where(MovedCandidate(Candidate.id), *being_followed_at(end), *scope.units())
     )
-    people = admitted.union_all(followed).subquery("people")
-    keys = list(people.c)
-    return select(*keys, func.count().label("n")).group_by(*keys)
+    people = stayed.union_all(moved_admitted, moved_followed).subquery("people")
+    keys = [people.c[name] for name in ("area_id", "kind", *(c.name for c in criteria))]
+    return select(
+        *keys, func.sum(people.c.admitted).label("admitted"), func.sum(people.c.followed)
+    ).group_by(*keys)
 
 
 def _labels(
@@ -116,7 +138,9 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
     counts: dict[int | None, Counter[tuple[str, str | None, object]]] = defaultdict(Counter)
     seen: dict[str, set[object]] = defaultdict(set)
     statement = breakdown_statement(scope, request.period, bands)
-    for measure, area_id, kind, gender, band, ethnicity, religion, education, n in session.execute(
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))  # see queries.run
+    for area_id, kind, gender, band, ethnicity, religion, education, *measures in session.execute(
         statement
     ):
         subgroup = group_for_unit_kind(kind)[1]
@@ -128,11 +152,14 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
             "education": education,
             "subgroup": subgroup,
         }
-        for area_key in (None, areas.group_of[area_id]):
-            counts[area_key][(measure, None, None)] += n
-            for criterion, value in values.items():
-                counts[area_key][(measure, criterion, value)] += n
-                seen[criterion].add(value)
+        for measure, n in zip(("admitted", "followed"), measures, strict=True):
+            if not n:
+                continue
+            for area_key in (None, areas.group_of[area_id]):
+                counts[area_key][(measure, None, None)] += n
+                for criterion, value in values.items():
+                    counts[area_key][(measure, criterion, value)] += n
+                    seen[criterion].add(value)
     sections: list[tuple[str, str, list[tuple[object, str]]]] = [
         ("1. Giới tính", "gender", [(c, GENDERS[c]) for c in GENDERS]),
         ("2. Độ tuổi (tròn năm đến ngày cuối kỳ)", "age", list(enumerate(band_labels(bands)))),
