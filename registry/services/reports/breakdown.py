@@ -131,36 +131,37 @@ def _labels(
     return [(v, unknown if v is None else names.get(str(v), str(v))) for v in values]
 
 
-def breakdown(session: Session, user: User, request, meta: ReportMeta) -> BreakdownReport:
-    areas = report_areas(session, user, request.area, request.period.end)
-    scope = Scope(user, request.kinds, areas.area_ids)
-    bands = age_bands(session)
-    counts: dict[int | None, Counter[tuple[str, str | None, object]]] = defaultdict(Counter)
+Counts = dict[int | None, Counter[tuple[str, str | None, object]]]
+
+
+def _fold(rows, group_of: dict[int, int]) -> tuple[Counts, dict[str, set[object]]]:
+    """{area group (None: the whole report): {(measure, criterion, value): people}}, and
+    the values seen of each criterion."""
+    counts: Counts = defaultdict(Counter)
     seen: dict[str, set[object]] = defaultdict(set)
-    statement = breakdown_statement(scope, request.period, bands)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))  # see queries.run
-    for area_id, kind, gender, band, ethnicity, religion, education, *measures in session.execute(
-        statement
-    ):
-        subgroup = group_for_unit_kind(kind)[1]
+    for area_id, kind, gender, band, ethnicity, religion, education, *measures in rows:
         values = {
             "gender": gender,
             "age": band,
             "ethnicity": ethnicity,
             "religion": religion,
             "education": education,
-            "subgroup": subgroup,
+            "subgroup": group_for_unit_kind(kind)[1],
         }
         for measure, n in zip(("admitted", "followed"), measures, strict=True):
             if not n:
                 continue
-            for area_key in (None, areas.group_of[area_id]):
+            for area_key in (None, group_of[area_id]):
                 counts[area_key][(measure, None, None)] += n
                 for criterion, value in values.items():
                     counts[area_key][(measure, criterion, value)] += n
                     seen[criterion].add(value)
-    sections: list[tuple[str, str, list[tuple[object, str]]]] = [
+    return counts, seen
+
+
+def _sections(seen: dict[str, set[object]], bands: tuple[int, ...]):
+    """(title, criterion, [(value, label)]) of each section, in the sheet's order."""
+    return [
         ("1. Giới tính", "gender", [(c, GENDERS[c]) for c in GENDERS]),
         ("2. Độ tuổi (tròn năm đến ngày cuối kỳ)", "age", list(enumerate(band_labels(bands)))),
         (
@@ -180,6 +181,17 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
             [(s, SUBGROUPS[s]) for s in SUBGROUPS if s in seen["subgroup"]],
         ),
     ]
+
+
+def breakdown(session: Session, user: User, request, meta: ReportMeta) -> BreakdownReport:
+    areas = report_areas(session, user, request.area, request.period.end)
+    scope = Scope(user, request.kinds, areas.area_ids)
+    bands = age_bands(session)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))  # see queries.run
+    rows = session.execute(breakdown_statement(scope, request.period, bands))
+    counts, seen = _fold(rows, areas.group_of)
+    sections = _sections(seen, bands)
 
     def block(name: str, key: int | None) -> BreakdownBlock:
         found = counts.get(key, Counter())
