@@ -36,6 +36,9 @@ _WIDTHS = {
     "Đảng viên giúp đỡ": 22,
     "Người giới thiệu": 24,
     "Lý do": 20,
+    "Người giới thiệu 1: họ tên": 22,
+    "Người giới thiệu 2: họ tên": 22,
+    "Biểu quyết của chi bộ (tán thành/chính thức)": 12,
 }
 _CCCD = CANDIDATE_HEADERS.index("Số CCCD")
 _LAST = get_column_letter(len(CANDIDATE_HEADERS))
@@ -43,9 +46,11 @@ _LAST = get_column_letter(len(CANDIDATE_HEADERS))
 
 def _column(header: str) -> Col:
     # Column formats only guide what users type later; written cells carry their own.
-    if header.startswith("Ngày"):
+    if header.startswith("Ngày") or ": ngày" in header:
         return Col(header, width=12, typed=DATE_FORMAT)
-    return Col(header, width=_WIDTHS.get(header, 11), typed="@" if header == "Số CCCD" else None)
+    # The vote "18/20" stays text: Excel would turn "7/9" typed later into a date.
+    text = header in ("Số CCCD", "Biểu quyết của chi bộ (tán thành/chính thức)")
+    return Col(header, width=_WIDTHS.get(header, 11), typed="@" if text else None)
 
 
 CANDIDATE_COLUMNS = tuple(_column(h) for h in CANDIDATE_HEADERS)
@@ -114,7 +119,7 @@ def build_candidates(data: CandidateList) -> BytesIO:
             full=False,
             numbers=False,
             note=data.filter_note,
-            # 31 columns do not print readably on one page: three pages across, each
+            # 40 columns do not print readably on one page: three pages across, each
             # repeating the number and the name.
             pages_wide=3,
         )

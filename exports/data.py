@@ -237,6 +237,18 @@ CANDIDATE_HEADERS: tuple[str, ...] = (
     "Người giới thiệu",
     "Ngày ra khỏi danh sách",
     "Lý do",
+    # The dossier's optional columns: two introducers and the cell's vote "18/20".
+    *(
+        f"Người giới thiệu {n}: {part}"
+        for n in (1, 2)
+        for part in (
+            "họ tên",
+            "ngày giới thiệu",
+            "ngày vào Đảng chính thức",
+            "số tháng công tác cùng",
+        )
+    ),
+    "Biểu quyết của chi bộ (tán thành/chính thức)",
 )
 # A row holds one value per header after STT (the builder numbers the rows).
 CANDIDATE_ROW_LENGTH = len(CANDIDATE_HEADERS) - 1

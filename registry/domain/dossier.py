@@ -26,6 +26,7 @@ Rules and their marks in the reference:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,7 +103,36 @@ INTRODUCER_KINDS: dict[str, str] = {
 
 
 class DossierError(ValueError):
-    """A document or introducer that the rules refuse; the message is for the user."""
+    """A document or introducer that the rules refuse; the message is for the user, the
+    code (an import error code) for a list that carries the same values."""
+
+    def __init__(self, message: str, code: str = "invalid_value") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# Import error codes of the dossier checks (the import's columns go through them too).
+NOT_FULL_MEMBER = "introducer_not_full_member"
+VOTE_BELOW_SHARE = "vote_below_share"
+INVALID_VOTE = "invalid_vote"
+_VOTE = re.compile(r"(\d{1,4})\s*/\s*(\d{1,4})")
+
+
+def format_vote(votes_for: int, votes_total: int) -> str:
+    """A resolution's vote as lists write it: "in favour/full members", e.g. "18/20"."""
+    return f"{votes_for}/{votes_total}"
+
+
+def parse_vote(text: str) -> tuple[int, int]:
+    """The (in favour, full members) of a vote written "18/20" (spaces allowed)."""
+    m = _VOTE.fullmatch(text.strip())
+    if m is None:
+        raise DossierError(
+            f"Biểu quyết «{text}» không đúng dạng «số tán thành/số đảng viên chính thức», "
+            "ví dụ 18/20.",
+            INVALID_VOTE,
+        )
+    return int(m[1]), int(m[2])
 
 
 @dataclass(frozen=True)
@@ -157,16 +187,20 @@ def check_vote(votes_for: int | None, votes_total: int | None, s: RuleSettings) 
     """Refuse a resolution without its vote, or with less than the share it needs."""
     if votes_for is None or votes_total is None:
         raise DossierError(
-            "Ghi số phiếu tán thành và tổng số đảng viên chính thức của chi bộ (ví dụ 7/9)."
+            "Ghi số phiếu tán thành và tổng số đảng viên chính thức của chi bộ (ví dụ 7/9).",
+            INVALID_VOTE,
         )
     if votes_total < 1 or not 0 <= votes_for <= votes_total:
-        raise DossierError("Số phiếu tán thành phải từ 0 đến tổng số đảng viên chính thức.")
+        raise DossierError(
+            "Số phiếu tán thành phải từ 0 đến tổng số đảng viên chính thức.", INVALID_VOTE
+        )
     if Fraction(votes_for, votes_total) < s.vote_share:
         share = s.vote_share
         raise DossierError(
             f"Chỉ {votes_for}/{votes_total} đảng viên chính thức tán thành, dưới "
             f"{share.numerator}/{share.denominator} (Điều lệ Đảng Điều 4): nghị quyết không "
-            "đủ điều kiện đề nghị."
+            "đủ điều kiện đề nghị.",
+            VOTE_BELOW_SHARE,
         )
 
 
@@ -196,7 +230,7 @@ def check_introduction(
     if intro.kind not in INTRODUCER_KINDS:
         raise DossierError("Hãy chọn đảng viên giới thiệu hoặc nghị quyết của Đoàn, Công đoàn.")
     if intro.day > today:
-        raise DossierError(f"Ngày {fmt_date(intro.day)} ở tương lai.")
+        raise DossierError(f"Ngày {fmt_date(intro.day)} ở tương lai.", "future_date")
     if intro.kind != MEMBER:
         if not s.union_resolution_replaces_introducer:
             raise DossierError(
@@ -216,16 +250,20 @@ def check_introduction(
     if intro.full_member_since is None:
         raise DossierError(
             "Ghi ngày người giới thiệu trở thành đảng viên chính thức: chỉ đảng viên chính thức "
-            "được giới thiệu người vào Đảng."
+            "được giới thiệu người vào Đảng.",
+            NOT_FULL_MEMBER,
         )
     if intro.full_member_since > intro.day:
         raise DossierError(
             f"{intro.name} trở thành đảng viên chính thức ngày {fmt_date(intro.full_member_since)}"
             f", sau ngày giới thiệu {fmt_date(intro.day)}: khi giới thiệu chưa là đảng viên "
-            "chính thức."
+            "chính thức.",
+            NOT_FULL_MEMBER,
         )
     if intro.months_together is None or intro.months_together < 0:
-        raise DossierError("Ghi số tháng người giới thiệu đã công tác cùng người vào Đảng.")
+        raise DossierError(
+            "Ghi số tháng người giới thiệu đã công tác cùng người vào Đảng.", "required"
+        )
     if intro.months_together < s.min_months_together:
         return [
             f"{intro.name} mới công tác cùng người vào Đảng {intro.months_together} tháng "

@@ -57,6 +57,12 @@ CANDIDATE_ALIAS_TEXT: dict[str, str] = {
     "exit_reason": "Lý do ra khỏi danh sách|Lý do đưa ra khỏi danh sách",
     "family_middle": "Họ và đệm|Họ và tên đệm|Họ, tên đệm",
     "middle_name": "Đệm|Chữ đệm",
+    "introducer_1_name": "Người giới thiệu 1|Người giới thiệu thứ nhất|Đảng viên giới thiệu 1|"
+    "Đảng viên giới thiệu thứ nhất",
+    "introducer_2_name": "Người giới thiệu 2|Người giới thiệu thứ hai|Đảng viên giới thiệu 2|"
+    "Đảng viên giới thiệu thứ hai",
+    "cell_vote": "Biểu quyết của chi bộ|Biểu quyết chi bộ|Kết quả biểu quyết|Số phiếu tán thành|"
+    "Chi bộ biểu quyết",
 }
 # Parent label → child label → field, for two-row headers whose children alone are
 # ambiguous ("Nam" under "Ngày sinh" is a birth date, under "Giới tính" a tick).
@@ -64,7 +70,27 @@ _BIRTH = (
     "Ngày tháng năm sinh|Ngày sinh|Năm sinh|Sinh ngày",
     {"Nam": "birth_date_male", "Nữ": "birth_date_female"},
 )
+
+
+def _introducer(n: int, ordinal: str) -> tuple[str, dict[str, str]]:
+    """ "Người giới thiệu 1" (or "… thứ nhất") over "Họ tên | Ngày giới thiệu | …"."""
+    return (
+        f"Người giới thiệu {n}|Người giới thiệu thứ {ordinal}|Đảng viên giới thiệu {n}|"
+        f"Đảng viên giới thiệu thứ {ordinal}",
+        {
+            "Họ tên|Họ và tên|Tên": f"introducer_{n}_name",
+            "Ngày giới thiệu|Ngày": f"introducer_{n}_date",
+            "Ngày vào Đảng chính thức|Ngày chính thức|Ngày trở thành đảng viên chính thức|"
+            "Ngày công nhận chính thức": f"introducer_{n}_member_date",
+            "Số tháng công tác cùng|Số tháng|Số tháng cùng công tác|"
+            "Thời gian công tác cùng (tháng)": f"introducer_{n}_months",
+        },
+    )
+
+
 CANDIDATE_COMPOUNDS = (
+    _introducer(1, "nhất"),
+    _introducer(2, "hai"),
     _BIRTH,
     ("Giới tính|Giới", {"Nam": "gender_male_mark", "Nữ": "gender_female_mark"}),
     (

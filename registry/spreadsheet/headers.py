@@ -54,7 +54,27 @@ CANONICAL_HEADERS: list[tuple[str, str]] = [
     ("introducers", "Người giới thiệu"),
     ("exited_date", "Ngày ra khỏi danh sách"),
     ("exit_reason", "Lý do"),
+    # The dossier's optional columns (docs/DECISIONS.md "Importing candidate lists"):
+    # each introducer's name, the introduction's date, the date they became a full
+    # member and the months they worked with the candidate; the cell's vote "18/20".
+    *(
+        (f"introducer_{n}_{part}", f"Người giới thiệu {n}: {label}")
+        for n in (1, 2)
+        for part, label in (
+            ("name", "họ tên"),
+            ("date", "ngày giới thiệu"),
+            ("member_date", "ngày vào Đảng chính thức"),
+            ("months", "số tháng công tác cùng"),
+        )
+    ),
+    ("cell_vote", "Biểu quyết của chi bộ (tán thành/chính thức)"),
 ]
+# The introducer columns of each of the two introducers: name, date, member date, months.
+INTRODUCER_COLUMNS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (f"introducer_{n}_name", f"introducer_{n}_date", f"introducer_{n}_member_date",
+     f"introducer_{n}_months")
+    for n in (1, 2)
+)  # fmt: skip
 
 # Columns of older layouts that feed a canonical field (see validate.py).
 LAYOUT_FIELDS: dict[str, str] = {

@@ -34,7 +34,7 @@ _KEYWORDS: dict[str, str] = {
     "full_name": "ho ten:5 ho va ten:5 ten:1 ho:1 quan chung:1 don vi:-3 chi bo:-3 "
     "doanh nghiep:-3 truong:-2 gioi thieu:-5 giup do:-5 dang vien:-3 dem:-3",
     "birth_date": "sinh:4 ngay sinh:2 ntns:5 dob:5 noi sinh:-6 que:-4",
-    "gender": "gioi tinh:6 gioi:3 nam nu:4 phai:3",
+    "gender": "gioi tinh:6 gioi:3 nam nu:4 phai:3 gioi thieu:-6",
     "ethnicity": "dan toc:6",
     "religion": "ton giao:6",
     "id_number": "cccd:6 cmnd:6 dinh danh:5 can cuoc:5 chung minh:5 cmtnd:6 cong dan:1",
@@ -46,18 +46,20 @@ _KEYWORDS: dict[str, str] = {
     "unit_name": "don vi:4 truong:4 doanh nghiep:4 cong ty:4 noi cong tac:5 cong tac:3 "
     "noi hoc:4 noi lam viec:5 co so:2 hop tac xa:4 ten:1 ma:-5 chi bo:-3 ngay:-4 dang uy:-3 "
     "so:-2",
-    "cell_name": "chi bo:6 ngay:-5 de nghi:-4 nghi quyet:-4",
+    "cell_name": "chi bo:6 ngay:-5 de nghi:-4 nghi quyet:-4 bieu quyet:-8 tan thanh:-8",
     "youth_union_date": "doan:4 doan thanh nien:3 tncs:3 ngay:1 cong doan:-8 dang:-4",
     "trade_union": "cong doan:6 cdv:6",
     "trained_date": "gcn:3 chung nhan:3 nhan thuc:4 boi duong:2 cam tinh:4 lop:1 ngay:1 cap:1 "
     "so:-4 so hieu:-2",
     "certificate_no": "so:3 gcn:3 chung nhan:3 so hieu:3 nhan thuc:1 ngay:-5",
-    "cell_resolution_date": "chi bo:3 de nghi:3 nghi quyet:2 xet:1 ngay:1 dang uy:-5 ducs:-5",
+    "cell_resolution_date": "chi bo:3 de nghi:3 nghi quyet:2 xet:1 ngay:1 dang uy:-5 ducs:-5 "
+    "bieu quyet:-6 tan thanh:-6",
     "decision_date": "quyet dinh:4 qd:4 ngay:1 ket nap:1 so:-5",
     "decision_no": "quyet dinh:3 qd:3 so:3 ngay:-5",
     "admitted_date": "ket nap:4 vao dang:4 le ket nap:2 ngay:1 dang:1 quyet dinh:-4 qd:-4 "
-    "doan:-6 de nghi:-5",
-    "full_member_date": "chinh thuc:5 cong nhan:2 ngay:1",
+    "doan:-6 de nghi:-5 gioi thieu:-6",
+    "full_member_date": "chinh thuc:5 cong nhan:2 ngay:1 gioi thieu:-6 tan thanh:-6 "
+    "bieu quyet:-6 phieu:-6",
     "note": "ghi chu:6",
     "source_date": "nguon:5 danh sach:2 ngay:1 ra khoi:-6",
     "dossier_date": "ho so:5 ngay:1",
@@ -65,7 +67,19 @@ _KEYWORDS: dict[str, str] = {
     "class_or_job": "lop:3 cong viec:4 chuc vu:4 nghe nghiep:4 vi tri:3 bo phan:3 nhan thuc:-5 "
     "boi duong:-5 cam tinh:-5 gcn:-5",
     "helpers": "giup do:6",
-    "introducers": "gioi thieu:6",
+    "introducers": "gioi thieu:6 1:-4 2:-4 thu nhat:-4 thu hai:-4 ngay:-4 thang:-4 chinh thuc:-4",
+    **{
+        f"introducer_{n}_{part}": f"gioi thieu:3 {n}:3 thu {ordinal}:3 {other}:-8 thu {rival}:-8 "
+        f"tan thanh:-8 bieu quyet:-8 phieu:-8 {spec}"
+        for n, ordinal, other, rival in ((1, "nhat", 2, "hai"), (2, "hai", 1, "nhat"))
+        for part, spec in (
+            ("name", "ho ten:1 ten:1 ngay:-8 thang:-8 chinh thuc:-6"),
+            ("date", "ngay:2 ngay gioi thieu:3 chinh thuc:-8 thang:-8 vao dang:-4 ho ten:-6"),
+            ("member_date", "chinh thuc:2 vao dang:1 ngay:1 ngay gioi thieu:-6 thang:-6 ho ten:-6"),
+            ("months", "thang:4 so thang:2 cong tac:1 ngay:-6 ho ten:-6"),
+        )
+    },
+    "cell_vote": "bieu quyet:6 tan thanh:6 phieu:3 ty le:2",
     "exited_date": "ra khoi:5 ngay:1 ly do:-5",
     "exit_reason": "ly do:5 ra khoi:1",
 }

@@ -45,6 +45,12 @@ ISSUE_LABELS: dict[str, str] = {
     "document_differs": "Số văn bản khác với đã ghi",
     "too_long": "Nội dung quá dài",
     "invalid_value": "Giá trị không rõ",
+    "introducer_not_full_member": "Người giới thiệu chưa là đảng viên chính thức",
+    "invalid_vote": "Biểu quyết không hợp lệ",
+    "vote_below_share": "Biểu quyết dưới hai phần ba",
+    "few_months_together": "Công tác cùng chưa đủ 12 tháng",
+    "introducer_differs": "Người giới thiệu khác với đã ghi",
+    "vote_differs": "Biểu quyết khác với đã ghi",
 }
 
 

@@ -22,6 +22,13 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 
 # "I", "II.", "IV -", "A.", "B)" before a title, or alone in the STT column.
 _NUMERAL = re.compile(r"([IVXLCDM]+|[A-Z])(?:\s*[.):\-–]\s*|\s+|$)(.*)", re.DOTALL)
+# "1", "2.", "3)" likewise: a person's row number too, so its title must name a unit.
+_ARABIC = re.compile(r"(\d{1,3})(?:\s*[.):\-–]\s*|\s+|$)(.*)", re.DOTALL)
+# The words a unit's name starts with (folded): "Trường THPT …", "Công ty …".
+_UNIT_WORDS = (
+    "truong", "cong ty", "tong cong ty", "trung tam", "doanh nghiep", "hop tac xa", "htx",
+    "chi nhanh", "nha may", "xi nghiep", "dai hoc", "hoc vien", "cao dang",
+)  # fmt: skip
 # What a group section's title says about the people below it ("Đối tượng" words).
 _GROUP_WORDS = (
     (("gdnn", "gdtx", "giao duc nghe nghiep", "trung tam", "hoc nghe"), "Học viên GDNN-GDTX"),
@@ -124,6 +131,20 @@ def _is_group_title(title: str) -> bool:
     return fold(title).startswith(("khoi ", "nhom ", "doi tuong "))
 
 
+def _starts_with_unit_word(title: str) -> bool:
+    folded = fold(title)
+    return any(folded.startswith(f"{word} ") for word in _UNIT_WORDS)
+
+
+def _whole_number(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+        and 0 < value < 1000
+    )
+
+
 def section_of(
     number: int,
     row: Sequence[object],
@@ -133,12 +154,17 @@ def section_of(
 ) -> Section | None:
     """The section a row opens, or None when it is no section row.
 
-    A section row holds at most two texts (a numeral and a title), no date and no
+    A section row holds at most two cells (a numeral and a title), no date and no other
     number: "I | Trường THPT số 1", "A. KHỐI TRƯỜNG HỌC", or a title alone that names a
-    known unit or starts with "Khối".
+    known unit or starts with "Khối". After an Arabic numeral ("1 | Trường THPT số 1",
+    "1. Trường THPT Chu Văn An"), which a person's row number also is, the title must
+    name a known unit, start with a unit's word (Trường, Công ty, …) or with "Khối".
     """
     filled = [v for v in row if not is_blank(v)]
-    if not filled or len(filled) > 2 or any(not isinstance(v, str) for v in filled):
+    if not filled or len(filled) > 2:
+        return None
+    numbers = [v for v in filled if not isinstance(v, str)]
+    if numbers and (len(filled) != 2 or len(numbers) > 1 or not _whole_number(numbers[0])):
         return None
     texts = [t for t in (label(row, c) for c in label_cols) if t]
     others = [cell_text(v) for v in filled]
@@ -147,7 +173,14 @@ def section_of(
     first = texts[0]
     title = ""
     m = _NUMERAL.fullmatch(first)
-    if m and (m[2].strip() or len(filled) == 2):
+    arabic = _ARABIC.fullmatch(first)
+    if numbers or arabic:
+        if arabic is None:
+            return None  # a number outside the STT or name column: a row of data
+        title = arabic[2].strip() or next((t for t in [*texts[1:], *others] if t != first), "")
+        if not (_is_group_title(title) or is_unit(title) or _starts_with_unit_word(title)):
+            return None
+    elif m and (m[2].strip() or len(filled) == 2):
         title = m[2].strip() or next((t for t in [*texts[1:], *others] if t != first), "")
     elif len(filled) == 1 and (_is_group_title(first) or is_unit(first)):
         title = first

@@ -16,6 +16,7 @@ from registry.domain.identity import CMND, IdNumberError, read_id_number
 from registry.domain.textutil import clean_text, fold, fold_key
 from registry.domain.vocabulary import SUBGROUPS, UNIT_KINDS, group_for_unit_kind
 from registry.domain.workdays import fmt_date, full_months_between
+from registry.spreadsheet.dossier_columns import DossierColumns
 from registry.spreadsheet.headers import DATE_PARTS
 from registry.spreadsheet.legacy import LegacyFixer
 from registry.spreadsheet.lookups import AMBIGUOUS, OUT_OF_SCOPE, CellRef, Lookups, UnitRef
@@ -69,6 +70,7 @@ class RowValidator:
         self.settings = settings
         self.dates = DateParser(today, date1904)
         self.stage_rules = StageRules(today, settings)
+        self.dossier = DossierColumns(self.index, today, settings)
         self._gender = memoise(parse_gender)
         self._ethnicity = memoise(parse_ethnicity)
         self._religion = memoise(parse_religion)
@@ -145,6 +147,12 @@ class RowValidator:
             self._date(r, row, "youth_union_date")
         self._texts(r, row)
         self._exit(r, row)
+        self.dossier.check(
+            r,
+            lambda state, name: self._date(state, row, name),
+            lambda name: self._text(row, name),
+            lambda name: self._raw(row, name),
+        )
         self._rules(r, birth, cell)
         self._duplicates(r, unit)
         return RowResult(number, r.values, r.errors, r.warnings)
@@ -406,8 +414,13 @@ class RowValidator:
             if isinstance(day := r.values.get(col), date)
         }
         introducers = None
-        if "introducers" in self.index and "cell_resolution_date" in r.values:
-            introducers = _count_people(str(r.values.get("introducers", "")))
+        if "cell_resolution_date" in r.values:
+            # The introducer columns count when the row fills them, else the names listed.
+            named = self.dossier.named(r)
+            if named:
+                introducers = named
+            elif "introducers" in self.index:
+                introducers = _count_people(str(r.values.get("introducers", "")))
         verdict = self.stage_rules.check(
             dates,
             birth,

@@ -144,9 +144,9 @@ def test_printing_freezing_and_filtering(sheet):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == f"${h}:${h}"
     assert sheet.freeze_panes == f"C{h + 1}"
-    assert sheet.auto_filter.ref == f"A{h}:AE{h + 2}"
+    assert sheet.auto_filter.ref == f"A{h}:AN{h + 2}"  # 40 columns: A to AN
     ranges = [str(cf.sqref) for cf in sheet.conditional_formatting]
-    assert ranges == [f"A{h + 1}:AE{h + 2}"]
+    assert ranges == [f"A{h + 1}:AN{h + 2}"]
 
 
 def test_data_cells_use_times_new_roman_without_a_style_each(sheet):

@@ -103,5 +103,24 @@ def test_template_lists_every_canonical_header():
     book = openpyxl.load_workbook(io.BytesIO(build_template().getvalue()))
     headers = [c.value for c in book["Danh sách"][1]]
     assert headers[:4] == ["STT", "Họ và tên", "Ngày sinh", "Giới tính"]
-    assert headers[-2:] == ["Ngày ra khỏi danh sách", "Lý do"]
-    assert book["Danh sách"]["B2"].value == "Nguyễn Văn An"
+    assert headers[headers.index("Lý do") - 1] == "Ngày ra khỏi danh sách"
+    # The dossier's optional columns close the row: two introducers and the cell's vote.
+    assert headers[-9:] == [
+        "Người giới thiệu 1: họ tên",
+        "Người giới thiệu 1: ngày giới thiệu",
+        "Người giới thiệu 1: ngày vào Đảng chính thức",
+        "Người giới thiệu 1: số tháng công tác cùng",
+        "Người giới thiệu 2: họ tên",
+        "Người giới thiệu 2: ngày giới thiệu",
+        "Người giới thiệu 2: ngày vào Đảng chính thức",
+        "Người giới thiệu 2: số tháng công tác cùng",
+        "Biểu quyết của chi bộ (tán thành/chính thức)",
+    ]
+    sheet = book["Danh sách"]
+    assert sheet["B2"].value == "Nguyễn Văn An"
+    vote = sheet.cell(2, len(headers))
+    # Text, so that Excel keeps "18/20" (and "7/9") as written instead of a date.
+    assert (vote.value, vote.number_format) == ("18/20", "@")
+    assert sheet.cell(3, len(headers)).number_format == "@"
+    since = sheet.cell(2, headers.index("Người giới thiệu 1: ngày vào Đảng chính thức") + 1)
+    assert since.number_format == "dd/mm/yyyy"

@@ -117,6 +117,68 @@ def test_a_section_naming_an_unknown_unit_fails_its_rows_as_unknown_unit():
     assert "Trường THPT Không Có" in result.errors[0].message
 
 
+ARABIC = [
+    ["STT", "Họ và tên", "Ngày sinh", "Giới tính"],
+    ["1. KHỐI TRƯỜNG HỌC"],
+    [1, "Trường THPT Cổ Loa"],  # a number cell and a known unit
+    [1, "Nguyễn Văn An", "01/03/2005", "Nam"],
+    # A person whose name starts with a unit's word: a birth date makes the row a person.
+    [2, "Trường Giang", "05/07/2006", "Nam"],
+    ["2. Trường THPT Liên Hà"],  # numeral and title in one cell
+    [1, "Trần Văn Đức", "03/04/2006", "Nam"],
+    ["2. KHỐI DOANH NGHIỆP"],
+    ["3", "Công ty TNHH May Đông Anh"],  # a text numeral
+    [1, "Phạm Thị Thúy", "29/02/2000", "Nữ"],
+]
+
+
+def test_sections_numbered_with_arabic_numerals_are_sections_not_people():
+    result = parse(xlsx_bytes(ARABIC))
+
+    assert errors(result) == []
+    assert people(result) == [
+        (4, "Nguyễn Văn An", date(2005, 3, 1), CO_LOA.id, "thpt"),
+        (5, "Trường Giang", date(2006, 7, 5), CO_LOA.id, "thpt"),
+        (7, "Trần Văn Đức", date(2006, 4, 3), LIEN_HA.id, "thpt"),
+        (10, "Phạm Thị Thúy", date(2000, 2, 29), MAY.id, "cong_nhan"),
+    ]
+    assert [(s.row, s.kind, s.title) for s in result.shapes.sections] == [
+        (2, "group", "KHỐI TRƯỜNG HỌC"),
+        (3, "unit", "Trường THPT Cổ Loa"),
+        (6, "unit", "Trường THPT Liên Hà"),
+        (8, "group", "KHỐI DOANH NGHIỆP"),
+        (9, "unit", "Công ty TNHH May Đông Anh"),
+    ]
+
+
+def test_a_numbered_row_with_a_persons_name_and_nothing_else_stays_a_person():
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Đơn vị"],
+        [1, "Nguyễn Văn Trường"],  # a name, not a unit: the person lacks a birth date
+        [2, "Trường Sơn", None, "Nam", "Trường THPT Cổ Loa"],  # more than a title
+        ["3", "Lê Thị Hà", "05/07/2006", "Nữ", "Trường THPT Cổ Loa"],
+    ]
+    result = parse(xlsx_bytes(rows))
+    assert result.shapes.sections == []
+    assert errors(result) == [
+        (2, "birth_date", "required"),
+        (2, "unit_name", "required"),
+        (3, "birth_date", "required"),
+    ]
+    assert [p[1] for p in people(result)] == ["Lê Thị Hà"]
+
+
+def test_an_arabic_section_naming_an_unknown_unit_fails_its_rows_as_unknown_unit():
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Giới tính"],
+        [1, "Trường THPT Không Có"],
+        [1, "Nguyễn Văn An", "01/03/2005", "Nam"],
+    ]
+    result = parse(xlsx_bytes(rows))
+    assert [(s.row, s.title) for s in result.shapes.sections] == [(2, "Trường THPT Không Có")]
+    assert errors(result) == [(3, "unit_name", "unknown_unit")]
+
+
 def test_without_sections_or_a_unit_column_every_row_still_fails_required():
     rows = [["STT", "Họ và tên", "Ngày sinh"], [1, "Nguyễn Văn An", "01/03/2005"]]
     result = parse(xlsx_bytes(rows))

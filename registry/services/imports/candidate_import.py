@@ -23,7 +23,7 @@ from registry.domain.workdays import today_vn
 from registry.models import Candidate, ImportBatch, PartyCell, Unit, User
 from registry.models._types import text_width, utcnow
 from registry.services import ServiceError, audit
-from registry.services.imports import batch_file
+from registry.services.imports import batch_file, dossier_rows
 from registry.services.imports.match import (
     Classifier,
     Matcher,
@@ -275,10 +275,11 @@ def classify(
         today or today_vn(), rule_settings(), matcher.committee_cells(), user, explicit
     )
     plans = []
+    dossier = dossier_rows.carries_dossier(ok)
     for chunk in chunks(parsed.rows):
         # Stored records are read a chunk at a time, so memory stays flat however long
         # the list is.
-        stored = matcher.load(matched[r.key] for r in chunk if r.key in matched)
+        stored = matcher.load((matched[r.key] for r in chunk if r.key in matched), dossier)
         for row in chunk:
             plan = RowPlan(row)
             plans.append(plan)

@@ -29,6 +29,8 @@ from registry.domain.workdays import fmt_date
 from registry.models import Candidate, PartyCell, StageEvent, User
 from registry.scoping import full_scope, scope_filter
 from registry.services.candidates.stages import introducers_count
+from registry.services.imports import dossier_rows
+from registry.services.imports.dossier_rows import DossierAdds, StoredDossier
 from registry.spreadsheet import RowResult
 
 CHUNK = 5000  # keys per IN (…): far below SQLite's 32,766 bound parameters
@@ -102,8 +104,8 @@ class RowPlan:
     """What one row does: its action, the stored record and the changes it makes."""
 
     __slots__ = (
-        "action", "before", "candidate_id", "cell_id", "changes", "events", "first_sequence",
-        "row", "unit_id",
+        "action", "before", "candidate_id", "cell_id", "changes", "dossier", "events",
+        "first_sequence", "row", "unit_id",
     )  # fmt: skip
 
     def __init__(self, row: RowResult) -> None:
@@ -117,9 +119,18 @@ class RowPlan:
         self.first_sequence = 1
         self.unit_id: int | None = None
         self.cell_id: int | None = None
+        self.dossier: DossierAdds | None = None  # introducers and vote the row adds
 
 
-_STORED = ("updated_at", *PERSONAL, *STAGE_COLUMNS)
+_STORED = ("updated_at", "dossier_valid_until", *PERSONAL, *STAGE_COLUMNS)
+# What the dossier's validity reads of an updated row, after its changes.
+_DOSSIER_FACTS = (
+    "trained_date",
+    "youth_union_date",
+    "trade_union",
+    "admitted_date",
+    "dossier_date",
+)
 # What the scope and rule checks of an updated row read, after its changes.
 _FACTS = ("unit_id", "cell_id", "group_code", "subgroup", "birth_date", "education", "introducers")
 _AT = {name: index for index, name in enumerate(_STORED)}
@@ -129,11 +140,12 @@ class Stored:
     """A stored candidate as read: its columns in a tuple (a dict per record would
     double the memory of a 100,000-row re-import) and its events in event order."""
 
-    __slots__ = ("events", "row")
+    __slots__ = ("dossier", "events", "row")
 
     def __init__(self, row: tuple) -> None:
         self.row = row
         self.events: list[EventRow] = []
+        self.dossier: StoredDossier | None = None  # read when the list carries dossier columns
 
     def __getitem__(self, name: str) -> Any:
         return self.row[_AT[name]]
@@ -269,8 +281,9 @@ class Matcher:
                 )
         return matched
 
-    def load(self, ids: Iterable[int]) -> dict[int, Stored]:
-        """The stored columns and events of the matched candidates."""
+    def load(self, ids: Iterable[int], dossier: bool = False) -> dict[int, Stored]:
+        """The stored columns and events of the matched candidates (and their dossier
+        rows when the list carries introducers or votes)."""
         ids = sorted(set(ids))
         columns = [getattr(Candidate, name) for name in _STORED]
         stored: dict[int, Stored] = {}
@@ -288,6 +301,9 @@ class Matcher:
             ).where(StageEvent.candidate_id.in_(chunk))
             for ident, *event in self.conn.execute(events).all():
                 stored[ident].events.append(tuple(event))
+            if dossier:
+                for ident, found in dossier_rows.load(self.conn, chunk).items():
+                    stored[ident].dossier = found
         for item in stored.values():
             item.events.sort(key=lambda e: (e[1], e[4] or 0))
         return stored
@@ -331,7 +347,9 @@ class Classifier:
         cell = values.get("cell")
         plan.cell_id = cell.id if cell is not None else None  # type: ignore[attr-defined]  # a CellRef
         self._scope(row, values.get("subgroup"), plan.cell_id)
+        adds = dossier_rows.for_new(row)
         if not row.errors:
+            plan.dossier = adds or None
             plan.action = "new"
 
     def _scope(self, row: RowResult, subgroup, cell_id) -> None:
@@ -383,11 +401,29 @@ class Classifier:
                 if stored[column] != value:
                     changes[column] = value
             plan.first_sequence = max((e[4] or 0 for e in stored.events), default=0) + 1
+        if stored.dossier is not None:
+            self._dossier(plan, stored, stored.dossier, changes)
+            if row.errors:
+                return
         plan.events = new_events
         plan.changes = changes
         plan.before = {k: jsonable(stored[k]) for k in changes}
         plan.before["updated_at"] = jsonable(stored["updated_at"])
-        plan.action = "updated" if changes or new_events else "unchanged"
+        plan.action = "updated" if changes or new_events or plan.dossier else "unchanged"
+
+    def _dossier(
+        self, plan: RowPlan, stored: Stored, held: StoredDossier, changes: dict[str, object]
+    ) -> None:
+        """The introducers and vote the row adds, and the dossier's validity after them."""
+        facts = {k: changes[k] if k in changes else stored[k] for k in _DOSSIER_FACTS}
+        resolution = changes.get("cell_resolution_date", stored["cell_resolution_date"])
+        adds = dossier_rows.for_update(plan.row, held, resolution)
+        if plan.row.errors or not adds:
+            return
+        plan.dossier = adds
+        until = dossier_rows.valid_until(held, adds, facts, self.today, self.settings)
+        if until != stored["dossier_valid_until"]:
+            changes["dossier_valid_until"] = until
 
     def _new_events(self, row: RowResult, stored: Stored, final: dict) -> list[EventFact]:
         """The row's events that are not recorded yet, checked against the recorded ones."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from registry.models import Candidate, ImportBatch, ImportChange, StageEvent, Unit, User
 from registry.models._types import table_of, utcnow
 from registry.services import ServiceError, audit
+from registry.services.imports import dossier_rows
 from registry.services.imports.writer import lock_imports, update_columns
 from registry.services.rounds.locks import PeriodLocked, active_locks, check_unlocked
 
@@ -43,6 +44,9 @@ def _touched_later(session: Session, batch: ImportBatch) -> list[str]:
     )
     found = dict(session.execute(edited).tuples().all())
     found.update(session.execute(events).tuples().all())
+    for later in dossier_rows.changed_after(mine, batch.committed_at):
+        named = select(Candidate.id, Candidate.full_name).where(Candidate.id.in_(later))
+        found.update(session.execute(named).tuples().all())
     return [found[k] for k in sorted(found)]
 
 
@@ -121,6 +125,10 @@ def rollback_batch(session: Session, user: User | None, batch: ImportBatch) -> d
     conn = session.connection()
     conn.execute(delete(StageEvent).where(StageEvent.import_batch_id == batch.id))
     conn.execute(delete(Candidate).where(Candidate.id.in_(added)))
+    updated = select(ImportChange.candidate_id).where(
+        ImportChange.batch_id == batch.id, ImportChange.action == "updated"
+    )
+    dossier_rows.remove_added(conn, updated, batch.committed_at)
     restore = [
         {**_restored(before or {}), "cid": ident}
         for ident, action, before in changes

@@ -38,11 +38,23 @@ EXAMPLE = {
     "certificate_no": "123-GCN/TTCT",
     "note": "Dòng ví dụ: hãy xóa dòng này trước khi nhập.",
     "source_date": date(2023, 9, 5),
+    "dossier_date": date(2024, 4, 1),
+    "cell_resolution_date": date(2024, 5, 10),
     "class_or_job": "12A1",
     "introducers": "Trần Văn Bình; Lê Thị Cúc",
+    "introducer_1_name": "Trần Văn Bình",
+    "introducer_1_date": date(2024, 3, 1),
+    "introducer_1_member_date": date(2015, 5, 19),
+    "introducer_1_months": 24,
+    "introducer_2_name": "Lê Thị Cúc",
+    "introducer_2_date": date(2024, 3, 1),
+    "introducer_2_member_date": date(2019, 9, 2),
+    "introducer_2_months": 18,
+    "cell_vote": "18/20",
 }
 _DATE_FIELDS = {f for f, _label in CANONICAL_HEADERS if f.endswith("_date")}
-_TEXT_FIELDS = {"id_number", "unit_code", "certificate_no", "decision_no"}
+# The vote "18/20" as text too: Excel would read "7/9" as a date.
+_TEXT_FIELDS = {"id_number", "unit_code", "certificate_no", "decision_no", "cell_vote"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
 

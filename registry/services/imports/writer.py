@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from registry.domain.stage_columns import STAGE_COLUMNS, columns_from_events
 from registry.models import Candidate, ImportBatch, ImportChange, StageEvent
 from registry.models._types import table_of
+from registry.services.imports import dossier_rows
 from registry.services.imports.match import (
     CHUNK,
     PERSONAL,
@@ -190,7 +191,9 @@ def _insert_new(
             row = {
                 **_BLANK_ROW,
                 "trade_union": False,
-                "dossier_valid_until": None,  # no items yet: an imported dossier is unfinished
+                # A list brings at most the introducers and the cell's vote, never the
+                # application or the statements: a new person's dossier is unfinished.
+                "dossier_valid_until": None,
                 **row_columns(values),
                 **columns_from_events(ordered),
                 "id": ident,
@@ -284,6 +287,12 @@ def write_batch(
     with _page_cache(conn):
         _insert_new(conn, new, stamp, batch_id, progress)
         _apply_updates(conn, updated, stamp, progress)
+        dossier_rows.write(
+            conn,
+            ((p.candidate_id, p.dossier) for p in (*new, *updated) if p.dossier),  # type: ignore[misc]  # ids are set once written
+            user_id,
+            now,
+        )
     # A new record needs no snapshot (rolling back removes it), and the new records are
     # exactly those carrying this batch's id: one INSERT … SELECT writes their changes.
     if new:

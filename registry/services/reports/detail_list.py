@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports import CandidateList, ReportMeta
+from registry.domain.dossier import MEMBER, format_vote
 from registry.domain.periods import Period
 from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
-from registry.models import Area, Candidate, PartyCell, Unit, User
+from registry.models import Area, Candidate, DossierItem, Introducer, PartyCell, Unit, User
 from registry.services.candidates.listing import CandidateFilters, build_query
 from registry.services.reports.states import on_list_in
 
@@ -68,9 +70,50 @@ COLUMNS = (
     Candidate.introducers,
     Candidate.exited_date,
     Candidate.exit_reason,
+    Candidate.id,  # for the dossier columns, read a batch at a time; not written
 )
 # Codes the list shows as labels (the import reads the labels back to the same codes).
 _GENDER, _ETHNICITY, _RELIGION, _SUBGROUP, _REASON = 2, 3, 4, 8, 29
+
+
+_NO_DOSSIER = (None,) * 9
+
+
+def dossier_columns(session: Session, ids: list[int]) -> dict[int, tuple]:
+    """The introducer and vote columns of these candidates (one batch), in the
+    canonical order: the first two member introducers by date (name, introduction,
+    full membership, months together), and the latest cell resolution's vote "18/20"."""
+    intros: dict[int, list[tuple]] = {}
+    members = (
+        select(
+            Introducer.candidate_id,
+            Introducer.name,
+            Introducer.day,
+            Introducer.full_member_since,
+            Introducer.months_together,
+        )
+        .where(Introducer.candidate_id.in_(ids), Introducer.kind == MEMBER)
+        .order_by(Introducer.day, Introducer.id)
+    )
+    for ident, *values in session.execute(members).tuples():
+        intros.setdefault(ident, []).append(tuple(values))
+    votes: dict[int, str] = {}
+    resolutions = (
+        select(DossierItem.candidate_id, DossierItem.votes_for, DossierItem.votes_total)
+        .where(
+            DossierItem.candidate_id.in_(ids),
+            DossierItem.kind == "cell_resolution",
+        )
+        .order_by(DossierItem.day, DossierItem.id)
+    )
+    for ident, votes_for, votes_total in session.execute(resolutions).tuples():
+        if votes_for is not None and votes_total is not None:
+            votes[ident] = format_vote(votes_for, votes_total)  # the latest stays
+    found: dict[int, tuple] = {}
+    for ident in intros.keys() | votes.keys():
+        two = [*intros.get(ident, [])[:2], *[(None,) * 4] * 2][:2]
+        found[ident] = (*two[0], *two[1], votes.get(ident))
+    return found
 
 
 @dataclass
@@ -124,17 +167,24 @@ def stream_rows(
     ethnicities, religions = ethnicity_names(), religion_names()
     result = session.execute(statement)
     try:
-        for row in result:
-            values = list(row)
-            values[_GENDER] = GENDERS.get(values[_GENDER], values[_GENDER])
-            values[_ETHNICITY] = ethnicities.get(values[_ETHNICITY], values[_ETHNICITY])
-            values[_RELIGION] = religions.get(values[_RELIGION], values[_RELIGION])
-            values[_SUBGROUP] = SUBGROUPS.get(values[_SUBGROUP], values[_SUBGROUP])
-            values[_REASON] = EXIT_REASONS.get(values[_REASON], values[_REASON])
-            counter.count += 1
-            yield tuple(values)
+        for batch in result.partitions(BATCH):
+            dossiers = dossier_columns(session, [row[-1] for row in batch])
+            for row in batch:
+                counter.count += 1
+                yield _row(row, ethnicities, religions, dossiers.get(row[-1], _NO_DOSSIER))
     finally:
         result.close()
+
+
+def _row(row, ethnicities: dict, religions: dict, dossier: tuple) -> tuple:
+    """A read row as the list writes it: codes as their labels, the dossier columns last."""
+    values = list(row[:-1])
+    values[_GENDER] = GENDERS.get(values[_GENDER], values[_GENDER])
+    values[_ETHNICITY] = ethnicities.get(values[_ETHNICITY], values[_ETHNICITY])
+    values[_RELIGION] = religions.get(values[_RELIGION], values[_RELIGION])
+    values[_SUBGROUP] = SUBGROUPS.get(values[_SUBGROUP], values[_SUBGROUP])
+    values[_REASON] = EXIT_REASONS.get(values[_REASON], values[_REASON])
+    return (*values, *dossier)
 
 
 def holding_note(period: Period) -> str:
