@@ -3,8 +3,10 @@
     python -m bench                       # the full run (100k and 1M, SQLite and PostgreSQL)
     python -m bench --quick               # a small run, to try things out
     python -m bench --only list,import    # some steps only (list, import, reports, load)
+    python -m bench --busy                # with a second process keeping one core busy
 
-The JSON is also written to bench/results/latest.json (or --out).
+The JSON is also written to bench/results/latest.json (or --out); the targets, each
+beside its figure and floor, are printed to stderr at the end.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from bench.common import DEFAULT_PG
 from bench.datagen import DATA_DIR
 from bench.run import STEPS, Plan, log, run, write
+from bench.targets import lines
 
 QUICK = {"sizes": "2000,20000", "requests": 50, "import_rows": 2000, "rounds": 1,
          "load_seconds": 10, "load_requests": 500}  # fmt: skip
@@ -30,6 +33,9 @@ def _csv(text: str) -> list[str]:
 def parse(argv: list[str]) -> Plan:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few requests")
+    parser.add_argument(
+        "--busy", action="store_true", help="keep one core busy during the measured steps"
+    )
     parser.add_argument("--only", default=",".join(STEPS), help="steps: " + ",".join(STEPS))
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--sizes", default="100000,1000000", help="candidates, comma-separated")
@@ -73,6 +79,8 @@ def parse(argv: list[str]) -> Plan:
         pg_url=args.pg_url,
         pg_schema=args.pg_schema,
         data_dir=args.data_dir,
+        busy=args.busy,
+        quick=args.quick,
     )
     plan.out = args.out  # type: ignore[attr-defined]
     return plan
@@ -82,7 +90,9 @@ def main(argv: list[str] | None = None) -> dict:
     plan = parse(sys.argv[1:] if argv is None else argv)
     results = run(plan)
     path = write(results, plan.out)  # type: ignore[attr-defined]
-    log(f"written to {path}")
+    for line in lines(results["targets"]):
+        log(line)
+    log(f"{results['total_s']} s in all; written to {path}")
     print(json.dumps(results, ensure_ascii=False, indent=2))
     return results
 

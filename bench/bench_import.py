@@ -1,9 +1,13 @@
-"""Import of a 100,000-row list: the real CLI (dry run, then --commit) against its floor.
+"""Import of a 100,000-row list: the real CLI (dry run, then --commit) against its floors.
 
-Floor (DESIGN "Data and scale"): python-calamine reading the same file, plus one
-executemany INSERT of the same candidates and their stage events, committed, on the
-same database. The CLI runs `import-candidates FILE --json [--commit]` through Click's
-runner inside a fresh worker process, so its peak memory is the import's own.
+Floors (DESIGN "Data and scale"), each python-calamine reading the same file plus the
+same candidates and their stage events written and committed on the same database:
+`floor`, one executemany INSERT into the same schema (its triggers, indexes and
+constraints apply); `floor_bare_table`, the same executemany into bare tables of the
+same columns (primary key only), so the schema's own cost shows; on PostgreSQL
+`floor_copy`, COPY FROM STDIN into the same schema. The CLI runs
+`import-candidates FILE --json [--commit]` through Click's runner inside a worker
+process of its own, so its peak memory is the import's own.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +83,9 @@ def run_cli(url: str, path: str, commit: bool) -> dict[str, Any]:
     }
 
 
-# --- the floor ----------------------------------------------------------------------------
+# --- the floors ---------------------------------------------------------------------------
+
+BARE_PREFIX = "bench_bare_"
 
 
 def _floor_rows(url: str, rows: int, first_id: int, first_event: int, postgres: bool):
@@ -99,27 +106,63 @@ def _insert(columns: tuple[str, ...], table: str, mark: str) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
+def bare_tables(dialect) -> list[str]:
+    """CREATE TABLE statements of candidate and stage_event as bare tables: the same
+    columns, types, NOT NULLs, defaults and primary key, but no trigger, no secondary
+    index, no foreign key and no CHECK."""
+    from sqlalchemy import Column, MetaData, Table
+    from sqlalchemy.schema import CreateTable
+
+    from registry.models import Candidate, StageEvent
+    from registry.models._types import table_of
+
+    metadata, out = MetaData(), []
+    for model in (Candidate, StageEvent):
+        source = table_of(model)
+        columns = [
+            Column(
+                c.name,
+                c.type,
+                primary_key=c.primary_key,
+                nullable=c.nullable,
+                server_default=c.server_default.arg if c.server_default is not None else None,  # type: ignore[attr-defined]
+            )
+            for c in source.columns
+        ]
+        table = Table(BARE_PREFIX + source.name, metadata, *columns)
+        out.append(str(CreateTable(table).compile(dialect=dialect)))
+    return out
+
+
 def run_floor(url: str, path: str, rows: int) -> dict[str, Any]:
-    """calamine read of the file + executemany INSERT of the same rows, committed."""
+    """The import's floors on the same rows, each = calamine read of the file + the rows
+    written and committed: `floor` (executemany into the same schema), `floor_bare_table`
+    (executemany into bare tables) and, on PostgreSQL, `floor_copy` (COPY into the same
+    schema)."""
     import python_calamine as pc
 
     start = time.perf_counter()
     sheet = pc.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     read_s = time.perf_counter() - start
-    postgres = url.startswith("postgresql")
-    if postgres:
-        insert_s = _floor_postgres(url, rows)
+    if url.startswith("postgresql"):
+        inserts = _floors_postgres(url, rows)
     else:
-        insert_s = _floor_sqlite(url.removeprefix("sqlite:///"), rows)
-    return {
-        "s": round(read_s + insert_s, 2),
-        "read_s": round(read_s, 2),
-        "insert_s": round(insert_s, 2),
-        "sheet_rows": len(sheet),
-    }
+        inserts = _floors_sqlite(url.removeprefix("sqlite:///"), rows)
+    out: dict[str, Any] = {}
+    for name, insert_s in inserts.items():
+        out[name] = {
+            "s": round(read_s + insert_s, 2),
+            "read_s": round(read_s, 2),
+            "insert_s": round(insert_s, 2),
+        }
+    out["floor"]["sheet_rows"] = len(sheet)
+    return out
 
 
-def _floor_sqlite(path: str, rows: int) -> float:
+def _floors_sqlite(path: str, rows: int) -> dict[str, float]:
+    """Into a copy of the database (the real import gets a fresh one)."""
+    from sqlalchemy.dialects import sqlite
+
     conn = sqlite3.connect(path, isolation_level=None)
     # The application's own connection settings (registry.web._sqlite_pragmas).
     for pragma in (
@@ -129,45 +172,81 @@ def _floor_sqlite(path: str, rows: int) -> float:
         "temp_store=MEMORY",
     ):
         conn.execute(f"PRAGMA {pragma}")
+    for statement in bare_tables(sqlite.dialect()):
+        conn.execute(statement)
     top = conn.execute("SELECT coalesce(max(id), 0) FROM candidate").fetchone()[0]
     top_event = conn.execute("SELECT coalesce(max(id), 0) FROM stage_event").fetchone()[0]
     candidates, events = _floor_rows(f"sqlite:///{path}", rows, top + 1, top_event + 1, False)
-    start = time.perf_counter()
-    conn.execute("BEGIN")
-    conn.executemany(_insert(CANDIDATE_COLUMNS, "candidate", "?"), candidates)
-    conn.executemany(_insert(EVENT_COLUMNS, "stage_event", "?"), events)
-    conn.execute("COMMIT")
-    seconds = time.perf_counter() - start
+
+    def insert(prefix: str) -> float:
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(_insert(CANDIDATE_COLUMNS, f"{prefix}candidate", "?"), candidates)
+        conn.executemany(_insert(EVENT_COLUMNS, f"{prefix}stage_event", "?"), events)
+        conn.execute("COMMIT")
+        return time.perf_counter() - start
+
+    seconds = {"floor": insert(""), "floor_bare_table": insert(BARE_PREFIX)}
     conn.close()
     return seconds
 
 
-def _floor_postgres(url: str, rows: int) -> float:
-    """Insert and commit, then delete the rows again (not timed) for the real import."""
+def _floors_postgres(url: str, rows: int) -> dict[str, float]:
+    """Each floor committed, then its rows deleted again (not timed) for the next one and
+    the real import; the bare tables dropped at the end."""
     import psycopg
+    from sqlalchemy.dialects import postgresql
     from sqlalchemy.engine import make_url
 
     from bench.common import libpq_url
 
     schema = make_url(url).query["options"].split("search_path=")[1]
+    cols = tuple(c for c in EVENT_COLUMNS if c != "id")  # event ids from the sequence
     with psycopg.connect(libpq_url(url)) as conn:
         conn.execute(f'SET search_path TO "{schema}"')
         top = conn.execute("SELECT coalesce(max(id), 0) FROM candidate").fetchone()[0]
         top_event = conn.execute("SELECT coalesce(max(id), 0) FROM stage_event").fetchone()[0]
+        for statement in bare_tables(postgresql.dialect()):
+            conn.execute(statement)
         conn.commit()
         candidates, events = _floor_rows(url, rows, top + 1, top_event + 1, True)
-        cols = tuple(c for c in EVENT_COLUMNS if c != "id")
-        events = [e[1:] for e in events]  # event ids from the sequence, as in the app
-        start = time.perf_counter()
-        with conn.cursor() as cur:
-            cur.executemany(_insert(CANDIDATE_COLUMNS, "candidate", "%s"), candidates)
-            cur.executemany(_insert(cols, "stage_event", "%s"), events)
-        conn.commit()
-        seconds = time.perf_counter() - start
-        conn.execute("DELETE FROM stage_event WHERE candidate_id > %s", (top,))
-        conn.execute("DELETE FROM candidate WHERE id > %s", (top,))
-        conn.commit()
+        events = [e[1:] for e in events]
+
+        def executemany(prefix: str) -> None:
+            with conn.cursor() as cur:
+                cur.executemany(_insert(CANDIDATE_COLUMNS, f"{prefix}candidate", "%s"), candidates)
+                cur.executemany(_insert(cols, f"{prefix}stage_event", "%s"), events)
+
+        def copy() -> None:
+            with conn.cursor() as cur:
+                for table, columns, data in (
+                    ("candidate", CANDIDATE_COLUMNS, candidates),
+                    ("stage_event", cols, events),
+                ):
+                    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+                        for row in data:
+                            out.write_row(row)
+
+        def timed(write: Callable[[], None]) -> float:
+            start = time.perf_counter()
+            write()
+            conn.commit()
+            seconds = time.perf_counter() - start
+            conn.execute("DELETE FROM stage_event WHERE candidate_id > %s", (top,))
+            conn.execute("DELETE FROM candidate WHERE id > %s", (top,))
+            conn.commit()
+            conn.autocommit = True
+            conn.execute("VACUUM ANALYZE candidate")
+            conn.execute("VACUUM ANALYZE stage_event")
+            conn.autocommit = False
+            return seconds
+
+        seconds = {
+            "floor": timed(lambda: executemany("")),
+            "floor_copy": timed(copy),
+            "floor_bare_table": timed(lambda: executemany(BARE_PREFIX)),
+        }
         conn.autocommit = True
-        conn.execute("VACUUM ANALYZE candidate")
-        conn.execute("VACUUM ANALYZE stage_event")
+        for table in ("candidate", "stage_event"):
+            conn.execute(f"DROP TABLE {BARE_PREFIX}{table}")
     return seconds

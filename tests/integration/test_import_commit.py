@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, StageEvent, User
 from registry.services.candidates.edit import update_candidate
 from registry.services.candidates.stages import record_stage
-from registry.services.imports import batches
+from registry.services.imports import batches, writer
 from registry.services.imports import candidate_import as importer
 from registry.services.imports.rollback import RollbackRefused, rollback_batch
 from registry.services.imports.writer import lock_imports
@@ -243,6 +243,34 @@ def test_commit_service_raises_and_the_caller_rolls_back(world):
     }  # fmt: skip
     assert db.session.scalar(select(sa.func.count(ImportBatch.id))) == 0
     assert cccd(date(2005, 1, 2), True, 1001) == person(1)["id_number"]
+
+
+def test_a_row_the_database_refuses_in_the_bulk_write_leaves_nothing(world, monkeypatch):
+    """The bulk write (COPY on PostgreSQL, INSERT on SQLite) runs in the import's own
+    transaction: a row the database refuses after others went in undoes the whole commit,
+    and the error is SQLAlchemy's, as for any statement."""
+    refused = person(3)["id_number"]
+    real = writer.row_columns
+
+    def gender_the_database_refuses(values):
+        columns = real(values)
+        return {**columns, "gender": "X"} if values.get("id_number") == refused else columns
+
+    monkeypatch.setattr(writer, "row_columns", gender_the_database_refuses)
+    user = world["users"]["officer_a"]
+    data = xlsx_bytes(sheet([person(1), person(2), person(3)]))
+    before = dump()
+    parsed = importer.parse(db.session, user, data, "ds.xlsx")
+    with pytest.raises(sa.exc.IntegrityError, match="gender_code"):
+        importer.commit(db.session, user, parsed, data=data, filename="ds.xlsx")
+    db.session.rollback()
+    assert dump() == before
+    monkeypatch.undo()  # the same list, unchanged, goes in afterwards
+    result = importer.commit(db.session, user, parsed, data=data, filename="ds.xlsx")
+    db.session.commit()
+    assert result.counts["new"] == 3
+    assert db.session.scalar(select(sa.func.count(Candidate.id))) == 3
+    assert db.session.scalar(select(sa.func.count(StageEvent.id))) == 3
 
 
 def _previewed(world) -> ImportBatch:

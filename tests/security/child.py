@@ -10,8 +10,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# TEST_PAUSE_AFTER_INSERT: after the first INSERT into candidate (inside the import's
-# transaction) say so on stderr and sleep, so a test can kill the process mid-commit.
+# TEST_PAUSE_AFTER_INSERT: once the import's transaction has written candidates, say so
+# on stderr and sleep, so a test can kill the process mid-commit: after the first INSERT
+# into candidate (SQLite), or after the first INSERT into import_change, which follows
+# the new candidates and their events (PostgreSQL writes those by COPY, which passes no
+# statement event).
 _LAUNCH = """
 import os, resource, sys, time
 ceiling = int(sys.argv[1])
@@ -25,7 +28,8 @@ if pause:
 
     @event.listens_for(Engine, "after_cursor_execute")
     def _pause(conn, cursor, statement, parameters, context, executemany):
-        if not state["done"] and statement.lstrip().upper().startswith("INSERT INTO CANDIDATE"):
+        written = ("INSERT INTO CANDIDATE", "INSERT INTO IMPORT_CHANGE")
+        if not state["done"] and statement.lstrip().upper().startswith(written):
             state["done"] = True
             print("WRITING", file=sys.stderr, flush=True)
             time.sleep(pause)
