@@ -191,10 +191,10 @@ QUERIES = ("anh", "a", "hoa", "ho", "nguyen anh", "thi hoa", "duc nguyen", "ng",
 )
 def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypatch, budget, few):
     # A budget of 2 entries sends most searches back to the name index half-way; FEW 1
-    # counts every word further, and two words of a small crowd are then expected to
-    # meet too rarely (SPARSE): the name index answers them.
+    # counts every word up to PROBE before choosing the one to walk.
     monkeypatch.setattr(word_search, "BUDGET", budget)
     monkeypatch.setattr(word_search, "FEW", few)
+    monkeypatch.setattr(word_search, "FULL_NAME", 3)
     users = crowd["users"]
     area_a = crowd["areas"]["a"].id
     for q in QUERIES:
@@ -252,6 +252,7 @@ def test_a_province_or_area_search_is_answered_by_the_word_table(crowd, monkeypa
     def name_index_asked(q, wide=False):
         raise AssertionError(f"searched without the word table: {q}")
 
+    monkeypatch.setattr(word_search, "FULL_NAME", 3)
     plain = listing.search_condition
     monkeypatch.setattr(
         listing,

@@ -5,16 +5,15 @@ with the candidate's sort key and its scope's columns, keyed (word, sort_key,
 candidate_id). A searched word matches every stored word it starts ("hoa": hoa, hoai,
 hoan, hoang…): those spellings are read off the key itself (one seek each), and each
 one's entries are walked in name order up to the page, so a word shared by 50,000 people
-costs what a rare one costs; the page is the merge of those walks. With several words,
-the one with the fewest entries (counted up to PROBE) is walked and each other word is
+costs what a rare one costs; the page is the merge of those walks. With two words, the
+one with the fewest entries (counted up to FEW, then PROBE) is walked and the other is
 looked up by the key (word, sort_key, id) of the same person, without reading the row;
 the other filters are tested on the candidate's row.
 
 Two cases go back to the name index (the caller's search without the table), which
-finds a small set at once: words each held by many that few people hold together (by
-their counts, fewer than SPARSE expected: a full name), and a walk tested row by row
-that read BUDGET entries of a word without filling the page (`Walk.bounded`: words that
-meet less often than their counts say).
+finds a small set at once: more than FULL_NAME words (a full name, which few people
+share), and a walk tested row by row that read BUDGET entries of a word without filling
+the page (`Walk.bounded`: words that rarely meet).
 """
 
 from __future__ import annotations
@@ -41,10 +40,10 @@ from registry.models import Candidate, CandidateWord
 
 # Entries counted per searched word to choose the one to walk: up to FEW, then PROBE.
 FEW = 2_000
-PROBE = 20_000
+PROBE = 50_000
 BUDGET = 20_000  # entries a walk tested row by row reads at most
-# Fewer people than this expected to hold every word: the name index finds them at once.
-SPARSE = 300
+# More words than this are a full name, which few people share: the name index too.
+FULL_NAME = 2
 _LAST = 0x10FFFF
 _SURROGATES = (0xD800, 0xDFFF)
 
@@ -137,12 +136,10 @@ def walk(
     """
     ranges = [word_range(w) for w in words]
     bounds = [r for r in ranges if r is not None]
-    if len(bounds) < len(ranges):
+    if len(bounds) < len(ranges) or len(words) > FULL_NAME:
         return None
     sizes = _sizes(session, bounds)
     driver = min(range(len(words)), key=lambda i: (sizes[i], -len(words[i])))
-    if sizes[driver] >= FEW and _expected(session, sizes) < SPARSE:
-        return None
     w = CandidateWord
     others = _held_too(session, [b for i, b in enumerate(bounds) if i != driver])
     if others is None:
@@ -182,7 +179,8 @@ def _held_too(session: Session, bounds: list[tuple[str, str]]) -> list[ColumnEle
     """For each other searched word: the walked entry's person holds a word it starts,
     looked up by the key (word, sort_key, id) itself, no row read. None when a word
     starts no stored word (nobody matches)."""
-    w, tests = CandidateWord, []
+    w = CandidateWord
+    tests: list[ColumnElement[bool]] = []
     for low, high in bounds:
         spelled = _spellings(session, low, high)
         if not spelled:
@@ -193,15 +191,6 @@ def _held_too(session: Session, bounds: list[tuple[str, str]]) -> list[ColumnEle
             select(other.candidate_id).where(other.word.in_(spelled), same_person).exists()
         )
     return tests
-
-
-def _expected(session: Session, sizes: list[int]) -> float:
-    """How many people hold every word, were the words independent of each other."""
-    people = session.scalar(select(func.max(Candidate.id))) or 1
-    expected = float(people)
-    for size in sizes:
-        expected *= size / people
-    return expected
 
 
 def _nothing() -> Walk:
