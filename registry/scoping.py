@@ -20,6 +20,7 @@ from registry.models import (
     Area,
     Candidate,
     CandidateTally,
+    CandidateWord,
     EnterpriseSurvey,
     ImportBatch,
     Job,
@@ -131,7 +132,7 @@ def _group_filter(restriction: frozenset[str], rows: Any) -> ColumnElement[bool]
 
 
 def _candidates_filter(user: User, rows: Any = Candidate) -> ColumnElement[bool]:
-    """Candidates (or their tally rows: the same key columns) the user may see."""
+    """Candidates (or their tally or word rows: the same key columns) the user may see."""
     if scope_role(user) == "cell":
         base = rows.cell_id == user.cell_id
     elif full_scope(user):
@@ -216,6 +217,8 @@ def scope_filter(user: User, model: type) -> ColumnElement[bool]:
         return _candidates_filter(user)
     if model is CandidateTally:
         return _candidates_filter(user, CandidateTally)
+    if model is CandidateWord:
+        return _candidates_filter(user, CandidateWord)
     if model is StageEvent:
         return StageEvent.candidate_id.in_(select(Candidate.id).where(_candidates_filter(user)))
     if model is Unit:

@@ -3,7 +3,7 @@
 from registry.models.accounts import AuditLog, RateLimitCounter, User
 from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Unit
 from registry.models.calendar import Holiday
-from registry.models.candidates import Candidate, CandidateTally, StageEvent
+from registry.models.candidates import Candidate, CandidateTally, CandidateWord, StageEvent
 from registry.models.dossier import DossierItem, Introducer
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.jobs import Job
@@ -26,6 +26,7 @@ __all__ = [
     "AuditLog",
     "Candidate",
     "CandidateTally",
+    "CandidateWord",
     "DossierItem",
     "EnterpriseSurvey",
     "FormSubmission",

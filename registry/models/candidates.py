@@ -226,6 +226,36 @@ class CandidateTally(Model):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class CandidateWord(Model):
+    """One word of a candidate's folded name (name_key), with the name order and the
+    scope's key columns: the search's index.
+
+    Written by database triggers on `candidate` (migration 0022), never by the
+    application, like the tally: every path that adds, renames, moves or removes a
+    candidate (forms, imports and their rollback, erasure, restore) keeps it in step in
+    the same transaction. The primary key (word, sort_key, candidate_id) is the only
+    index: a search for a word walks it in Vietnamese name order and stops after one
+    page; unit_id, cell_id and subgroup let the scope (`scope_filter`, the tally's rule)
+    decide on the entry itself. No foreign key: checking one on each deleted candidate
+    would need an index on candidate_id, written on every imported row; the triggers
+    delete a candidate's words by the primary key.
+    """
+
+    __tablename__ = "candidate_word"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    word: Mapped[str] = mapped_column(
+        String(120).with_variant(String(120, collation="C"), "postgresql"), primary_key=True
+    )
+    sort_key: Mapped[str] = mapped_column(
+        String(120).with_variant(String(120, collation="C"), "postgresql"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    cell_id: Mapped[int | None] = mapped_column(Integer)
+    subgroup: Mapped[str] = mapped_column(String(12))
+
+
 # Tables a backend keeps beside the models' (SQLite's full-text index of names and its
 # shadow tables): not in the metadata, so schema comparisons and autogenerate skip them.
 BACKEND_TABLE_PREFIXES = ("candidate_name",)

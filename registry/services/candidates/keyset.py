@@ -57,6 +57,16 @@ def _decode(
         return None
 
 
+def cursor_position(
+    token: str | None, tag: str, decoders: tuple[Callable[[Any], Any], ...], *, desc: bool = False
+) -> tuple[list[Any] | None, bool]:
+    """(the key values and id a page starts after, None for the first page; whether the
+    page walks the order downwards), as `keyset_page` reads the cursor."""
+    decoded = _decode(token, tag, decoders)
+    before = bool(decoded and decoded[1])
+    return (decoded[0] if decoded else None), desc != before
+
+
 def keyset_page(
     session: Session,
     stmt: Select,

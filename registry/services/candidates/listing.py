@@ -9,16 +9,19 @@ pagination (a cursor holding the last row's sort values and id), never OFFSET, s
 Counts per stage (the stage filter left out; the total is their sum): for the filters a
 scope is made of (area, unit, cell, group, subgroup, status) they are summed from
 `candidate_tally`, which triggers keep exact, so a province of a million costs what a
-cell costs. Other filters and searches count the matching rows themselves, up to
-COUNT_CAP: past it the page says "more than 10,000" and offers the exact count
-(`count=all`), since a selection that large is read in a report, not paged through.
+cell costs. Other filters count the matching rows themselves, up to COUNT_CAP, a name
+search up to SEARCH_COUNT_CAP: past it the page says "more than 10,000" (1,000) and
+offers the exact count (`count=all`), since a selection that large is read in a report
+or narrowed, not paged through.
 
 Search: a query of digits (spaces and dots allowed) is a CCCD/CMND: 12 digits match
 exactly (the unique index), fewer match the last digits. Anything else is a name: every
 word of the folded query ("nguyen van duc", "Nguyễn Văn Đức", "NGUYEN", "van duc") must
-start a word of the folded name (name_key), in any order. On PostgreSQL the name_key
-index is a trigram GIN index that serves these LIKE patterns; SQLite reads them off the
-narrow name_key index (see registry.services.candidates.sqlite_plans).
+start a word of the folded name (name_key), in any order. Over a province or an area
+the page and the counts walk the word table in name order (`word_search`, `_word_walk`);
+inside a unit or a cell, and where the word table hands it back, the name_key index
+answers: on PostgreSQL a trigram GIN index that serves these LIKE patterns; SQLite reads
+them off its full-text index or the narrow name_key index (see sqlite_plans).
 """
 
 from __future__ import annotations
@@ -45,10 +48,20 @@ from registry.domain.vocabulary import (
     Stage,
 )
 from registry.domain.workdays import typed_day
-from registry.models import Area, Candidate, CandidateTally, PartyCell, StageEvent, Unit, User
-from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter
+from registry.models import (
+    Area,
+    Candidate,
+    CandidateTally,
+    CandidateWord,
+    PartyCell,
+    StageEvent,
+    Unit,
+    User,
+)
+from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter, scope_role
 from registry.services import ServiceError
-from registry.services.candidates.keyset import Page, keyset_page, whole_number
+from registry.services.candidates import word_search
+from registry.services.candidates.keyset import Page, cursor_position, keyset_page, whole_number
 from registry.services.candidates.sqlite_plans import (
     ByUnitInNameOrder,
     Matching,
@@ -73,6 +86,9 @@ ETHNIC_GROUPS: dict[str, str] = {"kinh": "Dân tộc Kinh", "minority": "Dân t�
 ALL_STAGES: tuple[str, ...] = (*(s.value for s in STAGE_ORDER), Stage.EXITED.value)
 PAGE_SIZES = (25, 50, 100, 200)
 COUNT_CAP = 10_000
+# A name search counts fewer: a common given name is 50,000 people, whom no one pages
+# through, and each counted match is a row read.
+SEARCH_COUNT_CAP = 1_000
 # Filters the tally answers (with the scope): the columns it is keyed by.
 TALLY_FILTERS = frozenset({"area", "unit", "cell", "group", "subgroup", "status", "stage"})
 _VIEW_FIELDS = frozenset({"sort", "desc", "per_page", "problems"})
@@ -369,6 +385,30 @@ def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None)
     return dict(session.execute(stmt).tuples().all())
 
 
+def _word_counted(
+    session: Session, user: User, f: CandidateFilters, cap: int
+) -> StageCounts | None:
+    """The counts of a name search read through the word table, exact up to `cap`;
+    None when the table does not answer it (see `_word_walk`)."""
+    walked = _word_walk(session, user, f, with_stage=False, limit=cap + 1, each_once=False)
+    if walked is None:
+        return None
+    found = list(session.scalars(select(walked.matches.c.candidate_id).limit(cap + 1)))
+    people = set(found)
+    if len(found) > cap:
+        # Past the cap; unless people holding two spellings were read twice.
+        return StageCounts({}, cap, exact=False) if len(people) > cap else None
+    if walked.bounded:
+        return None
+    stmt = (
+        select(Candidate.stage, func.count())
+        .where(Candidate.id.in_(sorted(people)))
+        .group_by(Candidate.stage)
+    )
+    stages = dict.fromkeys(ALL_STAGES, 0) | dict(session.execute(stmt).tuples().all())
+    return StageCounts(stages, stages[f.stage] if f.stage else sum(stages.values()))
+
+
 def list_counts(
     session: Session, user: User, filters: CandidateFilters, *, exact: bool = False
 ) -> StageCounts:
@@ -377,9 +417,13 @@ def list_counts(
     if _tally_answers(filters):
         found = _tally_counts(session, user, filters)
     else:
-        found = _counted(session, user, filters, None if exact else COUNT_CAP)
-        if sum(found.values()) > COUNT_CAP and not exact:
-            return StageCounts({}, COUNT_CAP, exact=False)
+        cap = None if exact else SEARCH_COUNT_CAP if _name_words(filters.q) else COUNT_CAP
+        walked = _word_counted(session, user, filters, cap) if cap else None
+        if walked is not None:
+            return walked
+        found = _counted(session, user, filters, cap)
+        if cap is not None and sum(found.values()) > cap:
+            return StageCounts({}, cap, exact=False)
     stages = {stage: found.get(stage, 0) for stage in ALL_STAGES}
     total = stages[filters.stage] if filters.stage else sum(stages.values())
     return StageCounts(stages, total)
@@ -438,6 +482,10 @@ def fetch_page(
     cursor: str | None = None,
 ) -> Page:
     """One page of the list in the chosen order, after (or before) the cursor's row."""
+    if filters.sort == "name":
+        page = _word_page(session, user, filters, cursor)
+        if page is not None:
+            return page
     spec = SORTS[filters.sort]
     keys = spec.keys()
     if (
@@ -469,6 +517,69 @@ def fetch_page(
         cursor,
         desc=filters.desc,
     )
+
+
+def _word_walk(
+    session: Session,
+    user: User,
+    f: CandidateFilters,
+    *,
+    with_stage: bool,
+    limit: int,
+    after: list[Any] | None = None,
+    backwards: bool = False,
+    each_once: bool = True,
+) -> word_search.Walk | None:
+    """The matches of a name search through the word table, or None where the table is
+    not the quick way: no name words, or a cell or unit (their own index holds a few
+    hundred rows, tested at once). The scope and the area are decided on the word's
+    entry; the other filters on the candidate's row."""
+    words = _name_words(f.q)
+    if not words or f.unit or f.cell or scope_role(user) == "cell":
+        return None
+    entries = [scope_filter(user, CandidateWord)]
+    if f.area:
+        entries.append(CandidateWord.unit_id.in_(_area_units(f.area)))
+    rows = filter_conditions(replace(f, q="", area=None), with_stage=with_stage)
+    return word_search.walk(
+        session, words, entries, rows, after, backwards, limit, each_once=each_once
+    )
+
+
+def _word_page(
+    session: Session, user: User, filters: CandidateFilters, cursor: str | None
+) -> Page | None:
+    """A page in name order of a name search, through the word table; None when the
+    table does not answer it (`_word_walk`, or a walk that stopped at its budget short
+    of a page)."""
+    spec, tag = SORTS["name"], f"name{'-' if filters.desc else ''}"
+    after, backwards = cursor_position(cursor, tag, spec.decoders, desc=filters.desc)
+    walked = _word_walk(
+        session,
+        user,
+        filters,
+        with_stage=True,
+        limit=filters.per_page + 1,
+        after=after,
+        backwards=backwards,
+    )
+    if walked is None:
+        return None
+    m = walked.matches
+    stmt = select(Candidate).join(m, m.c.candidate_id == Candidate.id)
+    page = keyset_page(
+        session,
+        stmt,
+        (m.c.sort_key, m.c.candidate_id),
+        spec.decoders,
+        tag,
+        filters.per_page,
+        cursor,
+        desc=filters.desc,
+    )
+    before = backwards != filters.desc
+    short = (page.prev_cursor if before else page.next_cursor) is None
+    return None if walked.bounded and short else page
 
 
 # --- display helpers ----------------------------------------------------------------------

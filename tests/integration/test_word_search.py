@@ -1,0 +1,266 @@
+"""The word table: in step with every write of a name or a scope, and the search through
+it finds exactly what the search without it found, in the same order."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select, text
+
+from registry.domain.textutil import fold
+from registry.extensions import db
+from registry.models import Candidate, CandidateWord
+from registry.services.candidates import listing, word_search
+from registry.services.candidates.edit import update_candidate
+from registry.services.candidates.stages import record_stage
+from registry.services.imports.rollback import rollback_batch
+from registry.services.privacy.erasure import erase_person
+from tests.factories import CandidateFactory, UserFactory
+from tests.fixtures.sheets import xlsx_bytes
+from tests.integration.import_world import build_world, cli_json, person, sheet
+
+FAMILIES = ("Nguyễn", "Trần", "Lê", "Hoàng", "Phạm", "Ngô", "Nghiêm", "Đặng")
+MIDDLES = ("Văn", "Thị", "Thị Thu", "Đức", "Hoà", "Hòa", "Ngọc", "Anh", "")
+GIVENS = ("Anh", "Ánh", "Ân", "An", "Hoa", "Hoàng", "Hoài", "Đức", "Dung", "Duy", "Ơn", "On", "Hà")
+
+
+@pytest.fixture
+def world(ctx):
+    return build_world()
+
+
+def stored_words() -> set[tuple]:
+    rows = db.session.execute(
+        select(
+            CandidateWord.word,
+            CandidateWord.sort_key,
+            CandidateWord.candidate_id,
+            CandidateWord.unit_id,
+            CandidateWord.cell_id,
+            CandidateWord.subgroup,
+        )
+    )
+    return set(rows.tuples())
+
+
+def expected_words() -> set[tuple]:
+    """What the table must hold: each word of each folded name, once per person."""
+    out = set()
+    for c in db.session.scalars(select(Candidate)):
+        for word in set(c.name_key.split(" ")) - {""}:
+            out.add((word, c.sort_key, c.id, c.unit_id, c.cell_id, c.subgroup))
+    return out
+
+
+def assert_in_step() -> None:
+    db.session.expire_all()
+    assert stored_words() == expected_words()
+
+
+def test_the_table_follows_create_rename_transfer_and_erasure(world):
+    admin, school_a, school_b = (
+        world["users"]["admin"],
+        world["units"]["school_a"],
+        world["units"]["school_b"],
+    )
+    kept = CandidateFactory(unit=school_a, cell=school_a.cell, full_name="Nguyễn Nguyên Hoà")
+    someone = CandidateFactory(unit=school_a, cell=school_a.cell, full_name="Lê Thị Hoa")
+    db.session.commit()
+    assert_in_step()
+    assert {w for w, *_ in stored_words() if _[1] == kept.id} == {"nguyen", "hoa"}
+    data = {"full_name": "Trần Văn Đức", "gender": "M", "birth_date": someone.birth_date}
+    update_candidate(db.session, admin, someone, data, school_a, None)
+    db.session.commit()
+    assert_in_step()
+    assert not any(w == "le" for w, *_ in stored_words())
+    update_candidate(db.session, admin, someone, data, school_b, None)  # moved to commune B
+    db.session.commit()
+    assert_in_step()
+    officer_b = world["users"]["officer_b"]
+    found = listing.fetch_page(db.session, officer_b, listing.CandidateFilters(q="duc"))
+    assert [c.id for c in found.rows] == [someone.id]
+    record_stage(db.session, admin, someone, "exited", date(2025, 1, 2), reason="other")
+    erase_person(db.session, admin, someone)
+    db.session.commit()
+    assert_in_step()
+    assert not any(w in ("tran", "duc") for w, *_ in stored_words())
+    db.session.delete(kept)
+    db.session.commit()
+    assert_in_step()
+
+
+def test_the_table_follows_an_import_commit_and_its_rollback(world, runner, tmp_path):
+    CandidateFactory(unit=world["units"]["school_a"], full_name="Phạm Văn Cũ")
+    db.session.commit()
+    before = stored_words()
+    rows = [person(1), person(2, full_name="Ngô Thị Mới"), person(3, unit_code="THPT-B")]
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(xlsx_bytes(sheet(rows)))
+    code, report = cli_json(runner, path, "--commit")
+    assert code == 0, report
+    assert_in_step()
+    assert len(stored_words()) > len(before)
+    province = world["users"]["province"]
+    found = listing.fetch_page(db.session, province, listing.CandidateFilters(q="moi ngo"))
+    assert [c.full_name for c in found.rows] == ["Ngô Thị Mới"]
+    from registry.models import ImportBatch
+
+    batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    rollback_batch(db.session, None, batch)
+    db.session.commit()
+    assert_in_step()
+    assert stored_words() == before
+
+
+def test_the_migration_writes_the_words_of_the_stored_candidates(world):
+    unit = world["units"]["school_a"]
+    CandidateFactory(unit=unit, full_name="Đặng Thị Ánh")
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0017")
+    # Candidates written while the table does not exist.
+    db.session.execute(
+        text("UPDATE candidate SET full_name = 'Đặng Thị Ánh Hồng', name_key = 'dang thi anh hong'")
+    )
+    db.session.commit()
+    upgrade()
+    assert_in_step()
+    assert {w for w, *_ in stored_words()} == {"dang", "thi", "anh", "hong"}
+
+
+# --- the same results as the search without the table ------------------------------------
+
+
+@pytest.fixture
+def crowd(world):
+    """180 people of varied names over three units in two communes."""
+    rng = random.Random(19)
+    units = [world["units"][k] for k in ("school_a", "firm_a", "school_b")]
+    stages = ("source", "trained", "dossier")
+    for n in range(180):
+        name = " ".join(
+            p for p in (rng.choice(FAMILIES), rng.choice(MIDDLES), rng.choice(GIVENS)) if p
+        )
+        unit = units[n % 3]
+        CandidateFactory(
+            unit=unit,
+            cell=unit.cell,
+            full_name=name if n % 17 else f"{name} Ngô-Hoàng",
+            stage=stages[n % 3],
+            gender="F" if n % 2 else "M",
+        )
+    db.session.commit()
+    return world
+
+
+def without_table(user, filters) -> list[int]:
+    """The search as it reads without the word table: the query, in name order."""
+    stmt = listing.build_query(user, filters).order_by(Candidate.sort_key, Candidate.id)
+    ids = list(db.session.scalars(stmt.with_only_columns(Candidate.id)))
+    return ids[::-1] if filters.desc else ids
+
+
+def every_page(user, filters) -> list[int]:
+    """Every row the list shows, page after page; then back again to the first page."""
+    seen, cursor, pages = [], None, []
+    while True:
+        page = listing.fetch_page(db.session, user, filters, cursor)
+        seen += [c.id for c in page.rows]
+        pages.append(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    back = []
+    for page in reversed(pages[1:]):
+        earlier = listing.fetch_page(db.session, user, filters, page.prev_cursor)
+        back = [c.id for c in earlier.rows] + back
+    assert back == seen[: len(back)]
+    return seen
+
+
+QUERIES = ("anh", "a", "hoa", "ho", "nguyen anh", "thi hoa", "duc nguyen", "ng", "ngo hoang",
+           "on", "o", "zz", "hoa hoa", "an an thi", "NGUYỄN Ánh", "Hòa")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("budget", "few"), [(word_search.BUDGET, word_search.FEW), (2, word_search.FEW), (2, 1)]
+)
+def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypatch, budget, few):
+    # A budget of 2 entries sends most searches back to the name index half-way; FEW 1
+    # counts every word up to PROBE before choosing the one to walk.
+    monkeypatch.setattr(word_search, "BUDGET", budget)
+    monkeypatch.setattr(word_search, "FEW", few)
+    monkeypatch.setattr(word_search, "FULL_NAME", 3)
+    users = crowd["users"]
+    area_a = crowd["areas"]["a"].id
+    for q in QUERIES:
+        for user, extra in (
+            (users["province"], {}),
+            (users["province"], {"per_page": 25, "desc": True}),
+            (users["province"], {"stage": "trained", "per_page": 25}),
+            (users["admin"], {"area": area_a, "gender": "F", "per_page": 25}),
+            (users["officer_a"], {"per_page": 25}),
+            (users["cell_a"], {}),
+        ):
+            filters = listing.CandidateFilters(q=q, **extra)
+            expected = without_table(user, filters)
+            assert every_page(user, filters) == expected, (q, extra)
+            counted = listing.list_counts(db.session, user, filters)
+            assert counted.exact and counted.total == len(expected), (q, extra)
+
+
+def test_a_restricted_user_searches_their_subgroups_only(crowd):
+    restricted = UserFactory(username="thpt.only", role="province", subgroups="thpt")
+    db.session.commit()
+    filters = listing.CandidateFilters(q="nguyen")
+    found = every_page(restricted, filters)
+    assert found == without_table(restricted, filters)
+    units = {db.session.get(Candidate, i).unit.kind for i in found}
+    assert found and units == {"thpt"}
+
+
+def test_past_the_search_cap_the_page_says_more_than(crowd, monkeypatch):
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 10)
+    province = crowd["users"]["province"]
+    filters = listing.CandidateFilters(q="nguyen")
+    assert len(without_table(province, filters)) > 10
+    counted = listing.list_counts(db.session, province, filters)
+    assert (counted.exact, counted.total) == (False, 10)
+    exact = listing.list_counts(db.session, province, filters, exact=True)
+    assert exact.total == len(without_table(province, filters))
+    few = replace(filters, q="nguyen anh ngo")
+    assert listing.list_counts(db.session, province, few).total == len(without_table(province, few))
+
+
+def test_the_list_page_shows_more_than_a_thousand_for_a_common_word(crowd, client, monkeypatch):
+    from tests.factories import login
+
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 10)
+    login(client, crowd["users"]["province"])
+    html = client.get("/candidates/?q=nguyen").get_data(as_text=True)
+    assert "Tìm thấy <strong>hơn 10</strong> quần chúng theo bộ lọc." in html
+    names = [fold(n) for n in db.session.scalars(select(Candidate.full_name))]
+    assert sum(1 for n in names if "nguyen" in n.split()) > 10
+    assert db.session.scalar(select(func.count()).select_from(CandidateWord)) > 0
+
+
+def test_a_province_or_area_search_is_answered_by_the_word_table(crowd, monkeypatch):
+    def name_index_asked(q, wide=False):
+        raise AssertionError(f"searched without the word table: {q}")
+
+    monkeypatch.setattr(word_search, "FULL_NAME", 3)
+    plain = listing.search_condition
+    monkeypatch.setattr(
+        listing,
+        "search_condition",
+        lambda q, wide=False: plain(q, wide) if not q else name_index_asked(q),
+    )
+    users = crowd["users"]
+    for user in (users["province"], users["officer_a"]):
+        filters = listing.CandidateFilters(q="nguyen anh", per_page=25)
+        assert listing.fetch_page(db.session, user, filters).rows
+        assert listing.list_counts(db.session, user, filters).exact
