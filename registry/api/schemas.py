@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields
 
 from registry.domain.identity import mask_id_number
+from registry.domain.periods import PRESETS
 from registry.domain.vocabulary import (
     AREA_LEVELS,
     GENDERS,
@@ -330,9 +331,23 @@ class ReportArgs(Loose):
     report = fields.String(
         required=True, metadata={"enum": [r for r in REPORTS if r != "narrative"]}
     )
+    # The reports page's period fields: a preset with its year (and quarter), or from–to.
+    preset = fields.String(
+        metadata={
+            "enum": list(PRESETS),
+            "description": "Kỳ báo cáo có sẵn (cần year; quarter với quarter). Mặc định: "
+            "custom, tức from–to",
+        }
+    )
+    year = fields.Integer(metadata={"description": "Năm của kỳ (năm học: năm bắt đầu)"})
+    quarter = fields.Integer(metadata={"enum": [1, 2, 3, 4]})
     # Named as in the period JSON; "from" is a Python keyword, hence data_key.
-    date_from = fields.String(required=True, data_key="from", metadata=DATE)
-    date_to = fields.String(required=True, data_key="to", metadata=DATE)
+    date_from = fields.String(
+        data_key="from", metadata={**DATE, "description": "Bắt buộc khi không có preset"}
+    )
+    date_to = fields.String(
+        data_key="to", metadata={**DATE, "description": "Bắt buộc khi không có preset"}
+    )
     area = fields.Integer(metadata={"description": "Mặc định: địa bàn của bạn, hoặc cả tỉnh"})
     group = fields.String(metadata={"description": "student, worker hoặc một đối tượng"})
     reached = fields.String(
