@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 
 import pytest
 
 from registry.extensions import db
 from tests.factories import UserFactory, login
 from tests.security.routes import count
-
-
-@pytest.fixture
-def log_lines(app, monkeypatch):
-    """log_lines(): what the application logged so far, line by line (INFO and up)."""
-    stream = io.StringIO()
-    handler = app.logger.handlers[0]
-    monkeypatch.setattr(handler, "stream", stream)
-    level = app.logger.level
-    app.logger.setLevel(logging.INFO)
-    yield lambda: stream.getvalue().splitlines()
-    app.logger.setLevel(level)
 
 
 def test_a_newline_in_the_path_stays_inside_its_json_field(client, log_lines):
