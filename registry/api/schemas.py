@@ -471,7 +471,8 @@ class SubmitIn(Loose):
 
 
 class ReturnIn(Loose):
-    reason = fields.String(required=True, metadata={"description": "Lý do trả lại"})
+    # Not required here: the web's ReturnForm refuses a missing reason with its message.
+    reason = fields.String(metadata={"description": "Lý do trả lại (bắt buộc)"})
 
 
 class SubmissionWorkbookArgs(Loose):
