@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, g, request
+from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -193,7 +194,10 @@ class ApiBlueprint(Blueprint):
         )(self)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, *args: Any, **kwargs: Any):
-        if view_func is not None and not isinstance(view_func, type):
+        if isinstance(view_func, type) and issubclass(view_func, MethodView):
+            # Flask applies a MethodView's decorators to the view it makes.
+            view_func.decorators = [*view_func.decorators, _answering_refusals]
+        elif view_func is not None:
             view_func = _answering_refusals(view_func)
         return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 

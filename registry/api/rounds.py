@@ -9,6 +9,7 @@ from io import BytesIO
 from typing import Any
 
 from flask import url_for
+from flask.views import MethodView
 from sqlalchemy import select
 
 from forms.rounds import ReturnForm, SendForm
@@ -130,32 +131,33 @@ def read_round(round_id: int):
     return _shown_round(_round(round_id))
 
 
+# One rule for both methods: with a GET rule and a POST rule on one path, a POST whose id
+# is too large for the database would answer 405 (the GET rule's path matched) for 404.
 @blp.route("/rounds/<int:round_id>/submissions")
-@blp.response(200, schemas.SubmissionList)
-def list_submissions(round_id: int):
-    """Các lần nộp của đợt: mọi cơ quan với cơ quan mở đợt, của mình với cơ quan báo cáo."""
-    round_ = _round(round_id)
-    stmt = (
-        select(Submission)
-        .where(Submission.round_id == round_.id, scope_filter(caller(), Submission))
-        .order_by(Submission.id)
-    )
-    return {"items": [_shown_submission(s) for s in db.session().scalars(stmt)]}
+class Submissions(MethodView):
+    @blp.response(200, schemas.SubmissionList)
+    def get(self, round_id: int):
+        """Các lần nộp của đợt: mọi cơ quan với cơ quan mở đợt, của mình với cơ quan báo cáo."""
+        round_ = _round(round_id)
+        stmt = (
+            select(Submission)
+            .where(Submission.round_id == round_.id, scope_filter(caller(), Submission))
+            .order_by(Submission.id)
+        )
+        return {"items": [_shown_submission(s) for s in db.session().scalars(stmt)]}
 
-
-@blp.route("/rounds/<int:round_id>/submissions", methods=["POST"])
-@blp.arguments(schemas.SubmitIn)
-@blp.response(201, schemas.SubmissionSchema)
-def send(data: dict, round_id: int):
-    """Nộp báo cáo của đợt: lập từ số liệu hiện tại và lưu đúng như đã nộp."""
-    round_ = _round(round_id)
-    require(access.SUBMIT_TO_ROUND)
-    form = checked(SendForm, data)
-    submission = submit(db.session(), caller(), round_, form.comment.data or "")
-    location = url_for(
-        "rounds_api.read_submission", round_id=round_.id, submission_id=submission.id
-    )
-    return _shown_submission(submission), 201, {"Location": location}
+    @blp.arguments(schemas.SubmitIn)
+    @blp.response(201, schemas.SubmissionSchema)
+    def post(self, data: dict, round_id: int):
+        """Nộp báo cáo của đợt: lập từ số liệu hiện tại và lưu đúng như đã nộp."""
+        round_ = _round(round_id)
+        require(access.SUBMIT_TO_ROUND)
+        form = checked(SendForm, data)
+        submission = submit(db.session(), caller(), round_, form.comment.data or "")
+        location = url_for(
+            "rounds_api.read_submission", round_id=round_.id, submission_id=submission.id
+        )
+        return _shown_submission(submission), 201, {"Location": location}
 
 
 @blp.route("/rounds/<int:round_id>/submissions/<int:submission_id>")

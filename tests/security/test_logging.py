@@ -48,3 +48,15 @@ def test_every_line_of_a_signed_in_session_is_json(client, log_lines):
     entries = [json.loads(line) for line in lines]
     assert entries[-1]["user"] == str(user.id)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+
+
+def test_a_rate_limited_sign_in_has_a_line_of_its_own(app, client, log_lines, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1 per minute")
+    form = {"username": "khong_co", "password": "sai-mat-khau"}
+    assert client.post("/login", data=form).status_code == 200
+    first = json.loads(log_lines()[-1])
+    assert client.post("/login", data=form).status_code == 429
+    refused = json.loads(log_lines()[-1])
+    assert (refused["status"], refused["user"]) == (429, None)
+    # The request id is set before the rate limit is checked: not the previous request's.
+    assert refused["request_id"] != first["request_id"]
