@@ -46,7 +46,9 @@ BREAKDOWN_COLUMNS = (
 )
 
 
-def _lines(report: BreakdownReport) -> list[Line]:
+def breakdown_lines(report: BreakdownReport) -> list[Line]:
+    """Each block's line (the report's whole area first, as the total), then its
+    criteria: a section line ("1. Giới tính") before the criteria under it."""
     lines: list[Line] = []
     for i, block in enumerate(report.blocks):
         totals = {"admitted_total": block.admitted, "followed_total": block.followed}
@@ -69,6 +71,6 @@ def build_breakdown(report: BreakdownReport) -> BytesIO:
         raise TypeError(f"expected BreakdownReport, got {type(report).__name__}")
     with workbook(report.meta) as wb:
         sw = open_sheet(wb, "Phân tích", report.meta, BREAKDOWN_COLUMNS)
-        write_lines(sw, BREAKDOWN_COLUMNS, _lines(report))
+        write_lines(sw, BREAKDOWN_COLUMNS, breakdown_lines(report))
         close_sheet(sw, report.meta)
         return save(wb)

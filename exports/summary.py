@@ -233,20 +233,25 @@ def write_tidy(wb: Workbook, report: SummaryReport) -> None:
     ws.tables.add(table)
 
 
-def build_summary(report: SummaryReport) -> BytesIO:
-    """Province-wide summary, a chart sheet and a tidy data sheet."""
-    if not isinstance(report, SummaryReport):
-        raise TypeError(f"expected SummaryReport, got {type(report).__name__}")
-    meta = report.meta
+def summary_lines(report: SummaryReport) -> list[Line]:
+    """One line per area, both groups and the total admitted; the grand total last."""
     lines = [
         Line(i, row.area, _figures(row.students, row.workers), "row")
         for i, row in enumerate(report.rows, 1)
     ]
     lines.append(Line(None, TOTAL_LABEL, _total(report), "total"))
+    return lines
+
+
+def build_summary(report: SummaryReport) -> BytesIO:
+    """Province-wide summary, a chart sheet and a tidy data sheet."""
+    if not isinstance(report, SummaryReport):
+        raise TypeError(f"expected SummaryReport, got {type(report).__name__}")
+    meta = report.meta
     with workbook(meta) as wb:
         sw = open_sheet(wb, "Tổng hợp", meta, SUMMARY_COLUMNS)
         first = sw.row + 1
-        write_lines(sw, SUMMARY_COLUMNS, lines)
+        write_lines(sw, SUMMARY_COLUMNS, summary_lines(report))
         chart = admissions_chart(sw.ws, first, max(first, sw.row - 1), meta)
         close_sheet(sw, meta)
         write_chart_sheet(wb, chart)

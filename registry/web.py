@@ -38,7 +38,7 @@ ERROR_MESSAGES = {
 }
 
 
-REQUEST_FIELDS = ("request_id", "user", "method", "path", "status", "ms")
+REQUEST_FIELDS = ("request_id", "user", "method", "path", "status", "ms", "token", "refused")
 # A request id from the client (nginx's $request_id, a caller's trace id) is kept only
 # when it is plainly an id; anything else gets a fresh one.
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -214,10 +214,14 @@ SECURITY_HEADERS = {
 
 
 def register_request_hooks(app: Flask) -> None:
-    @app.before_request
     def start_request() -> None:
         g.request_id = request_id(request.headers.get("X-Request-Id"))
         g.started = time.perf_counter()
+        g.log_fields = {}
+
+    # Before every other hook, the rate limit's included: a refused request's line has
+    # its own id and time too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
 
     @app.before_request
     def refuse_nul_bytes() -> None:
@@ -246,6 +250,8 @@ def register_request_hooks(app: Flask) -> None:
                 "path": request.path,
                 "status": response.status_code,
                 "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000),
+                # An API call's token (its id, never the secret) and a refusal's code.
+                **g.get("log_fields", {}),
             },
         )
         return response

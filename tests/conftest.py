@@ -7,6 +7,8 @@ or REQUIRE_BROWSER is set (as CI does), where they fail instead.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 
 import hypothesis
@@ -155,6 +157,18 @@ def ctx(app):
 @pytest.fixture
 def client(ctx):
     return ctx.test_client()
+
+
+@pytest.fixture
+def log_lines(app, monkeypatch):
+    """log_lines(): what the application logged so far, line by line (INFO and up)."""
+    stream = io.StringIO()
+    handler = app.logger.handlers[0]
+    monkeypatch.setattr(handler, "stream", stream)
+    level = app.logger.level
+    app.logger.setLevel(logging.INFO)
+    yield lambda: stream.getvalue().splitlines()
+    app.logger.setLevel(level)
 
 
 @pytest.fixture

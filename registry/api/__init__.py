@@ -12,10 +12,10 @@ from registry.api.frame import api, prepare
 
 
 def register_api(app: Flask) -> None:
-    from registry.api import candidates, docs, imports, org, reports, tokens_page
+    from registry.api import candidates, docs, imports, org, reports, rounds, tokens_page
 
     prepare(app)
-    for module in (org, candidates, imports, reports):
+    for module in (org, candidates, imports, reports, rounds):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(tokens_page.bp)

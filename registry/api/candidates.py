@@ -3,17 +3,15 @@ add and edit forms' checks, and recording a stage through the stage service."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask import request, url_for
-from werkzeug.datastructures import MultiDict
 
-from forms.base import BaseForm
 from forms.candidates import CandidateForm, NewCandidateForm, StageForm
 from registry import access
 from registry.api import errors, schemas
 from registry.api.frame import ApiBlueprint, caller, require
+from registry.api.webforms import bound, refuse
 from registry.candidates.views_edit import form_data, unit_and_cell
 from registry.domain.refdata import ethnicity_names
 from registry.extensions import db
@@ -26,30 +24,11 @@ from registry.services.candidates import listing, stages
 blp = ApiBlueprint("candidates_api", __name__, description="Quần chúng ưu tú và các bước")
 
 
-def _bound(form_class: type[BaseForm], data: Mapping[str, Any]) -> Any:
-    """The web form filled with the JSON fields, as a browser would send them."""
-    formdata: MultiDict[str, str] = MultiDict()
-    for name, value in data.items():
-        if value is None or value is False:
-            continue  # an unticked box is absent from a form
-        if value is True:
-            formdata[name] = "y"
-        elif isinstance(value, list):
-            formdata[name] = "\n".join(str(v) for v in value)
-        else:
-            formdata[name] = str(value)
-    return form_class(formdata=formdata, meta={"csrf": False})
-
-
-def _refuse_form(form: BaseForm) -> None:
-    errors.raise_api(422, "validation", errors.HTTP_ERRORS[422][1], errors.form_fields(form.errors))
-
-
 def _unit_and_cell_of(form: CandidateForm):
     form.unit_id.choices = form.cell_id.choices = []
     chosen = unit_and_cell(form)  # the add form's own scope check, for the token's user
     if chosen is None:
-        _refuse_form(form)
+        refuse(form)
     return chosen
 
 
@@ -99,9 +78,9 @@ def create_candidate(data: dict):
     """Thêm vào danh sách nguồn, kiểm tra như biểu mẫu thêm mới."""
     require(access.EDIT_CANDIDATES)
     user = caller()
-    form = _bound(NewCandidateForm, data)
+    form = bound(NewCandidateForm, data)
     if not form.validate():
-        _refuse_form(form)
+        refuse(form)
     unit, cell = _unit_and_cell_of(form)
     if not data.get("confirm_duplicate"):
         probable = service.probable_duplicate(
@@ -155,9 +134,9 @@ def update_candidate(data: dict, candidate_id: int):
     user = caller()
     candidate = get_in_scope(db.session(), user, Candidate, candidate_id)
     require(access.EDIT_CANDIDATES)
-    form = _bound(CandidateForm, {**_as_entered(candidate), **data})
+    form = bound(CandidateForm, {**_as_entered(candidate), **data})
     if not form.validate():
-        _refuse_form(form)
+        refuse(form)
     unit, cell = _unit_and_cell_of(form)
     service.update_candidate(db.session(), user, candidate, form_data(form), unit, cell)
     return {"candidate": _detail(candidate), "warnings": _warnings(form)}
@@ -171,10 +150,10 @@ def record_stage(data: dict, candidate_id: int):
     user = caller()
     candidate = get_in_scope(db.session(), user, Candidate, candidate_id)
     require(access.EDIT_CANDIDATES)
-    form = _bound(StageForm, data)
+    form = bound(StageForm, data)
     form.set_stages(stages.allowed_next_stages(candidate))
     if not form.validate():
-        _refuse_form(form)
+        refuse(form)
     result = stages.record_stage(
         db.session(),
         user,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, g, jsonify
 from werkzeug.exceptions import HTTPException, NotFound, default_exceptions
 
 from forms.base import REQUIRED
@@ -25,6 +25,7 @@ from registry.services.imports.batches import Unreadable
 from registry.services.imports.candidate_import import ImportAlreadyDone
 from registry.services.imports.rollback import RollbackRefused
 from registry.services.reports.workbooks import ReportError
+from registry.services.rounds import RoundError
 
 HTTP_ERRORS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Yêu cầu không đúng dạng."),
@@ -55,6 +56,7 @@ MESSAGE_CODES: tuple[tuple[str, str], ...] = (
     ("Hãy chọn bước", "required"),
     ("Bước không hợp lệ", "invalid_stage"),
     ("Hãy chọn lý do", "exit_reason"),
+    ("Hãy ghi lý do", "required"),
     ("Not a valid choice", "invalid_choice"),
 )
 
@@ -83,6 +85,8 @@ def body(
 
 
 def answer(status: int, code: str, message: str, fields=()) -> tuple[Response, int]:
+    """The JSON error; its code also goes on the request's log line (`refused`)."""
+    g.setdefault("log_fields", {})["refused"] = code
     return jsonify(body(code, message, fields)), status
 
 
@@ -166,6 +170,8 @@ def refusal(error: ServiceError) -> tuple[Response, int]:
         return answer(409, "rollback_refused", message)
     if isinstance(error, ReportError):
         return answer(422, "invalid_report", message)
+    if isinstance(error, RoundError):
+        return answer(422, error.code, message)
     return answer(
         422,
         "refused",

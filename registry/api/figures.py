@@ -1,72 +1,60 @@
 """Report figures as DESIGN "API" shapes them: `{"report", "period": {"from", "to"},
 "rows": [{"area", "unit", "values": {column: number}}], "total": {...}}`.
 
-The lines are the workbook's own (exports.tables.grouped_lines and the summary and
-breakdown builders' figures), so the JSON and the download never disagree. An area's
-subtotal line has `unit` null.
+The rows are the lines the workbook writes (`exports.lines`, over the data of
+`workbooks.report_data`, the same function the workbook is built from), laid out as
+JSON without building the workbook. An area's subtotal line has `unit` null; the
+breakdown's criteria are keys `<criterion> / <label> / admitted|followed` of its area.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from exports import summary as summary_sheet
-from exports.data import BreakdownReport, Ct33Row, StudentRow, SummaryReport, WorkerRow
-from exports.tables import grouped_lines
-from registry.services.reports.workbooks import Export, ReportRequest
+from exports import Line, lines
+from registry.services.reports.workbooks import ReportRequest
 
-GROUPED = {"students": StudentRow, "workers": WorkerRow, "ct33": Ct33Row}
+# Per line, the breakdown's own totals (what its % columns divide by), not figures.
+SHARE_BASES = ("admitted_total", "followed_total")
 
 
-def _grouped(data: Any, row_type: type) -> tuple[list[dict], dict]:
-    lines = grouped_lines(data, row_type)
+def _grouped(table: Sequence[Line]) -> list[dict]:
+    """A unit's line under its area's subtotal line; the summary's lines are areas."""
     rows, area = [], ""
-    for line in lines[:-1]:
-        if line.kind == "area":
+    for line in table:
+        if line.kind != "unit":
             area = line.label
-        unit = None if line.kind == "area" else line.label
+        unit = line.label if line.kind == "unit" else None
         rows.append({"area": area, "unit": unit, "values": dict(line.figures)})
-    return rows, dict(lines[-1].figures)
+    return rows
 
 
-def _summary(data: SummaryReport) -> tuple[list[dict], dict]:
-    rows = [
-        {
-            "area": row.area,
-            "unit": None,
-            "values": summary_sheet._figures(row.students, row.workers),
-        }
-        for row in data.rows
-    ]
-    return rows, summary_sheet._total(data)
-
-
-def _breakdown_values(block: Any) -> dict[str, int | None]:
-    values: dict[str, int | None] = {"admitted": block.admitted, "followed": block.followed}
+def _breakdown(table: Sequence[Line]) -> list[dict]:
+    """One row per block (area): its totals, then each criterion's figures by key."""
+    rows: list[dict] = []
     section = ""
-    for row in block.rows:
-        if row.section:
-            section = row.label
-            continue
-        values[f"{section} / {row.label} / admitted"] = row.admitted
-        values[f"{section} / {row.label} / followed"] = row.followed
-    return values
+    for line in table:
+        if line.kind in ("area", "total"):
+            values = {k: v for k, v in line.figures.items() if k not in SHARE_BASES}
+            rows.append({"area": line.label, "unit": None, "values": values})
+        elif line.kind == "row":
+            section = line.label
+        else:
+            for measure in ("admitted", "followed"):
+                rows[-1]["values"][f"{section} / {line.label} / {measure}"] = line.figures[measure]
+    return rows
 
 
-def _breakdown(data: BreakdownReport) -> tuple[list[dict], dict]:
-    whole, *areas = data.blocks
-    rows = [{"area": b.name, "unit": None, "values": _breakdown_values(b)} for b in areas]
-    return rows, _breakdown_values(whole)
-
-
-def figures_json(request: ReportRequest, export: Export) -> dict[str, Any]:
-    data = export.source
-    if request.report in GROUPED:
-        rows, total = _grouped(data, GROUPED[request.report])
-    elif request.report == "summary":
-        rows, total = _summary(data)
+def figures_json(request: ReportRequest, data: Any) -> dict[str, Any]:
+    """The figures of `data` (what `workbooks.report_data` gave for `request`)."""
+    table = lines(request.report, data)
+    if request.report == "breakdown":
+        whole, *rows = _breakdown(table)
+        total = whole["values"]
     else:
-        rows, total = _breakdown(data)
+        *body, last = table
+        rows, total = _grouped(body), dict(last.figures)
     return {
         "report": request.report,
         "period": {"date_from": request.period.start, "date_to": request.period.end},

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, g, request
+from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -18,7 +19,17 @@ from registry.api import errors
 from registry.api.schemas import ErrorSchema
 from registry.domain.workdays import today_vn
 from registry.extensions import csrf, db, limiter, login_manager
-from registry.models import ApiToken, Area, Candidate, ImportBatch, PartyCell, Unit, User
+from registry.models import (
+    ApiToken,
+    Area,
+    Candidate,
+    ImportBatch,
+    PartyCell,
+    ReportingRound,
+    Submission,
+    Unit,
+    User,
+)
 from registry.scoping import get_in_scope
 from registry.services import ServiceError, audit
 from registry.services.accounts import tokens
@@ -32,6 +43,8 @@ SCOPED_IDS: dict[str, type] = {
     "cell_id": PartyCell,
     "candidate_id": Candidate,
     "batch_id": ImportBatch,
+    "round_id": ReportingRound,
+    "submission_id": Submission,
 }
 
 
@@ -115,8 +128,10 @@ def _authenticate() -> None:
     try:
         token = tokens.recognise(db.session(), bearer(), today_vn())
     except tokens.TokenRefused as refused:
+        _log_token(refused.token)
         errors.raise_api(401, refused.code, str(refused))
         return
+    _log_token(token)
     g.api_token = token
     # Whatever a session cookie says, this call is the token's user's, also for the
     # services and the request log that read Flask-Login's current user.
@@ -130,6 +145,20 @@ def _authenticate() -> None:
             403, "read_only_token", "Mã truy cập này chỉ được đọc, không được thay đổi dữ liệu."
         )
     _record_call()
+
+
+def _log_token(token: ApiToken | None) -> None:
+    """Name the call's token on its log line: its id, never the secret or its digest."""
+    if token is not None:
+        g.setdefault("log_fields", {})["token"] = token.id
+
+
+def _rate_limited(error: HTTPException):
+    """429, counted before the token is checked: the line still names the token."""
+    secret = bearer()
+    if secret:
+        _log_token(tokens.find(db.session(), secret))
+    return errors.http_error(error)
 
 
 def _refused(error: ServiceError):
@@ -156,11 +185,19 @@ class ApiBlueprint(Blueprint):
         for code in default_exceptions:
             self.register_error_handler(code, errors.http_error)
         self.register_error_handler(HTTPException, errors.http_error)
+        self.register_error_handler(429, _rate_limited)
         csrf.exempt(self)
-        limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_key)(self)
+        # One count per token for the whole API (a plain limit would count each route
+        # apart, so a token could make the limit's number of calls on every route).
+        limiter.shared_limit(
+            lambda: current_app.config["API_RATE_LIMIT"], scope="api", key_func=_rate_key
+        )(self)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, *args: Any, **kwargs: Any):
-        if view_func is not None and not isinstance(view_func, type):
+        if isinstance(view_func, type) and issubclass(view_func, MethodView):
+            # Flask applies a MethodView's decorators to the view it makes.
+            view_func.decorators = [*view_func.decorators, _answering_refusals]
+        elif view_func is not None:
             view_func = _answering_refusals(view_func)
         return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 

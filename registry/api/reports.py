@@ -3,29 +3,34 @@ through the web's report service (registry.services.reports.workbooks)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from forms.base import REQUIRED
 from registry import access
 from registry.api import errors, schemas
 from registry.api.figures import figures_json
 from registry.api.frame import ApiBlueprint, caller, require
-from registry.domain.periods import PeriodError, custom, parse_day
+from registry.domain.periods import Period, PeriodError, make_period, parse_day, recognised
 from registry.downloads import MIMETYPES, download_response
 from registry.extensions import db
 from registry.models import Area
 from registry.scoping import get_in_scope
 from registry.services.reports.workbooks import (
-    Export,
     ReportError,
     ReportRequest,
     default_area,
     file_names,
     log_export,
     make_report,
+    report_data,
 )
 
 blp = ApiBlueprint("reports_api", __name__, description="Số liệu báo cáo và tệp Excel")
 
 
-def _day(args: dict, key: str, label: str):
+def _day(args: dict, key: str, label: str) -> date:
+    if key not in args:
+        errors.raise_api(422, "validation", errors.HTTP_ERRORS[422][1], [_required(key)])
     try:
         return parse_day(args[key])
     except ValueError:
@@ -35,15 +40,29 @@ def _day(args: dict, key: str, label: str):
         raise
 
 
-def _made(args: dict) -> tuple[ReportRequest, Export]:
-    require(access.USE_REPORTS)
-    user = caller()
-    start, end = _day(args, "date_from", "Từ ngày"), _day(args, "date_to", "Đến ngày")
+def _required(key: str) -> dict[str, str]:
+    return {"field": key.removeprefix("date_"), "code": "required", "message": REQUIRED}
+
+
+def period_of(args: dict) -> Period:
+    """A preset by the reports page's own fields (`preset`, `year`, `quarter`), made by the
+    page's `make_period`; else `from`–`to`, labelled as the command line labels it when the
+    dates make a preset."""
+    preset = args.get("preset", "custom")
     try:
-        period = custom(start, end)
+        if preset != "custom":
+            return make_period(preset, args.get("year"), args.get("quarter"))
+        start, end = _day(args, "date_from", "Từ ngày"), _day(args, "date_to", "Đến ngày")
+        return recognised(start, end)
     except PeriodError as error:
         errors.raise_api(422, "invalid_period", str(error))
         raise
+
+
+def _request(args: dict) -> ReportRequest:
+    require(access.USE_REPORTS)
+    user = caller()
+    period = period_of(args)
     area: Area | None
     if "area" in args:
         area = get_in_scope(db.session(), user, Area, args["area"])
@@ -51,10 +70,9 @@ def _made(args: dict) -> tuple[ReportRequest, Export]:
         area = default_area(db.session(), user)
     if area is None:
         raise ReportError("Chưa có địa bàn nào: hãy nạp danh mục địa bàn trước.")
-    request = ReportRequest(
+    return ReportRequest(
         args["report"], period, area, group=args.get("group"), reached=args.get("reached")
     )
-    return request, make_report(db.session(), user, request)
 
 
 @blp.route("/reports/figures")
@@ -62,11 +80,10 @@ def _made(args: dict) -> tuple[ReportRequest, Export]:
 @blp.response(200, schemas.FiguresSchema)
 def figures(args: dict):
     """Số liệu của một báo cáo (trừ danh sách chi tiết), theo kỳ và địa bàn."""
-    if args.get("report") in ("candidates", "register", "narrative"):
-        raise ReportError("Danh sách, sổ theo dõi không có số liệu tổng hợp: hãy tải tệp Excel.")
-    request, export = _made(args)
-    log_export(db.session(), caller(), request, export)
-    return figures_json(request, export)
+    request = _request(args)
+    data = report_data(db.session(), caller(), request)
+    log_export(db.session(), caller(), request)
+    return figures_json(request, data)
 
 
 @blp.route("/reports/workbook")
@@ -76,6 +93,7 @@ def workbook(args: dict):
     """Tệp Excel của báo cáo, như tải từ trang Báo cáo."""
     if args.get("report") == "narrative":
         raise ReportError("Báo cáo bằng văn bản tải từ trang Báo cáo (tệp Word).")
-    request, export = _made(args)
+    request = _request(args)
+    export = make_report(db.session(), caller(), request)
     log_export(db.session(), caller(), request, export)
     return download_response(export.stream, *file_names(request, export.suffix))

@@ -12,6 +12,14 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields
 
 from registry.domain.identity import mask_id_number
+from registry.domain.periods import PRESETS
+from registry.domain.report_kinds import SUBMITTABLE
+from registry.domain.rounds import (
+    REPORTER_STATES,
+    ROUND_STATES,
+    STEP_ACTIONS,
+    SUBMISSION_STATES,
+)
 from registry.domain.vocabulary import (
     AREA_LEVELS,
     GENDERS,
@@ -330,9 +338,23 @@ class ReportArgs(Loose):
     report = fields.String(
         required=True, metadata={"enum": [r for r in REPORTS if r != "narrative"]}
     )
+    # The reports page's period fields: a preset with its year (and quarter), or from–to.
+    preset = fields.String(
+        metadata={
+            "enum": list(PRESETS),
+            "description": "Kỳ báo cáo có sẵn (cần year; quarter với quarter). Mặc định: "
+            "custom, tức from–to",
+        }
+    )
+    year = fields.Integer(metadata={"description": "Năm của kỳ (năm học: năm bắt đầu)"})
+    quarter = fields.Integer(metadata={"enum": [1, 2, 3, 4]})
     # Named as in the period JSON; "from" is a Python keyword, hence data_key.
-    date_from = fields.String(required=True, data_key="from", metadata=DATE)
-    date_to = fields.String(required=True, data_key="to", metadata=DATE)
+    date_from = fields.String(
+        data_key="from", metadata={**DATE, "description": "Bắt buộc khi không có preset"}
+    )
+    date_to = fields.String(
+        data_key="to", metadata={**DATE, "description": "Bắt buộc khi không có preset"}
+    )
     area = fields.Integer(metadata={"description": "Mặc định: địa bàn của bạn, hoặc cả tỉnh"})
     group = fields.String(metadata={"description": "student, worker hoặc một đối tượng"})
     reached = fields.String(
@@ -363,3 +385,95 @@ class FiguresSchema(Schema):
     period = fields.Nested(PeriodSchema, required=True)
     rows = fields.List(fields.Nested(FigureRow), required=True)
     total = figures()
+
+
+# --- reporting rounds -----------------------------------------------------------------------
+
+
+class RoundPeriodSchema(PeriodSchema):
+    label = fields.String(required=True, metadata={"description": "Ví dụ “Quý I năm 2026”"})
+
+
+class ReporterSchema(Schema):
+    """A reporter's state in a round: that of its latest submission, or not_submitted."""
+
+    organisation = fields.Nested(Ref, required=True)
+    state = fields.String(required=True, metadata={"enum": list(REPORTER_STATES)})
+    latest_submission_id = fields.Integer(allow_none=True, required=True)
+    first_sent = fields.Date(allow_none=True, required=True)
+    late_days = fields.Integer(
+        required=True, metadata={"description": "Số ngày làm việc quá hạn (đến lần nộp đầu)"}
+    )
+
+
+class RoundSchema(Schema):
+    id = fields.Integer(required=True)
+    period = fields.Nested(RoundPeriodSchema, required=True)
+    reports = fields.List(
+        fields.String(metadata={"enum": list(SUBMITTABLE)}), attribute="report_codes", required=True
+    )
+    deadline = fields.Date(required=True)
+    note = fields.String(required=True)
+    organisation = fields.Nested(Ref, required=True, metadata={"description": "Cơ quan mở đợt"})
+    opened_at = UtcDateTime(required=True)
+    state = fields.String(required=True, metadata={"enum": list(ROUND_STATES)})
+    reporters = fields.List(
+        fields.Nested(ReporterSchema),
+        required=True,
+        metadata={"description": "Cơ quan mở đợt thấy mọi cơ quan; cơ quan báo cáo thấy mình"},
+    )
+    to_send = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Báo cáo bạn sẽ nộp (trống khi bạn không phải nộp lúc này)"},
+    )
+
+
+RoundList = listing(RoundSchema, "RoundList")
+
+
+class SubmittedReportSchema(Schema):
+    report = fields.String(required=True, metadata={"enum": list(SUBMITTABLE)})
+    totals = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata={"description": "Tổng cộng của báo cáo như đã nộp"},
+    )
+
+
+class StepSchema(Schema):
+    action = fields.String(required=True, metadata={"enum": list(STEP_ACTIONS)})
+    at = UtcDateTime(required=True)
+    actor = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class SubmissionSchema(Schema):
+    id = fields.Integer(required=True)
+    round_id = fields.Integer(required=True)
+    organisation = fields.Nested(Ref, required=True)
+    state = fields.String(required=True, metadata={"enum": list(SUBMISSION_STATES)})
+    comment = fields.String(required=True)
+    area = fields.Nested(Ref, allow_none=True, required=True)
+    submitted_at = UtcDateTime(required=True)
+    reviewed_at = UtcDateTime(allow_none=True, required=True)
+    reason = fields.String(required=True, metadata={"description": "Lý do trả lại, mở khóa"})
+    reports = fields.List(fields.Nested(SubmittedReportSchema), required=True)
+    steps = fields.List(fields.Nested(StepSchema), required=True)
+
+
+SubmissionList = listing(SubmissionSchema, "SubmissionList")
+
+
+class SubmitIn(Loose):
+    comment = fields.String(metadata={"description": "Ý kiến kèm theo (nếu có)"})
+
+
+class ReturnIn(Loose):
+    # Not required here: the web's ReturnForm refuses a missing reason with its message.
+    reason = fields.String(metadata={"description": "Lý do trả lại (bắt buộc)"})
+
+
+class SubmissionWorkbookArgs(Loose):
+    report = fields.String(required=True, metadata={"enum": list(SUBMITTABLE)})

@@ -23,6 +23,9 @@ REPORTER_STATES: dict[str, str] = {NOT_SUBMITTED: "Chưa nộp", **SUBMISSION_ST
 # The reporter still has something to do: nothing sent yet, sent back, or unlocked.
 TO_DO_STATES = frozenset({NOT_SUBMITTED, "returned", "superseded"})
 
+# A round as listed: every reporter approved, past its deadline, or open.
+ROUND_STATES: dict[str, str] = {"approved": "Đã duyệt đủ", "late": "Quá hạn", "open": "Đang mở"}
+
 STEP_ACTIONS: dict[str, str] = {
     "submit": "Nộp báo cáo",
     "return": "Trả lại",

@@ -15,14 +15,14 @@ from registry.domain.rounds import REPORTER_STATES, STEP_ACTIONS
 from registry.domain.workdays import today_vn
 from registry.downloads import download_response
 from registry.extensions import db
-from registry.models import ReportingRound, Submission, SubmissionReport
+from registry.models import ReportingRound, Submission
 from registry.rounds import bp
 from registry.scoping import get_in_scope
 from registry.services import audit
-from registry.services.reports.workbooks import REPORTS, SLUGS
+from registry.services.reports.workbooks import REPORTS
 from registry.services.rounds import RoundError
 from registry.services.rounds.consolidate import consolidated
-from registry.services.rounds.review import reports_to_send, submit
+from registry.services.rounds.review import reports_to_send, sent_workbook, submit
 from registry.services.rounds.rounds import (
     may_open_rounds,
     open_round,
@@ -190,21 +190,10 @@ def submission_in(round_id: int, submission_id: int) -> Submission:
 def workbook(round_id: int, submission_id: int):
     """One report of a submission, exactly as it was sent (?report=students)."""
     submission = submission_in(round_id, submission_id)
-    code = request.args.get("report", "")
-    kept = db.session.scalar(
-        db.select(SubmissionReport).where(
-            SubmissionReport.submission_id == submission.id, SubmissionReport.report == code
-        )
-    )
-    if kept is None:
+    sent = sent_workbook(db.session(), current_user, submission, request.args.get("report", ""))
+    if sent is None:
         abort(404)
-    audit.record(
-        db.session(), current_user, "export", "submission", submission.id, None,
-        {"report": code, "round_id": submission.round_id},
-    )  # fmt: skip
-    ascii_name = f"{SLUGS[code]}_dot-{round_id}_lan-nop-{submission.id}.xlsx"
-    display = f"{REPORTS[code]} (đợt {round_id}, lần nộp {submission.id}).xlsx"
-    return download_response(BytesIO(kept.workbook), ascii_name, display)
+    return download_response(BytesIO(sent.data), sent.ascii_name, sent.display_name)
 
 
 @bp.route("/<int:round_id>/consolidated")

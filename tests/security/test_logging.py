@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 
 import pytest
 
 from registry.extensions import db
 from tests.factories import UserFactory, login
 from tests.security.routes import count
-
-
-@pytest.fixture
-def log_lines(app, monkeypatch):
-    """log_lines(): what the application logged so far, line by line (INFO and up)."""
-    stream = io.StringIO()
-    handler = app.logger.handlers[0]
-    monkeypatch.setattr(handler, "stream", stream)
-    level = app.logger.level
-    app.logger.setLevel(logging.INFO)
-    yield lambda: stream.getvalue().splitlines()
-    app.logger.setLevel(level)
 
 
 def test_a_newline_in_the_path_stays_inside_its_json_field(client, log_lines):
@@ -62,3 +48,15 @@ def test_every_line_of_a_signed_in_session_is_json(client, log_lines):
     entries = [json.loads(line) for line in lines]
     assert entries[-1]["user"] == str(user.id)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+
+
+def test_a_rate_limited_sign_in_has_a_line_of_its_own(app, client, log_lines, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1 per minute")
+    form = {"username": "khong_co", "password": "sai-mat-khau"}
+    assert client.post("/login", data=form).status_code == 200
+    first = json.loads(log_lines()[-1])
+    assert client.post("/login", data=form).status_code == 429
+    refused = json.loads(log_lines()[-1])
+    assert (refused["status"], refused["user"]) == (429, None)
+    # The request id is set before the rate limit is checked: not the previous request's.
+    assert refused["request_id"] != first["request_id"]

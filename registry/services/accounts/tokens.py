@@ -30,11 +30,13 @@ class TokenError(ServiceError, ValueError):
 
 
 class TokenRefused(ServiceError):
-    """A call's token is missing, unknown, expired or revoked (answered 401)."""
+    """A call's token is missing, unknown, expired or revoked (answered 401); `token` is
+    the stored token it names, if any (a revoked or expired one, or a disabled user's)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, token: ApiToken | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.token = token
 
 
 @dataclass
@@ -116,6 +118,11 @@ def service_accounts(session: Session) -> list[User]:
     return list(session.scalars(stmt))
 
 
+def find(session: Session, secret: str) -> ApiToken | None:
+    """The stored token of this secret, live or not (by its digest's unique index)."""
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+
+
 def recognise(session: Session, secret: str | None, today: date) -> ApiToken:
     """The live token a call carries, or TokenRefused saying why not."""
     if not secret:
@@ -123,12 +130,14 @@ def recognise(session: Session, secret: str | None, today: date) -> ApiToken:
             "missing_token",
             "Thiếu mã truy cập: gửi tiêu đề “Authorization: Bearer <mã truy cập>”.",
         )
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    token = find(session, secret)
     if token is None or not token.user.active:
-        raise TokenRefused("invalid_token", "Mã truy cập không đúng hoặc tài khoản đã bị khóa.")
+        raise TokenRefused(
+            "invalid_token", "Mã truy cập không đúng hoặc tài khoản đã bị khóa.", token
+        )
     if token.revoked_at is not None:
-        raise TokenRefused("revoked_token", "Mã truy cập này đã bị thu hồi.")
+        raise TokenRefused("revoked_token", "Mã truy cập này đã bị thu hồi.", token)
     if token.expires_on < today:
-        raise TokenRefused("expired_token", "Mã truy cập này đã hết hạn.")
+        raise TokenRefused("expired_token", "Mã truy cập này đã hết hạn.", token)
     token.last_used_at = utcnow()
     return token

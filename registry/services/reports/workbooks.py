@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from exports import build
+from exports.data import ReportMeta
 from registry.domain.periods import Period
 from registry.domain.report_kinds import (
     GROUP_CHOICES,
@@ -95,6 +96,10 @@ FILE_TITLES: dict[str, str] = {
 }
 
 
+# Reports with a figure table (the others are lists, a register, a Word document).
+FIGURE_REPORTS = tuple(report_builders.BUILDERS)
+
+
 class ReportError(ServiceError, ValueError):
     """A request no report can answer; the message is for the user."""
 
@@ -161,7 +166,6 @@ class Export:
     figures: dict[str, Any] | None  # None for the detail list
     rows: int | None = None  # lines of the detail list
     suffix: str = ".xlsx"  # ".docx" for the narrative report, ".pdf" once printed
-    source: Any = None  # what the builder was given (the API lays its lines out as JSON)
 
     def data(self) -> bytes:
         return self.stream.getvalue()
@@ -191,16 +195,11 @@ def make_report(
 ) -> Export:
     """Build the workbook a user asks for, within the user's scope; `progress` is told of
     each line of the detail list as it is written (a background export's bar)."""
-    request.check()
-    if not in_scope(session, user, Area, request.area.id):
-        raise ReportError("Địa bàn này nằm ngoài phạm vi của bạn.")
-    counted = counted_subgroups(request.report, request.group, restriction_of(user))
-    if not counted:
-        raise ReportError(
-            f"Báo cáo “{REPORTS[request.report]}” không có đối tượng nào trong phạm vi của bạn."
-        )
-    title = request.title_for(counted)
-    meta = report_meta(session, user, title, request.period, request.area, today or today_vn())
+    if request.report in FIGURE_REPORTS:
+        data = report_data(session, user, request, today)
+        figures = {k: v for k, v in asdict(data).items() if k != "meta"}
+        return Export(build(request.report, data), figures)
+    meta = _meta(session, user, request, today)
     if request.report == "narrative":
         stream, values = narrative_document(session, user, request, meta)
         return Export(stream, values, suffix=".docx")
@@ -210,11 +209,33 @@ def make_report(
             data = replace(data, rows=_counted(data.rows, progress))
         stream = build("candidates", data)
         return Export(stream, None, counter.count)
-    if request.report == "register":
-        return _register(session, user, request, meta)
-    data = report_builders.BUILDERS[request.report](session, user, request, meta)
-    figures = {k: v for k, v in asdict(data).items() if k != "meta"}
-    return Export(build(request.report, data), figures, source=data)
+    return _register(session, user, request, meta)
+
+
+def _meta(session: Session, user: User, request: ReportRequest, today: date | None) -> ReportMeta:
+    """The request checked against the user's scope, and the report's heading."""
+    request.check()
+    if not in_scope(session, user, Area, request.area.id):
+        raise ReportError("Địa bàn này nằm ngoài phạm vi của bạn.")
+    counted = counted_subgroups(request.report, request.group, restriction_of(user))
+    if not counted:
+        raise ReportError(
+            f"Báo cáo “{REPORTS[request.report]}” không có đối tượng nào trong phạm vi của bạn."
+        )
+    title = request.title_for(counted)
+    return report_meta(session, user, title, request.period, request.area, today or today_vn())
+
+
+def report_data(
+    session: Session, user: User, request: ReportRequest, today: date | None = None
+) -> Any:
+    """What a figure report's builder is given (its one aggregate query, arranged), without
+    building the workbook: `exports.lines(report, data)` are the workbook's lines."""
+    if request.report not in FIGURE_REPORTS:
+        request.check()
+        raise ReportError("Danh sách, sổ theo dõi không có số liệu tổng hợp: hãy tải tệp Excel.")
+    meta = _meta(session, user, request, today)
+    return report_builders.BUILDERS[request.report](session, user, request, meta)
 
 
 def printed(export: Export) -> Export:
@@ -234,11 +255,14 @@ def _register(session: Session, user: User, request: ReportRequest, meta) -> Exp
     return Export(build("register", book), None, rows)
 
 
-def log_export(session: Session, actor: User | str, request: ReportRequest, export: Export):
-    """Every download goes to the audit log, with what it covered."""
+def log_export(
+    session: Session, actor: User | str, request: ReportRequest, export: Export | None = None
+):
+    """Every download goes to the audit log, with what it covered; figures read without a
+    workbook (`export` None, the API's JSON) are logged as the format `json`."""
     after = request.describe()
-    after["format"] = export.suffix.lstrip(".")
-    if export.rows is not None:
+    after["format"] = export.suffix.lstrip(".") if export is not None else "json"
+    if export is not None and export.rows is not None:
         after["rows"] = export.rows
     return audit.record(session, actor, "export", "report", None, None, after)
 

@@ -7,6 +7,8 @@ kept exactly as built: each report's workbook and figures, the comment, who and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,9 +28,40 @@ from registry.models import (
 from registry.models._types import utcnow
 from registry.scoping import restriction_of
 from registry.services import audit
-from registry.services.reports.workbooks import ReportRequest, make_report
+from registry.services.reports.workbooks import REPORTS, SLUGS, ReportRequest, make_report
 from registry.services.rounds import RoundError
 from registry.services.rounds.rounds import period_of, report_area
+
+
+@dataclass(frozen=True)
+class SentWorkbook:
+    data: bytes
+    ascii_name: str
+    display_name: str
+
+
+def sent_workbook(
+    session: Session, user: User, submission: Submission, code: str
+) -> SentWorkbook | None:
+    """One report of a submission exactly as it was sent (None: it holds no such report);
+    the download is audited."""
+    kept = session.scalar(
+        select(SubmissionReport).where(
+            SubmissionReport.submission_id == submission.id, SubmissionReport.report == code
+        )
+    )
+    if kept is None or code not in REPORTS:
+        return None
+    round_id = submission.round_id
+    audit.record(
+        session, user, "export", "submission", submission.id, None,
+        {"report": code, "round_id": round_id},
+    )  # fmt: skip
+    return SentWorkbook(
+        kept.workbook,
+        f"{SLUGS[code]}_dot-{round_id}_lan-nop-{submission.id}.xlsx",
+        f"{REPORTS[code]} (đợt {round_id}, lần nộp {submission.id}).xlsx",
+    )
 
 
 def latest_submission(
@@ -53,9 +86,9 @@ def _reporter(round_: ReportingRound, user: User) -> Organisation:
     organisation = user.organisation
     asked = {r.organisation_id for r in round_.reporters}
     if organisation is None or organisation.id not in asked:
-        raise RoundError("Cơ quan của bạn không phải báo cáo trong đợt này.")
+        raise RoundError("not_a_reporter", "Cơ quan của bạn không phải báo cáo trong đợt này.")
     if not access.may(user, access.SUBMIT_TO_ROUND, organisation):
-        raise RoundError("Tài khoản của bạn không được nộp báo cáo.")
+        raise RoundError("may_not_submit", "Tài khoản của bạn không được nộp báo cáo.")
     return organisation
 
 
@@ -71,18 +104,19 @@ def submit(session: Session, user: User, round_: ReportingRound, comment: str = 
     latest = latest_submission(session, round_, organisation.id)
     state = latest.state if latest is not None else NOT_SUBMITTED
     if state not in TO_DO_STATES:
-        message = (
-            "Báo cáo đã được duyệt."
-            if state == "approved"
-            else "Báo cáo đã nộp đang chờ duyệt; chỉ nộp lại khi bị trả lại."
+        if state == "approved":
+            raise RoundError("already_approved", "Báo cáo đã được duyệt.")
+        raise RoundError(
+            "awaiting_review", "Báo cáo đã nộp đang chờ duyệt; chỉ nộp lại khi bị trả lại."
         )
-        raise RoundError(message)
     codes = reports_to_send(round_, user)
     if not codes:
-        raise RoundError("Phạm vi của bạn không lập được báo cáo nào của đợt này.")
+        raise RoundError(
+            "nothing_to_send", "Phạm vi của bạn không lập được báo cáo nào của đợt này."
+        )
     area = report_area(session, user, organisation)
     if area is None:
-        raise RoundError("Chưa có địa bàn nào: hãy nạp danh mục địa bàn trước.")
+        raise RoundError("no_areas", "Chưa có địa bàn nào: hãy nạp danh mục địa bàn trước.")
     period = period_of(round_)
     restriction = restriction_of(user)
     allowed = set(kinds_of_subgroups(restriction)) if restriction else None
@@ -128,9 +162,11 @@ def submit(session: Session, user: User, round_: ReportingRound, comment: str = 
 
 def _reviewable(user: User, submission: Submission) -> None:
     if not access.may(user, access.REVIEW_SUBMISSION, submission.round):
-        raise RoundError("Chỉ cơ quan mở đợt báo cáo mới duyệt hoặc trả lại báo cáo.")
+        raise RoundError(
+            "not_the_reviewer", "Chỉ cơ quan mở đợt báo cáo mới duyệt hoặc trả lại báo cáo."
+        )
     if submission.state != "submitted":
-        raise RoundError("Báo cáo này không còn chờ duyệt.")
+        raise RoundError("not_awaiting_review", "Báo cáo này không còn chờ duyệt.")
 
 
 def _state_change(
@@ -165,7 +201,7 @@ def return_submission(
     _reviewable(user, submission)
     reason = clean_text(reason)
     if not reason:
-        raise RoundError("Hãy ghi lý do trả lại.")
+        raise RoundError("reason_required", "Hãy ghi lý do trả lại.")
     before, after = _state_change(session, user, submission, "returned", "return", reason)
     audit.record(session, user, "return", "submission", submission.id, before, after)
     return submission
@@ -175,12 +211,12 @@ def unlock(session: Session, user: User, submission: Submission, reason: str) ->
     """Lift the lock of an approved submission (admins): it is superseded, and the
     reporter has the round to send again."""
     if not access.may(user, access.UNLOCK_PERIOD):
-        raise RoundError("Chỉ quản trị viên được mở khóa số liệu.")
+        raise RoundError("admins_unlock", "Chỉ quản trị viên được mở khóa số liệu.")
     if submission.state != "approved":
-        raise RoundError("Chỉ báo cáo đã duyệt mới có số liệu bị khóa.")
+        raise RoundError("not_approved", "Chỉ báo cáo đã duyệt mới có số liệu bị khóa.")
     reason = clean_text(reason)
     if not reason:
-        raise RoundError("Hãy ghi lý do mở khóa.")
+        raise RoundError("reason_required", "Hãy ghi lý do mở khóa.")
     before, after = _state_change(session, user, submission, "superseded", "unlock", reason)
     audit.record(session, user, "unlock", "submission", submission.id, before, after)
     return submission

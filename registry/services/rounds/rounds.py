@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from registry import access
 from registry.domain.periods import Period
 from registry.domain.report_kinds import SUBMITTABLE
-from registry.domain.rounds import NOT_SUBMITTED, TO_DO_STATES, days_late
+from registry.domain.rounds import NOT_SUBMITTED, ROUND_STATES, TO_DO_STATES, days_late
 from registry.domain.textutil import clean_text
 from registry.domain.workdays import VN_TZ, working_days_between
 from registry.models import (
@@ -67,8 +67,9 @@ def opener_of(user: User) -> Organisation:
     """The organisation a user opens rounds for; refused when it may not."""
     if not access.may(user, access.OPEN_ROUNDS) or not may_open_rounds(user.organisation):
         raise RoundError(
+            "may_not_open",
             "Chỉ cơ quan cấp tỉnh mới mở đợt báo cáo; tài khoản của bạn chưa thuộc cơ quan nào "
-            "như vậy."
+            "như vậy.",
         )
     assert user.organisation is not None  # may_open_rounds checked it
     return user.organisation
@@ -87,12 +88,14 @@ def open_round(
     opener = opener_of(user)
     codes = [code for code in SUBMITTABLE if code in reports]
     if not codes or len(codes) != len(set(reports)):
-        raise RoundError("Hãy chọn báo cáo trong danh sách.")
+        raise RoundError("invalid_reports", "Hãy chọn báo cáo trong danh sách.")
     allowed = {o.id: o for o in reporter_choices(session, opener)}
     if not reporter_ids or any(i not in allowed for i in reporter_ids):
-        raise RoundError("Hãy chọn cơ quan, tổ chức phải báo cáo trong danh sách.")
+        raise RoundError(
+            "invalid_reporters", "Hãy chọn cơ quan, tổ chức phải báo cáo trong danh sách."
+        )
     if deadline < period.start:
-        raise RoundError("Hạn nộp phải sau ngày bắt đầu kỳ báo cáo.")
+        raise RoundError("deadline_before_period", "Hạn nộp phải sau ngày bắt đầu kỳ báo cáo.")
     round_ = ReportingRound(
         period_from=period.start,
         period_to=period.end,
@@ -187,13 +190,20 @@ def reporter_statuses(
     return statuses
 
 
-def round_state(statuses: Sequence[ReporterStatus], round_: ReportingRound, today: date) -> str:
-    """The round as listed: all approved, past its deadline, or open."""
+def round_state_code(
+    statuses: Sequence[ReporterStatus], round_: ReportingRound, today: date
+) -> str:
+    """The round's state (ROUND_STATES): all approved, past its deadline, or open."""
     if statuses and all(s.state == "approved" for s in statuses):
-        return "Đã duyệt đủ"
+        return "approved"
     if today > round_.deadline:
-        return "Quá hạn"
-    return "Đang mở"
+        return "late"
+    return "open"
+
+
+def round_state(statuses: Sequence[ReporterStatus], round_: ReportingRound, today: date) -> str:
+    """The round as listed: "Đã duyệt đủ", "Quá hạn" or "Đang mở"."""
+    return ROUND_STATES[round_state_code(statuses, round_, today)]
 
 
 def to_do_rounds(session: Session, user: User) -> list[tuple[ReportingRound, str]]:
