@@ -191,6 +191,12 @@ def _insert_new(
                 **_BLANK_ROW,
                 "trade_union": False,
                 "dossier_valid_until": None,  # no items yet: an imported dossier is unfinished
+                # Lists carry no readmission columns, nor the recognition file.
+                "readmission": False,
+                "left_party_date": None,
+                "left_party_reason": None,
+                "record_expunged_date": None,
+                "recognition_resolution_date": None,
                 **row_columns(values),
                 **columns_from_events(ordered),
                 "id": ident,

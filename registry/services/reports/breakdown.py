@@ -1,5 +1,5 @@
 """`breakdown`: those admitted in the period and those followed at its end, by gender, age
-band, ethnicity, religion, education level and group, per area.
+band, ethnicity, religion, education level and group, per area; of them, readmissions.
 
 One GROUP BY statement: the people of both measures (admitted: the ceremony's unit; being
 followed at the end: the unit of the latest event by then, states.unit_at), grouped by
@@ -68,7 +68,8 @@ def _band(end: date, bands: tuple[int, ...]):
 
 
 def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
-    """(measure, area_id, kind, gender, band, ethnicity, religion, education, n)."""
+    """(measure, area_id, kind, gender, band, ethnicity, religion, education, readmission,
+    n)."""
     end = period.end
     criteria = (
         Candidate.gender.label("gender"),
@@ -76,6 +77,8 @@ def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
         Candidate.ethnicity.label("ethnicity"),
         Candidate.religion.label("religion"),
         Candidate.education.label("education"),
+        # Biểu số 2-BTCTW's "Trong đó: kết nạp lại".
+        case((Candidate.readmission.is_(True), 1), else_=0).label("readmission"),
     )
     admitted = (
         select(literal("admitted").label("measure"), Unit.area_id, Unit.kind, *criteria)
@@ -116,9 +119,8 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
     counts: dict[int | None, Counter[tuple[str, str | None, object]]] = defaultdict(Counter)
     seen: dict[str, set[object]] = defaultdict(set)
     statement = breakdown_statement(scope, request.period, bands)
-    for measure, area_id, kind, gender, band, ethnicity, religion, education, n in session.execute(
-        statement
-    ):
+    for row in session.execute(statement):
+        measure, area_id, kind, gender, band, ethnicity, religion, education, again, n = row
         subgroup = group_for_unit_kind(kind)[1]
         values = {
             "gender": gender,
@@ -127,6 +129,7 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
             "religion": religion,
             "education": education,
             "subgroup": subgroup,
+            "readmission": int(again),
         }
         for area_key in (None, areas.group_of[area_id]):
             counts[area_key][(measure, None, None)] += n
@@ -152,6 +155,7 @@ def breakdown(session: Session, user: User, request, meta: ReportMeta) -> Breakd
             "subgroup",
             [(s, SUBGROUPS[s]) for s in SUBGROUPS if s in seen["subgroup"]],
         ),
+        ("7. Trong đó", "readmission", [(1, "Kết nạp lại")]),
     ]
 
     def block(name: str, key: int | None) -> BreakdownBlock:
