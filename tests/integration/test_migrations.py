@@ -90,14 +90,14 @@ def test_0020_takes_the_recognition_resolution_date_from_the_items_entered(ctx):
         db.session.execute(
             text(
                 "INSERT INTO dossier_item (candidate_id, kind, day, votes_for, votes_total,"
-                " recorded_at) VALUES (:c, 'recognition_cell_resolution', :d, 8, 9, :d)"
+                " recorded_at) VALUES (:c, 'recognition_cell_resolution', :d, 8, 9, :at)"
             ),
-            {"c": ids[0], "d": day},
+            {"c": ids[0], "d": day, "at": f"{day} 08:00:00"},
         )
     db.session.execute(
         text(
             "INSERT INTO dossier_item (candidate_id, kind, day, recorded_at)"
-            " VALUES (:c, 'self_assessment', '2025-07-20', '2025-07-20')"
+            " VALUES (:c, 'self_assessment', '2025-07-20', '2025-07-20 08:00:00')"
         ),
         {"c": ids[1]},
     )
