@@ -11,7 +11,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from forms.base import REQUIRED, BaseForm, MaxLength
 from forms.fields import SelectChoice, VNDateField
@@ -34,6 +40,19 @@ class LinesField(TextAreaField):
 def not_in_future(form, field) -> None:
     if field.data is not None and field.data > today_vn():
         raise ValidationError(f"Ngày không được ở tương lai (hôm nay là {fmt_date(today_vn())}).")
+
+
+class ForReadmission:
+    """Required when the candidate is flagged for readmission (placed before Optional,
+    which would otherwise end the checks of a blank field)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        blank = not field.raw_data or not str(field.raw_data[0]).strip()
+        if form.readmission.data and blank:
+            raise StopValidation(self.message)
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -91,6 +110,28 @@ class CandidateForm(BaseForm):
         render_kw={"rows": 2},
     )
     note = TextAreaField("Ghi chú", validators=[Optional(), MaxLength(2000)], render_kw={"rows": 2})
+    # Readmission (kết nạp lại): a former member; the stage service applies the wait.
+    readmission = BooleanField("Kết nạp lại (đã từng là đảng viên, đã ra khỏi Đảng)")
+    left_party_date = VNDateField(
+        "Ngày ra khỏi Đảng",
+        validators=[
+            ForReadmission("Người kết nạp lại cần ghi ngày ra khỏi Đảng."),
+            Optional(),
+            not_in_future,
+        ],
+    )
+    left_party_reason = StringField(
+        "Lý do ra khỏi Đảng",
+        validators=[
+            ForReadmission("Người kết nạp lại cần ghi lý do ra khỏi Đảng."),
+            Optional(),
+            MaxLength(255),
+        ],
+    )
+    record_expunged_date = VNDateField(
+        "Ngày được xóa án tích (nếu bị án hình sự về tội ít nghiêm trọng)",
+        validators=[Optional(), not_in_future],
+    )
     submit = SubmitField("Lưu")
 
     # Set by validation: the GSO code of the ethnicity typed, and a warning for a CMND.
@@ -128,6 +169,11 @@ class CandidateForm(BaseForm):
     def validate_unit_id(self, field) -> None:
         if not field.data:
             raise ValidationError("Hãy chọn đơn vị.")
+
+    def validate_left_party_date(self, field) -> None:
+        birth = self.birth_date.data
+        if self.readmission.data and birth is not None and field.data <= birth:
+            raise ValidationError("Ngày ra khỏi Đảng phải sau ngày sinh.")
 
 
 class NewCandidateForm(CandidateForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import StringField, SubmitField, ValidationError
+from wtforms import StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from forms.base import REQUIRED, BaseForm, MaxLength
@@ -47,3 +47,20 @@ class IntroducerForm(BaseForm):
     )
     checked_by = StringField("Người kiểm tra", validators=[Optional(), MaxLength(120)])
     submit = SubmitField("Thêm người giới thiệu")
+
+
+class HelperNoteForm(BaseForm):
+    """A helper member's dated note on the candidate (optional, during training); used
+    with the prefix NOTE_PREFIX, so its fields' ids differ from the dossier forms'."""
+
+    day = VNDateField("Ngày nhận xét", validators=[InputRequired(REQUIRED)], default=today_vn)
+    helper = StringField("Đảng viên giúp đỡ", validators=[DataRequired(REQUIRED), MaxLength(120)])
+    text = TextAreaField(
+        "Nội dung nhận xét",
+        validators=[DataRequired(REQUIRED), MaxLength(2000)],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField("Thêm nhận xét")
+
+
+NOTE_PREFIX = "note"

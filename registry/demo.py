@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from registry import demo_training
 from registry.domain import dossier as dossier_rules
 from registry.domain import identity
 from registry.domain.refdata import ethnicity_code, read_csv
@@ -669,6 +670,7 @@ def _candidates(session, rng, units, count, today, admin) -> int:
     weights = list(FINAL_STAGE_WEIGHTS.values())
     events: list[dict] = []
     files: dict[str, list[dict]] = {"items": [], "introducers": [], "people": []}
+    training = demo_training.empty()
     for _ in range(count):
         unit = rng.choice(units)
         group, subgroup = group_for_unit_kind(unit.kind)
@@ -726,7 +728,9 @@ def _candidates(session, rng, units, count, today, admin) -> int:
                 }
             )
         _dossier_rows(candidate_id, dates, group, admin.id, today, files)
+        demo_training.extras(candidate_id, row, dates, admin.id, today, training)
     session.execute(insert(StageEvent), events)
+    demo_training.store(session, training)
     if files["items"]:
         session.execute(insert(DossierItem), files["items"])
     if files["introducers"]:
@@ -736,7 +740,8 @@ def _candidates(session, rng, units, count, today, admin) -> int:
 
 
 def _store_validity(session: Session, files: dict[str, list[dict]], today: date) -> None:
-    """Each demo dossier's candidate.dossier_valid_until, as the dossier service keeps it."""
+    """Each demo dossier's candidate.dossier_valid_until and recognition_resolution_date,
+    as the dossier service keeps them."""
     items: dict[int, list[dossier_rules.Item]] = {}
     intros: dict[int, list[dossier_rules.Introduction]] = {}
     for row in files["items"]:
@@ -757,13 +762,23 @@ def _store_validity(session: Session, files: dict[str, list[dict]], today: date)
             today,
             made=person["made"],
         )
-        values.append({"row_id": person["id"], "until": until})
+        values.append({"row_id": person["id"], "until": until, "resolved": None})
+    resolved = {
+        row["candidate_id"]: row["day"]
+        for row in files["items"]
+        if row["kind"] == dossier_rules.RECOGNITION_RESOLUTION
+    }
+    for value in values:
+        value["resolved"] = resolved.get(value["row_id"])
     table = table_of(Candidate)
     if values:
         session.execute(
             update(table)
             .where(table.c.id == bindparam("row_id"))
-            .values(dossier_valid_until=bindparam("until")),
+            .values(
+                dossier_valid_until=bindparam("until"),
+                recognition_resolution_date=bindparam("resolved"),
+            ),
             values,
         )
 

@@ -1,7 +1,7 @@
 """reports: one pass over the candidates, off a covering index; the few who moved
 
 Revision ID: 0023
-Revises: 0022
+Revises: 0020
 Create Date: 2026-12-02 17:40:00
 
 The students, workers, summary and breakdown figures of the people whose events all lie
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "0023"
-down_revision = "0022"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
@@ -25,7 +25,7 @@ BEFORE = [
 ]  # fmt: skip
 AFTER = [
     *BEFORE, "cell_resolution_date", "decision_date", "gender", "ethnicity", "religion",
-    "youth_union_date", "trade_union", "birth_date", "education", "id",
+    "youth_union_date", "trade_union", "birth_date", "education", "readmission", "id",
 ]  # fmt: skip
 
 

@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "bulk_stage": "Ghi nhận bước hàng loạt",
     "correct": "Sửa sự kiện",
     "undo": "Hoàn tác sự kiện",
+    "helper_note": "Thêm nhận xét của đảng viên giúp đỡ",
+    "helper_note_delete": "Xóa nhận xét của đảng viên giúp đỡ",
     "submit": "Nộp báo cáo",
     "upload": "Tải lên",
     "open_round": "Mở đợt báo cáo",
@@ -171,6 +173,13 @@ FIELD_LABELS: dict[str, str] = {
     "preparer_name": "Người lập biểu",
     "style": "Thể thức",
     "form_code": "Ký hiệu biểu",
+    "helper_note": "Nhận xét của đảng viên giúp đỡ",
+    "helper": "Đảng viên giúp đỡ",
+    "text": "Nội dung",
+    "readmission": "Kết nạp lại",
+    "left_party_date": "Ngày ra khỏi Đảng",
+    "left_party_reason": "Lý do ra khỏi Đảng",
+    "record_expunged_date": "Ngày được xóa án tích",
 }
 _BATCH_STATUS = {"committed": "Đã ghi vào sổ", "rolled_back": "Đã hoàn tác"}
 # Fields whose stored codes read as the product's labels.

@@ -3,6 +3,7 @@ add and edit forms' checks, and recording a stage through the stage service."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import request, url_for
@@ -123,7 +124,15 @@ def _as_entered(candidate: Candidate) -> dict[str, Any]:
         "helpers": candidate.helpers,
         "introducers": (candidate.introducers or "").split("; ") if candidate.introducers else None,
         "note": candidate.note,
+        "readmission": candidate.readmission,
+        "left_party_date": _iso(candidate.left_party_date),
+        "left_party_reason": candidate.left_party_reason,
+        "record_expunged_date": _iso(candidate.record_expunged_date),
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @blp.route("/candidates/<int:candidate_id>", methods=["PATCH"])

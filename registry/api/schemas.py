@@ -172,6 +172,12 @@ class CandidateSchema(Schema):
     helpers = fields.String(allow_none=True)
     introducers = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
+    readmission = fields.Boolean(required=True, metadata={"description": "Kết nạp lại"})
+    left_party_date = fields.Date(allow_none=True, metadata={"description": "Ngày ra khỏi Đảng"})
+    left_party_reason = fields.String(allow_none=True)
+    record_expunged_date = fields.Date(
+        allow_none=True, metadata={"description": "Ngày được xóa án tích (nếu có)"}
+    )
     stage = fields.String(required=True, metadata={"enum": list(ALL_STAGES)})
     exited = fields.Boolean(required=True)
     source_date = fields.Date(allow_none=True)
@@ -186,6 +192,10 @@ class CandidateSchema(Schema):
     full_member_date = fields.Date(allow_none=True)
     exited_date = fields.Date(allow_none=True)
     exit_reason = fields.String(allow_none=True)
+    recognition_resolution_date = fields.Date(
+        allow_none=True,
+        metadata={"description": "Ngày chi bộ có nghị quyết đề nghị công nhận chính thức"},
+    )
 
 
 class EventSchema(Schema):
@@ -243,6 +253,10 @@ class CandidateIn(Loose):
     helpers = fields.String()
     introducers = fields.List(fields.String())
     note = fields.String()
+    readmission = fields.Boolean(metadata={"description": "Kết nạp lại"})
+    left_party_date = fields.String(metadata=DATE)
+    left_party_reason = fields.String()
+    record_expunged_date = fields.String(metadata=DATE)
 
 
 class NewCandidateIn(CandidateIn):

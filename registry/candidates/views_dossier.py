@@ -1,4 +1,4 @@
-"""The candidate page's dossier: add and remove documents and introducers."""
+"""The candidate page's dossier: add and remove documents, introducers, helpers' notes."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from forms.base import entered
-from forms.dossier import DossierItemForm, IntroducerForm
+from forms.dossier import NOTE_PREFIX, DossierItemForm, HelperNoteForm, IntroducerForm
 from registry.candidates import bp, session
 from registry.candidates.views_edit import editable_candidate
 from registry.candidates.views_stage import render_page
 from registry.domain.dossier import DOSSIER_LABELS
-from registry.services.candidates import dossier
+from registry.services.candidates import dossier, helper_notes
 from registry.settings import rule_settings
 from registry.transaction import on_refusal
 
@@ -100,3 +100,40 @@ def introducer_delete(candidate_id: int, introducer_id: int):
     dossier.delete_introducer(session(), current_user, candidate, row, rule_settings())
     flash("Đã xóa người giới thiệu.", "success")
     return _back(candidate.id)
+
+
+def _to_notes(candidate_id: int):
+    return redirect(url_for("candidates.detail", candidate_id=candidate_id) + "#notes-title")
+
+
+@bp.route("/<int:candidate_id>/helper-notes", methods=["POST"])
+@login_required
+def helper_note_add(candidate_id: int):
+    candidate = editable_candidate(candidate_id)
+    form = HelperNoteForm(prefix=NOTE_PREFIX)
+    if not form.validate():
+        return render_page(candidate, status=422, dossier_forms={"note": form})
+
+    @on_refusal
+    def shown_on_form(refused: helper_notes.NoteRefused):
+        form.day.errors = [str(refused)]
+        return render_page(candidate, status=422, dossier_forms={"note": form})
+
+    data = helper_notes.NoteData(
+        day=form.day.data, helper=entered(form.helper), text=entered(form.text)
+    )
+    row = helper_notes.add_note(session(), current_user, candidate, data)
+    flash(f"Đã thêm nhận xét của đảng viên giúp đỡ {row.helper}.", "success")
+    return _to_notes(candidate.id)
+
+
+@bp.route("/<int:candidate_id>/helper-notes/<int:note_id>/delete", methods=["POST"])
+@login_required
+def helper_note_delete(candidate_id: int, note_id: int):
+    candidate = editable_candidate(candidate_id)
+    row = helper_notes.note_in(session(), candidate, note_id)
+    if row is None:
+        abort(404)
+    helper_notes.delete_note(session(), current_user, candidate, row)
+    flash("Đã xóa nhận xét của đảng viên giúp đỡ.", "success")
+    return _to_notes(candidate.id)

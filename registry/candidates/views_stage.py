@@ -7,20 +7,25 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
-from forms.dossier import DossierItemForm, IntroducerForm
+from forms.dossier import NOTE_PREFIX, DossierItemForm, HelperNoteForm, IntroducerForm
 from registry import access
 from registry.candidates import bp, session
 from registry.candidates.views_edit import editable_candidate, list_url
 from registry.domain.alerts import alerts_for, next_due
 from registry.domain.dossier import DOSSIER_LABELS, INTRODUCER_KINDS
 from registry.domain.refdata import ethnicity_names, religion_names
-from registry.domain.rules import check_row, effective_full_member_date, probation_end
+from registry.domain.rules import (
+    check_row,
+    effective_full_member_date,
+    probation_end,
+    readmission_from,
+)
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.domain.workdays import fmt_date, today_vn
 from registry.models import Candidate, StageEvent, User
 from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
-from registry.services.candidates import dossier, stages
+from registry.services.candidates import dossier, helper_notes, stages
 from registry.services.candidates.alert_lists import alert_facts
 from registry.services.candidates.edit import log_view
 from registry.settings import rule_settings
@@ -38,6 +43,7 @@ def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
         committee_required=facts.committee_required,
         introducers_count=facts.introducers_count,
         disadvantaged_area=facts.disadvantaged_area,
+        readmission=facts.readmission,
     )
     return [issue.message for issue in verdict.warnings]
 
@@ -90,7 +96,18 @@ def _dossier_context(candidate: Candidate, editor: bool, forms: dict, today, set
         "introducer_form": forms.get("introducer") or IntroducerForm(formdata=None)
         if editor
         else None,
+        "helper_notes": helper_notes.notes_of(session(), candidate),
+        "note_form": _note_form(candidate, forms.get("note")) if editor else None,
     }
+
+
+def _note_form(candidate: Candidate, bound: HelperNoteForm | None) -> HelperNoteForm:
+    """The bound form after a refusal, else an empty one naming the candidate's helper."""
+    if bound is not None:
+        return bound
+    form = HelperNoteForm(formdata=None, prefix=NOTE_PREFIX)
+    form.helper.data = (candidate.helpers or "").split(";")[0].split(",")[0].strip()
+    return form
 
 
 def render_page(
@@ -127,6 +144,9 @@ def render_page(
         religion=religion_names().get(candidate.religion or "", candidate.religion or ""),
         probation_end=probation_end(admitted, settings) if admitted else None,
         effective_date=effective_full_member_date(admitted, settings) if admitted else None,
+        readmission_from=readmission_from(facts.readmission, settings)
+        if facts.readmission
+        else None,
         stage_labels=STAGE_LABELS,
         list_url=list_url(),
         **_dossier_context(candidate, editor, dossier_forms or {}, today, settings),

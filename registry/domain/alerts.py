@@ -13,7 +13,9 @@ working day after the cell resolution is still in time, so no_decision fires fro
 next day on. A warning fires from its first day: probation_ending ("sắp hết") 30 days
 before the probation ends, and it stays on until recognition_overdue takes over (the
 day after the 30th working day from the end), so the chi bộ is reminded during its
-window to meet. stalled reads a stored last_event_date column (the latest event of any
+window to meet. Once the chi bộ's recognition resolution is on file both give way to
+recognition_decision_overdue: the committee decides within 30 working days of it
+(rule 11). stalled reads a stored last_event_date column (the latest event of any
 stage). ALERT_RULES names the rule each kind implements; the pages show it.
 """
 
@@ -30,6 +32,7 @@ from registry.domain.rules import (
     adult_date,
     certificate_expiry,
     probation_end,
+    readmission_from,
     stage_dates,
 )
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
@@ -40,6 +43,9 @@ ALERT_KINDS: dict[str, str] = {
     "no_ceremony": "Quá 30 ngày làm việc chưa tổ chức lễ kết nạp",
     "probation_ending": "Sắp hết thời gian dự bị, cần xét công nhận chính thức",
     "recognition_overdue": "Quá hạn xét công nhận đảng viên chính thức",
+    "recognition_decision_overdue": (
+        "Quá 30 ngày làm việc chưa có quyết định công nhận đảng viên chính thức"
+    ),
     "certificate_expiring": "Giấy chứng nhận lớp nhận thức về Đảng sắp hết hoặc đã hết hạn",
     "dossier_incomplete": "Hồ sơ kết nạp chưa đủ hoặc có giấy tờ quá hạn",
     "turning_18": "Học sinh sắp đủ 18 tuổi",
@@ -62,7 +68,12 @@ ALERT_RULES: dict[str, str] = {
     ),
     "recognition_overdue": (
         "QĐ 29 mục 4.3.1: chi bộ xét công nhận trong 30 ngày làm việc sau khi hết 12 tháng "
-        "dự bị; cảnh báo từ ngày sau ngày cuối của hạn."
+        "dự bị; cảnh báo từ ngày sau ngày cuối của hạn, đến khi chi bộ có nghị quyết."
+    ),
+    "recognition_decision_overdue": (
+        "QĐ 29 mục 4.3.1: cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức "
+        "trong 30 ngày làm việc kể từ ngày chi bộ có nghị quyết đề nghị; cảnh báo từ ngày "
+        "sau ngày cuối của hạn."
     ),
     "certificate_expiring": (
         "HD 12-HD/BTCTW: giấy chứng nhận lớp nhận thức về Đảng có giá trị 60 tháng; nhắc "
@@ -91,6 +102,8 @@ _STAGES_AFTER_CELL = (
 )
 _AFTER_CELL = tuple(_COL[s] for s in _STAGES_AFTER_CELL)
 _AFTER_DECISION = (_COL[Stage.ADMITTED], _COL[Stage.FULL_MEMBER])
+# The chi bộ's recognition resolution (a dossier item, stored on the candidate row).
+_RECOGNITION = "recognition_resolution_date"
 
 
 def _as_date(value: object) -> date | None:
@@ -124,6 +137,8 @@ class AlertCandidate:
     last_event_date: date | None = None
     # The last day the dossier holds every required item, valid (None: it does not).
     dossier_valid_until: date | None = None
+    # The chi bộ's resolution proposing recognition, when there is one.
+    recognition_resolution_date: date | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, object]) -> AlertCandidate:
@@ -137,6 +152,7 @@ class AlertCandidate:
             exited=bool(row.get("exited")) or Stage.EXITED in dates,
             last_event_date=_as_date(row.get("last_event_date")),
             dossier_valid_until=_as_date(row.get("dossier_valid_until")),
+            recognition_resolution_date=_as_date(row.get(_RECOGNITION)),
         )
 
     def date_of(self, stage: str) -> date | None:
@@ -157,6 +173,7 @@ class AlertCandidate:
             group=self.group,
             last_event_date=self.last_event(),
             dossier_valid_until=self.dossier_valid_until,
+            recognition_resolution_date=self.recognition_resolution_date,
         )
         return values
 
@@ -215,7 +232,7 @@ def _due_functions(
     bound on the column stand for the whole condition.
     """
     decision, ceremony = s.decision_deadline_workdays, s.ceremony_deadline_workdays
-    recognition = s.recognition_overdue_workdays
+    recognition, decided = s.recognition_overdue_workdays, s.recognition_decision_workdays
     probation, warn_probation = s.probation_months, timedelta(days=s.probation_warn_days)
     cert, warn_cert = s.certificate_valid_months, timedelta(days=s.certificate_warn_days)
     return {
@@ -234,6 +251,10 @@ def _due_functions(
         "recognition_overdue": (
             lambda d: add_working_days(probation_end(d, s), recognition, holidays),
             lambda t: add_months(add_working_days(t, -recognition, holidays), -probation),
+        ),
+        "recognition_decision_overdue": (
+            lambda d: add_working_days(d, decided, holidays),
+            lambda t: add_working_days(t, -decided, holidays),
         ),
         "certificate_expiring": (
             lambda d: certificate_expiry(d, s) - warn_cert,
@@ -286,11 +307,16 @@ def alert_windows(
             _COL[Stage.ADMITTED],
             earliest=overdue_from + ONE_DAY,
             latest=last("probation_ending"),
-            null_columns=(_COL[Stage.FULL_MEMBER], _EXITED),
+            null_columns=(_COL[Stage.FULL_MEMBER], _EXITED, _RECOGNITION),
         ),
         "recognition_overdue": DateWindow(
             _COL[Stage.ADMITTED],
             latest=overdue_from,
+            null_columns=(_COL[Stage.FULL_MEMBER], _EXITED, _RECOGNITION),
+        ),
+        "recognition_decision_overdue": DateWindow(
+            _RECOGNITION,
+            latest=last("recognition_decision_overdue", yesterday),
             null_columns=(_COL[Stage.FULL_MEMBER], _EXITED),
         ),
         "certificate_expiring": DateWindow(
@@ -362,8 +388,21 @@ def _deadline_alerts(
 def _probation_alerts(
     c: AlertCandidate, today: date, holidays: Calendar, s: RuleSettings
 ) -> list[Alert]:
+    if not _missing(c, Stage.FULL_MEMBER):
+        return []
+    resolution = c.recognition_resolution_date
+    if resolution is not None:
+        days = s.recognition_decision_workdays
+        due = add_working_days(resolution, days, holidays)
+        if today <= due:
+            return []
+        msg = (
+            f"Chi bộ đề nghị công nhận đảng viên chính thức ngày {fmt_date(resolution)}; hạn "
+            f"{days} ngày làm việc đã hết ngày {fmt_date(due)} mà chưa có quyết định công nhận."
+        )
+        return [Alert("recognition_decision_overdue", due, msg)]
     admitted = c.date_of(Stage.ADMITTED)
-    if admitted is None or not _missing(c, Stage.FULL_MEMBER):
+    if admitted is None:
         return []
     end = probation_end(admitted, s)
     days = s.recognition_overdue_workdays
@@ -490,6 +529,12 @@ def _due_before_resolution(
     adult = adult_date(facts.birth_date, settings) if facts.birth_date else None
     not_before = adult if adult and adult > today else None
     age_note = f"; đủ 18 tuổi từ ngày {fmt_date(adult)}" if not_before and adult else ""
+    if facts.readmission is not None:
+        # Rule 16: the chi bộ may not consider a readmission before the wait is over.
+        first = readmission_from(facts.readmission, settings)
+        if first > today:
+            not_before = max(not_before or first, first)
+            age_note += f"; được xem xét kết nạp lại từ ngày {fmt_date(first)}"
     dossier = dates.get(Stage.DOSSIER.value)
     if dossier is None:
         return Due(
@@ -536,6 +581,10 @@ def next_due(
     done = (Stage.EXITED.value, Stage.FULL_MEMBER.value)
     if facts.exited or not dates or any(s in dates for s in done):
         return None
+    if (resolution := facts.recognition_resolution) is not None:
+        text = "Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức"
+        days = settings.recognition_decision_workdays
+        return _deadline(Stage.FULL_MEMBER.value, resolution, days, text, today, holidays)
     if (admitted := dates.get(Stage.ADMITTED.value)) is not None:
         end = probation_end(admitted, settings)
         days = settings.recognition_overdue_workdays

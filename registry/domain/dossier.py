@@ -71,6 +71,8 @@ DOSSIER_KINDS: dict[str, tuple[str, str, bool]] = {
     ),
     "recognition_decision": ("Quyết định công nhận đảng viên chính thức", RECOGNITION, False),
 }
+# The chi bộ's resolution proposing recognition: its date starts the committee's deadline.
+RECOGNITION_RESOLUTION = "recognition_cell_resolution"
 DOSSIER_LABELS = {code: label for code, (label, _file, _vote) in DOSSIER_KINDS.items()}
 VOTED = frozenset(code for code, (_l, _f, vote) in DOSSIER_KINDS.items() if vote)
 

@@ -47,6 +47,9 @@ class RuleSettings:
     decision_deadline_workdays: int = 60
     ceremony_deadline_workdays: int = 30
     recognition_overdue_workdays: int = 30
+    # Rule 11: the competent committee decides within 30 working days of the chi bộ's
+    # recognition resolution.
+    recognition_decision_workdays: int = 30
     probation_warn_days: int = 30
     turning_18_warn_months: int = 3
     stalled_months: int = 12
@@ -56,6 +59,10 @@ class RuleSettings:
     # Rule 7 [M]: a resolution needs this share of the full members in favour.
     vote_share_numerator: int = 2
     vote_share_denominator: int = 3
+    # Rule 16: readmission at least 36 months after leaving the Party; 60 months after
+    # the expungement of a minor criminal record. The text of QĐ 294 was not read: settings.
+    readmission_wait_months: int = 36
+    readmission_wait_after_record_months: int = 60
 
     @property
     def vote_share(self) -> Fraction:
@@ -69,6 +76,7 @@ ERROR_CODES: dict[str, str] = {
     "future_date": "Ngày ở tương lai",
     "underage": "Chưa đủ 18 tuổi",
     "expired_certificate": "Giấy chứng nhận lớp nhận thức về Đảng hết hạn",
+    "readmission_too_soon": "Chưa đủ thời gian để xem xét kết nạp lại",
 }
 WARNING_CODES: dict[str, str] = {
     "missing_certificate": "Chưa có giấy chứng nhận lớp nhận thức về Đảng",
@@ -76,6 +84,7 @@ WARNING_CODES: dict[str, str] = {
     "low_education": "Chưa tốt nghiệp trung học cơ sở",
     "few_introducers": "Thiếu người giới thiệu",
     "stale_dossier": "Hồ sơ quá 12 tháng",
+    "readmission_grounds": "Kết nạp lại: cần kiểm tra lý do ra khỏi Đảng",
 }
 
 
@@ -109,6 +118,15 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Readmission:
+    """A former member asking to be admitted again (kết nạp lại, rule 16)."""
+
+    left: date
+    # The day a minor criminal record was expunged, when there was one.
+    expunged: date | None = None
+
+
+@dataclass(frozen=True)
 class CandidateFacts:
     """What the rules need to know about a candidate before a new event."""
 
@@ -123,6 +141,9 @@ class CandidateFacts:
     # Latest event date per stage code, exited included when there is one.
     dates: Mapping[str, date] = field(default_factory=dict)
     exited: bool = False
+    readmission: Readmission | None = None
+    # The chi bộ's resolution proposing recognition (a dossier item), when there is one.
+    recognition_resolution: date | None = None
 
 
 # --- dates derived from the rules ---------------------------------------------------------
@@ -146,6 +167,18 @@ def certificate_expiry(trained: date, settings: RuleSettings = DEFAULT_SETTINGS)
 def adult_date(birth: date, settings: RuleSettings = DEFAULT_SETTINGS) -> date:
     """The first day the chi bộ may propose the person (18 full years)."""
     return add_months(birth, settings.min_age_months)
+
+
+def readmission_from(readmission: Readmission, settings: RuleSettings = DEFAULT_SETTINGS) -> date:
+    """The first day the chi bộ may consider readmitting: 36 full months after leaving,
+    and 60 after a minor criminal record was expunged when there was one (the later)."""
+    first = add_months(readmission.left, settings.readmission_wait_months)
+    if readmission.expunged is not None:
+        after_record = add_months(
+            readmission.expunged, settings.readmission_wait_after_record_months
+        )
+        first = max(first, after_record)
+    return first
 
 
 def age_text(months: int) -> str:
@@ -391,9 +424,58 @@ def _education_message(education: str | None, facts: CandidateFacts, s: RuleSett
     )
 
 
+def _wait_text(r: Readmission, settings: RuleSettings) -> str:
+    text = f"{settings.readmission_wait_months} tháng kể từ ngày ra khỏi Đảng ({fmt_date(r.left)})"
+    if r.expunged is not None:
+        text += (
+            f" và {settings.readmission_wait_after_record_months} tháng kể từ ngày được xóa "
+            f"án tích ({fmt_date(r.expunged)})"
+        )
+    return text
+
+
+def readmission_issue(
+    dates: Mapping[str, date], r: Readmission, settings: RuleSettings = DEFAULT_SETTINGS
+) -> RuleIssue | None:
+    """Rule 16 (QĐ 232 mục 3.5.1) over stage dates: judged on the chi bộ's resolution, or
+    on the earliest later stage when the resolution is not on file (it is no later)."""
+    cell = dates.get(_CELL)
+    later = [(d, s) for s, d in dates.items() if s in _LATER_THAN_CELL]
+    if cell is None and not later:
+        return None
+    when, stage = (cell, _CELL) if cell is not None else min(later)
+    first = readmission_from(r, settings)
+    if when >= first:
+        return None
+    return RuleIssue(
+        "readmission_too_soon",
+        f"Kết nạp lại chỉ được xem xét sau ít nhất {_wait_text(r, settings)}, tức từ "
+        f"ngày {fmt_date(first)}; ngày của bước {_label(stage)} là {fmt_date(when)} "
+        "(QĐ 232 mục 3.5.1).",
+        _column(stage),
+    )
+
+
+def _readmission_checks(
+    v: Verdict, dates: Mapping[str, date], r: Readmission, settings: RuleSettings
+) -> None:
+    issue = readmission_issue(dates, r, settings)
+    if issue is not None:
+        v.errors.append(issue)
+    elif dates.get(_CELL) is not None:
+        v.warn(
+            "readmission_grounds",
+            "Kết nạp lại: một số trường hợp ra khỏi Đảng không được xem xét kết nạp lại "
+            "(QĐ 232 mục 3.5.1); chi bộ cần đối chiếu lý do ra khỏi Đảng trước khi đề nghị.",
+            "left_party_reason",
+        )
+
+
 def _admission_checks(
     v: Verdict, dates: Mapping[str, date], facts: CandidateFacts, settings: RuleSettings
 ) -> None:
+    if facts.readmission is not None:
+        _readmission_checks(v, dates, facts.readmission, settings)
     cell = dates.get(_CELL)
     if cell is None:
         if facts.birth_date is not None:
@@ -418,6 +500,7 @@ def check_row(
     committee_required: bool | None = None,
     introducers_count: int | None = None,
     disadvantaged_area: bool = False,
+    readmission: Readmission | None = None,
 ) -> Verdict:
     """Check a set of stage dates held together (an imported row, or corrected dates).
 
@@ -440,7 +523,11 @@ def check_row(
     if exited and others and max(others)[0] > exited:
         _exit_too_early(v, exited, *max(others))
     facts = CandidateFacts(
-        birth_date, education, introducers_count, disadvantaged_area=disadvantaged_area
+        birth_date,
+        education,
+        introducers_count,
+        disadvantaged_area=disadvantaged_area,
+        readmission=readmission,
     )
     _admission_checks(v, stages, facts, settings)
     return v

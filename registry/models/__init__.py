@@ -4,7 +4,7 @@ from registry.models.accounts import AuditLog, RateLimitCounter, User
 from registry.models.areas import Area, EnterpriseSurvey, PartyCell, Target, Unit
 from registry.models.calendar import Holiday
 from registry.models.candidates import Candidate, CandidateTally, CandidateWord, StageEvent
-from registry.models.dossier import DossierItem, Introducer
+from registry.models.dossier import DossierItem, HelperNote, Introducer
 from registry.models.imports import ImportBatch, ImportChange, ImportMapping
 from registry.models.jobs import Job
 from registry.models.organisations import Organisation, ReportTemplate
@@ -30,6 +30,7 @@ __all__ = [
     "DossierItem",
     "EnterpriseSurvey",
     "FormSubmission",
+    "HelperNote",
     "Holiday",
     "ImportBatch",
     "ImportChange",

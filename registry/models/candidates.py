@@ -79,6 +79,7 @@ class Candidate(Model):
             "trade_union",
             "birth_date",
             "education",
+            "readmission",
             "id",
         ),
         # The few whose figures are read from their events (queries._Parts.moved).
@@ -116,6 +117,12 @@ class Candidate(Model):
     helpers: Mapped[str | None] = mapped_column(String(255))
     introducers: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
+    # Readmission (kết nạp lại, reference rule 16): a former member who left the Party;
+    # the date and reason they left, and the day a minor criminal record was expunged.
+    readmission: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    left_party_date: Mapped[date | None] = mapped_column(Date)
+    left_party_reason: Mapped[str | None] = mapped_column(String(255))
+    record_expunged_date: Mapped[date | None] = mapped_column(Date)
 
     stage: Mapped[str] = mapped_column(String(24), default=Stage.SOURCE.value)
     source_date: Mapped[date | None] = mapped_column(Date)
@@ -134,6 +141,9 @@ class Candidate(Model):
     # The last day the dossier holds every required item, valid; None when it does not
     # (kept by services/candidates/dossier, read by the dossier_incomplete alert).
     dossier_valid_until: Mapped[date | None] = mapped_column(Date)
+    # The chi bộ's resolution proposing recognition (the latest such dossier item), kept
+    # by services/candidates/dossier; the recognition alerts read it.
+    recognition_resolution_date: Mapped[date | None] = mapped_column(Date)
     # Set by triggers (migration 0009) once the unit changed or an event lies in another
     # unit: only then may the unit of a past state differ from unit_id.
     moved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.domain.dossier import DOSSIER_KINDS, INTRODUCER_KINDS
@@ -56,5 +56,21 @@ class Introducer(Model):
     full_member_since: Mapped[date | None] = mapped_column(Date)
     months_together: Mapped[int | None] = mapped_column(Integer)
     checked_by: Mapped[str | None] = mapped_column(String(120))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class HelperNote(Model):
+    """A dated note by a helper member (đảng viên giúp đỡ) on the candidate's training."""
+
+    __tablename__ = "helper_note"
+    __table_args__ = (Index("ix_helper_note_candidate", "candidate_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    # The helper member who wrote or said it.
+    helper: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -76,6 +76,11 @@ def spread(ctx):
              group_code="worker", subgroup="cong_nhan")  # fmt: skip
     make(firm, "Đã chính thức", admitted_date=date(2025, 3, 1), full_member_date=date(2026, 3, 2),
          group_code="worker", subgroup="cong_nhan")  # fmt: skip
+    # The chi bộ proposed recognition: the committee's 30 working days run from it.
+    for d in days(date(2025, 12, 15), date(2026, 3, 10), 2):
+        make(firm, f"Chờ công nhận {next(n)}", admitted_date=d - 400 * DAY,
+             recognition_resolution_date=d, group_code="worker",
+             subgroup="cong_nhan")  # fmt: skip
     for d in days(date(2021, 5, 1), date(2021, 8, 1), 2):
         make(school, f"Giấy chứng nhận {next(n)}", trained_date=d, last_event_date=TODAY - 9 * DAY)
     for d in days(date(2008, 3, 20), date(2008, 7, 20), 3):
@@ -193,6 +198,31 @@ def test_alerts_page_shows_counts_candidates_and_due_dates(spread, client, fixed
     counts = dict(re.findall(r'data-kind="(\w+)".*?data-count>(\d+)<', html, re.S))
     assert int(counts["no_decision"]) == alert_counts(db.session, admin, TODAY)["no_decision"]
     assert client.get("/candidates/alerts?kind=nonsense").status_code == 200
+
+
+def test_the_committees_recognition_deadline_is_its_own_alert_on_the_page(
+    spread, client, fixed_today
+):
+    admin = UserFactory(role="admin")
+    holidays = holiday_set(db.session)
+    # The last resolution whose 30th working day is before TODAY, and the first after it.
+    late = max(
+        c.recognition_resolution_date
+        for c in db.session.scalars(select(Candidate))
+        if c.recognition_resolution_date
+        and add_working_days(c.recognition_resolution_date, 30, holidays) < TODAY
+    )
+    db.session.commit()
+    login(client, admin)
+    html = client.get("/candidates/alerts?kind=recognition_decision_overdue").get_data(as_text=True)
+    assert ALERT_KINDS["recognition_decision_overdue"] in html
+    assert "Căn cứ: QĐ 29 mục 4.3.1: cấp ủy có thẩm quyền quyết định công nhận" in html
+    assert fmt_date(late) in html
+    counts = alert_counts(db.session, admin, TODAY)
+    assert counts["recognition_decision_overdue"] > 0
+    # Those the chi bộ has proposed are no longer "recognition_overdue".
+    overdue = db.session.scalars(alert_query(admin, "recognition_overdue", TODAY, holidays))
+    assert all(c.recognition_resolution_date is None for c in overdue)
 
 
 def test_home_page_shows_the_alert_counts(spread, client, fixed_today):

@@ -217,6 +217,39 @@ def test_the_recognition_procedure_to_full_membership(client, world):
     assert f"15/01/{today.year - 1}" in effective  # ceremony + 12 months, not the meeting
 
 
+def test_the_cells_recognition_resolution_starts_the_committees_deadline(client, world):
+    today = today_vn()
+    c = with_events(
+        candidate(world),
+        trained=date(today.year - 3, 3, 1),
+        cell_resolution=date(today.year - 3, 11, 20),
+        decision=date(today.year - 3, 12, 20),
+        admitted=date(today.year - 2, 1, 15),
+    )
+    login(client, world["sec"])
+    html = page(client, c)
+    assert "Quá hạn xét công nhận đảng viên chính thức" in html  # the chi bộ is late
+    day = date(today.year - 1, 1, 20)
+    voted = add_item(
+        client, c, "recognition_cell_resolution", day=day.strftime("%d/%m/%Y"),
+        votes_for="8", votes_total="9",
+    )  # fmt: skip
+    assert voted.status_code == 302
+    db.session.expire_all()
+    assert c.recognition_resolution_date == day
+    html = page(client, c)
+    assert "Quá hạn xét công nhận đảng viên chính thức" not in html
+    assert "Quá 30 ngày làm việc chưa có quyết định công nhận đảng viên chính thức" in html
+    due = html.split('data-testid="due"')[1].split("</div>")[0]
+    assert "Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức" in due
+    item = db.session.scalar(
+        select(DossierItem).where(DossierItem.kind == "recognition_cell_resolution")
+    )
+    assert client.post(f"/candidates/{c.id}/dossier/{item.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert c.recognition_resolution_date is None
+
+
 def test_the_education_exception_follows_the_areas_disadvantaged_flag(client, world):
     c = with_events(
         candidate(world, education="7/12", birth_date=date(2000, 1, 1)),

@@ -74,3 +74,43 @@ def test_the_autoincrement_rebuild_keeps_rows_triggers_and_the_name_index(ctx, b
 
 def _count(table: str) -> int:
     return db.session.scalar(text(f"SELECT count(*) FROM {table}"))
+
+
+def test_0020_takes_the_recognition_resolution_date_from_the_items_entered(ctx):
+    """Files entered before 0020 keep their alerts right: the chi bộ's recognition
+    resolution (the latest, when there are two) lands on the candidate row, and the
+    triggers that keep the tally still work on the table the columns were added to."""
+    unit = UnitFactory()
+    proposed, other = CandidateFactory(unit=unit), CandidateFactory(unit=unit)
+    db.session.commit()
+    ids, unit_id = (proposed.id, other.id), unit.id
+    db.session.remove()
+    downgrade(revision="0017")
+    for day in ("2025-07-01", "2025-07-25"):
+        db.session.execute(
+            text(
+                "INSERT INTO dossier_item (candidate_id, kind, day, votes_for, votes_total,"
+                " recorded_at) VALUES (:c, 'recognition_cell_resolution', :d, 8, 9, :at)"
+            ),
+            {"c": ids[0], "d": day, "at": f"{day} 08:00:00"},
+        )
+    db.session.execute(
+        text(
+            "INSERT INTO dossier_item (candidate_id, kind, day, recorded_at)"
+            " VALUES (:c, 'self_assessment', '2025-07-20', '2025-07-20 08:00:00')"
+        ),
+        {"c": ids[1]},
+    )
+    db.session.commit()
+    upgrade()
+    rows = dict(
+        db.session.execute(
+            text("SELECT id, recognition_resolution_date FROM candidate ORDER BY id")
+        ).all()
+    )
+    assert str(rows[ids[0]])[:10] == "2025-07-25" and rows[ids[1]] is None
+    assert db.session.scalar(text("SELECT count(*) FROM candidate WHERE readmission")) == 0
+    CandidateFactory(unit=db.session.get(Unit, unit_id))
+    db.session.commit()
+    assert db.session.scalar(text("SELECT sum(n) FROM candidate_tally")) == 3
+    assert _differences() == []

@@ -105,6 +105,24 @@ def test_each_block_recounts_from_the_people(world):
     assert "6. Đối tượng" in texts and {"Đơn vị tính", "Người", "%"} <= set(texts)
 
 
+def test_readmissions_are_counted_among_the_admitted_and_the_followed(world):
+    """Biểu số 2-BTCTW's "Trong đó: kết nạp lại": a row of its own in every block."""
+    people = list(db.session.scalars(select(Candidate).order_by(Candidate.id)))
+    admitted = next(c for c in people if c.admitted_date and YEAR.contains(c.admitted_date))
+    followed = next(
+        c for c in people if c.source_date and not c.admitted_date and not c.exited_date
+    )
+    for c in (admitted, followed):
+        c.readmission, c.left_party_date = True, date(2019, 5, 4)
+    db.session.commit()
+    ws = workbook_of(world["users"]["province"], "breakdown", world["areas"]["province"])[0].active
+    shown = blocks_of(ws)
+    assert shown["TỔNG CỘNG"]["Kết nạp lại"] == (1, 1)
+    assert "7. Trong đó" in all_texts(ws)
+    areas = [shown[b]["Kết nạp lại"] for b in BLOCKS[1:]]
+    assert tuple(map(sum, zip(*areas, strict=True))) == (1, 1)
+
+
 def test_age_bands_are_a_setting(world):
     db.session.add(Setting(key="report.age_bands", area_id=None, value="18,31"))
     db.session.commit()

@@ -20,6 +20,7 @@ from registry.models import (
     Candidate,
     DossierItem,
     EnterpriseSurvey,
+    HelperNote,
     Holiday,
     ImportBatch,
     ImportChange,
@@ -69,6 +70,7 @@ PARAM_KINDS = {
     "organisation_id": "organisation",
     "item_id": "dossier_item",
     "introducer_id": "introducer",
+    "note_id": "helper_note",
     "job_id": "job",
     "token_id": "token",
 }
@@ -240,9 +242,16 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
             full_member_since=date(2010, 1, 1),
             months_together=24,
         )
-        db.session.add_all([item, introducer])
+        note = HelperNote(
+            candidate_id=person.id,
+            day=date(2025, 2, 3),
+            helper=text(f"Đảng viên giúp đỡ {tag}"),
+            text=text(f"Nhận xét {tag}"),
+        )
+        db.session.add_all([item, introducer, note])
         db.session.flush()
         files[f"{key}dossier_item"], files[f"{key}introducer"] = item.id, introducer.id
+        files[f"{key}helper_note"] = note.id
     round_, submission = _round(tag, province, organisation, officer, text)
     users[f"area_{tag.lower()}"] = officer
     users[f"cell_{tag.lower()}"] = secretary
@@ -339,6 +348,7 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "report": b["report"],
             "dossier_item": b["dossier_item"],
             "introducer": b["introducer"],
+            "helper_note": b["helper_note"],
             "round": b["round"],
             "submission": b["submission"],
             "job": b["job"],
@@ -355,6 +365,7 @@ def hidden_ids(world: World, role: str) -> dict[str, int]:
             "target": a["unit_target"],
             "dossier_item": a["worker_dossier_item"],
             "introducer": a["worker_introducer"],
+            "helper_note": a["worker_helper_note"],
         }
     raise KeyError(role)
 
@@ -380,6 +391,7 @@ def fingerprint() -> str:
         Organisation,
         DossierItem,
         Introducer,
+        HelperNote,
         ReportingRound,
         Submission,
     ):

@@ -78,6 +78,45 @@ def test_probation_ending_then_recognition_overdue(today, expected):
     assert codes(recognised, today) == []
 
 
+def test_the_cells_recognition_resolution_starts_the_committees_30_working_days():
+    # Admitted 10/06/2024: probation ends 10/06/2025; the chi bộ met in time, on 25/07/2025.
+    c = AlertCandidate(
+        date(1995, 5, 5),
+        "worker",
+        {S.ADMITTED: date(2024, 6, 10)},
+        recognition_resolution_date=date(2025, 7, 25),
+    )
+    # Quốc khánh 01–02/09/2025 pushes the 30th working day from 05/09 to 09/09.
+    due = add_working_days(date(2025, 7, 25), 30, H)
+    assert due == date(2025, 9, 9)
+    assert add_working_days(date(2025, 7, 25), 30, NONE) == date(2025, 9, 5)
+    # The cell's resolution ends its own alert and the probation warning.
+    assert codes(c, date(2025, 7, 30)) == []
+    assert codes(c, due) == []
+    [alert] = alerts_for(c, due + DAY, H)
+    assert alert.code == "recognition_decision_overdue" and alert.due_date == due
+    assert "25/07/2025" in alert.message and "09/09/2025" in alert.message
+    assert "30 ngày làm việc kể từ ngày chi bộ có nghị quyết" in alert.rule
+    assert codes(c, date(2025, 9, 6), NONE) == ["recognition_decision_overdue"]
+    window = alert_windows(due + DAY, H)["recognition_decision_overdue"]
+    # A resolution on the weekend after (26–27/07) has the same last day; Monday's not.
+    assert window.latest == date(2025, 7, 27) and window.matches(c.columns())
+    assert not alert_windows(due, H)["recognition_decision_overdue"].matches(c.columns())
+    decided = AlertCandidate(
+        None,
+        "worker",
+        {S.ADMITTED: date(2024, 6, 10), S.FULL_MEMBER: date(2025, 9, 20)},
+        recognition_resolution_date=date(2025, 7, 25),
+    )
+    assert codes(decided, date(2025, 10, 1)) == []
+
+
+def test_the_recognition_decision_deadline_is_a_setting():
+    c = AlertCandidate(None, "worker", {}, recognition_resolution_date=date(2025, 7, 25))
+    later = RuleSettings(recognition_decision_workdays=60)
+    assert [a.code for a in alerts_for(c, date(2025, 9, 10), H, later)] == []
+
+
 def test_each_alert_names_its_rule_and_the_probation_warning_says_it_is_ahead():
     c = cand(admitted=date(2024, 6, 10))
     [before] = alerts_for(c, date(2025, 6, 1), H)
@@ -199,6 +238,9 @@ def scenarios(draw):
         dossier_valid_until=draw(
             st.one_of(st.none(), st.integers(-3, 3).map(lambda n: today + n * DAY))
         ),
+        recognition_resolution_date=draw(
+            st.one_of(st.none(), near_edges(today, "recognition_resolution_date"))
+        ),
     )
     return today, candidate
 
@@ -221,6 +263,8 @@ def _only(column, value):
         return AlertCandidate(None, "worker", {}, last_event_date=value)
     if column == "birth_date":
         return AlertCandidate(value, "student", {})
+    if column == "recognition_resolution_date":
+        return AlertCandidate(None, "worker", {}, recognition_resolution_date=value)
     stage = next(s for s, c in STAGE_DATE_COLUMNS.items() if c == column)
     return AlertCandidate(None, "worker", {stage: value})
 
@@ -285,6 +329,17 @@ def test_next_due_before_the_cell_resolution():
         CandidateFacts(date(2008, 9, 1), dates={"trained": date(2026, 1, 1)}), date(2026, 3, 2), H
     )
     assert young.not_before == date(2026, 9, 1) and "01/09/2026" in young.message
+
+
+def test_next_due_after_the_cells_recognition_resolution_is_the_committees_decision():
+    f = CandidateFacts(
+        date(2000, 1, 1),
+        dates={"admitted": date(2024, 6, 10)},
+        recognition_resolution=date(2025, 7, 25),
+    )
+    due = next_due(f, date(2025, 9, 10), H)
+    assert (due.stage, due.due_date, due.overdue) == ("full_member", date(2025, 9, 9), True)
+    assert "quyết định công nhận" in due.message
 
 
 def test_nothing_due_when_done_or_gone():

@@ -118,6 +118,7 @@ def alert_facts(candidate: Candidate) -> dict[str, object]:
         group=candidate.group_code,
         last_event_date=candidate.last_event_date,
         dossier_valid_until=candidate.dossier_valid_until,
+        recognition_resolution_date=candidate.recognition_resolution_date,
         exited=candidate.stage == Stage.EXITED.value,
     )
     return row

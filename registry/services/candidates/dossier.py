@@ -10,12 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry import access
 from registry.domain import dossier as rules
-from registry.domain.dossier import Checklist, DossierError, Introduction, Item, Person
+from registry.domain.dossier import (
+    RECOGNITION_RESOLUTION,
+    Checklist,
+    DossierError,
+    Introduction,
+    Item,
+    Person,
+)
 from registry.domain.rules import RuleSettings
 from registry.domain.textutil import clean_text
 from registry.domain.workdays import today_vn
@@ -132,6 +139,18 @@ def refresh_validity(
     session.flush()
 
 
+def refresh_recognition(session: Session, candidate: Candidate) -> None:
+    """Store the date of the chi bộ's recognition resolution (the latest, when redone):
+    the recognition alerts read it off the candidate row."""
+    candidate.recognition_resolution_date = session.scalar(
+        select(func.max(DossierItem.day)).where(
+            DossierItem.candidate_id == candidate.id,
+            DossierItem.kind == RECOGNITION_RESOLUTION,
+        )
+    )
+    session.flush()
+
+
 def dossier_problems(
     session: Session, candidate: Candidate, when: date, settings: RuleSettings
 ) -> list[str]:
@@ -181,6 +200,8 @@ def add_item(
     after = audit.snapshot(row, ITEM_FIELDS)
     audit.record(session, user, "create", "dossier_item", row.id, after=after)
     refresh_validity(session, candidate, settings, today)
+    if row.kind == RECOGNITION_RESOLUTION:
+        refresh_recognition(session, candidate)
     return row
 
 
@@ -241,8 +262,11 @@ def delete_item(
     session: Session, user: User | None, candidate: Candidate, row: DossierItem, s: RuleSettings
 ) -> None:
     _check_editor(user)
+    kind = row.kind
     audit.delete_recorded(session, user, "dossier_item", row, ITEM_FIELDS)
     refresh_validity(session, candidate, s)
+    if kind == RECOGNITION_RESOLUTION:
+        refresh_recognition(session, candidate)
 
 
 def delete_introducer(

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from registry.domain.rules import readmission_issue, stage_dates
 from registry.domain.textutil import clean_text, fold
 from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import (
+    STAGE_DATE_COLUMNS,
     SUBGROUP_GROUP,
     SUBGROUPS,
     UNIT_KINDS,
@@ -21,7 +23,8 @@ from registry.domain.vocabulary import (
 from registry.models import Candidate, PartyCell, Unit, User
 from registry.scoping import in_scope, scope_filter
 from registry.services import ServiceError, audit
-from registry.services.candidates.stages import record_stage
+from registry.services.candidates.stages import readmission_of, record_stage
+from registry.settings import rule_settings
 
 # The fields a person edits in the candidate form (stage columns are not among them).
 PERSONAL_FIELDS = [
@@ -43,8 +46,13 @@ PERSONAL_FIELDS = [
     "helpers",
     "introducers",
     "note",
+    "readmission",
+    "left_party_date",
+    "left_party_reason",
+    "record_expunged_date",
 ]
 _TEXT_FIELDS = ("hometown", "education", "class_or_job", "helpers", "note")
+_READMISSION_FIELDS = ("left_party_date", "left_party_reason", "record_expunged_date")
 
 
 # One text for a number held anywhere in the province, in or out of the user's scope.
@@ -59,6 +67,12 @@ class GroupMismatch(CandidateError):
     """The "Đối tượng" chosen disagrees with the kind of the unit."""
 
     field = "subgroup"
+
+
+class ReadmissionTooSoon(CandidateError):
+    """Flagged for readmission with a leaving date that the recorded stages contradict."""
+
+    field = "left_party_date"
 
 
 class DuplicateIdNumber(CandidateError):
@@ -147,12 +161,30 @@ def _apply(candidate: Candidate, data: dict[str, Any], unit: Unit, cell: PartyCe
     candidate.introducers = _introducers(data.get("introducers"))
     candidate.youth_union_date = data.get("youth_union_date")
     candidate.trade_union = bool(data.get("trade_union"))
+    _apply_readmission(candidate, data)
     candidate.group_code, candidate.subgroup = _group(data.get("subgroup") or None, unit)
     candidate.unit = unit
     candidate.unit_id = unit.id
     chosen = cell if cell is not None else unit.cell
     candidate.cell = chosen
     candidate.cell_id = chosen.id if chosen is not None else None
+
+
+def _apply_readmission(candidate: Candidate, data: dict[str, Any]) -> None:
+    """The readmission flag and its facts; without the flag the facts are not kept.
+
+    A record whose chi bộ already proposed it must have left the Party long enough before
+    (rule 16): the stage service checks new stages, this the flag set afterwards."""
+    candidate.readmission = bool(data.get("readmission"))
+    for name in _READMISSION_FIELDS:
+        value = data.get(name) if candidate.readmission else None
+        setattr(candidate, name, (clean_text(value) or None) if isinstance(value, str) else value)
+    readmission = readmission_of(candidate)
+    if readmission is not None:
+        dates = {s: getattr(candidate, c) for s, c in STAGE_DATE_COLUMNS.items()}
+        issue = readmission_issue(stage_dates(dates), readmission, rule_settings())
+        if issue is not None:
+            raise ReadmissionTooSoon(issue.message)
 
 
 def _flush(candidate: Candidate, session: Session) -> None:

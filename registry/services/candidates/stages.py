@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, object_session
 from registry import access
 from registry.domain.rules import (
     CandidateFacts,
+    Readmission,
     RuleSettings,
     Verdict,
     check_row,
@@ -103,6 +104,13 @@ def in_disadvantaged_area(candidate: Candidate) -> bool:
     return bool(unit is not None and unit.area is not None and unit.area.disadvantaged)
 
 
+def readmission_of(candidate: Candidate) -> Readmission | None:
+    """The readmission facts (rule 16), when the candidate is flagged and the date known."""
+    if not candidate.readmission or candidate.left_party_date is None:
+        return None
+    return Readmission(candidate.left_party_date, candidate.record_expunged_date)
+
+
 def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) -> CandidateFacts:
     """What the rules need to know about the candidate, read from its events."""
     latest = latest_by_stage(candidate.events if events is None else events)
@@ -116,6 +124,8 @@ def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) 
         disadvantaged_area=in_disadvantaged_area(candidate),
         dates={stage: event.event_date for stage, event in latest.items()},
         exited=Stage.EXITED.value in latest,
+        readmission=readmission_of(candidate),
+        recognition_resolution=candidate.recognition_resolution_date,
     )
 
 
@@ -337,6 +347,7 @@ def _check_corrected(
         committee_required=committee_required(candidate),
         introducers_count=introducers_count(candidate.introducers),
         disadvantaged_area=in_disadvantaged_area(candidate),
+        readmission=readmission_of(candidate),
     )
     if when > today and not any(i.code == "future_date" for i in verdict.errors):
         verdict.error(

@@ -219,6 +219,12 @@ def _insert_new(
                 # A list brings at most the introducers and the cell's vote, never the
                 # application or the statements: a new person's dossier is unfinished.
                 "dossier_valid_until": None,
+                # Lists carry no readmission columns, nor the recognition file.
+                "readmission": False,
+                "left_party_date": None,
+                "left_party_reason": None,
+                "record_expunged_date": None,
+                "recognition_resolution_date": None,
                 **row_columns(values),
                 **columns_from_events(ordered),
                 "id": ident,

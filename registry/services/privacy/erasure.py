@@ -4,7 +4,8 @@ Erasing (DESIGN "Personal data") is for a person who has left the list. Their ro
 what the reports count (group, unit, cell, stage dates, gender, ethnicity and whether
 they hold a religion) and loses what identifies them; the audit entries and import
 records that name them get the same pseudonym; the stored import files that hold them
-are dropped. Events stay (their free-text notes go), so past reports do not change.
+are dropped. Events stay (their free-text notes go), so past reports do not change; the
+helpers' notes on them are deleted.
 
 Nothing links a person to a file they were merely listed in (a later batch where they
 were "unchanged", a preview never committed), so every stored file is read again to
@@ -28,6 +29,7 @@ from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import Stage
 from registry.models import AuditLog, Candidate, ImportBatch, ImportChange, ImportMapping, User
 from registry.services import ServiceError, audit
+from registry.services.candidates import helper_notes
 from registry.services.privacy.traces import Probe, TextScrubber, file_holds
 from registry.spreadsheet import Limits
 
@@ -84,6 +86,10 @@ def person_data(session: Session, candidate: Candidate) -> dict[str, Any]:
             | {"recorded_at": _plain(e.recorded_at)}
             for e in events
         ],
+        "helper_notes": [
+            {"day": n.day.isoformat(), "helper": n.helper, "text": n.text}
+            for n in helper_notes.notes_of(session, candidate)
+        ],
         "audit": [
             {
                 "at": entry.at.isoformat(),
@@ -130,6 +136,10 @@ def _replacements(candidate: Candidate, pseudonym: str) -> dict[str, Any]:
         "certificate_no": None,
         "decision_no": None,
         "religion": religion,
+        # The readmission flag stays (it is counted); when and why they left go.
+        "left_party_date": None,
+        "left_party_reason": None,
+        "record_expunged_date": None,
     }
 
 
@@ -168,12 +178,15 @@ def erase_person(
     fields = {k: _plain(v) for k, v in new.items()} | {
         "name_key": fold(pseudonym),
         "sort_key": name_order(pseudonym),
+        # A helper's note in the person's audit entries goes whole.
+        helper_notes.AUDIT_KEY: None,
     }
     event_ids = [e.id for e in candidate.events]
     done: dict[str, Any] = {"pseudonym": pseudonym, "fields": sorted(new)}
     done["audit_entries_rewritten"] = _scrub_audit(session, candidate, event_ids, scrubber, fields)
     done |= _scrub_imports(session, candidate, probe, scrubber, fields, limits or Limits())
     done["event_notes_cleared"] = sum(1 for e in candidate.events if e.note)
+    done["helper_notes_deleted"] = helper_notes.erase_notes(session, candidate)
     for event in candidate.events:
         event.note = None
     for key, value in new.items():

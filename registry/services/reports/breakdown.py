@@ -1,5 +1,5 @@
 """`breakdown`: those admitted in the period and those followed at its end, by gender, age
-band, ethnicity, religion, education level and group, per area.
+band, ethnicity, religion, education level and group, per area; of them, readmissions.
 
 One GROUP BY statement: the people of both measures (admitted: the ceremony's unit; being
 followed at the end: the unit of the latest event by then, states.unit_at), grouped by
@@ -69,7 +69,8 @@ def _band(end: date, bands: tuple[int, ...]):
 
 
 def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
-    """(area_id, kind, gender, band, ethnicity, religion, education, admitted, followed):
+    """(area_id, kind, gender, band, ethnicity, religion, education, readmission, admitted,
+    followed):
     how many of the people with these criteria were admitted in the period (in the
     ceremony's unit) and are being followed at its end (in the unit of their latest event
     by then). As in the other reports (queries._Parts), those who never moved are read in
@@ -81,6 +82,8 @@ def breakdown_statement(scope: Scope, period, bands: tuple[int, ...]):
         Candidate.ethnicity.label("ethnicity"),
         Candidate.religion.label("religion"),
         Candidate.education.label("education"),
+        # Biểu số 2-BTCTW's "Trong đó: kết nạp lại".
+        case((Candidate.readmission.is_(True), 1), else_=0).label("readmission"),
     )
     followed = and_(*being_followed_at(end))
     admitted_in = Candidate.admitted_date.between(period.start, end)
@@ -139,7 +142,7 @@ def _fold(rows, group_of: dict[int, int]) -> tuple[Counts, dict[str, set[object]
     the values seen of each criterion."""
     counts: Counts = defaultdict(Counter)
     seen: dict[str, set[object]] = defaultdict(set)
-    for area_id, kind, gender, band, ethnicity, religion, education, *measures in rows:
+    for area_id, kind, gender, band, ethnicity, religion, education, again, *measures in rows:
         values = {
             "gender": gender,
             "age": band,
@@ -147,6 +150,7 @@ def _fold(rows, group_of: dict[int, int]) -> tuple[Counts, dict[str, set[object]
             "religion": religion,
             "education": education,
             "subgroup": group_for_unit_kind(kind)[1],
+            "readmission": int(again),
         }
         for measure, n in zip(("admitted", "followed"), measures, strict=True):
             if not n:
@@ -180,6 +184,7 @@ def _sections(seen: dict[str, set[object]], bands: tuple[int, ...]):
             "subgroup",
             [(s, SUBGROUPS[s]) for s in SUBGROUPS if s in seen["subgroup"]],
         ),
+        ("7. Trong đó", "readmission", [(1, "Kết nạp lại")]),
     ]
 
 

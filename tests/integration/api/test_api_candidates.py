@@ -291,3 +291,40 @@ def test_a_province_user_reads_but_may_not_record(world, api):
     )
     assert response.status_code == 403
     assert error_of(response)["code"] == "forbidden"
+
+
+def test_readmission_is_carried_kept_and_ruled_like_the_form(world, api):
+    client = api(world.users["area_a"])
+    body = _new(
+        world,
+        full_name="Phạm Văn Lại",
+        birth_date="1988-04-12",
+        source_date="2023-01-05",
+        readmission=True,
+        left_party_date="2021-03-15",
+        left_party_reason="Chuyển nơi ở",
+    )
+    response = client.post("/candidates", json=body)
+    assert response.status_code == 201, response.get_json()
+    saved = response.get_json()["candidate"]
+    assert (saved["readmission"], saved["left_party_date"], saved["left_party_reason"]) == (
+        True, "2021-03-15", "Chuyển nơi ở",
+    )  # fmt: skip
+    assert saved["record_expunged_date"] is None and saved["recognition_resolution_date"] is None
+    cid = saved["id"]
+    patched = client.patch(f"/candidates/{cid}", json={"note": "Lớp 12A1"})
+    assert patched.get_json()["candidate"]["left_party_date"] == "2021-03-15"  # kept
+    trained = client.post(
+        f"/candidates/{cid}/stages", json={"stage": "trained", "event_date": "2023-06-01"}
+    )
+    assert trained.status_code == 201
+    early = client.post(
+        f"/candidates/{cid}/stages", json={"stage": "cell_resolution", "event_date": "2024-03-14"}
+    )
+    assert early.status_code == 422 and error_of(early)["code"] == "readmission_too_soon"
+    assert "15/03/2024" in error_of(early)["message"]
+    missing = client.post("/candidates", json={**body, "full_name": "Phạm Văn Khác",
+                                               "left_party_date": ""})  # fmt: skip
+    assert missing.status_code == 422
+    [field] = error_of(missing)["fields"]
+    assert field["field"] == "left_party_date" and "ngày ra khỏi Đảng" in field["message"]
