@@ -171,6 +171,12 @@ FIELD_LABELS: dict[str, str] = {
     "preparer_name": "Người lập biểu",
     "style": "Thể thức",
     "form_code": "Ký hiệu biểu",
+    "format": "Định dạng",
+    "document": "Văn bản",
+    "edited": "Bản cơ quan gửi tự sửa",
+    "draft": "Bản dự thảo",
+    "narrative": "Báo cáo bằng văn bản",
+    "pdf": "Kèm bản PDF",
 }
 _BATCH_STATUS = {"committed": "Đã ghi vào sổ", "rolled_back": "Đã hoàn tác"}
 # Fields whose stored codes read as the product's labels.
