@@ -168,9 +168,10 @@ def _refusal(node: nodes.Node) -> str | None:
     return None
 
 
-def _check_package(data: bytes) -> None:
+def _check_package(data: bytes, what: str = "Mẫu") -> None:
     """A .docx whose unpacked size and parts are bounded (no zip bomb) and that links to
-    nothing outside itself (a printed template would fetch it)."""
+    nothing outside itself (a printed template would fetch it); `what` names the file in
+    the message (a template, or a document sent as it is)."""
     if not zipfile.is_zipfile(BytesIO(data)):
         raise TemplateProblem("Tệp không phải văn bản Word (.docx).")
     with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -186,8 +187,8 @@ def _check_package(data: bytes) -> None:
                     or ("INCLUDEPICTURE" in text)
                 ):
                     raise TemplateProblem(
-                        "Mẫu có liên kết hoặc hình lấy từ ngoài văn bản; hãy bỏ chúng rồi "
-                        "tải lên lại."
+                        f"{what} có liên kết hoặc hình lấy từ ngoài văn bản; hãy bỏ chúng "
+                        "rồi tải lên lại."
                     )
 
 
@@ -198,6 +199,23 @@ def _template(data: bytes) -> DocxTemplate:
     except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError):
         raise TemplateProblem(
             "Không đọc được văn bản Word: tệp hỏng hoặc không đúng định dạng."
+        ) from None
+
+
+def check_document(data: bytes) -> None:
+    """Refuse a filled document sent as it is (a report edited in Word) that is no .docx:
+    not a Word package, too big unpacked, linking outside itself, carrying macros, or
+    whose text cannot be read. It is kept and printed, never rendered as a template."""
+    _check_package(data, "Văn bản")
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
+            raise TemplateProblem("Văn bản có macro; hãy lưu lại dạng .docx rồi tải lên.")
+    try:
+        document = Document(BytesIO(data))  # refuses a .docm, .dotx or a spreadsheet
+        _ = [paragraph.text for paragraph in document.paragraphs]
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError):
+        raise TemplateProblem(
+            "Không đọc được văn bản Word: tệp hỏng hoặc không đúng định dạng .docx."
         ) from None
 
 

@@ -3,6 +3,7 @@ unlock an approved one. The organisations offered are set by the view."""
 
 from __future__ import annotations
 
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
@@ -48,6 +49,11 @@ class RoundForm(PeriodForm):
 
 class SendForm(BaseForm):
     comment = TextAreaField("Ý kiến kèm theo (nếu có)", validators=[Optional(), MaxLength(2000)])
+    # Empty: the registry renders the narrative report; else the sender's edited copy.
+    narrative = FileField(
+        "Báo cáo bằng văn bản đã sửa (.docx, nếu có)",
+        validators=[FileAllowed(["docx"], "Báo cáo bằng văn bản phải là tệp Word .docx.")],
+    )
     submit = SubmitField("Nộp báo cáo")
 
 

@@ -1,7 +1,7 @@
 """reports: one pass over the candidates, off a covering index; the few who moved
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-02 17:40:00
 
 The students, workers, summary and breakdown figures of the people whose events all lie
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "0023"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

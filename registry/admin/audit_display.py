@@ -180,6 +180,12 @@ FIELD_LABELS: dict[str, str] = {
     "left_party_date": "Ngày ra khỏi Đảng",
     "left_party_reason": "Lý do ra khỏi Đảng",
     "record_expunged_date": "Ngày được xóa án tích",
+    "format": "Định dạng",
+    "document": "Văn bản",
+    "edited": "Bản cơ quan gửi tự sửa",
+    "draft": "Bản dự thảo",
+    "narrative": "Báo cáo bằng văn bản",
+    "pdf": "Kèm bản PDF",
 }
 _BATCH_STATUS = {"committed": "Đã ghi vào sổ", "rolled_back": "Đã hoàn tác"}
 # Fields whose stored codes read as the product's labels.

@@ -83,6 +83,14 @@ def counted_text(subgroups: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " và " + words[-1]
 
 
+def common_group(reports: Iterable[str]) -> str | None:
+    """The one group (student or worker) every report of a set is made for, or None when
+    they span both: a round asking the students' report alone gets a narrative report
+    about students alone."""
+    groups = {g for report in reports for g in REPORT_GROUPS[report] if g in GROUPS}
+    return next(iter(groups)) if len(groups) == 1 else None
+
+
 def fillable(report: str, restriction: Iterable[str] | None) -> bool:
     """Whether a scope restricted to a set of subgroups (None: none) can fill the report:
     it counts some unit kind of the scope (Sở GD&ĐT gets no workers' report, whose every

@@ -33,6 +33,13 @@ STEP_ACTIONS: dict[str, str] = {
     "unlock": "Mở khóa số liệu",
 }
 
+# The documents a submission carries beside its workbooks: the narrative report as sent
+# (rendered by the registry, or the sender's own edited .docx) and its PDF.
+DOCUMENT_KINDS: dict[str, str] = {
+    "narrative": "Báo cáo bằng văn bản (Word)",
+    "pdf": "Báo cáo bằng văn bản (PDF)",
+}
+
 ADMISSION_FIELDS: dict[str, str] = {
     "source_at_end": "Trong danh sách nguồn (cuối kỳ)",
     "trained": "Đã học lớp nhận thức trong kỳ",

@@ -13,6 +13,7 @@ from registry.models.rounds import (
     ReportingRound,
     RoundReporter,
     Submission,
+    SubmissionDocument,
     SubmissionReport,
     SubmissionStep,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Setting",
     "StageEvent",
     "Submission",
+    "SubmissionDocument",
     "SubmissionReport",
     "SubmissionStep",
     "SubmittedReport",

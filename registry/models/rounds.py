@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.domain.rounds import STEP_ACTIONS, SUBMISSION_STATES
+from registry.domain.rounds import DOCUMENT_KINDS, STEP_ACTIONS, SUBMISSION_STATES
 from registry.extensions import Model
 from registry.models._types import one_of, utcnow
 
@@ -103,6 +104,8 @@ class Submission(Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     reason: Mapped[str] = mapped_column(Text, default="")  # of a return, or of an unlock
+    # Why the narrative report went without its PDF (LibreOffice missing, too slow…).
+    pdf_missing: Mapped[str] = mapped_column(Text, default="")
 
     round: Mapped[ReportingRound] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -113,6 +116,11 @@ class Submission(Model):
         cascade="all, delete-orphan",
         order_by="SubmissionReport.id",
     )
+    documents: Mapped[list[SubmissionDocument]] = relationship(
+        back_populates="submission",
+        cascade="all, delete-orphan",
+        order_by="SubmissionDocument.id",
+    )
     steps: Mapped[list[SubmissionStep]] = relationship(
         back_populates="submission",
         cascade="all, delete-orphan",
@@ -122,6 +130,9 @@ class Submission(Model):
     @property
     def kind_codes(self) -> tuple[str, ...]:
         return tuple(code for code in self.kinds.split(",") if code)
+
+    def document(self, kind: str) -> SubmissionDocument | None:
+        return next((d for d in self.documents if d.kind == kind), None)
 
 
 class SubmissionReport(Model):
@@ -138,6 +149,31 @@ class SubmissionReport(Model):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     submission: Mapped[Submission] = relationship(back_populates="reports")
+
+
+class SubmissionDocument(Model):
+    """The narrative report of a submission (.docx) or its PDF, exactly as sent.
+
+    `edited` marks a .docx the sender uploaded in place of the one the registry rendered
+    (its `filename` as uploaded); the PDF is printed from whichever was sent.
+    """
+
+    __tablename__ = "submission_document"
+    __table_args__ = (
+        one_of("kind", DOCUMENT_KINDS, name="submission_document_kind"),
+        UniqueConstraint("submission_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    submission: Mapped[Submission] = relationship(back_populates="documents")
 
 
 class SubmissionStep(Model):

@@ -11,7 +11,7 @@ from forms.base import add_error
 from forms.rounds import ApproveForm, ReturnForm, RoundForm, SendForm, UnlockForm
 from registry import access
 from registry.domain.periods import PeriodError, make_period
-from registry.domain.rounds import REPORTER_STATES, STEP_ACTIONS
+from registry.domain.rounds import DOCUMENT_KINDS, REPORTER_STATES, STEP_ACTIONS
 from registry.domain.workdays import today_vn
 from registry.downloads import download_response
 from registry.extensions import db
@@ -19,9 +19,11 @@ from registry.models import ReportingRound, Submission
 from registry.rounds import bp
 from registry.scoping import get_in_scope
 from registry.services import audit
+from registry.services.reports.pdf import available as pdf_available
 from registry.services.reports.workbooks import REPORTS
 from registry.services.rounds import RoundError
 from registry.services.rounds.consolidate import consolidated
+from registry.services.rounds.documents import checked_upload
 from registry.services.rounds.review import reports_to_send, sent_workbook, submit
 from registry.services.rounds.rounds import (
     may_open_rounds,
@@ -147,6 +149,8 @@ def round_page(round_: ReportingRound, status: int = 200, **forms):
         reports=REPORTS,
         states=REPORTER_STATES,
         steps=STEP_ACTIONS,
+        documents=DOCUMENT_KINDS,
+        pdf_available=pdf_available(),
         today=today,
     ), status
 
@@ -171,7 +175,14 @@ def send(round_id: int):
         add_error(form.comment, str(error))
         return round_page(round_, 422, send_form=form)
 
-    submit(db.session(), current_user, round_, form.comment.data or "")
+    upload, edited = form.narrative.data, None
+    if upload:
+        try:
+            edited = checked_upload(upload.filename or "", upload.read())
+        except RoundError as error:  # nothing written yet: the form again, on its field
+            add_error(form.narrative, str(error))
+            return round_page(round_, 422, send_form=form)
+    submit(db.session(), current_user, round_, form.comment.data or "", edited)
     flash("Đã nộp báo cáo của đợt này; đang chờ cơ quan mở đợt duyệt.", "success")
     return redirect(url_for("rounds.show", round_id=round_.id))
 

@@ -80,3 +80,12 @@ def sign_in(page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def sign_out_and_in(page, username: str) -> None:
+    """Sign the current user out, then `username` in."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
+    sign_in(page, username)

@@ -14,18 +14,12 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from registry.domain.workdays import today_vn
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_out_and_in
 
 pytestmark = pytest.mark.browser
 
 WARDS = ("UBND phường Lào Cai", "UBND phường Cam Đường")
 TOTAL = "Tổng cộng (các báo cáo đã duyệt)"
-
-
-def sign_out_and_in(page, username: str) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
-    sign_in(page, username)
 
 
 def row_of(page, organisation: str):

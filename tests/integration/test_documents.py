@@ -3,6 +3,7 @@ template, and the PDF of every report."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from io import BytesIO
 from pathlib import Path
@@ -365,3 +366,140 @@ def test_the_candidate_page_prints_as_one_record(client, world):
     for hidden in (".registry-nav", "footer", ".btn", "form", '[data-testid="stage-form"]'):
         assert hidden in printed_rules
     assert "size: A4 portrait" in printed_rules
+
+
+# Every figure of the narrative report, under a label of our own: an uploaded template
+# lays them out its own way, and the Word file and its PDF must both hold each one.
+FIGURE_LABELS = {
+    "ket_nap": "Tổng số kết nạp",
+    "chi_tieu": "Chỉ tiêu được giao",
+    "ty_le_chi_tieu": "Tỷ lệ đạt",
+    "nu": "Nữ",
+    "dan_toc_thieu_so": "Dân tộc thiểu số",
+    "ton_giao": "Có đạo",
+    "hoc_sinh_sinh_vien": "Học sinh, sinh viên",
+    "hoc_sinh_thpt": "Học sinh THPT",
+    "gdnn_gdtx": "Học viên GDNN-GDTX",
+    "sinh_vien": "Sinh viên cao đẳng, đại học",
+    "cong_nhan": "Công nhân, người lao động",
+    "hoc_lop": "Học lớp nhận thức về Đảng",
+    "de_nghi": "Chi bộ đề nghị kết nạp",
+    "quyet_dinh": "Có quyết định kết nạp",
+    "dang_theo_doi": "Quần chúng đang theo dõi",
+    "cung_ky": "Kết nạp cùng kỳ năm trước",
+    "dn_hoat_dong": "Doanh nghiệp đang hoạt động",
+    "dn_co_to_chuc_dang": "Doanh nghiệp có tổ chức đảng",
+    "dang_vien_trong_dn": "Đảng viên làm việc trong doanh nghiệp",
+    "lao_dong_dn": "Người lao động",
+}
+
+
+def _own_template() -> bytes:
+    """An office's own layout: its title first, the figures as a list, then its table."""
+    document = Document()
+    document.add_paragraph("BÁO CÁO RIÊNG CỦA SỞ")
+    document.add_paragraph("{{ tieu_de }} – {{ ky_bao_cao }}")
+    for name, label in FIGURE_LABELS.items():
+        document.add_paragraph(f"{label}: {{{{ {name} }}}}")
+    table = document.add_table(rows=4, cols=3)
+    heads = ("Đơn vị hành chính", "Kết nạp", "Tỷ lệ")
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.text = text
+    table.rows[1].cells[0].text = "{%tr for dong in bang %}"
+    for cell, name in zip(table.rows[2].cells, ("ten", "ket_nap", "ty_le"), strict=True):
+        cell.text = f"{{{{ dong.{name} }}}}"
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    document.add_paragraph("{{ chuc_vu_nguoi_ky }}")
+    document.add_paragraph("{{ nguoi_ky }}")
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _flat(text: str) -> str:
+    """The PDF's text as one NFC line: a word broken after its hyphen at a line end
+    ("GDNN-" / "GDTX") joined again, every other run of spaces and breaks one space."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(re.sub(r"(?<=\w)-\n", "-", text).split())
+
+
+def _download(client, area, fmt: str):
+    data = {"report": "narrative", "preset": "year", "year": "2025", "quarter": "1",
+            "area_id": str(area.id), "group": ""}  # fmt: skip
+    if fmt == "pdf":
+        data["pdf"] = "1"
+    response = client.post("/reports/", data=data)
+    assert response.status_code == 200, response.text[-1500:]
+    return response
+
+
+def test_an_uploaded_template_reads_back_in_word_and_pdf_with_every_figure(
+    client, world, libreoffice
+):
+    admin, org = world["users"]["admin"], world["orgs"]["snv"]
+    org.signer_name = "Hoàng Thị Ngọc Ánh"
+    db.session.commit()
+    login(client, admin)
+    sent = client.post(
+        f"/reports/templates?org={org.id}",
+        data={"file": (BytesIO(_own_template()), "mau-cua-so.docx")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302, sent.text[-1500:]
+    client.post("/logout")
+    user, province = world["users"]["province"], world["areas"]["province"]
+    login(client, user)
+    figures = make_report(
+        db.session, user, ReportRequest("narrative", whole_year(2025), province)
+    ).figures
+    assert int(figures["ket_nap"]) > 0 and int(figures["hoc_lop"]) > 0
+    expected = [f"{label}: {figures[name]}" for name, label in FIGURE_LABELS.items()]
+
+    document = Document(BytesIO(_download(client, province, "docx").data))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert unicodedata.is_normalized("NFC", "\n".join(paragraphs))
+    assert paragraphs[0] == "BÁO CÁO RIÊNG CỦA SỞ"
+    assert paragraphs[1].startswith("Kết quả công tác phát triển đảng viên trong học sinh")
+    for line in expected:
+        assert line in paragraphs
+    cells = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert cells[0] == ["Đơn vị hành chính", "Kết nạp", "Tỷ lệ"]
+    assert [row[0] for row in cells[1:]] == ["Phường Bắc", "Xã Nam"]
+    assert sum(int(row[1]) for row in cells[1:]) == int(figures["ket_nap"])
+    assert "Hoàng Thị Ngọc Ánh" in paragraphs
+
+    flat = _flat(_pdf_text(_download(client, province, "pdf").data))
+    assert "BÁO CÁO RIÊNG CỦA SỞ" in flat
+    assert "Kết quả công tác phát triển đảng viên trong học sinh, sinh viên" in flat
+    for line in expected:
+        assert line in flat, line
+    for row in cells[1:]:
+        assert " ".join(row[:2]) in flat
+    assert "Hoàng Thị Ngọc Ánh" in flat
+
+
+def test_the_default_templates_pdf_holds_every_figure_in_its_sentence(client, world, libreoffice):
+    user, province = world["users"]["province"], world["areas"]["province"]
+    login(client, user)
+    f = make_report(db.session, user, ReportRequest("narrative", whole_year(2025), province))
+    v = f.figures
+    flat = _flat(_pdf_text(_download(client, province, "pdf").data))
+    assert "BÁO CÁO" in flat and v["tieu_de"] in flat and v["ky_bao_cao"] in flat
+    for sentence in (
+        f"đã kết nạp {v['ket_nap']} đảng viên trong {v['doi_tuong']}",
+        f"trong đó nữ {v['nu']}, người dân tộc thiểu số {v['dan_toc_thieu_so']}, "
+        f"người có đạo {v['ton_giao']}",
+        f"Trong học sinh, sinh viên: kết nạp {v['hoc_sinh_sinh_vien']} (học sinh THPT "
+        f"{v['hoc_sinh_thpt']}, học viên GDNN-GDTX {v['gdnn_gdtx']}, sinh viên {v['sinh_vien']})",
+        f"kết nạp {v['cong_nhan']}",
+        f"nhận thức về Đảng trong kỳ: {v['hoc_lop']}; chi bộ đề nghị kết nạp: {v['de_nghi']}; "
+        f"có quyết định kết nạp: {v['quyet_dinh']}; quần chúng ưu tú đang theo dõi cuối kỳ: "
+        f"{v['dang_theo_doi']}",
+        f"So với cùng kỳ năm trước ({v['cung_ky']} người): {v['so_voi_cung_ky']}",
+    ):
+        assert sentence in flat, sentence
+    if v["dn_hoat_dong"]:
+        assert f"trong {v['dn_hoat_dong']} doanh nghiệp" in flat
+    for row in Document(f.stream).tables[1].rows[1:]:
+        number, name, target, admitted = (row.cells[i].text for i in range(4))
+        assert " ".join(x for x in (number, name, target, admitted) if x) in flat

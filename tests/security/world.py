@@ -11,8 +11,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from io import BytesIO
 
 import sqlalchemy as sa
+from docx import Document
 
 from registry.extensions import db
 from registry.models import (
@@ -31,6 +33,7 @@ from registry.models import (
     RoundReporter,
     StageEvent,
     Submission,
+    SubmissionDocument,
     SubmissionReport,
     SubmittedReport,
     Target,
@@ -281,6 +284,14 @@ def _side(tag: str, province, number: int, text: Callable[[str], str], users: di
     return Side(ids=ids, markers=markers)
 
 
+def _docx(text: str) -> bytes:
+    document = Document()
+    document.add_paragraph(text)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def _round(tag: str, province, organisation, officer, text: Callable[[str], str]):
     """A round asking this side's organisation alone, and its submission, waiting."""
     opener = OrganisationFactory(code=f"SNV-{tag}", name=text(f"Sở Nội vụ {tag}"))
@@ -309,6 +320,10 @@ def _round(tag: str, province, organisation, officer, text: Callable[[str], str]
     submission.reports.append(
         SubmissionReport(report="students", workbook=b"PK\x03\x04", figures={"groups": []})
     )
+    submission.documents.append(
+        SubmissionDocument(kind="narrative", content=_docx(text(f"Báo cáo bằng văn bản {tag}")))
+    )
+    submission.documents.append(SubmissionDocument(kind="pdf", content=b"%PDF-1.7"))
     db.session.add(submission)
     db.session.flush()
     return round_, submission

@@ -47,3 +47,19 @@ def test_kinds_of_each_group_and_subgroup():
     assert KINDS_OF_GROUP["sinh_vien"] == ("cao_dang_dai_hoc",)
     assert KINDS_OF_GROUP["thpt"] == ("thpt",)
     assert KINDS_OF_GROUP["gdnn_gdtx"] == ("gdnn_gdtx",)
+
+
+@pytest.mark.parametrize(
+    ("reports", "group"),
+    [
+        (("students",), "student"),
+        (("workers", "ct33"), "worker"),
+        (("students", "workers"), None),
+        (("summary",), None),
+        (("students", "summary"), None),
+    ],
+)
+def test_a_rounds_narrative_speaks_of_the_one_group_its_reports_ask_for(reports, group):
+    from registry.domain.report_kinds import common_group
+
+    assert common_group(reports) == group

@@ -28,8 +28,10 @@ from registry.models import (
 from registry.models._types import utcnow
 from registry.scoping import restriction_of
 from registry.services import audit
-from registry.services.reports.workbooks import REPORTS, SLUGS, ReportRequest, make_report
+from registry.services.reports.workbooks import REPORTS, SLUGS, Export, ReportRequest, make_report
 from registry.services.rounds import RoundError
+from registry.services.rounds import documents as documents_service
+from registry.services.rounds.documents import EditedNarrative, round_narrative
 from registry.services.rounds.rounds import period_of, report_area
 
 
@@ -98,8 +100,9 @@ def reports_to_send(round_: ReportingRound, user: User) -> list[str]:
     return [code for code in round_.report_codes if fillable(code, restriction)]
 
 
-def submit(session: Session, user: User, round_: ReportingRound, comment: str = "") -> Submission:
-    """Build the round's reports from the live data and keep them as sent."""
+def _sending(session: Session, user: User, round_: ReportingRound):
+    """(the reporter, its latest submission, the reports to send, their area), or why the
+    user cannot send now."""
     organisation = _reporter(round_, user)
     latest = latest_submission(session, round_, organisation.id)
     state = latest.state if latest is not None else NOT_SUBMITTED
@@ -117,10 +120,32 @@ def submit(session: Session, user: User, round_: ReportingRound, comment: str = 
     area = report_area(session, user, organisation)
     if area is None:
         raise RoundError("no_areas", "Chưa có địa bàn nào: hãy nạp danh mục địa bàn trước.")
+    return organisation, latest, codes, area
+
+
+def draft_narrative(session: Session, user: User, round_: ReportingRound) -> Export:
+    """The narrative report this user's submission would carry, to edit in Word before
+    sending; only a reporter who may send now gets it."""
+    _organisation, _latest, _codes, area = _sending(session, user, round_)
+    return round_narrative(session, user, round_, area)
+
+
+def submit(
+    session: Session,
+    user: User,
+    round_: ReportingRound,
+    comment: str = "",
+    edited: EditedNarrative | None = None,
+) -> Submission:
+    """Build the round's reports and narrative report from the live data (or take the
+    sender's edited narrative) and keep them as sent."""
+    organisation, latest, codes, area = _sending(session, user, round_)
     period = period_of(round_)
     restriction = restriction_of(user)
     allowed = set(kinds_of_subgroups(restriction)) if restriction else None
     kinds: list[str] = []
+    exports = [make_report(session, user, ReportRequest(code, period, area)) for code in codes]
+    documents = documents_service.prepare(session, user, round_, area, edited)
     submission = Submission(
         round_id=round_.id,
         organisation_id=organisation.id,
@@ -131,32 +156,24 @@ def submit(session: Session, user: User, round_: ReportingRound, comment: str = 
         submitted_at=utcnow(),
         reason="",
     )
-    for code in codes:
-        export = make_report(session, user, ReportRequest(code, period, area))
+    for code, export in zip(codes, exports, strict=True):
         submission.reports.append(
             SubmissionReport(report=code, workbook=export.data(), figures=export.figures or {})
         )
         kinds += [k for k in report_kinds(code, None) if allowed is None or k in allowed]
     submission.kinds = ",".join(dict.fromkeys(kinds))
+    documents_service.attach(submission, documents)
     session.add(submission)
     session.flush()
     _step(session, user, submission, "submit")
     audit.record(
-        session,
-        user,
-        "submit",
-        "submission",
-        submission.id,
-        None,
-        {
-            "round_id": round_.id,
-            "organisation_id": organisation.id,
-            "reports": codes,
-            "area_id": area.id,
-            "comment": submission.comment,
-            "resubmission": latest is not None,
-        },
-    )
+        session, user, "submit", "submission", submission.id, None,
+        {"round_id": round_.id, "organisation_id": organisation.id, "reports": codes,
+         "area_id": area.id, "comment": submission.comment,
+         "resubmission": latest is not None,
+         "narrative": edited.filename if edited is not None else "generated",
+         "pdf": not documents.pdf_missing},
+    )  # fmt: skip
     return submission
 
 
