@@ -16,7 +16,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -72,13 +71,6 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
-
-    def get_id(self) -> str:
-        """The id Flask-Login keeps, read from the identity map: after the request's
-        commit the user's attributes are expired, and the request log reading `self.id`
-        would load the whole row again."""
-        identity: tuple[Any, ...] | None = inspect(self).identity
-        return str(identity[0]) if identity else str(self.id)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
