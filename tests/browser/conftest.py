@@ -30,8 +30,9 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the application served from a thread, on a demo database."""
+def live_app(tmp_path_factory):
+    """The application of the live server, on a demo database; a test that needs a
+    record the demo lacks (a job still waiting) adds it in this app's context."""
     path = tmp_path_factory.mktemp("live") / "registry.db"
 
     class Settings(TestConfig):
@@ -43,7 +44,13 @@ def live_server(tmp_path_factory):
         upgrade()
         demo.seed(db.session, candidates=300)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL of the application served from a thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
