@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -218,6 +219,9 @@ def register_request_hooks(app: Flask) -> None:
         g.request_id = request_id(request.headers.get("X-Request-Id"))
         g.started = time.perf_counter()
         g.log_fields = {}
+        # The user is read afresh by each request, as a fresh `g` does in production (the
+        # tests keep one application context, and with it `g`, across their requests).
+        g.pop("_login_user", None)
 
     # Before every other hook, the rate limit's included: a refused request's line has
     # its own id and time too.
@@ -245,7 +249,7 @@ def register_request_hooks(app: Flask) -> None:
             "request",
             extra={
                 "request_id": g.get("request_id"),
-                "user": current_user.get_id() if current_user else None,
+                "user": _signed_in_id(),
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
@@ -255,6 +259,19 @@ def register_request_hooks(app: Flask) -> None:
             },
         )
         return response
+
+
+def _signed_in_id() -> str | None:
+    """The id of the user this request signed in as, for its log line: read off the
+    loaded user's identity, so the line neither loads a user the request did not need
+    (a static file) nor reloads the one its commit expired (a second transaction)."""
+    from registry.models import User
+
+    user = g.get("_login_user")
+    if not isinstance(user, User):
+        return None
+    identity = sa_inspect(user).identity
+    return str(identity[0]) if identity else None
 
 
 def register_template_helpers(app: Flask) -> None:
