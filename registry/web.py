@@ -270,7 +270,7 @@ def _signed_in_id() -> str | None:
     user = g.get("_login_user")
     if not isinstance(user, User):
         return None
-    identity = sa_inspect(user).identity
+    identity: tuple[object, ...] | None = sa_inspect(user).identity
     return str(identity[0]) if identity else None
 
 

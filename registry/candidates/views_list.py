@@ -22,6 +22,7 @@ from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn
 from registry.downloads import download_response
+from registry.models import Candidate
 from registry.services import ServiceError
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import listing, submissions
@@ -66,7 +67,9 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
     filters = _filters(args)
     for problem in filters.problems:
         flash(problem, "warning")
-    page = listing.fetch_page(session(), current_user, filters, args.get("cursor"))
+    page = listing.fetch_page(
+        session(), current_user, filters, args.get("cursor"), load=(Candidate.unit,)
+    )
     counts = listing.list_counts(session(), current_user, filters, exact=args.get("count") == "all")
 
     def url_with(**changes: Any) -> str:
@@ -84,6 +87,9 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
         choices=listing.filter_choices(session(), current_user, today_vn(), filters),
         ethnicities=ethnicities(),
         url_with=url_with,
+        # The rows' links share one url_for (the rule is /candidates/<int:candidate_id>)
+        # instead of building the URL from the rule once per row.
+        detail_prefix=url_for("candidates.detail", candidate_id=0).removesuffix("0"),
         mask=identity.mask_id_number,
         stage_date=listing.stage_date,
         can_edit=access.may(current_user, access.EDIT_CANDIDATES),

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, tuple_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from registry.models import Candidate
 from registry.scoping import MAX_INT
@@ -77,13 +77,16 @@ def keyset_page(
     cursor: str | None,
     *,
     desc: bool = False,
+    load: tuple[QueryableAttribute[Any], ...] = (Candidate.unit, Candidate.cell),
 ) -> Page:
     """Rows of `stmt` (a SELECT of Candidate) ordered by `keys`, the last one Candidate.id.
 
     A cursor carries the key values of a page's last row (next) or first row (previous)
     and the tag of the order it was made for. The row-value comparison
     (a, b, id) > (:a, :b, :id) is what an index on (a, b, id) answers by seeking, on
-    SQLite as on PostgreSQL, so every page costs the same.
+    SQLite as on PostgreSQL, so every page costs the same. `load`: the candidates'
+    unit and cell come in the same statement (a join on the primary key, after the
+    index has found the page), or only those the caller shows.
     """
     decoded = _decode(cursor, tag, decoders)
     before = bool(decoded and decoded[1])
@@ -96,7 +99,7 @@ def keyset_page(
         stmt.add_columns(*labelled)
         .order_by(*(k.desc() if backwards else k.asc() for k in keys))
         .limit(limit + 1)
-        .options(selectinload(Candidate.unit), selectinload(Candidate.cell))
+        .options(*(joinedload(relation) for relation in load))
     )
     result = list(session.execute(stmt).all())
     more = len(result) > limit

@@ -33,7 +33,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from registry.domain.refdata import KINH, ethnicities
 from registry.domain.textutil import fold
@@ -480,10 +480,12 @@ def fetch_page(
     user: User,
     filters: CandidateFilters,
     cursor: str | None = None,
+    load: tuple[QueryableAttribute[Any], ...] = (Candidate.unit, Candidate.cell),
 ) -> Page:
-    """One page of the list in the chosen order, after (or before) the cursor's row."""
+    """One page of the list in the chosen order, after (or before) the cursor's row, with
+    the relations in `load` (the list page shows only the unit)."""
     if filters.sort == "name":
-        page = _word_page(session, user, filters, cursor)
+        page = _word_page(session, user, filters, cursor, load)
         if page is not None:
             return page
     spec = SORTS[filters.sort]
@@ -516,6 +518,7 @@ def fetch_page(
         filters.per_page,
         cursor,
         desc=filters.desc,
+        load=load,
     )
 
 
@@ -547,7 +550,11 @@ def _word_walk(
 
 
 def _word_page(
-    session: Session, user: User, filters: CandidateFilters, cursor: str | None
+    session: Session,
+    user: User,
+    filters: CandidateFilters,
+    cursor: str | None,
+    load: tuple[QueryableAttribute[Any], ...],
 ) -> Page | None:
     """A page in name order of a name search, through the word table; None when the
     table does not answer it (`_word_walk`, or a walk that stopped at its budget short
@@ -576,6 +583,7 @@ def _word_page(
         filters.per_page,
         cursor,
         desc=filters.desc,
+        load=load,
     )
     before = backwards != filters.desc
     short = (page.prev_cursor if before else page.next_cursor) is None
