@@ -67,6 +67,11 @@ def cursor_position(
     return (decoded[0] if decoded else None), desc != before
 
 
+# The relations a page loads with its candidates, in the page's own statement.
+Relations = tuple[QueryableAttribute[Any], ...]
+UNIT_AND_CELL: Relations = (Candidate.unit, Candidate.cell)
+
+
 def keyset_page(
     session: Session,
     stmt: Select,
@@ -77,7 +82,7 @@ def keyset_page(
     cursor: str | None,
     *,
     desc: bool = False,
-    load: tuple[QueryableAttribute[Any], ...] = (Candidate.unit, Candidate.cell),
+    load: Relations = UNIT_AND_CELL,
 ) -> Page:
     """Rows of `stmt` (a SELECT of Candidate) ordered by `keys`, the last one Candidate.id.
 

@@ -33,7 +33,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import Session
 
 from registry.domain.refdata import KINH, ethnicities
 from registry.domain.textutil import fold
@@ -61,7 +61,14 @@ from registry.models import (
 from registry.scoping import MAX_INT, full_scope, in_scope, scope_filter, scope_role
 from registry.services import ServiceError
 from registry.services.candidates import word_search
-from registry.services.candidates.keyset import Page, cursor_position, keyset_page, whole_number
+from registry.services.candidates.keyset import (
+    UNIT_AND_CELL,
+    Page,
+    Relations,
+    cursor_position,
+    keyset_page,
+    whole_number,
+)
 from registry.services.candidates.sqlite_plans import (
     ByUnitInNameOrder,
     Matching,
@@ -480,7 +487,7 @@ def fetch_page(
     user: User,
     filters: CandidateFilters,
     cursor: str | None = None,
-    load: tuple[QueryableAttribute[Any], ...] = (Candidate.unit, Candidate.cell),
+    load: Relations = UNIT_AND_CELL,
 ) -> Page:
     """One page of the list in the chosen order, after (or before) the cursor's row, with
     the relations in `load` (the list page shows only the unit)."""
@@ -554,7 +561,7 @@ def _word_page(
     user: User,
     filters: CandidateFilters,
     cursor: str | None,
-    load: tuple[QueryableAttribute[Any], ...],
+    load: Relations,
 ) -> Page | None:
     """A page in name order of a name search, through the word table; None when the
     table does not answer it (`_word_walk`, or a walk that stopped at its budget short
