@@ -7,11 +7,13 @@ another scope's record is never told apart from a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from flask import abort
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.routing import IntegerConverter
 
 from registry.domain.report_kinds import report_kinds_by_request
@@ -257,13 +259,17 @@ def scoped(user: User, model: type[M]):
     return select(model).where(scope_filter(user, model))
 
 
-def get_in_scope(session: Session, user: User, model: type[M], ident: int) -> M:
-    """The row with this id if the user may see it; 404 otherwise."""
+def get_in_scope(
+    session: Session, user: User, model: type[M], ident: int, options: Sequence[ORMOption] = ()
+) -> M:
+    """The row with this id if the user may see it; 404 otherwise. `options` are loader
+    options (the relations the caller's page shows, loaded by the same statement)."""
     if not 0 < ident <= MAX_INT:
         abort(404)
     # Every scoped model has an integer id; a TypeVar cannot say so of a mapped class.
     by_id = model.id == ident  # type: ignore[attr-defined]  # see above
-    row = session.scalars(select(model).where(by_id, scope_filter(user, model))).first()
+    stmt = select(model).where(by_id, scope_filter(user, model)).options(*options)
+    row = session.scalars(stmt).first()
     if row is None:
         abort(404)
     return row

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from registry import access
 from registry.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
@@ -137,7 +138,8 @@ def register_extensions(app: Flask) -> None:
 
         from registry.auth.views import SESSION_VERSION_KEY
 
-        user = db.session.get(User, int(user_id))
+        # The user's area comes with it: the scope of nearly every page reads its path.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.area)])
         if user is None or not user.active:
             return None
         # A session opened before the last sign-out or password change is over.

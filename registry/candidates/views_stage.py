@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from forms.candidates import CorrectEventForm, StageForm, UndoForm
 from forms.dossier import NOTE_PREFIX, DossierItemForm, HelperNoteForm, IntroducerForm
@@ -22,7 +23,7 @@ from registry.domain.rules import (
 )
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.domain.workdays import fmt_date, today_vn
-from registry.models import Candidate, StageEvent, User
+from registry.models import Candidate, StageEvent, Unit, User
 from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import dossier, helper_notes, stages
@@ -30,6 +31,10 @@ from registry.services.candidates.alert_lists import alert_facts
 from registry.services.candidates.edit import log_view
 from registry.settings import rule_settings
 from registry.transaction import on_refusal
+
+# What the candidate page shows beside the candidate's own row (the unit, its area's
+# disadvantage, the cell), read with it rather than by one lazy load each.
+DETAIL_RELATIONS = (joinedload(Candidate.unit).joinedload(Unit.area), joinedload(Candidate.cell))
 
 
 def _rule_warnings(candidate: Candidate, facts, today) -> list[str]:
@@ -81,15 +86,17 @@ def _correct_forms(
     return forms
 
 
-def _dossier_context(candidate: Candidate, editor: bool, forms: dict, today, settings) -> dict:
+def _dossier_context(
+    candidate: Candidate, rows: dossier.DossierRows, editor: bool, forms: dict, today, settings
+) -> dict:
     """The dossier section: what the file holds and lacks, and its forms."""
     # Missing and stale items are judged at the cell's resolution once there is one.
     at = candidate.cell_resolution_date or today
     return {
-        "dossier": dossier.admission_state(session(), candidate, at, settings),
-        "recognition": dossier.recognition_state(session(), candidate, settings),
-        "dossier_items": dossier.items_of(session(), candidate),
-        "introducers": dossier.introducers_of(session(), candidate),
+        "dossier": dossier.admission_state(session(), candidate, at, settings, rows),
+        "recognition": dossier.recognition_state(session(), candidate, settings, rows.items),
+        "dossier_items": rows.items,
+        "introducers": rows.introducers,
         "dossier_labels": DOSSIER_LABELS,
         "introducer_kinds": INTRODUCER_KINDS,
         "item_form": forms.get("item") or DossierItemForm(formdata=None) if editor else None,
@@ -121,9 +128,11 @@ def render_page(
     today = today_vn()
     settings = rule_settings()
     events = stages.ordered_events(candidate.events)
-    facts = stages.facts_for(candidate)
+    # The documents and introducers are read once and shared by every part of the page.
+    rows = dossier.rows_of(session(), candidate)
+    facts = stages.facts_for(candidate, introducers=rows.introducers)
     editor = access.may(current_user, access.EDIT_CANDIDATES)
-    allowed = stages.allowed_next_stages(candidate, today) if editor else []
+    allowed = stages.allowed_next_stages(candidate, today, facts) if editor else []
     admitted = candidate.admitted_date
     holidays = holiday_set(session())
     page = render_template(
@@ -149,7 +158,7 @@ def render_page(
         else None,
         stage_labels=STAGE_LABELS,
         list_url=list_url(),
-        **_dossier_context(candidate, editor, dossier_forms or {}, today, settings),
+        **_dossier_context(candidate, rows, editor, dossier_forms or {}, today, settings),
     )
     log_view(session(), current_user, candidate)  # committed with the request
     return page, status
@@ -158,7 +167,9 @@ def render_page(
 @bp.route("/<int:candidate_id>")
 @login_required
 def detail(candidate_id: int):
-    candidate = get_in_scope(session(), current_user, Candidate, candidate_id)
+    candidate = get_in_scope(
+        session(), current_user, Candidate, candidate_id, options=DETAIL_RELATIONS
+    )
     return render_page(candidate)
 
 

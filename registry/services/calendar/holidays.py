@@ -61,4 +61,6 @@ def seed_holidays(session: Session) -> int:
 
 def holiday_set(session: Session) -> WorkCalendar:
     """The working calendar of the Holiday table (every working-day count uses it)."""
-    return WorkCalendar.of(_as_day(h) for h in session.scalars(select(Holiday)))
+    # Only the day and its kind decide the calendar: two columns, no ORM rows to build.
+    rows = session.execute(select(Holiday.day, Holiday.kind))
+    return WorkCalendar.of(workdays.Holiday(day, "", kind) for day, kind in rows)

@@ -88,6 +88,19 @@ def introducers_of(session: Session, candidate: Candidate) -> list[Introducer]:
     )
 
 
+@dataclass(frozen=True)
+class DossierRows:
+    """A candidate's documents and introducers, read once for a page that asks of them
+    several times (what the file lacks, the recognition, the introducers' count, the lists)."""
+
+    items: list[DossierItem]
+    introducers: list[Introducer]
+
+
+def rows_of(session: Session, candidate: Candidate) -> DossierRows:
+    return DossierRows(items_of(session, candidate), introducers_of(session, candidate))
+
+
 def _item(row: DossierItem) -> Item:
     return Item(row.kind, row.day, row.number, row.votes_for, row.votes_total)
 
@@ -97,12 +110,17 @@ def _introduction(row: Introducer) -> Introduction:
 
 
 def admission_state(
-    session: Session, candidate: Candidate, at: date, settings: RuleSettings
+    session: Session,
+    candidate: Candidate,
+    at: date,
+    settings: RuleSettings,
+    rows: DossierRows | None = None,
 ) -> Checklist:
-    """What the admission dossier holds and lacks on date `at`."""
+    """What the admission dossier holds and lacks on date `at` (of `rows` when given)."""
+    rows = rows or rows_of(session, candidate)
     return rules.admission_checklist(
-        [_item(r) for r in items_of(session, candidate)],
-        [_introduction(r) for r in introducers_of(session, candidate)],
+        [_item(r) for r in rows.items],
+        [_introduction(r) for r in rows.introducers],
         person_of(candidate),
         at,
         settings,
@@ -110,11 +128,13 @@ def admission_state(
 
 
 def recognition_state(
-    session: Session, candidate: Candidate, settings: RuleSettings
+    session: Session,
+    candidate: Candidate,
+    settings: RuleSettings,
+    items: list[DossierItem] | None = None,
 ) -> Checklist | None:
-    return rules.recognition_checklist(
-        [_item(r) for r in items_of(session, candidate)], person_of(candidate), settings
-    )
+    items = items_of(session, candidate) if items is None else items
+    return rules.recognition_checklist([_item(r) for r in items], person_of(candidate), settings)
 
 
 def valid_until(
@@ -158,9 +178,12 @@ def dossier_problems(
     return admission_state(session, candidate, when, settings).problems()
 
 
-def introducer_count(session: Session, candidate: Candidate) -> int | None:
+def introducer_count(
+    session: Session, candidate: Candidate, rows: list[Introducer] | None = None
+) -> int | None:
     """Introducers entered as rows (a union resolution counts for one); None for none."""
-    rows = introducers_of(session, candidate) if candidate.id is not None else []
+    if rows is None:
+        rows = introducers_of(session, candidate) if candidate.id is not None else []
     return len(rows) or None
 
 

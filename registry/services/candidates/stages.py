@@ -36,7 +36,7 @@ from registry.domain.vocabulary import (
     Stage,
 )
 from registry.domain.workdays import Calendar, today_vn
-from registry.models import Candidate, StageEvent, User
+from registry.models import Candidate, Introducer, StageEvent, User
 from registry.services import ServiceError, audit
 from registry.services.candidates import dossier
 from registry.services.rounds.locks import PeriodLocked, check_unlocked
@@ -111,11 +111,18 @@ def readmission_of(candidate: Candidate) -> Readmission | None:
     return Readmission(candidate.left_party_date, candidate.record_expunged_date)
 
 
-def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) -> CandidateFacts:
-    """What the rules need to know about the candidate, read from its events."""
+def facts_for(
+    candidate: Candidate,
+    events: Iterable[StageEvent] | None = None,
+    introducers: list[Introducer] | None = None,
+) -> CandidateFacts:
+    """What the rules need to know about the candidate, read from its events (and its
+    introducer rows, read here unless the caller has them)."""
     latest = latest_by_stage(candidate.events if events is None else events)
     session = object_session(candidate)
-    entered = dossier.introducer_count(session, candidate) if session is not None else None
+    entered = (
+        dossier.introducer_count(session, candidate, introducers) if session is not None else None
+    )
     return CandidateFacts(
         birth_date=candidate.birth_date,
         education=candidate.education,
@@ -129,9 +136,11 @@ def facts_for(candidate: Candidate, events: Iterable[StageEvent] | None = None) 
     )
 
 
-def allowed_next_stages(candidate: Candidate, today: date | None = None) -> list[str]:
+def allowed_next_stages(
+    candidate: Candidate, today: date | None = None, facts: CandidateFacts | None = None
+) -> list[str]:
     """Stages that may be recorded now (ignoring dates): the choices of the stage form."""
-    facts = facts_for(candidate)
+    facts = facts or facts_for(candidate)
     if facts.exited:
         return []
     today = today or today_vn()
