@@ -132,14 +132,17 @@ def register_extensions(app: Flask) -> None:
 
     from registry.models import User
 
+    # The user's area comes with it (the scope of nearly every page reads its path); the
+    # option is built once, not on each request.
+    WITH_AREA = (joinedload(User.area),)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         from flask import session
 
         from registry.auth.views import SESSION_VERSION_KEY
 
-        # The user's area comes with it: the scope of nearly every page reads its path.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.area)])
+        user = db.session.get(User, int(user_id), options=WITH_AREA)
         if user is None or not user.active:
             return None
         # A session opened before the last sign-out or password change is over.
