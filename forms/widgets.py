@@ -22,9 +22,6 @@ from wtforms.widgets import Select, TextArea
 from wtforms.widgets.core import Button, Input, clean_key  # type: ignore[attr-defined]
 from wtforms.widgets.core import html_params as wtforms_html_params
 
-_QUOTE, _ENTITY = Markup('"'), Markup("&quot;")
-
-
 def html_params(**kwargs: Any) -> Markup:
     """What wtforms.widgets.html_params writes: sorted attributes, True bare, False out."""
     params = []
@@ -34,7 +31,10 @@ def html_params(**kwargs: Any) -> Markup:
             params.append(key)
         elif value is not False:
             # escape() leaves a Markup value as it is; its quotes still need escaping.
-            params.append(f'{escape(key)}="{escape(value).replace(_QUOTE, _ENTITY)}"')
+            text = str(escape(value))
+            if '"' in text:
+                text = text.replace('"', "&quot;")
+            params.append(f'{escape(key)}="{text}"')
     return Markup(" ".join(params))
 
 
