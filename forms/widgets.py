@@ -22,6 +22,7 @@ from wtforms.widgets import Select, TextArea
 from wtforms.widgets.core import Button, Input, clean_key  # type: ignore[attr-defined]
 from wtforms.widgets.core import html_params as wtforms_html_params
 
+
 def html_params(**kwargs: Any) -> Markup:
     """What wtforms.widgets.html_params writes: sorted attributes, True bare, False out."""
     params = []
@@ -61,7 +62,29 @@ class FastTextArea(TextArea):
 
 
 class FastSelect(Select):
-    """Select's own rendering, its options (most of its tags) written by `html_params`."""
+    """Select's rendering with `html_params`, its options drawn by `render_option` directly
+    (WTForms reads the method's signature on every select, for overrides of the old one)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        if field.has_groups():
+            for group, choices in field._iter_groups_normalized():
+                if group is not None:
+                    html.append(f"<optgroup {html_params(label=group)}>")
+                html.extend(self.render_option(choice) for choice in choices)
+                if group is not None:
+                    html.append("</optgroup>")
+        else:
+            html.extend(self.render_option(choice) for choice in field._iter_choices_normalized())
+        html.append("</select>")
+        return Markup("".join(html))
 
     # WTForms 3.3 passes a SelectChoice; types-WTForms (3.2) describes the older signature.
     @classmethod

@@ -97,3 +97,26 @@ def test_fields_get_the_faster_widgets(request_context):
     assert isinstance(form.event_date.widget, widgets.Input)
     assert type(form.event_date.widget).html_params is widgets.html_params
     assert type(form.event_date.label) is widgets.FastLabel
+
+
+def test_grouped_and_multiple_selects_render_the_same_html(request_context):
+    from wtforms import SelectField, SelectMultipleField, TextAreaField
+    from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3
+
+    groups = [
+        SelectChoice("a", "A", optgroup="Nhóm <1>"),
+        SelectChoice("b", TRICKY, optgroup=TRICKY),
+    ]
+
+    class Grouped(BaseForm):
+        kind = SelectField(choices=groups)
+        kinds = SelectMultipleField(choices=[SelectChoice("a", "A"), SelectChoice("b", TRICKY)])
+        text = TextAreaField()
+
+    typed = MultiDict([("kind", "b"), ("kinds", "a"), ("kinds", "b"), ("text", TRICKY)])
+    fast = Grouped(formdata=typed)
+    plain = Grouped(formdata=typed, meta={"bind_field": _plain})
+    assert isinstance(fast.kind.widget, widgets.FastSelect)
+    for name in ("kind", "kinds", "text"):
+        assert str(fast[name](size=3)) == str(plain[name](size=3))
+    assert "<optgroup" in str(fast.kind())
