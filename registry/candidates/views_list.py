@@ -63,7 +63,10 @@ def _filters(args: Mapping[str, str]) -> listing.CandidateFilters:
     return filters
 
 
-def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), status: int = 200):
+def _render_list(
+    args: Mapping[str, str], form: BulkStageForm | None, selected=(), status: int = 200
+):
+    """The list page; `form` is the bulk form, shown to editors only (None for others)."""
     filters = _filters(args)
     for problem in filters.problems:
         flash(problem, "warning")
@@ -76,11 +79,15 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
         query: dict[str, Any] = filters.to_args(**changes)
         return url_for("candidates.index", **query)
 
-    everything: dict[str, Any] = {**filters.to_args(), "count": "all"}
+    # Read once: the template's links and texts use them several times each.
+    filter_args: dict[str, Any] = filters.to_args()
+    everything: dict[str, Any] = {**filter_args, "count": "all"}
 
     return render_template(
         "candidates/list.html",
         filters=filters,
+        filter_args=filter_args,
+        filters_active=filters.active,
         page=page,
         counts=counts,
         count_all_url=url_for("candidates.index", **everything),
@@ -103,6 +110,8 @@ def _render_list(args: Mapping[str, str], form: BulkStageForm, selected=(), stat
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
+    if not access.may(current_user, access.EDIT_CANDIDATES):
+        return _render_list(request.args, None)  # no bulk form to build
     form = BulkStageForm(formdata=None)
     form.submission_token.data = submissions.new_token()
     return _render_list(request.args, form)
