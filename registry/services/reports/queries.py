@@ -172,23 +172,17 @@ class _Parts:
 
     def admissions(self, period: Period) -> Select:
         """`admitted`: the admissions dated in `period`, by the unit they happened in (the
-        stage is recorded once per person, so each is a person).
-
-        Counted per unit first, off ix_stage_event_report alone (a hash aggregate over the
-        period's range, as a bare GROUP BY does), then joined to the few thousand units
-        for the scope and the report's key; joining each event to its unit first, then
-        sorting them by the key, took half as long again at a million candidates."""
+        stage is recorded once per person, so each event is a person), off
+        ix_stage_event_report joined to the units counted."""
+        # Counting per unit first and joining the 2,000 sums to the units was a tenth
+        # quicker on PostgreSQL but a fifth slower on SQLite, which sorts all the period's
+        # admissions for it instead of those of the units counted.
         stages = [Stage.ADMITTED.value]
-        per_unit = (
-            select(StageEvent.unit_id, func.count().label("admitted"))
-            .where(*_events(stages, period), *latest_in_period(period, stages))
-            .group_by(StageEvent.unit_id)
-            .subquery("admissions")
-        )
         return (
-            self.select(admitted=func.sum(per_unit.c.admitted))
-            .select_from(per_unit)
-            .join(Unit, Unit.id == per_unit.c.unit_id)
+            self.select(admitted=func.count())
+            .select_from(StageEvent)
+            .join(Unit, Unit.id == StageEvent.unit_id)
+            .where(*_events(stages, period), *latest_in_period(period, stages))
             .where(*self.scope.units())
             .group_by(*self.group_keys)
         )
