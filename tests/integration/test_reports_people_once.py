@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.domain.periods import whole_year
+from registry.domain.vocabulary import ENTERPRISE_KINDS, group_for_unit_kind
 from registry.extensions import db
 from registry.models import Candidate, EnterpriseSurvey, StageEvent, Unit
 from registry.services.candidates.stages import record_stage
@@ -261,3 +262,76 @@ def test_ct33_gives_each_column_group_its_unit_and_counts_the_workers(world):
     assert line(ws, "Hợp tác xã")[17] == by_kind["hop_tac_xa"]
     assert line(ws, "Công ty cổ phần")[17] == 0  # stopped operating
     assert line(ws, "TỔNG CỘNG")[17] == sum(by_kind.values())
+
+
+def _ct33_expected(area_ids: set[int]) -> dict[str, int]:
+    """Independently: the Chỉ thị 33 totals of the enterprises in these areas, from every
+    stored admission event and survey."""
+    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    counted = {i for i, u in units.items() if u.kind in ENTERPRISE_KINDS and u.area_id in area_ids}
+    admitted = sum(
+        1
+        for e in db.session.scalars(select(StageEvent).where(StageEvent.stage == "admitted"))
+        if e.unit_id in counted and YEAR.contains(e.event_date)
+    )
+    latest: dict[int, EnterpriseSurvey] = {}
+    for survey in db.session.scalars(select(EnterpriseSurvey)):
+        earlier = latest.get(survey.unit_id)
+        if survey.survey_date <= YEAR.end and (
+            earlier is None or survey.survey_date > earlier.survey_date
+        ):
+            latest[survey.unit_id] = survey
+    operating = [s for i, s in latest.items() if i in counted and s.operating]
+    return {
+        "operating": len(operating),
+        "members": sum(s.party_members for s in operating),
+        "admitted": admitted,
+        "members_without_org": sum(s.party_members for s in operating if s.party_org == "none"),
+        "workers": sum(s.workers for s in operating),
+    }
+
+
+def _ct33_total(ws) -> dict[str, int]:
+    total = line(ws, "TỔNG CỘNG")
+    names = ("operating", "members", "admitted", "members_without_org", "workers")
+    return dict(zip(names, (total[2], total[8], total[11], total[12], total[17]), strict=True))
+
+
+def test_ct33_admissions_and_surveys_recomputed_in_each_scope(world):
+    """Admissions where they happened (transfers both ways, both edges of the year, one
+    either side), each enterprise by its latest survey by the end (two in the year, one
+    after it); an officer's figures hold their own area's enterprises alone."""
+    units, areas = world["units"], world["areas"]
+    north_firm = UnitFactory(code="DN-B2", name="Công ty TNHH Bắc Hai", kind="cong_ty_tnhh")
+    north_firm.area = areas["north"]
+    for day, facts in (
+        (date(2025, 2, 1), {"operating": False, "workers": 9, "party_members": 9}),
+        (date(2025, 11, 30), {"operating": True, "workers": 40, "party_members": 2}),
+        (date(2026, 1, 1), {"operating": False, "workers": 1}),
+    ):
+        db.session.add(EnterpriseSurvey(unit_id=north_firm.id, survey_date=day, **facts))
+    to_school = person("Mai Văn Tới", units["firm_n"], date(2024, 1, 1), ("admitted", YEAR.start))
+    to_firm = person("Mai Văn Đến", units["school"], date(2024, 1, 1), ("admitted", YEAR.end))
+    for moved, unit in ((to_school, units["school"]), (to_firm, units["coop_s"])):
+        moved.unit, moved.cell = unit, unit.cell
+        moved.group_code, moved.subgroup = group_for_unit_kind(unit.kind)
+    person("Mai Văn Sau", units["coop_s"], date(2024, 1, 1), ("admitted", date(2026, 1, 1)))
+    person("Mai Văn Trước", north_firm, date(2024, 1, 1), ("admitted", date(2024, 12, 31)))
+    person("Mai Thị Nam", units["firm_s"], date(2024, 1, 1), ("admitted", date(2025, 6, 6)))
+    db.session.commit()
+    assert db.session.get(Candidate, to_firm.id).moved
+
+    north, south = areas["north"].id, areas["south"].id
+    cases = (
+        (world["users"]["province"], areas["province"], {north, south}),
+        (world["users"]["north"], areas["north"], {north}),
+        (world["users"]["south"], areas["south"], {south}),
+    )
+    for user, area, area_ids in cases:
+        ws = workbook_of(user, "ct33", area)[0].active
+        assert _ct33_total(ws) == _ct33_expected(area_ids), user.username
+    # Phúc and Tới, admitted at Công ty TNHH Bắc; not Đến, admitted at the school.
+    assert _ct33_expected({north})["admitted"] == 2
+    assert _ct33_expected({north, south}) == {
+        "operating": 3, "members": 9, "admitted": 3, "members_without_org": 4, "workers": 170,
+    }  # fmt: skip

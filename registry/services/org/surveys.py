@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from registry.domain.vocabulary import ENTERPRISE_KINDS
@@ -111,12 +111,10 @@ def delete_survey(session: Session, user: User | str, survey: EnterpriseSurvey) 
     audit.delete_recorded(session, user, "survey", survey, SURVEY_FIELDS)
 
 
-def latest_surveys_select(user: User, on_date: date) -> Select:
-    """SELECT of each unit's latest survey on or before `on_date`, within the user's scope.
-
-    One statement (a correlated MAX over the (unit_id, survey_date) unique index). Use it
-    as it is, or `.subquery()` it and join Unit to aggregate, e.g. by area and kind.
-    """
+def latest_survey_on(on_date: date) -> ColumnElement[bool]:
+    """EnterpriseSurvey is its unit's latest survey on or before `on_date` (a correlated
+    MAX over the (unit_id, survey_date) unique index). No scope: join the unit and apply
+    scope_filter(user, Unit), or use latest_surveys_select."""
     earlier = aliased(EnterpriseSurvey)
     latest_date = (
         select(func.max(earlier.survey_date))
@@ -124,9 +122,17 @@ def latest_surveys_select(user: User, on_date: date) -> Select:
         .correlate(EnterpriseSurvey)
         .scalar_subquery()
     )
+    return EnterpriseSurvey.survey_date == latest_date
+
+
+def latest_surveys_select(user: User, on_date: date) -> Select:
+    """SELECT of each unit's latest survey on or before `on_date`, within the user's scope.
+
+    One statement (latest_survey_on). Use it as it is, or `.subquery()` it and join Unit
+    to aggregate, e.g. by area and kind.
+    """
     return select(EnterpriseSurvey).where(
-        EnterpriseSurvey.survey_date == latest_date,
-        scope_filter(user, EnterpriseSurvey),
+        latest_survey_on(on_date), scope_filter(user, EnterpriseSurvey)
     )
 
 

@@ -49,10 +49,10 @@ from registry.domain.refdata import KINH
 from registry.domain.rules import certificate_expiry
 from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
-from registry.models import Candidate, StageEvent, Unit, User
+from registry.models import Candidate, EnterpriseSurvey, StageEvent, Unit, User
 from registry.scoping import scope_filter
 from registry.services.candidates.sqlite_plans import MovedCandidate, Unindexed
-from registry.services.org.surveys import latest_surveys_select
+from registry.services.org.surveys import latest_survey_on
 from registry.services.reports.states import being_followed_at, latest_in_period, unit_at
 from registry.settings import rule_settings
 
@@ -170,14 +170,20 @@ class _Parts:
         columns = [values[f].label(f) if f in values else _zero(f) for f in self.fields]
         return select(*keys, *columns)
 
-    def events(self, stages, period: Period, **values) -> Select:
-        """Events of `stages` dated in `period`, by the unit they happened in; a person's
-        renewed certificates in the period count once, by the latest."""
+    def admissions(self, period: Period) -> Select:
+        """`admitted`: the admissions dated in `period`, by the unit they happened in (the
+        stage is recorded once per person, so each event is a person), off
+        ix_stage_event_report joined to the units counted."""
+        # Counting per unit first and joining the 2,000 sums to the units was a tenth
+        # quicker on PostgreSQL but a fifth slower on SQLite, which sorts all the period's
+        # admissions for it instead of those of the units counted.
+        stages = [Stage.ADMITTED.value]
         return (
-            self.select(**values)
+            self.select(admitted=func.count())
             .select_from(StageEvent)
             .join(Unit, Unit.id == StageEvent.unit_id)
-            .where(*_events(stages, period), latest_in_period(period), *self.scope.units())
+            .where(*_events(stages, period), *latest_in_period(period, stages))
+            .where(*self.scope.units())
             .group_by(*self.group_keys)
         )
 
@@ -196,7 +202,7 @@ class _Parts:
                 MovedCandidate(StageEvent.candidate_id),
                 Unindexed(StageEvent.stage).in_([str(s) for s in stages]),
                 Unindexed(StageEvent.event_date).between(period.start, period.end),
-                latest_in_period(period),
+                *latest_in_period(period, stages),
                 *self.scope.units(),
             )
             .group_by(*self.group_keys)
@@ -382,12 +388,17 @@ def summary_statement(scope: Scope, period: Period, year_before: Period) -> Sele
 
 
 def ct33_statement(scope: Scope, period: Period) -> Select:
-    """Enterprise figures per (area, kind): latest surveys by the end, admissions in the period."""
-    latest = latest_surveys_select(scope.user, period.end).subquery("latest")
-    operating = latest.c.operating.is_(True)
+    """Enterprise figures per (area, kind): latest surveys by the end, admissions in the period.
+
+    The surveys are read joined to their unit, whose conditions carry the scope
+    (scope_filter(user, Unit), the rule that scopes surveys too), so the scope is not
+    tested a second time through EnterpriseSurvey's own filter, a semi-join per survey.
+    """
+    survey = EnterpriseSurvey
+    operating = survey.operating.is_(True)
 
     def with_org(kind: str):
-        return _count(and_(operating, latest.c.party_org == kind))
+        return _count(and_(operating, survey.party_org == kind))
 
     def total(column, condition=operating):
         return func.sum(case((condition, column), else_=0))
@@ -399,25 +410,24 @@ def ct33_statement(scope: Scope, period: Period) -> Select:
             with_chi_bo_co_so=with_org("chi_bo_co_so"),
             with_dang_bo_co_so=with_org("dang_bo_co_so"),
             with_chi_bo_truc_thuoc=with_org("chi_bo_truc_thuoc"),
-            members=total(latest.c.party_members),
-            members_held_here=total(latest.c.party_members_held),
-            owner_members=_count(and_(operating, latest.c.owner_is_member.is_(True))),
-            with_trade_union=_count(and_(operating, latest.c.has_trade_union.is_(True))),
-            trade_union_members=total(latest.c.trade_union_members),
-            with_youth_union=_count(and_(operating, latest.c.has_youth_union.is_(True))),
-            youth_union_members=total(latest.c.youth_union_members),
+            members=total(survey.party_members),
+            members_held_here=total(survey.party_members_held),
+            owner_members=_count(and_(operating, survey.owner_is_member.is_(True))),
+            with_trade_union=_count(and_(operating, survey.has_trade_union.is_(True))),
+            trade_union_members=total(survey.trade_union_members),
+            with_youth_union=_count(and_(operating, survey.has_youth_union.is_(True))),
+            youth_union_members=total(survey.youth_union_members),
             members_without_org=total(
-                latest.c.party_members, and_(operating, latest.c.party_org == "none")
+                survey.party_members, and_(operating, survey.party_org == "none")
             ),
-            workers=total(latest.c.workers),
+            workers=total(survey.workers),
         )
-        .select_from(latest)
-        .join(Unit, Unit.id == latest.c.unit_id)
-        .where(*scope.units())
+        .select_from(survey)
+        .join(Unit, Unit.id == survey.unit_id)
+        .where(latest_survey_on(period.end), *scope.units())
         .group_by(*parts.group_keys)
     )
-    admissions = parts.events([Stage.ADMITTED], period, admitted=func.count())
-    return parts.summed(surveys, admissions)
+    return parts.summed(surveys, parts.admissions(period))
 
 
 __all__ = [
