@@ -181,8 +181,8 @@ def listed_statement(scope: Scope, period, bands: tuple[int, ...]):
     For SQLite. The report needs each criterion's counts, never their joint distribution,
     so each part is grouped by unit alone, which SQLite does as it reads the stayed
     people in the order of ix_candidate_report_state; Python counts the values
-    (`_fold_listed`). Grouped by unit and the six criteria, SQLite sorted every person in
-    a temporary b-tree (at a million candidates, 0.9 s of the report's 1.4 s)."""
+    (`_fold_listed`). Grouped by area, unit kind and six criteria, SQLite sorted every
+    person in a temporary b-tree (at a million candidates, 0.9 s of the report's 1.4 s)."""
     values = [ValuesOf(c) for c in _criteria(period.end, bands)]
     grouped = [
         part.add_columns(*_counts(), *values).group_by(unit)
