@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from exports.cells import set_value
@@ -61,13 +64,27 @@ def _style_parts(look: Look) -> tuple[Font, Alignment]:
     return font, alignment
 
 
+# Each look's style ids in a sheet's workbook, found once per sheet: assigning the font,
+# alignment, border and format of every cell looks each of them up in the workbook's
+# style lists (two thirds of the time of building a report's workbook).
+_styles: WeakKeyDictionary[WriteOnlyWorksheet, dict[Look, StyleArray]] = WeakKeyDictionary()
+
+
 def styled(ws: WriteOnlyWorksheet, value: object, look: Look) -> Cell:
     """Return a write-only cell holding `value` (text kept as text) with `look`."""
-    cell = WriteOnlyCell(ws)
+    cell: Any = WriteOnlyCell(ws)  # Any: the stubs do not declare a cell's style ids
     set_value(cell, value)
+    # A date or time takes a number format of its own from openpyxl: styled in full.
+    plain = not cell.has_style
+    known = _styles.setdefault(ws, {})
+    if plain and look in known:
+        cell._style = StyleArray(known[look])
+        return cell
     cell.font, cell.alignment = _style_parts(look)
     if look.border:
         cell.border = BOX
     if look.number_format != "General":
         cell.number_format = look.number_format
+    if plain:
+        known[look] = StyleArray(cell._style)
     return cell

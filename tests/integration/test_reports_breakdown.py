@@ -10,11 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from registry.domain.periods import whole_year
-from registry.domain.refdata import ethnicity_names
+from registry.domain.refdata import ethnicity_names, religion_names
+from registry.domain.vocabulary import SUBGROUPS, group_for_unit_kind
 from registry.domain.workdays import full_months_between
 from registry.extensions import db
 from registry.models import Candidate, Setting, Unit
-from registry.services.reports.breakdown import band_labels, born_by
+from registry.services.reports import breakdown
+from registry.services.reports.areas import report_areas
+from registry.services.reports.breakdown import DEFAULT_AGE_BANDS, band_labels, born_by
+from registry.services.reports.queries import Scope
+from registry.services.reports.workbooks import ReportRequest
 from tests.integration.reports_world import build_world, person, workbook_of
 from tests.unit.test_exports_support import all_texts
 
@@ -162,3 +167,126 @@ def test_a_transfer_after_the_period_changes_no_figure_of_it(world):
     db.session.refresh(followed)
     assert admitted.moved and followed.moved
     assert blocks_of(workbook_of(*province)[0].active) == before
+
+
+def sections_of(ws) -> dict[str, dict[tuple[str, str], tuple]]:
+    """{block name: {(section title, row label): (admitted, followed)}} as the sheet shows."""
+    out: dict[str, dict[tuple[str, str], tuple]] = {}
+    current, section = None, ""
+    for row in ws.iter_rows(values_only=True):
+        label = row[1] if len(row) > 1 else None
+        if label in BLOCKS:
+            current, section = out.setdefault(label, {}), ""
+            current[("", "Tổng số")] = (row[2], row[4])
+        elif current is not None and isinstance(label, str):
+            if row[2] is None:
+                section = label
+            else:
+                current[(section, label)] = (row[2], row[4])
+    return out
+
+
+def _unit_at(c: Candidate, end: date) -> int | None:
+    """The unit of the person's latest event on or before `end`, read off their events."""
+    events = sorted(
+        (e for e in c.events if e.event_date <= end), key=lambda e: (e.event_date, e.sequence)
+    )
+    return events[-1].unit_id if events else None
+
+
+def recount(end: date) -> dict[str, Counter]:
+    """{block: {(section, label, measure): people}} recounted from every stored person:
+    admitted in 2025 in the ceremony's unit, followed at the end in the unit of their
+    latest event by then."""
+    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    religions = religion_names()
+    out: dict[str, Counter] = {b: Counter() for b in BLOCKS}
+    for c in db.session.scalars(select(Candidate)):
+        ceremony = [
+            e.unit_id for e in c.events if e.stage == "admitted" and YEAR.contains(e.event_date)
+        ]
+        followed = (
+            c.source_date and c.source_date <= end
+            and not (c.admitted_date and c.admitted_date <= end)
+            and not (c.full_member_date and c.full_member_date <= end)
+            and not (c.exited_date and c.exited_date <= end)
+        )  # fmt: skip
+        for measure, unit_id in (
+            ("admitted", ceremony[-1] if ceremony else None),
+            ("followed", _unit_at(c, end) if followed else None),
+        ):
+            if unit_id is None:
+                continue
+            unit = units[unit_id]
+            rows = [
+                ("", "Tổng số"),
+                ("4. Tôn giáo", religions[c.religion] if c.religion else "Chưa rõ tôn giáo"),
+                ("5. Trình độ học vấn", c.education or "Chưa rõ trình độ"),
+                ("6. Đối tượng", SUBGROUPS[group_for_unit_kind(unit.kind)[1]]),
+            ]
+            if c.readmission:
+                rows.append(("7. Trong đó", "Kết nạp lại"))
+            for block in ("TỔNG CỘNG", unit.area.name):
+                for section, label in rows:
+                    out[block][(section, label, measure)] += 1
+    return out
+
+
+def test_religion_education_group_and_readmissions_recount_after_transfers(world):
+    """Each block's religion, education, group and readmission rows are the people
+    recounted one by one, also for those who changed unit after being counted and with
+    religion or education unknown."""
+    units = world["units"]
+    again = {"readmission": True, "left_party_date": date(2019, 5, 4)}
+    admitted = person("Mai Thị Dời", units["school"], date(2025, 1, 1),
+                      ("admitted", date(2025, 5, 1)), gender="F", education=None,
+                      religion="01", **again)  # fmt: skip
+    followed = person("Mai Văn Ở", units["coop_s"], date(2025, 2, 1), education="9/12",
+                      religion=None, **again)  # fmt: skip
+    person("Mai Văn Sau", units["firm_s"], date(2025, 3, 1), education="9/12")
+    db.session.commit()
+    admitted.unit, followed.unit = units["firm_n"], units["college"]
+    db.session.commit()
+    db.session.refresh(admitted)
+    db.session.refresh(followed)
+    assert admitted.moved and followed.moved
+    shown = sections_of(
+        workbook_of(world["users"]["province"], "breakdown", world["areas"]["province"])[0].active
+    )
+    want = recount(YEAR.end)
+    assert want["Phường Bắc"][("7. Trong đó", "Kết nạp lại", "admitted")] == 1  # the school's
+    assert want["Xã Nam"][("5. Trình độ học vấn", "9/12", "followed")] == 2
+    for block in BLOCKS:
+        sections = {key[:2] for key in want[block]}
+        for section, label in sections:
+            figures = tuple(want[block][(section, label, m)] for m in ("admitted", "followed"))
+            assert shown[block][(section, label)] == figures, (block, section, label)
+        # No row the recount does not know of, except zeros.
+        for (section, label), figures in shown[block].items():
+            if section in {"4. Tôn giáo", "5. Trình độ học vấn", "6. Đối tượng"}:
+                assert (section, label) in sections or figures == (0, 0), (block, label)
+
+
+def test_both_statements_count_the_same_people(world):
+    """The per-unit lists (SQLite's statement) and the grouping by criteria (PostgreSQL's)
+    fold to the same counts on either database, those who moved included."""
+    units = world["units"]
+    moved = person("Mai Thị Dời", units["school"], date(2025, 1, 1),
+                   ("admitted", date(2025, 5, 1)), gender="F", education="12/12")  # fmt: skip
+    db.session.commit()
+    moved.unit = units["firm_s"]
+    db.session.commit()
+    user, area = world["users"]["province"], world["areas"]["province"]
+    areas = report_areas(db.session, user, area, YEAR.end)
+    scope = Scope(user, ReportRequest("breakdown", YEAR, area).kinds, areas.area_ids)
+    listed = breakdown._fold_listed(
+        db.session.execute(breakdown.listed_statement(scope, YEAR, DEFAULT_AGE_BANDS)),
+        areas.group_of,
+    )
+    joint = breakdown._fold_joint(
+        db.session.execute(breakdown.joint_statement(scope, YEAR, DEFAULT_AGE_BANDS)),
+        areas.group_of,
+    )
+    nonzero = {g: +found for g, found in listed.items()}
+    assert nonzero == {g: +found for g, found in joint.items()}
+    assert sum(found[("admitted", None, None)] for found in nonzero.values()) >= 5
