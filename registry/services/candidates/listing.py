@@ -19,9 +19,12 @@ exactly (the unique index), fewer match the last digits. Anything else is a name
 word of the folded query ("nguyen van duc", "Nguyễn Văn Đức", "NGUYEN", "van duc") must
 start a word of the folded name (name_key), in any order. Over a province or an area
 the page and the counts walk the word table in name order (`word_search`, `_word_walk`);
-inside a unit or a cell, and where the word table hands it back, the name_key index
-answers: on PostgreSQL a trigram GIN index that serves these LIKE patterns; SQLite reads
-them off its full-text index or the narrow name_key index (see sqlite_plans).
+inside a unit or a cell, and where the word table hands it back, the query itself
+answers, shaped for its reach (`search_reach`, sqlite_plans.ScopedSearch): on PostgreSQL
+a cell's or unit's own rows are tested, an area's people of several words are found by
+the trigram GIN index on name_key; SQLite reads them off its full-text index or the
+narrow name_key index (see sqlite_plans). A first page that holds every match gives the
+counts too (`page_counts`): a search that finds a few people is read once.
 """
 
 from __future__ import annotations
