@@ -191,8 +191,8 @@ QUERIES = ("anh", "a", "hoa", "ho", "nguyen anh", "thi hoa", "duc nguyen", "ng",
     [(word_search.BUDGET, word_search.FEW), (2, word_search.FEW), (2, 1), (60, word_search.FEW)],
 )
 def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypatch, budget, few):
-    # A budget of 2 key lookups sends most searches back to the name index half-way, one
-    # of 60 only those whose spellings share it out thinly; FEW 1 counts every word up to
+    # A budget of 2 entries sends most searches back to the name index half-way, one of
+    # 60 only those whose spellings share it out thinly; FEW 1 counts every word up to
     # PROBE before choosing the one to walk.
     monkeypatch.setattr(word_search, "BUDGET", budget)
     monkeypatch.setattr(word_search, "FEW", few)

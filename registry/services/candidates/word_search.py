@@ -12,9 +12,8 @@ the other filters are tested on the candidate's row.
 
 Two cases go back to the name index (the caller's search without the table), which
 finds a small set at once: more than FULL_NAME words (a full name, which few people
-share), and a walk tested row by row that spent its BUDGET (entries of the word's spellings
-times the other words' spellings looked up) without filling the page (`Walk.bounded`:
-words that rarely meet).
+share), and a walk tested row by row that read BUDGET entries of a word (shared by its
+spellings) without filling the page (`Walk.bounded`: words that rarely meet).
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Subquery,
     and_,
     false,
@@ -42,9 +42,7 @@ from registry.models import Candidate, CandidateWord
 # Entries counted per searched word to choose the one to walk: up to FEW, then PROBE.
 FEW = 2_000
 PROBE = 50_000
-# Key lookups a walk tested row by row makes at most: the entries of all its spellings,
-# each times the other words' spellings it looks up.
-BUDGET = 20_000
+BUDGET = 20_000  # entries a walk tested row by row reads at most (over all its spellings)
 # More words than this are a full name, which few people share: the name index too.
 FULL_NAME = 2
 _LAST = 0x10FFFF
@@ -111,7 +109,7 @@ def _spellings(session: Session, low: str, high: str) -> list[str]:
 class Walk:
     """`matches`: the (sort_key, candidate_id) of at least the first `limit` matches in
     name order after the position (the caller orders and cuts; see `each_once`).
-    `bounded`: a walk stopped at its budget (BUDGET), so an answer shorter than asked may
+    `bounded`: a walk stopped at BUDGET entries, so an answer shorter than asked may
     miss matches."""
 
     matches: Subquery
@@ -144,34 +142,43 @@ def walk(
     sizes = _sizes(session, bounds)
     driver = min(range(len(words)), key=lambda i: (sizes[i], -len(words[i])))
     w = CandidateWord
-    held = _held_too(session, [b for i, b in enumerate(bounds) if i != driver])
-    if held is None:
+    others = _held_too(session, [b for i, b in enumerate(bounds) if i != driver])
+    if others is None:
         return _nothing()
-    others, lookups = held
     key = tuple_(w.sort_key, w.candidate_id)
     order = (
         [w.sort_key.desc(), w.candidate_id.desc()] if backwards else [w.sort_key, w.candidate_id]
     )
     tested = bool(others or row_conditions)
-    parts, bounded = [], False
     spellings = _spellings(session, *bounds[driver])
-    # The budget is the walk's, shared by the spellings and counted in key lookups: "ha"
-    # is a dozen words (ha, hai, han, hang, hanh…), each walked 20,000 entries deep read
-    # 240,000 (0.4–0.6 s for an area officer's "ha an"), and each entry of "ma" looked up
-    # the fifteen spellings of "tu" (0.3 s for "ma tu"), before the name index was asked
-    # anyway.
-    budget = max(1, BUDGET // (max(1, len(spellings)) * max(1, lookups)))
-    for spelling in spellings:
+
+    def walked(spelling: str) -> Select:
         entries = select(w.sort_key, w.candidate_id).where(w.word == spelling)
         if after is not None:
             position = tuple_(*after)
             entries = entries.where(key < position if backwards else key > position)
-        if tested and (len(words) == 1 or sizes[driver] * max(1, lookups) > BUDGET):
-            # The entry the budget places on, read off the key alone: the walk stops there.
-            last = session.execute(entries.order_by(*order).offset(budget).limit(1)).first()
-            if last is not None:
-                bounded = True
-                entries = entries.where(key >= tuple_(*last) if backwards else key <= tuple_(*last))
+        return entries
+
+    stop = None
+    if tested and (len(words) == 1 or sizes[driver] > BUDGET):
+        # The budget is the walk's, shared by the spellings: "ha" is a dozen words (ha,
+        # hai, han, hang, hanh…), each walked 20,000 entries deep read 240,000 (0.4–0.6 s
+        # for an area officer's "ha an") before the name index was asked anyway. Each
+        # spelling's entry the budget places on is read off the key alone, and every
+        # spelling stops at the nearest of them: past it the merge could hold one
+        # spelling's matches and miss another's.
+        budget = max(1, BUDGET // max(1, len(spellings)))
+        ends = []
+        for spelling in spellings:
+            last = session.execute(walked(spelling).order_by(*order).offset(budget).limit(1))
+            ends += [tuple(row) for row in last]
+        if ends:
+            stop = max(ends) if backwards else min(ends)
+    parts = []
+    for spelling in spellings:
+        entries = walked(spelling)
+        if stop is not None:
+            entries = entries.where(key >= tuple_(*stop) if backwards else key <= tuple_(*stop))
         entries = entries.where(*entry_conditions, *others)
         if row_conditions:
             entries = entries.join(
@@ -183,30 +190,25 @@ def walk(
     rows = [select(part.c.sort_key, part.c.candidate_id) for part in parts]
     # One person can hold two of the spellings ("Hoa Hoàng"): UNION keeps them once.
     merged = rows[0] if len(rows) == 1 else union(*rows) if each_once else union_all(*rows)
-    return Walk(merged.subquery(), bounded)
+    return Walk(merged.subquery(), stop is not None)
 
 
-def _held_too(
-    session: Session, bounds: list[tuple[str, str]]
-) -> tuple[list[ColumnElement[bool]], int] | None:
+def _held_too(session: Session, bounds: list[tuple[str, str]]) -> list[ColumnElement[bool]] | None:
     """For each other searched word: the walked entry's person holds a word it starts,
-    looked up by the key (word, sort_key, id) itself, no row read; and how many key
-    lookups that is per entry (their spellings). None when a word starts no stored word
-    (nobody matches)."""
+    looked up by the key (word, sort_key, id) itself, no row read. None when a word
+    starts no stored word (nobody matches)."""
     w = CandidateWord
     tests: list[ColumnElement[bool]] = []
-    lookups = 0
     for low, high in bounds:
         spelled = _spellings(session, low, high)
         if not spelled:
             return None
-        lookups += len(spelled)
         other = aliased(CandidateWord)
         same_person = and_(other.sort_key == w.sort_key, other.candidate_id == w.candidate_id)
         tests.append(
             select(other.candidate_id).where(other.word.in_(spelled), same_person).exists()
         )
-    return tests, lookups
+    return tests
 
 
 def _nothing() -> Walk:
