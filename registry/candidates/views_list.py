@@ -73,7 +73,9 @@ def _render_list(
     page = listing.fetch_page(
         session(), current_user, filters, args.get("cursor"), load=(Candidate.unit,)
     )
-    counts = listing.list_counts(session(), current_user, filters, exact=args.get("count") == "all")
+    counts = listing.list_counts(
+        session(), current_user, filters, exact=args.get("count") == "all", page=page
+    )
 
     def url_with(**changes: Any) -> str:
         query: dict[str, Any] = filters.to_args(**changes)

@@ -187,11 +187,13 @@ QUERIES = ("anh", "a", "hoa", "ho", "nguyen anh", "thi hoa", "duc nguyen", "ng",
 
 
 @pytest.mark.parametrize(
-    ("budget", "few"), [(word_search.BUDGET, word_search.FEW), (2, word_search.FEW), (2, 1)]
+    ("budget", "few"),
+    [(word_search.BUDGET, word_search.FEW), (2, word_search.FEW), (2, 1), (60, word_search.FEW)],
 )
 def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypatch, budget, few):
-    # A budget of 2 entries sends most searches back to the name index half-way; FEW 1
-    # counts every word up to PROBE before choosing the one to walk.
+    # A budget of 2 entries sends most searches back to the name index half-way, one of
+    # 60 only those whose spellings share it out thinly; FEW 1 counts every word up to
+    # PROBE before choosing the one to walk.
     monkeypatch.setattr(word_search, "BUDGET", budget)
     monkeypatch.setattr(word_search, "FEW", few)
     monkeypatch.setattr(word_search, "FULL_NAME", 3)
@@ -264,3 +266,105 @@ def test_a_province_or_area_search_is_answered_by_the_word_table(crowd, monkeypa
         filters = listing.CandidateFilters(q="nguyen anh", per_page=25)
         assert listing.fetch_page(db.session, user, filters).rows
         assert listing.list_counts(db.session, user, filters).exact
+
+
+# --- the search narrowed to a cell, a unit or an area; the count read off the page ------
+
+
+def matched_by_hand(user, filters) -> set[int]:
+    """The people in the user's scope and the filters' unit, cell or area whose folded
+    name has a word starting with each searched word, decided in Python."""
+    from registry.scoping import scope_filter
+
+    words = fold(filters.q).split()
+    stmt = select(Candidate).where(scope_filter(user, Candidate))
+    if filters.unit:
+        stmt = stmt.where(Candidate.unit_id == filters.unit)
+    if filters.cell:
+        stmt = stmt.where(Candidate.cell_id == filters.cell)
+    out = set()
+    for c in db.session.scalars(stmt):
+        if filters.area and c.unit.area_id != filters.area:
+            continue
+        held = c.name_key.split(" ")
+        if all(any(h.startswith(w) for h in held) for w in words):
+            out.add(c.id)
+    return out
+
+
+@pytest.mark.parametrize("q", ["hoa", "nguyen anh", "thi hoa", "ng", "duc nguyen", "zz", "a"])
+def test_a_search_in_a_cell_a_unit_or_an_area_finds_every_match(crowd, q):
+    users, units = crowd["users"], crowd["units"]
+    for user, extra in (
+        (users["cell_a"], {}),
+        (users["province"], {"unit": units["school_a"].id}),
+        (users["admin"], {"cell": units["firm_a"].cell_id}),
+        (users["officer_a"], {}),
+        (users["province"], {"area": crowd["areas"]["a"].id}),
+    ):
+        filters = listing.CandidateFilters(q=q, **extra)
+        stmt = listing.build_query(user, filters).with_only_columns(Candidate.id)
+        assert set(db.session.scalars(stmt)) == matched_by_hand(user, filters), (q, extra)
+        assert every_page(user, filters) == without_table(user, filters), (q, extra)
+
+
+def test_the_search_sql_is_shaped_for_its_reach_on_postgresql(crowd):
+    from sqlalchemy.dialects import postgresql
+
+    def sql(user, **extra) -> str:
+        stmt = listing.build_query(user, listing.CandidateFilters(**extra))
+        return str(stmt.compile(dialect=postgresql.dialect()))
+
+    users = crowd["users"]
+    # A cell's or unit's rows are tested, not looked up in the province's trigram index.
+    assert "(candidate.name_key || " in sql(users["cell_a"], q="thi hoa")
+    assert "(candidate.name_key || " in sql(users["province"], q="hoa", unit=1)
+    # Two words over an area: the people holding both, by the trigram index, then the area.
+    area = sql(users["officer_a"], q="thi hoa")
+    assert "candidate.id IN (SELECT matched.id" in area and "name_key || " not in area
+    assert "matched.unit_id + " in area  # the area's people by the trigram index, not the unit's
+    assert "matched" not in sql(users["officer_a"], q="hoa")
+    assert "matched" not in sql(users["province"], q="thi hoa")
+
+
+def test_the_count_read_off_a_page_holding_every_match_equals_a_count(crowd):
+    users = crowd["users"]
+    reused_some = False
+    for q in ("hoa", "nguyen anh", "thi hoa", "zz", "on", "ngo hoang", "", "0"):
+        for user, extra in (
+            (users["province"], {}),
+            (users["province"], {"gender": "F", "per_page": 200}),
+            (users["officer_a"], {"per_page": 100}),
+            (users["cell_a"], {}),
+            (users["admin"], {"area": crowd["areas"]["b"].id, "sort": "birth"}),
+        ):
+            filters = listing.CandidateFilters(q=q, **extra)
+            page = listing.fetch_page(db.session, user, filters)
+            from_page = listing.list_counts(db.session, user, filters, page=page)
+            counted = listing.list_counts(db.session, user, filters)
+            assert from_page == counted, (q, extra)
+            expected = len(without_table(user, filters))
+            if from_page.exact:
+                assert from_page.total == expected, (q, extra)
+            reused_some |= listing.page_counts(filters, page) is not None
+    assert reused_some
+
+
+def test_a_page_that_does_not_hold_every_match_is_not_counted(crowd):
+    from registry.services.candidates import keyset
+
+    province = crowd["users"]["province"]
+    filters = listing.CandidateFilters(q="nguyen", per_page=10)
+    everyone = len(without_table(province, filters))
+    assert everyone > 10
+    first = listing.fetch_page(db.session, province, filters)
+    assert not first.whole and listing.page_counts(filters, first) is None
+    # A cursor past the last match: an empty page, not an empty list.
+    beyond = keyset._encode("name", ["\uffff", 1], False)
+    past = listing.fetch_page(db.session, province, filters, beyond)
+    assert past.rows == [] and not past.whole
+    assert listing.list_counts(db.session, province, filters, page=past).total == everyone
+    # With a stage filter the page holds one stage; the counts are of every stage.
+    staged = replace(filters, stage="trained", per_page=200)
+    page = listing.fetch_page(db.session, province, staged)
+    assert page.whole and listing.page_counts(staged, page) is None

@@ -22,6 +22,8 @@ class Page:
     rows: list[Candidate]
     next_cursor: str | None
     prev_cursor: str | None
+    # Every row of the statement: a first page (no cursor) with no row after it.
+    whole: bool = False
 
 
 def _encode(tag: str, values: list[Any], before: bool) -> str:
@@ -111,8 +113,9 @@ def keyset_page(
     result = result[:limit]
     if before:
         result.reverse()
+    whole = decoded is None and not more
     if not result:
-        return Page([], None, None)
+        return Page([], None, None, whole)
     has_next = more if not before else True
     has_prev = more if before else decoded is not None
     first, last = list(result[0][1:]), list(result[-1][1:])
@@ -120,4 +123,5 @@ def keyset_page(
         rows=[r[0] for r in result],
         next_cursor=_encode(tag, last, False) if has_next else None,
         prev_cursor=_encode(tag, first, True) if has_prev else None,
+        whole=whole,
     )

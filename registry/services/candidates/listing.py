@@ -19,14 +19,18 @@ exactly (the unique index), fewer match the last digits. Anything else is a name
 word of the folded query ("nguyen van duc", "Nguyễn Văn Đức", "NGUYEN", "van duc") must
 start a word of the folded name (name_key), in any order. Over a province or an area
 the page and the counts walk the word table in name order (`word_search`, `_word_walk`);
-inside a unit or a cell, and where the word table hands it back, the name_key index
-answers: on PostgreSQL a trigram GIN index that serves these LIKE patterns; SQLite reads
-them off its full-text index or the narrow name_key index (see sqlite_plans).
+inside a unit or a cell, and where the word table hands it back, the query itself
+answers, shaped for its reach (`search_reach`, sqlite_plans.ScopedSearch): on PostgreSQL
+a cell's or unit's own rows are tested, an area's people of several words are found by
+the trigram GIN index on name_key; SQLite reads them off its full-text index or the
+narrow name_key index (see sqlite_plans). A first page that holds every match gives the
+counts too (`page_counts`): a search that finds a few people is read once.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
@@ -72,6 +76,7 @@ from registry.services.candidates.keyset import (
 from registry.services.candidates.sqlite_plans import (
     ByUnitInNameOrder,
     Matching,
+    ScopedSearch,
     Unindexed,
     WordStart,
     fts_query,
@@ -296,13 +301,37 @@ def _reached_condition(f: CandidateFilters) -> ColumnElement[bool] | None:
     return Candidate.id.in_(events)
 
 
+def search_reach(user: User, f: CandidateFilters) -> str:
+    """How far the scope and the filters let a search reach: "province", "area" or "unit"
+    (a unit or a cell); it only changes how the database is asked, not the result."""
+    if scope_role(user) == "cell" or f.unit or f.cell:
+        return "unit"
+    return "province" if full_scope(user) and not f.area else "area"
+
+
+def _scoped_search(user: User | None, f: CandidateFilters) -> ColumnElement[bool] | None:
+    """The search condition, shaped for how far it reaches (`ScopedSearch`)."""
+    reach = search_reach(user, f) if user is not None else "area"
+    condition = search_condition(f.q, reach == "province")
+    if condition is None or user is None or reach == "province":
+        return condition
+    if reach == "unit":
+        return ScopedSearch(condition, reach)
+    if len(_name_words(f.q)) < 2:
+        # One word over an area: the trigram entries of a common word outnumber the area.
+        return condition
+    area = [_area_condition(f.area)] if f.area else []
+    return ScopedSearch(condition, reach, and_(scope_filter(user, Candidate), *area))
+
+
 def filter_conditions(
-    f: CandidateFilters, *, with_stage: bool = True, wide: bool = False
+    f: CandidateFilters, *, with_stage: bool = True, user: User | None = None
 ) -> list[ColumnElement]:
-    """The WHERE clauses of the filters (scope not included); `wide` when the user's scope
-    is the whole province (it only changes how SQLite is asked, not the result)."""
+    """The WHERE clauses of the filters (scope not included); `user` shapes the search for
+    how far the scope and the filters let it reach (`search_reach`: it only changes how
+    the database is asked, not the result)."""
     conds: list[ColumnElement | None] = [
-        search_condition(f.q, wide and not (f.area or f.unit or f.cell)),
+        _scoped_search(user, f),
         _area_condition(f.area) if f.area else None,
         Candidate.unit_id == f.unit if f.unit else None,
         Candidate.cell_id == f.cell if f.cell else None,
@@ -331,7 +360,7 @@ def build_query(user: User, filters: CandidateFilters) -> Select:
     Check the ids with `check_scope` first: an id outside the scope must answer 404,
     not an empty list.
     """
-    conditions = filter_conditions(filters, wide=full_scope(user))
+    conditions = filter_conditions(filters, user=user)
     return select(Candidate).where(scope_filter(user, Candidate), *conditions)
 
 
@@ -373,7 +402,7 @@ def _tally_counts(session: Session, user: User, f: CandidateFilters) -> dict[str
 
 def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None):
     """Per-stage counts of the matching rows themselves, of at most cap + 1 rows."""
-    conditions = filter_conditions(f, with_stage=False, wide=full_scope(user))
+    conditions = filter_conditions(f, with_stage=False, user=user)
     if cap is None:
         group = Unindexed(Candidate.stage) if replace(f, stage=None).active else Candidate.stage
         stmt = (
@@ -416,15 +445,38 @@ def _word_counted(
     return StageCounts(stages, stages[f.stage] if f.stage else sum(stages.values()))
 
 
+def page_counts(filters: CandidateFilters, page: Page) -> StageCounts | None:
+    """The counts read off a page that holds every match (`Page.whole`), or None. Not
+    with a stage filter: its counts are of every stage, the page's rows of one."""
+    if filters.stage or not page.whole:
+        return None
+    found = Counter(candidate.stage for candidate in page.rows)
+    stages = {stage: found.get(stage, 0) for stage in ALL_STAGES}
+    return StageCounts(stages, sum(stages.values()))
+
+
 def list_counts(
-    session: Session, user: User, filters: CandidateFilters, *, exact: bool = False
+    session: Session,
+    user: User,
+    filters: CandidateFilters,
+    *,
+    exact: bool = False,
+    page: Page | None = None,
 ) -> StageCounts:
     """The per-stage counts and the total the list shows (see the module docstring);
-    `exact` counts every match however many."""
-    if _tally_answers(filters):
+    `exact` counts every match however many. `page`, the first page of the same filters
+    (`fetch_page`), answers when it holds every match (`page_counts`): a search that
+    finds a few people is then read once, not again to be counted."""
+    tally = _tally_answers(filters)
+    cap = None if exact or tally else SEARCH_COUNT_CAP if _name_words(filters.q) else COUNT_CAP
+    reused = page_counts(filters, page) if page is not None else None
+    if reused is not None:
+        # The same figures as counted: past the cap (smaller than a page only when a test
+        # makes it so) the page says "more than".
+        return StageCounts({}, cap, exact=False) if cap and reused.total > cap else reused
+    if tally:
         found = _tally_counts(session, user, filters)
     else:
-        cap = None if exact else SEARCH_COUNT_CAP if _name_words(filters.q) else COUNT_CAP
         walked = _word_counted(session, user, filters, cap) if cap else None
         if walked is not None:
             return walked
