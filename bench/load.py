@@ -37,6 +37,7 @@ from http.cookies import SimpleCookie
 from itertools import cycle
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 from bench.common import ROOT, SECRET, percentiles
@@ -318,10 +319,12 @@ def mixed_items(cookies: dict[str, str], urls: dict[str, list[str]]) -> list[tup
     return out
 
 
-def gunicorn_settings() -> dict[str, Any]:
-    """workers, threads and timeout as gunicorn.conf.py computes them here."""
+def gunicorn_settings(url: str) -> dict[str, Any]:
+    """workers, threads and timeout as gunicorn.conf.py computes them here for `url`."""
     namespace: dict[str, Any] = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
+    with mock.patch.dict(os.environ, {"DATABASE_URL": url}):
+        code = compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec")
+        exec(code, namespace)
     return {k: namespace.get(k) for k in ("workers", "threads", "timeout", "worker_class")}
 
 
@@ -383,6 +386,6 @@ def run(
         "connections": connections,
         "users": {name: f"{weight}/{sum(ROLE_MIX.values())} of the requests"
                   for name, weight in ROLE_MIX.items()},
-        **gunicorn_settings(),
+        **gunicorn_settings(url),
         **result,
     }  # fmt: skip

@@ -48,7 +48,23 @@ def test_gunicorn_runs_sync_workers_and_migrates_on_start(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     settings = runpy.run_path(str(GUNICORN_CONF))
     assert settings["threads"] == 1
-    assert 3 <= settings["workers"] <= 9
+    assert 1 <= settings["workers"] <= 9
     assert settings["timeout"] == 120
     assert settings["bind"] == "127.0.0.1:8000"
     assert callable(settings["on_starting"])
+
+
+def test_gunicorn_runs_one_worker_a_core_beside_a_local_database():
+    default_workers = runpy.run_path(str(GUNICORN_CONF))["default_workers"]
+    assert default_workers("postgresql+psycopg://registry@127.0.0.1:5432/registry", 2) == 2
+    assert default_workers("postgresql+psycopg://registry@localhost/registry", 4) == 4
+    assert default_workers("postgresql+psycopg:///registry?host=/run/postgresql", 2) == 2
+    assert default_workers("sqlite:////srv/registry/instance/registry.db", 2) == 2
+    assert default_workers("postgresql+psycopg://registry@db.internal:5432/registry", 2) == 5
+    assert default_workers("postgresql+psycopg://registry@10.0.0.7/registry", 8) == 9
+
+
+def test_web_concurrency_sets_the_workers(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://registry@127.0.0.1/registry")
+    assert runpy.run_path(str(GUNICORN_CONF))["workers"] == 7
