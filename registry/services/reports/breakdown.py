@@ -233,31 +233,30 @@ Key = tuple[str, str | None, object]
 Counts = dict[int | None, Counter[Key]]
 
 
-def _fold_listed(rows, group_of: dict[int, int]) -> Counts:
-    """{area group: {(measure, criterion, value): people}} of listed_statement's rows."""
+def _fold(rows, group_of: dict[int, int], tally) -> Counts:
+    """{area group: {(measure, criterion, value): people}} of either statement's rows:
+    (area_id, kind, measure, people, readmissions, then one cell per criterion), where
+    `tally(people, cell)` gives the (value, people) pairs a criterion's cell holds."""
     per_group: Counts = defaultdict(Counter)
-    for area_id, kind, measure, people, readmissions, *lists in rows:
+    for area_id, kind, measure, people, readmissions, *cells in rows:
         found = per_group[group_of[area_id]]
         found[(measure, None, None)] += people
         found[(measure, "readmission", 1)] += readmissions
         found[(measure, "subgroup", group_for_unit_kind(kind)[1])] += people
-        for criterion, values in zip(CRITERIA, lists, strict=True):
-            for value, n in Counter(values).items():
+        for criterion, cell in zip(CRITERIA, cells, strict=True):
+            for value, n in tally(people, cell):
                 found[(measure, criterion, value)] += n
     return per_group
 
 
+def _fold_listed(rows, group_of: dict[int, int]) -> Counts:
+    """listed_statement's rows: each criterion's cell lists the values, one per person."""
+    return _fold(rows, group_of, lambda _people, values: Counter(values).items())
+
+
 def _fold_joint(rows, group_of: dict[int, int]) -> Counts:
-    """{area group: {(measure, criterion, value): people}} of joint_statement's rows."""
-    per_group: Counts = defaultdict(Counter)
-    for area_id, kind, measure, people, readmissions, *values in rows:
-        found = per_group[group_of[area_id]]
-        found[(measure, None, None)] += people
-        found[(measure, "readmission", 1)] += readmissions
-        found[(measure, "subgroup", group_for_unit_kind(kind)[1])] += people
-        for criterion, value in zip(CRITERIA, values, strict=True):
-            found[(measure, criterion, value)] += people
-    return per_group
+    """joint_statement's rows: each criterion's cell is the value all `people` share."""
+    return _fold(rows, group_of, lambda people, value: ((value, people),))
 
 
 def _with_total(per_group: Counts) -> tuple[Counts, dict[str, set[object]]]:
