@@ -179,12 +179,12 @@ def dossier_problems(
 
 
 def introducer_count(
-    session: Session, candidate: Candidate, rows: list[Introducer] | None = None
+    session: Session, candidate: Candidate, introducers: list[Introducer] | None = None
 ) -> int | None:
     """Introducers entered as rows (a union resolution counts for one); None for none."""
-    if rows is None:
-        rows = introducers_of(session, candidate) if candidate.id is not None else []
-    return len(rows) or None
+    if introducers is None:
+        introducers = introducers_of(session, candidate) if candidate.id is not None else []
+    return len(introducers) or None
 
 
 def _check_editor(user: User | None) -> None:
