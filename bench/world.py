@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bench.people import UnitInfo
-from registry.demo import generated_surveys
+from registry.demo.units import generated_surveys
 from registry.domain.taxcode import with_check_digit
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import group_for_unit_kind

@@ -9,7 +9,7 @@ from wtforms import Field, ValidationError
 from wtforms.validators import Length
 
 from forms.widgets import speed_up
-from registry.demo import DEMO_PASSWORD
+from registry.demo.accounts import DEMO_PASSWORD
 from registry.domain.textutil import clean_text
 
 

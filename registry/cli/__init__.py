@@ -117,6 +117,7 @@ def create_user_command(
 def seed_demo(candidates: int) -> None:
     """Load the demo province into an empty database and print the demo logins."""
     from registry import demo
+    from registry.demo.accounts import demo_logins
 
     if demo.is_empty(db.session()):
         counts = demo.seed(db.session(), candidates=candidates)
@@ -131,7 +132,7 @@ def seed_demo(candidates: int) -> None:
     else:
         click.echo("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu.")
     click.echo("Tài khoản dùng thử (mật khẩu giống nhau):")
-    for username, password, label in demo.demo_logins():
+    for username, password, label in demo_logins():
         click.echo(f"  {username:<18} {password:<14} {label}")
 
 

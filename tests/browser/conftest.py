@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from registry import create_app, demo
+from registry.demo.accounts import DEMO_PASSWORD
 from registry.extensions import db
 from tests.conftest import unavailable
 
@@ -82,7 +83,7 @@ def page(browser, live_server):
     context.close()
 
 
-def sign_in(page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)

@@ -103,7 +103,7 @@ def test_create_user_is_the_user_service_with_the_typed_password_kept(runner):
 
 
 def test_create_user_refuses_the_published_demo_password(runner):
-    from registry.demo import DEMO_PASSWORD
+    from registry.demo.accounts import DEMO_PASSWORD
 
     for password in (DEMO_PASSWORD, DEMO_PASSWORD.upper(), f" {DEMO_PASSWORD} "):
         result = runner.invoke(args=["create-user", "quantri", "--role", "admin"], input=password)

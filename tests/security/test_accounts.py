@@ -221,7 +221,7 @@ def test_an_admins_reset_or_disable_ends_the_accounts_sessions(app, client, path
 
 
 def test_the_published_demo_password_is_refused_on_the_web_too(client):
-    from registry.demo import DEMO_PASSWORD
+    from registry.demo.accounts import DEMO_PASSWORD
 
     admin = UserFactory(username="quantri")
     db.session.commit()

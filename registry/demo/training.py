@@ -1,4 +1,4 @@
-"""The demo's readmission candidates and helper members' notes (registry.demo calls it).
+"""The demo's readmission candidates and helper members' notes (for `candidates`).
 
 Each person's extras come from a random stream of their own (seeded by their id), so the
 rest of the demo stays as it was.
@@ -30,7 +30,7 @@ NOTES = (
 )
 
 
-def extras(
+def add_extras(
     candidate_id: int, person: dict, dates: dict, admin_id: int, today: date, found: dict
 ) -> None:
     """A readmission for a few workers, helpers' notes for some of those trained."""
@@ -75,8 +75,8 @@ def extras(
         )
 
 
-def store(session: Session, found: dict) -> None:
-    """Write what `extras` gathered: three statements, whatever the number of people."""
+def store_extras(session: Session, found: dict) -> None:
+    """Write what `add_extras` gathered: three statements, whatever the number of people."""
     table = table_of(Candidate)
     if found["readmissions"]:
         session.execute(
@@ -100,5 +100,5 @@ def store(session: Session, found: dict) -> None:
         session.execute(insert(HelperNote), found["notes"])
 
 
-def empty() -> dict[str, list[dict]]:
+def new_extras() -> dict[str, list[dict]]:
     return {"readmissions": [], "helpers": [], "notes": []}
