@@ -172,10 +172,12 @@ def _dimension(ref: str) -> tuple[int, int] | None:
 # Merged areas kept per ODS table: a real list has a few hundred; past this many the
 # rest are left out (the cells keep their values, only the filling of blocks is lost).
 MAX_MERGES = 50_000
+# A merged area: ((first_row, first_col), (last_row, last_col)), 0-based.
+_Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
 def scan_ods_content(
-    fh: IO[bytes], merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] | None = None
+    fh: IO[bytes], merges: dict[str, list[_Merge]] | None = None
 ) -> dict[str, Extent]:
     """Table name → extent, with number-rows-repeated × number-columns-repeated
     multiplied out; a cell counts when it has an office:value-type (calamine ignores
@@ -185,44 +187,64 @@ def scan_ods_content(
     (number-rows-spanned × number-columns-spanned) are collected into it per table, as
     ((first_row, first_col), (last_row, last_col)), 0-based like calamine's.
     """
-    tables: dict[str, Extent] = {}
-    # The merged areas of the table being read (one list per table, in `merges`).
-    spans: list[list[tuple[tuple[int, int], tuple[int, int]]]] = [[]]
-    # One frame per open table: [extent, next row, row repeat, row's next column,
-    # row's last column holding a value, cells holding a value in the row].
-    stack: list[list] = []
+    scan = _OdsScan(merges)
+    parser = _parser()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    _feed(parser, fh)
+    return scan.tables
 
-    def start(name: str, attrs: list[str]) -> None:
+
+class _OdsScan:
+    """The expat handlers of `scan_ods_content`, and where they are in content.xml."""
+
+    def __init__(self, merges: dict[str, list[_Merge]] | None) -> None:
+        self.merges = merges
+        self.tables: dict[str, Extent] = {}
+        # The merged areas of the table being read (its list in `merges`).
+        self.spans: list[_Merge] = []
+        # One frame per open table: [extent, next row, row repeat, row's next column,
+        # row's last column holding a value, cells holding a value in the row].
+        self.stack: list[list] = []
+
+    def start(self, name: str, attrs: list[str]) -> None:
         local = _local(name)
+        # Cells, the most frequent elements by far, are counted here without a call.
         if local == "table-cell" or local == "covered-table-cell":
-            if not stack:
+            if not self.stack:
                 return
-            frame = stack[-1]
+            frame = self.stack[-1]
             repeat = _repeat(attrs, "number-columns-repeated")
-            if merges is not None and local == "table-cell":
-                _span(attrs, frame[1], frame[3], spans[0])
+            if self.merges is not None and local == "table-cell":
+                _span(attrs, frame[1], frame[3], self.spans)
             if _attr(attrs, "value-type") is not None:
                 frame[4] = frame[3] + repeat
                 frame[5] += repeat
             frame[3] += repeat
         elif local == "table-row":
-            if stack:
-                frame = stack[-1]
-                frame[2] = _repeat(attrs, "number-rows-repeated")
-                frame[3] = frame[4] = frame[5] = 0
+            self._start_row(attrs)
         elif local == "table":
-            extent = Extent()
-            name = _attr(attrs, "name") or f"#{len(tables) + 1}"
-            tables[name] = extent
-            stack.append([extent, 0, 1, 0, 0, 0])
-            if merges is not None:
-                spans[0] = merges[name] = []
+            self._start_table(attrs)
 
-    def end(name: str) -> None:
+    def _start_row(self, attrs: list[str]) -> None:
+        if self.stack:
+            frame = self.stack[-1]
+            frame[2] = _repeat(attrs, "number-rows-repeated")
+            frame[3] = frame[4] = frame[5] = 0
+
+    def _start_table(self, attrs: list[str]) -> None:
+        extent = Extent()
+        name = _attr(attrs, "name") or f"#{len(self.tables) + 1}"
+        self.tables[name] = extent
+        self.stack.append([extent, 0, 1, 0, 0, 0])
+        if self.merges is not None:
+            self.spans = self.merges[name] = []
+
+    def end(self, name: str) -> None:
         local = _local(name)
-        if not stack:
+        if not self.stack:
             return
-        frame = stack[-1]
+        frame = self.stack[-1]
         if local == "table-row":
             extent, first, repeat = frame[0], frame[1], frame[2]
             if frame[5]:
@@ -230,18 +252,10 @@ def scan_ods_content(
             frame[1] = first + repeat
             frame[2], frame[3], frame[4], frame[5] = 1, 0, 0, 0
         elif local == "table":
-            stack.pop()
-
-    parser = _parser()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    _feed(parser, fh)
-    return tables
+            self.stack.pop()
 
 
-def _span(
-    attrs: list[str], row: int, col: int, into: list[tuple[tuple[int, int], tuple[int, int]]]
-) -> None:
+def _span(attrs: list[str], row: int, col: int, into: list[_Merge]) -> None:
     """Record the merged area a cell opens (0-based row and column where it starts)."""
     rows = _repeat(attrs, "number-rows-spanned")
     cols = _repeat(attrs, "number-columns-spanned")
