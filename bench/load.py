@@ -332,46 +332,16 @@ def run(
     url: str, connections: int, requests: int, seconds: float, log_dir: Path, sample: int = 200
 ) -> dict[str, Any]:
     """Start gunicorn on `url`, sign in, warm it up, load it, stop it; the figures."""
-    from bench import bench_list, world
-    from bench.common import bench_app
-    from registry.extensions import db
-    from registry.models import User
-
-    app = bench_app(url)
-    with app.app_context():
-        users = {u.username: u for u in db.session.query(User)}
-        urls = {
-            name: bench_list.user_urls(db.session, users[name], max(1, sample // 7), seed=11)
-            for name in ROLE_MIX
-        }
-        db.session.remove()
-        db.engine.dispose()
+    urls = _user_urls(url, sample)
     port = free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"gunicorn-{os.getpid()}.log"  # kept only when something failed
     profiling = os.environ.get("BENCH_LOAD_PROFILE") == "1"
     profile_dir = Path(tempfile.mkdtemp(prefix="profile-", dir=log_dir)) if profiling else None
-    children_before, wrk_cpu = _cpu(resource.RUSAGE_CHILDREN), 0.0
+    children_before = _cpu(resource.RUSAGE_CHILDREN)
     proc = start_gunicorn(url, port, log, profile_dir)
     try:
-        cookies = {name: sign_in(port, name, world.PASSWORD) for name in ROLE_MIX}
-        items = mixed_items(cookies, urls)
-        # Every worker imports, connects and compiles its templates on its first requests.
-        python_load(port, items, connections, connections * 5, min(10.0, seconds))
-        own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-        if shutil.which("wrk"):
-            result = wrk_load(port, items, connections, seconds)
-        else:
-            result = python_load(port, items, connections, requests, seconds)
-        # wrk is a child that has ended; the Python generator is this process.
-        wrk_cpu = _cpu(resource.RUSAGE_CHILDREN) - children
-        used = _cpu(resource.RUSAGE_SELF) - own + wrk_cpu
-        result["generator_cpu_s"] = round(used, 1)
-        if result.get("seconds"):
-            cores = os.cpu_count() or 1
-            result["generator_cpu_share"] = round(used / (result["seconds"] * cores), 2)
-        status, body, _headers = _get(port, "/health", None)
-        result["health"] = {"status": status, "body": json.loads(body or b"{}")}
+        result, wrk_cpu = _signed_in_load(port, urls, connections, requests, seconds)
     finally:
         stop(proc)
     # gunicorn and its workers, once stopped and reaped (the load's child wrk excluded).
@@ -389,3 +359,52 @@ def run(
         **gunicorn_settings(url),
         **result,
     }  # fmt: skip
+
+
+def _user_urls(url: str, sample: int) -> dict[str, list[str]]:
+    """The paths each user of ROLE_MIX will ask for, read before gunicorn starts (this
+    process's connections closed after)."""
+    from bench import bench_list
+    from bench.common import bench_app
+    from registry.extensions import db
+    from registry.models import User
+
+    app = bench_app(url)
+    with app.app_context():
+        users = {u.username: u for u in db.session.query(User)}
+        urls = {
+            name: bench_list.user_urls(db.session, users[name], max(1, sample // 7), seed=11)
+            for name in ROLE_MIX
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return urls
+
+
+def _signed_in_load(
+    port: int, urls: dict[str, list[str]], connections: int, requests: int, seconds: float
+) -> tuple[dict[str, Any], float]:
+    """Sign the users in, warm the workers up, then the measured load: its figures, with
+    the generator's CPU time and /health after it, and the CPU time of wrk (a child of
+    this process, not to be counted as gunicorn's)."""
+    from bench import world
+
+    cookies = {name: sign_in(port, name, world.PASSWORD) for name in ROLE_MIX}
+    items = mixed_items(cookies, urls)
+    # Every worker imports, connects and compiles its templates on its first requests.
+    python_load(port, items, connections, connections * 5, min(10.0, seconds))
+    own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+    if shutil.which("wrk"):
+        result = wrk_load(port, items, connections, seconds)
+    else:
+        result = python_load(port, items, connections, requests, seconds)
+    # wrk is a child that has ended; the Python generator is this process.
+    wrk_cpu = _cpu(resource.RUSAGE_CHILDREN) - children
+    used = _cpu(resource.RUSAGE_SELF) - own + wrk_cpu
+    result["generator_cpu_s"] = round(used, 1)
+    if result.get("seconds"):
+        cores = os.cpu_count() or 1
+        result["generator_cpu_share"] = round(used / (result["seconds"] * cores), 2)
+    status, body, _headers = _get(port, "/health", None)
+    result["health"] = {"status": status, "body": json.loads(body or b"{}")}
+    return result, wrk_cpu
