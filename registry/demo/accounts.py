@@ -146,6 +146,7 @@ def _organisations(session: Session, communes: dict[str, Area]) -> dict[str, Org
 
 
 def add_users(session: Session, communes: dict[str, Area], cells: dict[str, PartyCell]) -> dict:
+    """The demo organisations, then the DEMO_USERS working for them, by user name."""
     organisations = _organisations(session, communes)
     made = {}
     for username, role, label, scope in DEMO_USERS:
