@@ -9,7 +9,7 @@ from io import BytesIO
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from exports.narrative import PLACEHOLDERS, ROW_FIELDS
+from exports.narrative.placeholders import PLACEHOLDERS, ROW_FIELDS
 from forms.base import add_error
 from forms.reports import TemplateUploadForm
 from registry import access

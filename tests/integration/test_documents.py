@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from exports.narrative import PLACEHOLDERS, default_template
+from exports.narrative.default_template import default_template
+from exports.narrative.placeholders import PLACEHOLDERS
 from registry.domain.periods import whole_year
 from registry.extensions import db
 from registry.models import AuditLog, ReportTemplate
@@ -275,7 +276,7 @@ def test_a_workbook_read_back_is_unchanged_by_printing(world, libreoffice):
 def test_a_template_reaches_nothing_but_its_values(world, payload):
     """An uploaded template is a file from outside: no call, attribute, filter, loop or
     arithmetic beyond the values given, refused at upload with a Vietnamese message."""
-    from exports.narrative import TemplateProblem, check_template
+    from exports.narrative.rendering import TemplateProblem, check_template
 
     with pytest.raises(TemplateProblem) as refused:
         check_template(_with_paragraph(default_template(), payload))
@@ -286,7 +287,7 @@ def test_a_template_reaches_nothing_but_its_values(world, payload):
 def test_a_zip_bomb_or_an_outside_link_is_refused(world):
     import zipfile
 
-    from exports.narrative import TemplateProblem, check_template
+    from exports.narrative.rendering import TemplateProblem, check_template
 
     bomb = BytesIO()
     with (

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from exports.narrative import default_template
+from exports.narrative.default_template import default_template
 from registry.extensions import db
 from registry.models import AuditLog, ReportTemplate, StageEvent, Submission
 from registry.services.candidates.stages import sync_stage_columns

@@ -14,15 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports import ReportMeta
-from exports.narrative import (
-    NarrativeContext,
-    NarrativeFigures,
-    TemplateProblem,
-    check_template,
-    default_template,
-    narrative_context,
-    render,
-)
+from exports.narrative.context import NarrativeFigures, narrative_context
+from exports.narrative.default_template import default_template
+from exports.narrative.placeholders import NarrativeContext
+from exports.narrative.rendering import TemplateProblem, check_template, render
 from registry.domain.report_kinds import REPORT_GROUPS, fillable
 from registry.models import Organisation, ReportTemplate, User
 from registry.scoping import restriction_of

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from exports.narrative import TemplateProblem, check_document
+from exports.narrative.rendering import TemplateProblem, check_document
 from registry.domain.report_kinds import common_group
 from registry.models import Area, ReportingRound, Submission, SubmissionDocument, User
 from registry.services.reports import pdf
