@@ -120,7 +120,8 @@ class Config:
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
-    # Overrides of registry.domain.rules.RuleSettings (a RuleSettings instance is accepted too).
+    # Overrides of registry.domain.rules.settings.RuleSettings (a RuleSettings instance is
+    # accepted too).
     RULES: ClassVar[dict[str, int]] = _rule_overrides()
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Reminders of reporting rounds by e-mail: off unless a mail server is named.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 
 from config import ConfigError
-from registry.domain.rules import DEFAULT_SETTINGS, RuleSettings
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 
 def rule_settings() -> RuleSettings:

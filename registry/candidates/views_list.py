@@ -17,7 +17,7 @@ from forms.candidate_bulk import BulkStageForm, selected_ids
 from registry import access
 from registry.candidates import bp, session
 from registry.domain import identity
-from registry.domain.alerts import ALERT_KINDS, ALERT_RULES
+from registry.domain.alerts.kinds import ALERT_KINDS, ALERT_RULES
 from registry.domain.refdata import ethnicities
 from registry.domain.vocabulary import ENTERPRISE_KINDS, GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.domain.workdays import today_vn

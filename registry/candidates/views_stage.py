@@ -12,15 +12,12 @@ from forms.dossier import NOTE_PREFIX, DossierItemForm, HelperNoteForm, Introduc
 from registry import access
 from registry.candidates import bp, session
 from registry.candidates.views_edit import editable_candidate, list_url
-from registry.domain.alerts import alerts_for, next_due
+from registry.domain.alerts.candidate import alerts_for
+from registry.domain.alerts.next_step import next_due
 from registry.domain.dossier import DOSSIER_LABELS, INTRODUCER_KINDS
 from registry.domain.refdata import ethnicity_names, religion_names
-from registry.domain.rules import (
-    check_row,
-    effective_full_member_date,
-    probation_end,
-    readmission_from,
-)
+from registry.domain.rules.dates import effective_full_member_date, probation_end, readmission_from
+from registry.domain.rules.transitions import check_row
 from registry.domain.vocabulary import STAGE_LABELS
 from registry.domain.workdays import fmt_date, today_vn
 from registry.models import Candidate, StageEvent, Unit, User

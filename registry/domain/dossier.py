@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from registry.domain.rules import DEFAULT_SETTINGS, RuleSettings, certificate_expiry, probation_end
+from registry.domain.rules.dates import certificate_expiry, probation_end
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from registry.domain.workdays import ONE_DAY, add_months, fmt_date
 
 ADMISSION = "admission"

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from registry.domain import rules
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from registry.domain.textutil import fold_key
 from registry.domain.workdays import today_vn
 from registry.spreadsheet.errors import Limits, ReadError
@@ -39,7 +39,7 @@ def parse_book(
     today: date | None = None,
     default_unit: UnitRef | None = None,
     limits: Limits | None = None,
-    settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> ParseResult:
     """Read the sheets named (or with `all_sheets`, every sheet holding a candidate
     table) as one list. `overrides` maps a header signature to the mapping confirmed

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 from registry.domain import dossier
-from registry.domain.rules import RuleSettings
+from registry.domain.rules.settings import RuleSettings
 from registry.domain.textutil import fold
 from registry.spreadsheet.headers import INTRODUCER_COLUMNS
 from registry.spreadsheet.normalise import cell_text, is_blank

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from registry.domain import rules
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from registry.domain.textutil import clean_text, fold
 from registry.domain.workdays import today_vn
 from registry.spreadsheet.errors import Limits, ReadError
@@ -275,7 +275,7 @@ def parse_file(
     limits: Limits | None = None,
     *,
     header_row: int | None = None,
-    settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> ParseResult:
     """Read, map and validate a candidate list.
 
@@ -309,7 +309,7 @@ def parse_sheet(
     today: date,
     *,
     default_unit: UnitRef | None = None,
-    settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> ParseResult:
     """Validate the rows of one sheet of a read workbook under its header map.
 

@@ -1,4 +1,4 @@
-"""registry.domain.rules.check_row for many rows at once.
+"""registry.domain.rules.transitions.check_row for many rows at once.
 
 check_row costs more than the rest of a row's validation, and rows of one list share
 their stage dates (a cell's resolution, a class's certificate), while the birth date
@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from registry.domain import rules
+from registry.domain.rules.settings import RuleSettings
+from registry.domain.rules.transitions import check_row
+from registry.domain.rules.verdict import Verdict
 from registry.domain.vocabulary import STAGE_ORDER, STAGE_RANK, Stage
 from registry.domain.workdays import full_months_between
 
 _EARLY = frozenset({Stage.SOURCE.value, Stage.TRAINED.value, Stage.DOSSIER.value})
 _CELL = Stage.CELL_RESOLUTION.value
 _LATER = frozenset(s.value for s in STAGE_ORDER if STAGE_RANK[s.value] > STAGE_RANK[_CELL])
-_NOTHING = rules.Verdict()
+_NOTHING = Verdict()
 
 
 def _could_fail(dates: Mapping[str, date]) -> bool:
@@ -32,10 +34,10 @@ def _could_fail(dates: Mapping[str, date]) -> bool:
 
 
 class StageRules:
-    def __init__(self, today: date, settings: rules.RuleSettings) -> None:
+    def __init__(self, today: date, settings: RuleSettings) -> None:
         self.today = today
         self.settings = settings
-        self._verdicts: dict[tuple[object, ...], rules.Verdict] = {}
+        self._verdicts: dict[tuple[object, ...], Verdict] = {}
 
     def _age_matters(self, dates: Mapping[str, date], birth: date) -> bool:
         """Whether an age rule could fire (then check_row must see the birth date)."""
@@ -53,7 +55,7 @@ class StageRules:
         *,
         committee_required: bool | None,
         introducers: int | None,
-    ) -> rules.Verdict:
+    ) -> Verdict:
         """check_row(dates, birth, …) without an education (the caller warns about it)."""
         if not dates or not _could_fail(dates):
             return _NOTHING
@@ -72,8 +74,8 @@ class StageRules:
         birth: date | None,
         committee_required: bool | None,
         introducers: int | None,
-    ) -> rules.Verdict:
-        return rules.check_row(
+    ) -> Verdict:
+        return check_row(
             dates,
             birth,
             None,

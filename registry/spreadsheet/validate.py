@@ -2,8 +2,9 @@
 
 One RowValidator serves a whole sheet: it resolves columns once and caches the
 readings of repeated values (dates, units, vocabularies), so a row costs a few dict
-look-ups more than reading it. The stage rules are registry.domain.rules.check_row, the same
-checks the stage service makes, so a message reads the same wherever it is raised.
+look-ups more than reading it. The stage rules are check_row of
+registry.domain.rules.transitions, the same checks the stage service makes, so a message
+reads the same wherever it is raised.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from registry.domain import rules
 from registry.domain.identity import CMND, IdNumberError, read_id_number
+from registry.domain.rules.admission import age_text
+from registry.domain.rules.education import education_grade, is_low_education
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from registry.domain.textutil import clean_text, fold, fold_key
 from registry.domain.vocabulary import SUBGROUPS, UNIT_KINDS, group_for_unit_kind
 from registry.domain.workdays import fmt_date, full_months_between
@@ -60,7 +63,7 @@ class RowValidator:
         date1904: bool = False,
         default_unit: UnitRef | None = None,
         fixer: LegacyFixer | None = None,
-        settings: rules.RuleSettings = rules.DEFAULT_SETTINGS,
+        settings: RuleSettings = DEFAULT_SETTINGS,
     ) -> None:
         self.index = {name: col for col, name in columns.items()}
         self.lookups = lookups
@@ -449,7 +452,7 @@ class RowValidator:
                 r.warn(
                     "birth_date",
                     "over_age",
-                    f"Đã quá 60 tuổi ({rules.age_text(months)} vào ngày {fmt_date(self.today)}).",
+                    f"Đã quá 60 tuổi ({age_text(months)} vào ngày {fmt_date(self.today)}).",
                 )
 
     def _education(self, education: str) -> tuple[tuple[int, int] | None, bool]:
@@ -457,8 +460,8 @@ class RowValidator:
         found = self._education_cache.get(education)
         if found is None:
             found = self._education_cache[education] = (
-                rules.education_grade(education),
-                bool(rules.is_low_education(education, self.settings)),
+                education_grade(education),
+                bool(is_low_education(education, self.settings)),
             )
         return found
 

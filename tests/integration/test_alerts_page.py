@@ -1,5 +1,6 @@
-"""Deadline alerts from the database: the SQL windows agree with registry.domain.alerts.alerts_for
-on the same rows, with the holidays of the Holiday table (SQLite and PostgreSQL)."""
+"""Deadline alerts from the database: the SQL windows agree with alerts_for
+(registry.domain.alerts.candidate) on the same rows, with the holidays of the Holiday
+table (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
-from registry.domain.alerts import ALERT_KINDS, alerts_for
+from registry.domain.alerts.candidate import alerts_for
+from registry.domain.alerts.kinds import ALERT_KINDS
 from registry.domain.workdays import add_working_days, fmt_date
 from registry.extensions import db
 from registry.models import Candidate, Holiday

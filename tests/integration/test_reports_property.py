@@ -28,7 +28,7 @@ from registry.domain.periods import (
     school_year,
     whole_year,
 )
-from registry.domain.rules import certificate_expiry
+from registry.domain.rules.dates import certificate_expiry
 from registry.domain.vocabulary import UNIT_KINDS, group_for_unit_kind
 from registry.extensions import db
 from registry.models import Candidate, StageEvent

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from registry.domain.rules import RuleSettings
+from registry.domain.rules.settings import RuleSettings
 from registry.extensions import db
 from registry.models import AuditLog, Candidate, StageEvent
 from registry.services.candidates.stages import (

@@ -55,7 +55,7 @@ def test_a_cursor_with_a_huge_id_reads_as_the_first_page(world, sign_in, path, t
 
 
 def test_alert_lists_survive_a_huge_cursor_on_every_kind(app, world, sign_in):
-    from registry.domain.alerts import ALERT_KINDS
+    from registry.domain.alerts.kinds import ALERT_KINDS
 
     client = sign_in(world.users["admin"])
     for code in ALERT_KINDS:

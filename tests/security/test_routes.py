@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from registry.domain.alerts import ALERT_KINDS
+from registry.domain.alerts.kinds import ALERT_KINDS
 from registry.extensions import db
 from tests.factories import PASSWORD
 from tests.security.routes import API, PUBLIC, all_routes, call, count, text, url

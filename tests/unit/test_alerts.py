@@ -7,8 +7,13 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from registry.domain.alerts import ALERT_KINDS, AlertCandidate, alert_windows, alerts_for, next_due
-from registry.domain.rules import CandidateFacts, RuleSettings
+from registry.domain.alerts.candidate import alerts_for
+from registry.domain.alerts.columns import AlertCandidate
+from registry.domain.alerts.kinds import ALERT_KINDS
+from registry.domain.alerts.next_step import next_due
+from registry.domain.alerts.windows import alert_windows
+from registry.domain.rules.facts import CandidateFacts
+from registry.domain.rules.settings import RuleSettings
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
 from registry.domain.workdays import add_working_days, default_holidays
 

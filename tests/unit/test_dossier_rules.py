@@ -20,7 +20,7 @@ from registry.domain.dossier import (
     complete_until,
     recognition_checklist,
 )
-from registry.domain.rules import DEFAULT_SETTINGS, RuleSettings
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 TODAY = date(2026, 6, 1)
 S = DEFAULT_SETTINGS

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.domain import rules
+from registry.domain.rules.settings import DEFAULT_SETTINGS
+from registry.domain.rules.transitions import check_row
 from registry.spreadsheet.lookups import CellRef, DictLookups, UnitRef
 from registry.spreadsheet.results import StageEventIn, stage_events
 from registry.spreadsheet.stagecheck import StageRules
@@ -314,7 +315,7 @@ def test_old_layout_birth_date_under_nam_or_nu():
     assert codes(bad) == [("birth_date_female", "invalid_date")]
 
 
-# --- the cached stage rules agree with registry.domain.rules ------------------------------------
+# --- the cached stage rules agree with registry.domain.rules.transitions.check_row ------------
 
 _STAGES = ["source", "trained", "dossier", "cell_resolution", "committee_resolution",
            "decision", "admitted", "full_member", "exited"]  # fmt: skip
@@ -329,10 +330,10 @@ _DAYS = st.dates(min_value=date(2015, 1, 1), max_value=TODAY)
 )
 def test_stage_rules_match_check_row(dates, birth, committee, introducers):
     ordered = {s: dates[s] for s in _STAGES if s in dates}
-    cached = StageRules(TODAY, rules.DEFAULT_SETTINGS)
+    cached = StageRules(TODAY, DEFAULT_SETTINGS)
     for _ in range(2):  # the second call is answered from the cache
         got = cached.check(ordered, birth, committee_required=committee, introducers=introducers)
-        want = rules.check_row(
+        want = check_row(
             ordered,
             birth,
             None,

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from registry.domain.identity import IdNumberError, check_cccd, parse_id_number
 from registry.domain.refdata import cccd_province_codes
-from registry.domain.rules import adult_date, check_row
+from registry.domain.rules.dates import adult_date
+from registry.domain.rules.transitions import check_row
 from registry.domain.textutil import clean_text, fold
 from registry.domain.vocabulary import STAGE_ORDER
 from registry.spreadsheet.csvread import decode_csv

@@ -3,18 +3,12 @@ Party, 60 after a minor criminal record was expunged, judged on the chi bộ's r
 
 from datetime import date
 
-from registry.domain.alerts import next_due
-from registry.domain.rules import (
-    DEFAULT_SETTINGS,
-    ERROR_CODES,
-    WARNING_CODES,
-    CandidateFacts,
-    Readmission,
-    RuleSettings,
-    check_row,
-    check_transition,
-    readmission_from,
-)
+from registry.domain.alerts.next_step import next_due
+from registry.domain.rules.dates import readmission_from
+from registry.domain.rules.facts import CandidateFacts, Readmission
+from registry.domain.rules.settings import DEFAULT_SETTINGS, RuleSettings
+from registry.domain.rules.transitions import check_row, check_transition
+from registry.domain.rules.verdict import ERROR_CODES, WARNING_CODES
 from registry.domain.vocabulary import Stage
 from registry.domain.workdays import default_holidays
 

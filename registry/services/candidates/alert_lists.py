@@ -1,10 +1,11 @@
 """Deadline alerts over the candidate table: counts per kind and the candidates of a kind.
 
-registry.domain.alerts.alert_windows turns each kind into bounds on one stored date column
-plus columns that must be empty; here each window becomes an indexed WHERE clause, so
-a million candidates are counted and listed by the database, never looped over in
-Python. Only the rows of the page shown go through registry.domain.alerts.alerts_for, for their
-due dates and messages (the same rules, read forward).
+registry.domain.alerts.windows.alert_windows turns each kind into bounds on one stored
+date column plus columns that must be empty; here each window becomes an indexed WHERE
+clause, so a million candidates are counted and listed by the database, never looped
+over in Python. Only the rows of the page shown go through alerts_for
+(registry.domain.alerts.candidate), for their due dates and messages (the same rules,
+read forward).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.domain.alerts import ALERT_KINDS, Alert, DateWindow, alert_windows, alerts_for
-from registry.domain.rules import RuleSettings
+from registry.domain.alerts.candidate import alerts_for
+from registry.domain.alerts.kinds import ALERT_KINDS, Alert
+from registry.domain.alerts.windows import DateWindow, alert_windows
+from registry.domain.rules.settings import RuleSettings
 from registry.domain.vocabulary import STAGE_DATE_COLUMNS, Stage
 from registry.domain.workdays import Calendar
 from registry.models import Candidate, User
@@ -111,7 +114,7 @@ class AlertPage:
 
 
 def alert_facts(candidate: Candidate) -> dict[str, object]:
-    """The candidate's stored columns as registry.domain.alerts reads a row."""
+    """The candidate's stored columns as the alerts read a row (AlertCandidate.from_row)."""
     row: dict[str, object] = {c: getattr(candidate, c) for c in STAGE_DATE_COLUMNS.values()}
     row.update(
         birth_date=candidate.birth_date,

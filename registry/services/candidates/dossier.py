@@ -23,7 +23,7 @@ from registry.domain.dossier import (
     Item,
     Person,
 )
-from registry.domain.rules import RuleSettings
+from registry.domain.rules.settings import RuleSettings
 from registry.domain.textutil import clean_text
 from registry.domain.workdays import today_vn
 from registry.models import Candidate, DossierItem, Introducer, User

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from registry.domain.rules import readmission_issue, stage_dates
+from registry.domain.rules.admission import readmission_issue
+from registry.domain.rules.facts import stage_dates
 from registry.domain.textutil import clean_text, fold
 from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import (

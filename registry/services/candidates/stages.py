@@ -17,14 +17,10 @@ from datetime import date
 from sqlalchemy.orm import Session, object_session
 
 from registry import access
-from registry.domain.rules import (
-    CandidateFacts,
-    Readmission,
-    RuleSettings,
-    Verdict,
-    check_row,
-    check_transition,
-)
+from registry.domain.rules.facts import CandidateFacts, Readmission
+from registry.domain.rules.settings import RuleSettings
+from registry.domain.rules.transitions import check_row, check_transition
+from registry.domain.rules.verdict import Verdict
 from registry.domain.stage_columns import STAGE_COLUMNS, EventFact, columns_from_events
 from registry.domain.textutil import clean_text
 from registry.domain.vocabulary import (

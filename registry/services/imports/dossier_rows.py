@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from registry.domain import dossier
 from registry.domain.dossier import Introduction, Item, Person
-from registry.domain.rules import RuleSettings
+from registry.domain.rules.settings import RuleSettings
 from registry.domain.textutil import fold_key
 from registry.domain.workdays import fmt_date
 from registry.models import DossierItem, Introducer

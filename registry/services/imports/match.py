@@ -16,7 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from registry.domain import identity, rules
+from registry.domain import identity
+from registry.domain.rules.facts import CandidateFacts
+from registry.domain.rules.settings import RuleSettings
+from registry.domain.rules.transitions import check_transition
 from registry.domain.stage_columns import STAGE_COLUMNS, EventFact, columns_from_events
 from registry.domain.textutil import sort_key as name_order
 from registry.domain.vocabulary import (
@@ -323,7 +326,7 @@ class Classifier:
     """Decides new / updated / unchanged for each matched or unmatched valid row."""
 
     today: date
-    settings: rules.RuleSettings
+    settings: RuleSettings
     committee: set[int]
     user: User | None = None
     # Rows whose "Đối tượng" cell is filled (else the group is implied by the unit).
@@ -473,7 +476,7 @@ class Classifier:
     ) -> None:
         """The same check the stage form makes, for each new event after the stored ones."""
         latest = {stage: when for stage, when, *_rest in stored.events}
-        facts = rules.CandidateFacts(
+        facts = CandidateFacts(
             birth_date=final["birth_date"],
             education=final["education"],
             introducers_count=introducers_count(final["introducers"]),
@@ -482,9 +485,7 @@ class Classifier:
             exited=Stage.EXITED.value in latest,
         )
         for event in fresh:
-            verdict = rules.check_transition(
-                facts, event.stage, event.date, self.today, self.settings
-            )
+            verdict = check_transition(facts, event.stage, event.date, self.today, self.settings)
             for issue in verdict.errors:
                 _error(
                     row, issue.field or STAGE_DATE_COLUMNS[event.stage], issue.code, issue.message

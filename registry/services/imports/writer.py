@@ -1,7 +1,8 @@
 """Writing a classified batch with Core executemany statements: no ORM object per row.
 
-The rule checks all happened before (the pipeline ran registry.domain.rules.check_row on each
-row, the classifier check_transition against the stored events); what is replicated
+The rule checks all happened before (the pipeline ran check_row of
+registry.domain.rules.transitions on each row, the classifier check_transition against
+the stored events); what is replicated
 here the stage columns are computed by the one function the stage service also uses
 (registry.domain.stage_columns.columns_from_events).
 """

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session, aliased
 
 from registry.domain.periods import Period
 from registry.domain.refdata import KINH
-from registry.domain.rules import certificate_expiry
+from registry.domain.rules.dates import certificate_expiry
 from registry.domain.vocabulary import Stage
 from registry.domain.workdays import add_months
 from registry.models import Candidate, EnterpriseSurvey, StageEvent, Unit, User
