@@ -49,17 +49,18 @@ def _sample(session, user, column, count: int, seed: int) -> list:
 
 def _cursors(session, user, count: int) -> list[str]:
     """Cursors of pages spread over the list (keyset: page 1,000 should cost as page 2)."""
-    from registry.services.candidates import listing
+    from registry.services.candidates.filtering import CandidateFilters
+    from registry.services.candidates.paging import fetch_page
 
-    filters = listing.CandidateFilters()
-    page = listing.fetch_page(session, user, filters)
+    filters = CandidateFilters()
+    page = fetch_page(session, user, filters)
     cursors: list[str] = []
     while page.next_cursor and len(cursors) < count:
         cursors.append(page.next_cursor)
         # Jump ahead with a larger page so that the cursors reach deep into the list.
-        wide = listing.CandidateFilters(per_page=200)
+        wide = CandidateFilters(per_page=200)
         # (A cursor belongs to an order, not to a page size.)
-        page = listing.fetch_page(session, user, wide, page.next_cursor)
+        page = fetch_page(session, user, wide, page.next_cursor)
     return cursors or [""]
 
 

@@ -20,7 +20,9 @@ from registry.models import Candidate
 from registry.scoping import get_in_scope
 from registry.services.calendar.holidays import holiday_set
 from registry.services.candidates import edit as service
-from registry.services.candidates import listing, stages
+from registry.services.candidates import stages
+from registry.services.candidates.filtering import CandidateFilters, check_scope
+from registry.services.candidates.paging import fetch_page
 
 blp = ApiBlueprint("candidates_api", __name__, description="Quần chúng ưu tú và các bước")
 
@@ -52,9 +54,9 @@ def list_candidates(_args: dict):
     """Danh sách, với bộ lọc của trang danh sách; phân trang bằng con trỏ."""
     user = caller()
     # The query string as the list page reads it, so both answer the same filters alike.
-    filters = listing.CandidateFilters.from_args(request.args)
-    listing.check_scope(db.session(), user, filters)
-    page = listing.fetch_page(db.session(), user, filters, request.args.get("cursor"))
+    filters = CandidateFilters.from_args(request.args)
+    check_scope(db.session(), user, filters)
+    page = fetch_page(db.session(), user, filters, request.args.get("cursor"))
     return {
         "items": page.rows,
         "next_cursor": page.next_cursor,

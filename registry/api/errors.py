@@ -19,7 +19,7 @@ from forms.fields import NOT_A_CHOICE, NOT_A_DATE
 from registry.services import ServiceError
 from registry.services.accounts.tokens import TokenRefused
 from registry.services.candidates.edit import DuplicateIdNumber, GroupMismatch
-from registry.services.candidates.listing import FilterError
+from registry.services.candidates.filtering import FilterError
 from registry.services.candidates.stages import StageRefused
 from registry.services.imports.batches import Unreadable
 from registry.services.imports.candidate_import import ImportAlreadyDone

@@ -28,7 +28,7 @@ from registry.domain.vocabulary import (
     SUBGROUPS,
     UNIT_KINDS,
 )
-from registry.services.candidates.listing import ALL_STAGES, SORTS, STATUSES
+from registry.services.candidates.filtering import ALL_STAGES, SORTS, STATUSES
 from registry.services.reports.workbooks import REPORTS
 
 
@@ -122,7 +122,7 @@ CellList = listing(CellSchema, "CellList")
 
 
 class CandidateListArgs(Loose):
-    """The list page's filters, by the same names (registry.services.candidates.listing)."""
+    """The list page's filters, by the same names (registry.services.candidates.filtering)."""
 
     q = fields.String(metadata={"description": "Họ tên (không cần dấu) hoặc số CCCD"})
     area = fields.Integer()

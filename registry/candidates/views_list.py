@@ -25,7 +25,7 @@ from registry.downloads import download_response
 from registry.models import Candidate
 from registry.services import ServiceError
 from registry.services.calendar.holidays import holiday_set
-from registry.services.candidates import listing, submissions
+from registry.services.candidates import submissions
 from registry.services.candidates.alert_lists import alert_counts, alert_page
 from registry.services.candidates.bulk import (
     MAX_SELECTED,
@@ -33,6 +33,19 @@ from registry.services.candidates.bulk import (
     bulk_summary,
     record_for_many,
 )
+from registry.services.candidates.choices import filter_choices
+from registry.services.candidates.counting import list_counts
+from registry.services.candidates.filtering import (
+    ALL_STAGES,
+    ETHNIC_GROUPS,
+    PAGE_SIZES,
+    SORTS,
+    STATUSES,
+    CandidateFilters,
+    FilterError,
+    check_scope,
+)
+from registry.services.candidates.paging import fetch_page, stage_date
 from registry.services.reports.list_download import list_export, log_list_export
 from registry.services.reports.workbooks import ReportError
 from registry.settings import rule_settings
@@ -40,25 +53,25 @@ from registry.transaction import on_refusal
 
 # Forms and texts the list template needs besides the rows.
 VOCABULARY = {
-    "statuses": listing.STATUSES,
-    "ethnic_groups": listing.ETHNIC_GROUPS,
-    "all_stages": listing.ALL_STAGES,
+    "statuses": STATUSES,
+    "ethnic_groups": ETHNIC_GROUPS,
+    "all_stages": ALL_STAGES,
     "stage_labels": STAGE_LABELS,
     "groups": GROUPS,
     "subgroups": SUBGROUPS,
     "genders": GENDERS,
-    "sorts": listing.SORTS,
-    "page_sizes": listing.PAGE_SIZES,
+    "sorts": SORTS,
+    "page_sizes": PAGE_SIZES,
     "enterprise_kinds": ENTERPRISE_KINDS,
 }
 
 
-def _filters(args: Mapping[str, str]) -> listing.CandidateFilters:
+def _filters(args: Mapping[str, str]) -> CandidateFilters:
     """The filters of the query string; an id outside the scope (or not an id) is a 404."""
     try:
-        filters = listing.CandidateFilters.from_args(args)
-        listing.check_scope(session(), current_user, filters)
-    except listing.FilterError:
+        filters = CandidateFilters.from_args(args)
+        check_scope(session(), current_user, filters)
+    except FilterError:
         abort(404)
     return filters
 
@@ -70,10 +83,8 @@ def _render_list(
     filters = _filters(args)
     for problem in filters.problems:
         flash(problem, "warning")
-    page = listing.fetch_page(
-        session(), current_user, filters, args.get("cursor"), load=(Candidate.unit,)
-    )
-    counts = listing.list_counts(
+    page = fetch_page(session(), current_user, filters, args.get("cursor"), load=(Candidate.unit,))
+    counts = list_counts(
         session(), current_user, filters, exact=args.get("count") == "all", page=page
     )
 
@@ -93,14 +104,14 @@ def _render_list(
         page=page,
         counts=counts,
         count_all_url=url_for("candidates.index", **everything),
-        choices=listing.filter_choices(session(), current_user, today_vn(), filters),
+        choices=filter_choices(session(), current_user, today_vn(), filters),
         ethnicities=ethnicities(),
         url_with=url_with,
         # The rows' links share one url_for (the rule is /candidates/<int:candidate_id>)
         # instead of building the URL from the rule once per row.
         detail_prefix=url_for("candidates.detail", candidate_id=0).removesuffix("0"),
         mask=identity.mask_id_number,
-        stage_date=listing.stage_date,
+        stage_date=stage_date,
         can_edit=access.may(current_user, access.EDIT_CANDIDATES),
         form=form,
         selected=set(selected),

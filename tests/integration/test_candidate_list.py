@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.services.candidates import listing
+from registry.models import Candidate, Unit
+from registry.services.candidates import choices, counting, filtering, selection
 from tests.factories import (
     PASSWORD,
     AreaFactory,
@@ -180,7 +181,7 @@ def crowd(world, client):
     return client
 
 
-@pytest.mark.parametrize("sort", list(listing.SORTS))
+@pytest.mark.parametrize("sort", list(filtering.SORTS))
 @pytest.mark.parametrize("desc", [False, True])
 def test_keyset_pages_continue_without_gaps_or_repeats(crowd, world, sort, desc):
     args = {"per_page": 25, "sort": sort}
@@ -195,11 +196,11 @@ def test_keyset_pages_continue_without_gaps_or_repeats(crowd, world, sort, desc)
 
 def ordered(user, sort, desc):
     """The whole list in the expected order, sorted with OFFSET-free plain SQL."""
-    spec = listing.SORTS[sort]
-    keys = (*spec.keys(), listing.Candidate.id)
-    stmt = listing.build_query(user, listing.CandidateFilters())
+    spec = filtering.SORTS[sort]
+    keys = (*spec.keys(), Candidate.id)
+    stmt = selection.build_query(user, filtering.CandidateFilters())
     if spec.joins_unit:
-        stmt = stmt.join(listing.Unit, listing.Unit.id == listing.Candidate.unit_id)
+        stmt = stmt.join(Unit, Unit.id == Candidate.unit_id)
     return stmt.order_by(*(k.desc() if desc else k for k in keys))
 
 
@@ -230,20 +231,20 @@ def test_counts_per_stage_keep_the_other_filters_but_not_the_stage(crowd, world)
 
 def test_list_count_equals_a_count_of_build_query(crowd, world):
     for filters in (
-        listing.CandidateFilters(),
-        listing.CandidateFilters(stage="trained"),
-        listing.CandidateFilters(q="nguyen van an", group="student"),
-        listing.CandidateFilters(area=world["north"].id, status="following"),
+        filtering.CandidateFilters(),
+        filtering.CandidateFilters(stage="trained"),
+        filtering.CandidateFilters(q="nguyen van an", group="student"),
+        filtering.CandidateFilters(area=world["north"].id, status="following"),
     ):
-        stmt = listing.build_query(world["admin"], filters)
+        stmt = selection.build_query(world["admin"], filters)
         direct = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-        assert listing.count(db.session, world["admin"], filters) == direct
+        assert counting.count(db.session, world["admin"], filters) == direct
 
 
 def test_past_the_cap_a_filtered_list_says_more_than_and_counts_on_request(
     crowd, world, monkeypatch
 ):
-    monkeypatch.setattr(listing, "COUNT_CAP", 10)
+    monkeypatch.setattr(counting, "COUNT_CAP", 10)
     # Gender is not a scope filter: the rows are counted, and 60 is past the cap of 10.
     html = get_list(crowd, gender="M")
     assert "Tìm thấy <strong>hơn 10</strong> quần chúng theo bộ lọc." in html
@@ -261,9 +262,7 @@ def test_past_the_cap_a_filtered_list_says_more_than_and_counts_on_request(
 
 def test_search_follows_renames_and_removals(named, world):
     """The name index (SQLite full-text) changes with the candidate, in the same commit."""
-    duc = db.session.scalars(
-        select(listing.Candidate).where(listing.Candidate.name_key == "nguyen van duc")
-    ).one()
+    duc = db.session.scalars(select(Candidate).where(Candidate.name_key == "nguyen van duc")).one()
     duc.full_name, duc.name_key = "Nguyễn Văn Được", "nguyen van duoc"
     db.session.commit()
     assert names_in(get_list(named, q="duoc")) == ["Nguyễn Văn Được"]
@@ -274,7 +273,7 @@ def test_search_follows_renames_and_removals(named, world):
 
 
 def test_too_many_units_to_list_ask_for_an_area_first(world, client, monkeypatch):
-    monkeypatch.setattr(listing, "CHOICES_MAX", 1)
+    monkeypatch.setattr(choices, "CHOICES_MAX", 1)
     db.session.commit()
     login(client, world["admin"])
     html = get_list(client)

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from registry.extensions import db
 from registry.models import Candidate, CandidateTally, ImportBatch
-from registry.services.candidates import listing
+from registry.services.candidates import counting, filtering, selection
 from registry.services.imports.rollback import rollback_batch
 from tests.factories import CandidateFactory, CellFactory, UnitFactory, UserFactory
 from tests.fixtures.sheets import csv_bytes
@@ -131,12 +131,13 @@ def test_the_province_counts_come_from_the_tally_and_match_the_rows(units):
     db.session.commit()
     for user in (admin, cell_user):
         for filters in (
-            listing.CandidateFilters(),
-            listing.CandidateFilters(status="following"),
-            listing.CandidateFilters(unit=units[2].id, stage="trained"),
+            filtering.CandidateFilters(),
+            filtering.CandidateFilters(status="following"),
+            filtering.CandidateFilters(unit=units[2].id, stage="trained"),
         ):
-            counts = listing.list_counts(db.session, user, filters)
-            rows = db.session.scalars(listing.build_query(user, replace(filters, stage=None))).all()
-            expected = {s: sum(1 for c in rows if c.stage == s) for s in listing.ALL_STAGES}
+            counts = counting.list_counts(db.session, user, filters)
+            unstaged = selection.build_query(user, replace(filters, stage=None))
+            rows = db.session.scalars(unstaged).all()
+            expected = {s: sum(1 for c in rows if c.stage == s) for s in filtering.ALL_STAGES}
             assert counts.exact
             assert counts.stages == expected

@@ -11,8 +11,8 @@ import pytest
 from registry.domain.periods import custom, whole_year
 from registry.domain.workdays import today_vn
 from registry.extensions import db
-from registry.services.candidates import listing
-from registry.services.candidates.listing import CandidateFilters
+from registry.services.candidates import counting
+from registry.services.candidates.filtering import CandidateFilters
 from tests.integration.reports_world import build_world, workbook_of
 from tests.unit.test_exports_support import line
 
@@ -25,7 +25,7 @@ def world(ctx):
 
 
 def listed(user, **filters) -> int:
-    return listing.count(db.session, user, CandidateFilters(**filters))
+    return counting.count(db.session, user, CandidateFilters(**filters))
 
 
 @pytest.mark.parametrize("report", ["students", "workers"])

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from registry.domain.textutil import fold
 from registry.extensions import db
 from registry.models import Candidate, CandidateWord
-from registry.services.candidates import listing, word_search
+from registry.services.candidates import counting, filtering, paging, selection, word_search
 from registry.services.candidates.edit import update_candidate
 from registry.services.candidates.stages import record_stage
 from registry.services.imports.rollback import rollback_batch
@@ -81,7 +81,7 @@ def test_the_table_follows_create_rename_transfer_and_erasure(world):
     db.session.commit()
     assert_in_step()
     officer_b = world["users"]["officer_b"]
-    found = listing.fetch_page(db.session, officer_b, listing.CandidateFilters(q="duc"))
+    found = paging.fetch_page(db.session, officer_b, filtering.CandidateFilters(q="duc"))
     assert [c.id for c in found.rows] == [someone.id]
     record_stage(db.session, admin, someone, "exited", date(2025, 1, 2), reason="other")
     erase_person(db.session, admin, someone)
@@ -105,7 +105,7 @@ def test_the_table_follows_an_import_commit_and_its_rollback(world, runner, tmp_
     assert_in_step()
     assert len(stored_words()) > len(before)
     province = world["users"]["province"]
-    found = listing.fetch_page(db.session, province, listing.CandidateFilters(q="moi ngo"))
+    found = paging.fetch_page(db.session, province, filtering.CandidateFilters(q="moi ngo"))
     assert [c.full_name for c in found.rows] == ["Ngô Thị Mới"]
     from registry.models import ImportBatch
 
@@ -159,7 +159,7 @@ def crowd(world):
 
 def without_table(user, filters) -> list[int]:
     """The search as it reads without the word table: the query, in name order."""
-    stmt = listing.build_query(user, filters).order_by(Candidate.sort_key, Candidate.id)
+    stmt = selection.build_query(user, filters).order_by(Candidate.sort_key, Candidate.id)
     ids = list(db.session.scalars(stmt.with_only_columns(Candidate.id)))
     return ids[::-1] if filters.desc else ids
 
@@ -168,7 +168,7 @@ def every_page(user, filters) -> list[int]:
     """Every row the list shows, page after page; then back again to the first page."""
     seen, cursor, pages = [], None, []
     while True:
-        page = listing.fetch_page(db.session, user, filters, cursor)
+        page = paging.fetch_page(db.session, user, filters, cursor)
         seen += [c.id for c in page.rows]
         pages.append(page)
         if not page.next_cursor:
@@ -176,7 +176,7 @@ def every_page(user, filters) -> list[int]:
         cursor = page.next_cursor
     back = []
     for page in reversed(pages[1:]):
-        earlier = listing.fetch_page(db.session, user, filters, page.prev_cursor)
+        earlier = paging.fetch_page(db.session, user, filters, page.prev_cursor)
         back = [c.id for c in earlier.rows] + back
     assert back == seen[: len(back)]
     return seen
@@ -208,17 +208,17 @@ def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypa
             (users["officer_a"], {"per_page": 25}),
             (users["cell_a"], {}),
         ):
-            filters = listing.CandidateFilters(q=q, **extra)
+            filters = filtering.CandidateFilters(q=q, **extra)
             expected = without_table(user, filters)
             assert every_page(user, filters) == expected, (q, extra)
-            counted = listing.list_counts(db.session, user, filters)
+            counted = counting.list_counts(db.session, user, filters)
             assert counted.exact and counted.total == len(expected), (q, extra)
 
 
 def test_a_restricted_user_searches_their_subgroups_only(crowd):
     restricted = UserFactory(username="thpt.only", role="province", subgroups="thpt")
     db.session.commit()
-    filters = listing.CandidateFilters(q="nguyen")
+    filters = filtering.CandidateFilters(q="nguyen")
     found = every_page(restricted, filters)
     assert found == without_table(restricted, filters)
     units = {db.session.get(Candidate, i).unit.kind for i in found}
@@ -226,22 +226,23 @@ def test_a_restricted_user_searches_their_subgroups_only(crowd):
 
 
 def test_past_the_search_cap_the_page_says_more_than(crowd, monkeypatch):
-    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 10)
+    monkeypatch.setattr(counting, "SEARCH_COUNT_CAP", 10)
     province = crowd["users"]["province"]
-    filters = listing.CandidateFilters(q="nguyen")
+    filters = filtering.CandidateFilters(q="nguyen")
     assert len(without_table(province, filters)) > 10
-    counted = listing.list_counts(db.session, province, filters)
+    counted = counting.list_counts(db.session, province, filters)
     assert (counted.exact, counted.total) == (False, 10)
-    exact = listing.list_counts(db.session, province, filters, exact=True)
+    exact = counting.list_counts(db.session, province, filters, exact=True)
     assert exact.total == len(without_table(province, filters))
     few = replace(filters, q="nguyen anh ngo")
-    assert listing.list_counts(db.session, province, few).total == len(without_table(province, few))
+    counted_few = counting.list_counts(db.session, province, few)
+    assert counted_few.total == len(without_table(province, few))
 
 
 def test_the_list_page_shows_more_than_a_thousand_for_a_common_word(crowd, client, monkeypatch):
     from tests.factories import login
 
-    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 10)
+    monkeypatch.setattr(counting, "SEARCH_COUNT_CAP", 10)
     login(client, crowd["users"]["province"])
     html = client.get("/candidates/?q=nguyen").get_data(as_text=True)
     assert "Tìm thấy <strong>hơn 10</strong> quần chúng theo bộ lọc." in html
@@ -255,17 +256,17 @@ def test_a_province_or_area_search_is_answered_by_the_word_table(crowd, monkeypa
         raise AssertionError(f"searched without the word table: {q}")
 
     monkeypatch.setattr(word_search, "FULL_NAME", 3)
-    plain = listing.search_condition
+    plain = selection.search_condition
     monkeypatch.setattr(
-        listing,
+        selection,
         "search_condition",
         lambda q, wide=False: plain(q, wide) if not q else name_index_asked(q),
     )
     users = crowd["users"]
     for user in (users["province"], users["officer_a"]):
-        filters = listing.CandidateFilters(q="nguyen anh", per_page=25)
-        assert listing.fetch_page(db.session, user, filters).rows
-        assert listing.list_counts(db.session, user, filters).exact
+        filters = filtering.CandidateFilters(q="nguyen anh", per_page=25)
+        assert paging.fetch_page(db.session, user, filters).rows
+        assert counting.list_counts(db.session, user, filters).exact
 
 
 # --- the search narrowed to a cell, a unit or an area; the count read off the page ------
@@ -302,8 +303,8 @@ def test_a_search_in_a_cell_a_unit_or_an_area_finds_every_match(crowd, q):
         (users["officer_a"], {}),
         (users["province"], {"area": crowd["areas"]["a"].id}),
     ):
-        filters = listing.CandidateFilters(q=q, **extra)
-        stmt = listing.build_query(user, filters).with_only_columns(Candidate.id)
+        filters = filtering.CandidateFilters(q=q, **extra)
+        stmt = selection.build_query(user, filters).with_only_columns(Candidate.id)
         assert set(db.session.scalars(stmt)) == matched_by_hand(user, filters), (q, extra)
         assert every_page(user, filters) == without_table(user, filters), (q, extra)
 
@@ -312,7 +313,7 @@ def test_the_search_sql_is_shaped_for_its_reach_on_postgresql(crowd):
     from sqlalchemy.dialects import postgresql
 
     def sql(user, **extra) -> str:
-        stmt = listing.build_query(user, listing.CandidateFilters(**extra))
+        stmt = selection.build_query(user, filtering.CandidateFilters(**extra))
         return str(stmt.compile(dialect=postgresql.dialect()))
 
     users = crowd["users"]
@@ -338,15 +339,15 @@ def test_the_count_read_off_a_page_holding_every_match_equals_a_count(crowd):
             (users["cell_a"], {}),
             (users["admin"], {"area": crowd["areas"]["b"].id, "sort": "birth"}),
         ):
-            filters = listing.CandidateFilters(q=q, **extra)
-            page = listing.fetch_page(db.session, user, filters)
-            from_page = listing.list_counts(db.session, user, filters, page=page)
-            counted = listing.list_counts(db.session, user, filters)
+            filters = filtering.CandidateFilters(q=q, **extra)
+            page = paging.fetch_page(db.session, user, filters)
+            from_page = counting.list_counts(db.session, user, filters, page=page)
+            counted = counting.list_counts(db.session, user, filters)
             assert from_page == counted, (q, extra)
             expected = len(without_table(user, filters))
             if from_page.exact:
                 assert from_page.total == expected, (q, extra)
-            reused_some |= listing.page_counts(filters, page) is not None
+            reused_some |= counting.page_counts(filters, page) is not None
     assert reused_some
 
 
@@ -354,17 +355,17 @@ def test_a_page_that_does_not_hold_every_match_is_not_counted(crowd):
     from registry.services.candidates import keyset
 
     province = crowd["users"]["province"]
-    filters = listing.CandidateFilters(q="nguyen", per_page=10)
+    filters = filtering.CandidateFilters(q="nguyen", per_page=10)
     everyone = len(without_table(province, filters))
     assert everyone > 10
-    first = listing.fetch_page(db.session, province, filters)
-    assert not first.whole and listing.page_counts(filters, first) is None
+    first = paging.fetch_page(db.session, province, filters)
+    assert not first.whole and counting.page_counts(filters, first) is None
     # A cursor past the last match: an empty page, not an empty list.
     beyond = keyset._encode("name", ["\uffff", 1], False)
-    past = listing.fetch_page(db.session, province, filters, beyond)
+    past = paging.fetch_page(db.session, province, filters, beyond)
     assert past.rows == [] and not past.whole
-    assert listing.list_counts(db.session, province, filters, page=past).total == everyone
+    assert counting.list_counts(db.session, province, filters, page=past).total == everyone
     # With a stage filter the page holds one stage; the counts are of every stage.
     staged = replace(filters, stage="trained", per_page=200)
-    page = listing.fetch_page(db.session, province, staged)
-    assert page.whole and listing.page_counts(staged, page) is None
+    page = paging.fetch_page(db.session, province, staged)
+    assert page.whole and counting.page_counts(staged, page) is None

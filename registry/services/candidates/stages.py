@@ -252,19 +252,7 @@ def record_stage(
         _check_dossier_complete(session, candidate, when, settings)
 
     before = _stage_snapshot(candidate)
-    document_no = clean_text(document_no) or None
-    event = StageEvent(
-        candidate=candidate,
-        stage=stage,
-        event_date=when,
-        document_no=document_no,
-        note=clean_text(note) or None,
-        reason=reason,
-        unit_id=candidate.unit_id if candidate.unit_id else candidate.unit.id,
-        cell_id=candidate.cell.id if candidate.cell is not None else candidate.cell_id,
-        recorded_by_id=user.id if isinstance(user, User) else None,
-        sequence=max((e.sequence or 0 for e in candidate.events if e is not None), default=0) + 1,
-    )
+    event = _new_event(user, candidate, stage, when, document_no, note, reason)
     # The backref put the event in candidate.events; the session needs telling (SA 2.0).
     session.add(event)
     sync_stage_columns(candidate)
@@ -281,8 +269,32 @@ def record_stage(
         before,
         {**_stage_snapshot(candidate), "event": audit.snapshot(event, ["id", *_EVENT_FIELDS])},
     )
-    warnings = _issues(verdict.warnings) + _document_warning(stage, document_no)
+    warnings = _issues(verdict.warnings) + _document_warning(stage, event.document_no)
     return StageResult(event, warnings)
+
+
+def _new_event(
+    user: User | None,
+    candidate: Candidate,
+    stage: str,
+    when: date,
+    document_no: str | None,
+    note: str | None,
+    reason: str | None,
+) -> StageEvent:
+    """The candidate's next event, in its unit and cell of today, numbered after its last."""
+    return StageEvent(
+        candidate=candidate,
+        stage=stage,
+        event_date=when,
+        document_no=clean_text(document_no) or None,
+        note=clean_text(note) or None,
+        reason=reason,
+        unit_id=candidate.unit_id if candidate.unit_id else candidate.unit.id,
+        cell_id=candidate.cell.id if candidate.cell is not None else candidate.cell_id,
+        recorded_by_id=user.id if isinstance(user, User) else None,
+        sequence=max((e.sequence or 0 for e in candidate.events if e is not None), default=0) + 1,
+    )
 
 
 def correct_event(

@@ -141,56 +141,97 @@ def walk(
         return None
     sizes = _sizes(session, bounds)
     driver = min(range(len(words)), key=lambda i: (sizes[i], -len(words[i])))
-    w = CandidateWord
     others = _held_too(session, [b for i, b in enumerate(bounds) if i != driver])
     if others is None:
         return _nothing()
-    key = tuple_(w.sort_key, w.candidate_id)
-    order = (
-        [w.sort_key.desc(), w.candidate_id.desc()] if backwards else [w.sort_key, w.candidate_id]
-    )
     tested = bool(others or row_conditions)
     spellings = _spellings(session, *bounds[driver])
-
-    def walked(spelling: str) -> Select:
-        entries = select(w.sort_key, w.candidate_id).where(w.word == spelling)
-        if after is not None:
-            position = tuple_(*after)
-            entries = entries.where(key < position if backwards else key > position)
-        return entries
-
     stop = None
     if tested and (len(words) == 1 or sizes[driver] > BUDGET):
-        # The budget is the walk's, shared by the spellings: "ha" is a dozen words (ha,
-        # hai, han, hang, hanh…), each walked 20,000 entries deep read 240,000 (0.4–0.6 s
-        # for an area officer's "ha an") before the name index was asked anyway. Each
-        # spelling's entry the budget places on is read off the key alone, and every
-        # spelling stops at the nearest of them: past it the merge could hold one
-        # spelling's matches and miss another's.
-        budget = max(1, BUDGET // max(1, len(spellings)))
-        ends = []
-        for spelling in spellings:
-            last = session.execute(walked(spelling).order_by(*order).offset(budget).limit(1))
-            ends += [tuple(row) for row in last]
-        if ends:
-            stop = max(ends) if backwards else min(ends)
-    parts = []
-    for spelling in spellings:
-        entries = walked(spelling)
-        if stop is not None:
-            entries = entries.where(key >= tuple_(*stop) if backwards else key <= tuple_(*stop))
-        entries = entries.where(*entry_conditions, *others)
-        if row_conditions:
-            entries = entries.join(
-                Candidate, and_(Candidate.id == w.candidate_id, Candidate.sort_key == w.sort_key)
-            ).where(*row_conditions)
-        parts.append(entries.order_by(*order).limit(limit).subquery())
+        stop = _budget_stop(session, spellings, after, backwards)
+    on_entry = [*entry_conditions, *others]
+    parts = [
+        _spelling_walk(spelling, after, backwards, stop, on_entry, row_conditions, limit)
+        for spelling in spellings
+    ]
     if not parts:
         return _nothing()
     rows = [select(part.c.sort_key, part.c.candidate_id) for part in parts]
     # One person can hold two of the spellings ("Hoa Hoàng"): UNION keeps them once.
     merged = rows[0] if len(rows) == 1 else union(*rows) if each_once else union_all(*rows)
     return Walk(merged.subquery(), stop is not None)
+
+
+def _key() -> ColumnElement:
+    """The word table's entry key after its word: (sort_key, candidate_id)."""
+    return tuple_(CandidateWord.sort_key, CandidateWord.candidate_id)
+
+
+def _name_order(backwards: bool) -> list[Any]:
+    """The entries in name order, or backwards from a cursor (a previous page)."""
+    w = CandidateWord
+    return [w.sort_key.desc(), w.candidate_id.desc()] if backwards else [w.sort_key, w.candidate_id]
+
+
+def _entries_of(spelling: str, after: list[Any] | None, backwards: bool) -> Select:
+    """The (sort_key, candidate_id) of a stored word's entries past the cursor's
+    position, in the walk's direction (unordered)."""
+    w = CandidateWord
+    entries = select(w.sort_key, w.candidate_id).where(w.word == spelling)
+    if after is not None:
+        key, position = _key(), tuple_(*after)
+        entries = entries.where(key < position if backwards else key > position)
+    return entries
+
+
+def _budget_stop(
+    session: Session, spellings: list[str], after: list[Any] | None, backwards: bool
+) -> tuple | None:
+    """The entry every spelling's walk stops at: the nearest of those each spelling
+    reaches at its share of BUDGET; None when no spelling holds that many.
+
+    The budget is the walk's, shared by the spellings: "ha" is a dozen words (ha, hai,
+    han, hang, hanh…), each walked 20,000 entries deep read 240,000 (0.4–0.6 s for an
+    area officer's "ha an") before the name index was asked anyway. Each spelling's
+    entry the budget places on is read off the key alone, and every spelling stops at
+    the nearest of them: past it the merge could hold one spelling's matches and miss
+    another's.
+    """
+    budget = max(1, BUDGET // max(1, len(spellings)))
+    order = _name_order(backwards)
+    ends = []
+    for spelling in spellings:
+        entries = _entries_of(spelling, after, backwards)
+        last = session.execute(entries.order_by(*order).offset(budget).limit(1))
+        ends += [tuple(row) for row in last]
+    if not ends:
+        return None
+    return max(ends) if backwards else min(ends)
+
+
+def _spelling_walk(
+    spelling: str,
+    after: list[Any] | None,
+    backwards: bool,
+    stop: tuple | None,
+    entry_conditions: Sequence[ColumnElement[bool]],
+    row_conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> Subquery:
+    """The first `limit` matches among one stored word's entries, in name order from
+    the cursor's position up to `stop`: `entry_conditions` tested on the entry itself,
+    `row_conditions` on the candidate's row."""
+    w = CandidateWord
+    entries = _entries_of(spelling, after, backwards)
+    if stop is not None:
+        key = _key()
+        entries = entries.where(key >= tuple_(*stop) if backwards else key <= tuple_(*stop))
+    entries = entries.where(*entry_conditions)
+    if row_conditions:
+        entries = entries.join(
+            Candidate, and_(Candidate.id == w.candidate_id, Candidate.sort_key == w.sort_key)
+        ).where(*row_conditions)
+    return entries.order_by(*_name_order(backwards)).limit(limit).subquery()
 
 
 def _held_too(session: Session, bounds: list[tuple[str, str]]) -> list[ColumnElement[bool]] | None:

@@ -21,7 +21,8 @@ from registry.domain.periods import Period
 from registry.domain.refdata import ethnicity_names, religion_names
 from registry.domain.vocabulary import EXIT_REASONS, GENDERS, STAGE_LABELS, SUBGROUPS
 from registry.models import Area, Candidate, DossierItem, Introducer, PartyCell, Unit, User
-from registry.services.candidates.listing import CandidateFilters, build_query
+from registry.services.candidates.filtering import CandidateFilters
+from registry.services.candidates.selection import build_query
 from registry.services.reports.states import on_list_in
 
 

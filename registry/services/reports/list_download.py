@@ -19,7 +19,7 @@ from registry.domain.refdata import ethnicity_names
 from registry.domain.vocabulary import GENDERS, GROUPS, STAGE_LABELS, SUBGROUPS
 from registry.models import Area, PartyCell, Unit, User
 from registry.services import audit
-from registry.services.candidates.listing import ETHNIC_GROUPS, STATUSES, CandidateFilters
+from registry.services.candidates.filtering import ETHNIC_GROUPS, STATUSES, CandidateFilters
 from registry.services.reports.detail_list import RowCounter, stream_rows
 from registry.services.reports.headings import report_meta
 from registry.services.reports.workbooks import LIST_TITLE, Export, ReportError, default_area
