@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.domain.vocabulary import STAGE_DATE_COLUMNS, STAGE_LABELS
+from registry.domain.vocabulary import STAGE_DATE_COLUMNS
 from registry.models import Candidate, Unit, User
 from registry.scoping import full_scope
 from registry.services.candidates.filtering import SORTS, CandidateFilters
@@ -123,7 +123,3 @@ def _word_page(
 def stage_date(candidate: Candidate) -> date | None:
     """The date of the stage the candidate is at."""
     return getattr(candidate, STAGE_DATE_COLUMNS[candidate.stage], None)
-
-
-def stage_label(code: str) -> str:
-    return STAGE_LABELS[code]
