@@ -68,14 +68,18 @@ def test_the_migration_rebuilds_every_stored_key(world):  # noqa: F811
         collation = db.session.scalar(
             text(
                 "SELECT collation_name FROM information_schema.columns"
-                " WHERE table_name = 'candidate' AND column_name = 'sort_key'"
+                " WHERE table_schema = current_schema() AND table_name = 'candidate'"
+                " AND column_name = 'sort_key'"
             )
         )
         assert collation == "C"
-        # The keyset order is the order of the (sort_key, id) index: with sorting off the
-        # planner can still answer it, so the index holds it.
-        db.session.execute(text("SET LOCAL enable_sort = off"))
-        plan = db.session.execute(
-            text("EXPLAIN SELECT id FROM candidate ORDER BY sort_key, id LIMIT 25")
-        ).scalars()
-        assert "ix_candidate_sort" in " ".join(plan)
+        # The keyset order is the order of the (sort_key, id) index, rebuilt on the C
+        # column (an index takes its column's collation), so the index holds it. (Asked of
+        # the catalogue, not of the planner: a plan of ten rows changes with the statistics.)
+        definition = db.session.scalar(
+            text(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                " AND indexname = 'ix_candidate_sort'"
+            )
+        )
+        assert definition is not None and definition.endswith("(sort_key, id)")

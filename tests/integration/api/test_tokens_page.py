@@ -51,7 +51,9 @@ def test_a_token_is_shown_once_stored_hashed_and_works(world, client):
     listing = client.get("/tokens/").get_data(as_text=True)
     assert stored.prefix in listing and secret not in listing
     assert Api(client, secret).get("/areas").status_code == 200
-    created = db.session.scalar(select(AuditLog).where(AuditLog.entity == "api_token"))
+    created = db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "api_token").order_by(AuditLog.id)
+    )
     assert created.action == "create" and secret not in str(created.after)
 
 
