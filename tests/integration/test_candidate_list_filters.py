@@ -188,3 +188,50 @@ def test_province_user_restricted_to_a_subgroup(world, client):
     db.session.commit()
     login(client, thpt)
     assert shown(client) == ["An"]
+
+
+def test_the_counts_of_a_period_are_its_people_in_scope_once(world, monkeypatch):
+    """The counts above a "reached within a period" list, when the page does not hold
+    every match, read the period's events: each person once however many events, only
+    within the scope and the other filters, and "more than" past the cap."""
+    from registry.services.candidates import counting
+    from registry.services.candidates.filtering import CandidateFilters
+
+    # Bình trained twice in 2024, Dung once: with An, three people and four events.
+    for who, unit, when in (
+        ("binh", "centre", date(2024, 1, 10)),
+        ("binh", "centre", date(2024, 6, 10)),
+        ("dung", "firm", date(2022, 12, 1)),
+    ):
+        db.session.add(
+            StageEvent(candidate=world[who], stage="trained", event_date=when,
+                       unit_id=world[unit].id)
+        )  # fmt: skip
+    db.session.flush()
+    users = {
+        "admin": UserFactory(role="admin"),
+        "north": UserFactory(role="area", area=world["north"]),
+        "south": UserFactory(role="area", area=world["south"]),
+    }
+    period = {
+        "reached": "trained",
+        "reached_from": date(2022, 1, 1),
+        "reached_to": date(2024, 12, 31),
+    }
+    in_scope = {"admin": {"an", "binh", "dung"}, "north": {"an", "binh"}, "south": {"dung"}}
+    for role, user in users.items():
+        for extra, keep in (({}, lambda c: True), ({"gender": "F"}, lambda c: c.gender == "F")):
+            filters = CandidateFilters(**period, **extra)
+            people = [world[k] for k in in_scope[role] if keep(world[k])]
+            expected = {stage: 0 for stage in counting.ALL_STAGES}
+            for person in people:
+                expected[person.stage] += 1
+            counts = counting.list_counts(db.session, user, filters)
+            assert counts.exact and counts.stages == expected, (role, extra)
+            assert counts.total == len(people)
+    monkeypatch.setattr(counting, "COUNT_CAP", 2)
+    capped = counting.list_counts(db.session, users["admin"], CandidateFilters(**period))
+    assert not capped.exact and capped.total == 2
+    # Two people in the north: at the cap, not past it, however many events they have.
+    north = counting.list_counts(db.session, users["north"], CandidateFilters(**period))
+    assert north.exact and north.total == 2

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from registry.models import Candidate, CandidateTally, User
+from registry.models import Candidate, CandidateTally, StageEvent, User
 from registry.scoping import scope_filter
 from registry.services.candidates.filtering import ALL_STAGES, STATUS_STAGES, CandidateFilters
 from registry.services.candidates.keyset import Page
@@ -26,6 +26,7 @@ from registry.services.candidates.selection import (
     area_units,
     filter_conditions,
     name_words,
+    reached_period,
     word_walk,
 )
 from registry.services.candidates.sqlite_plans import Unindexed
@@ -85,6 +86,20 @@ def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None)
             .where(scope_filter(user, Candidate), *conditions)
             .group_by(group)
         )
+    elif period := reached_period(f):
+        # The period's events are read in their index's order and each person fetched by
+        # id, up to the cap; `id IN (the period's people)` would first collect every one
+        # of them (the admissions of a year at a million: 80 ms on SQLite, against 25).
+        others = filter_conditions(replace(f, reached=None), with_stage=False, user=user)
+        rows = (
+            select(Candidate.id, Candidate.stage)
+            .distinct()
+            .join_from(StageEvent, Candidate, Candidate.id == StageEvent.candidate_id)
+            .where(*period, scope_filter(user, Candidate), *others)
+            .limit(cap + 1)
+            .subquery()
+        )
+        stmt = select(rows.c.stage, func.count()).group_by(rows.c.stage)
     else:
         rows = (
             select(Candidate.stage)

@@ -87,17 +87,33 @@ def _ethnicity_condition(value: str) -> ColumnElement[bool]:
     return Candidate.ethnicity == value
 
 
-def _reached_condition(f: CandidateFilters) -> ColumnElement[bool] | None:
-    """An event of the stage dated within the period (the events are what reports count,
-    so a renewed certificate or a past period reads the same as in a report)."""
+def reached_period(f: CandidateFilters) -> list[ColumnElement[bool]]:
+    """The conditions on `StageEvent` of the "reached a stage within a period" filter;
+    empty when it is not set."""
     if f.reached is None or (f.reached_from is None and f.reached_to is None):
-        return None
-    events = select(StageEvent.candidate_id).where(StageEvent.stage == f.reached)
+        return []
+    period = [StageEvent.stage == f.reached]
     if f.reached_from is not None:
-        events = events.where(StageEvent.event_date >= f.reached_from)
+        period.append(StageEvent.event_date >= f.reached_from)
     if f.reached_to is not None:
-        events = events.where(StageEvent.event_date <= f.reached_to)
-    return Candidate.id.in_(events)
+        period.append(StageEvent.event_date <= f.reached_to)
+    return period
+
+
+def _reached_condition(f: CandidateFilters, ordered: bool = False) -> ColumnElement[bool] | None:
+    """An event of the stage dated within the period (the events are what reports count,
+    so a renewed certificate or a past period reads the same as in a report).
+
+    `ordered`, for a page read in the list's order: SQLite then walks the order's index
+    and tests each entry against the period's people, where it would fetch every one of
+    them by id and sort them (the admissions of a year at a million: 0.6 s against
+    60 ms; a single day costs 30 ms either way). A capped count reads the events
+    themselves (`counting._counted`)."""
+    period = reached_period(f)
+    if not period:
+        return None
+    events = select(StageEvent.candidate_id).where(*period)
+    return (Unindexed(Candidate.id) if ordered else Candidate.id).in_(events)
 
 
 def search_reach(user: User, f: CandidateFilters) -> str:
@@ -124,11 +140,16 @@ def _scoped_search(user: User | None, f: CandidateFilters) -> ColumnElement[bool
 
 
 def filter_conditions(
-    f: CandidateFilters, *, with_stage: bool = True, user: User | None = None
+    f: CandidateFilters,
+    *,
+    with_stage: bool = True,
+    user: User | None = None,
+    ordered: bool = False,
 ) -> list[ColumnElement]:
     """The WHERE clauses of the filters (scope not included); `user` shapes the search for
-    how far the scope and the filters let it reach (`search_reach`: it only changes how
-    the database is asked, not the result)."""
+    how far the scope and the filters let it reach (`search_reach`), `ordered` says the
+    rows are read in the list's order, not counted (`_reached_condition`): both change
+    only how the database is asked, not the result."""
     conds: list[ColumnElement | None] = [
         _scoped_search(user, f),
         _area_condition(f.area) if f.area else None,
@@ -139,7 +160,7 @@ def filter_conditions(
         Candidate.stage.in_(STATUS_STAGES[f.status]) if f.status else None,
         Candidate.gender == f.gender if f.gender else None,
         _ethnicity_condition(f.ethnicity) if f.ethnicity else None,
-        _reached_condition(f),
+        _reached_condition(f, ordered),
     ]
     if with_stage and f.stage:
         conds.append(Candidate.stage == f.stage)
@@ -159,7 +180,7 @@ def build_query(user: User, filters: CandidateFilters) -> Select:
     Check the ids with `check_scope` first: an id outside the scope must answer 404,
     not an empty list.
     """
-    conditions = filter_conditions(filters, user=user)
+    conditions = filter_conditions(filters, user=user, ordered=True)
     return select(Candidate).where(scope_filter(user, Candidate), *conditions)
 
 
