@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bench.people import UnitInfo
-from registry.demo.units import generated_surveys
-from registry.domain.taxcode import with_check_digit
+from registry.demo.units import demo_tax_code, generated_surveys
 from registry.domain.textutil import fold
 from registry.domain.vocabulary import group_for_unit_kind
 from registry.models import Area, PartyCell, Target, Unit, User
@@ -57,15 +56,6 @@ def _kinds(count: int) -> list[str]:
     return kinds[:count] if len(kinds) >= count else kinds + ["cong_ty_tnhh"] * (count - len(kinds))
 
 
-def _tax_code(serial: int) -> str:
-    for offset in range(0, 1000, 97):
-        try:
-            return with_check_digit(f"53{serial * 1000 + offset:07d}")
-        except ValueError:
-            continue
-    raise ValueError(serial)
-
-
 def build(session: Session, units: int, seed: int) -> None:
     """Areas, cells, units, surveys, targets and the benchmark users (flushes only)."""
     rng = random.Random(seed)
@@ -91,7 +81,7 @@ def build(session: Session, units: int, seed: int) -> None:
         cell = _cell_for(session, kind, name, area, shared, rng)
         unit = Unit(code=code, name=name, name_key=fold(name), kind=kind, area=area, cell=cell)
         if kind in ENTERPRISE_PATTERNS:
-            unit.tax_code = _tax_code(serial)
+            unit.tax_code = demo_tax_code(serial)
         made.append(unit)
     session.add_all(made)
     session.flush()

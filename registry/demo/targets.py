@@ -32,23 +32,14 @@ def add_targets(
         for index, area in enumerate(areas):
             session.add(Target(year=year, group_code="student", area=area, count=6 + index % 5))
             session.add(Target(year=year, group_code="worker", area=area, count=4 + index % 4))
-            if (area.id, "thpt") in kinds_in:
-                session.add(
-                    Target(
+            # Subgroup targets where the area has such schools: (subgroup, base, spread).
+            for subgroup, base, spread in (("thpt", 2, 3), ("gdnn_gdtx", 1, 2)):
+                if (area.id, subgroup) in kinds_in:
+                    target = Target(
                         year=year,
                         group_code="student",
-                        subgroup="thpt",
+                        subgroup=subgroup,
                         area=area,
-                        count=2 + index % 3,
+                        count=base + index % spread,
                     )
-                )
-            if (area.id, "gdnn_gdtx") in kinds_in:
-                session.add(
-                    Target(
-                        year=year,
-                        group_code="student",
-                        subgroup="gdnn_gdtx",
-                        area=area,
-                        count=1 + index % 2,
-                    )
-                )
+                    session.add(target)

@@ -147,7 +147,7 @@ def _enterprises(
                 cells[key] = _cell(
                     session, f"Chi bộ doanh nghiệp ngoài khu vực nhà nước {commune.name}", commune
                 )
-            tax = _demo_tax_code(serial)
+            tax = demo_tax_code(serial)
             units.append(
                 Unit(
                     code=f"DN{serial:03d}",
@@ -161,8 +161,9 @@ def _enterprises(
             )
 
 
-def _demo_tax_code(serial: int) -> str:
-    """A valid MST for the demo: some nine-digit prefixes have no check digit, skip them."""
+def demo_tax_code(serial: int) -> str:
+    """A valid MST for generated units (the demo's, the bench's): some nine-digit prefixes
+    have no check digit, skip them."""
     for offset in range(0, 1000, 97):
         try:
             return with_check_digit(f"53{serial * 1000 + offset:07d}")
