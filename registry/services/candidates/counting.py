@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from registry.models import Candidate, CandidateTally, StageEvent, User
@@ -78,7 +78,12 @@ def _tally_counts(session: Session, user: User, f: CandidateFilters) -> dict[str
 
 def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None):
     """Per-stage counts of the matching rows themselves, of at most cap + 1 rows."""
-    conditions = filter_conditions(f, with_stage=False, user=user)
+    # A capped count of a period reads the period's events in their index's order and
+    # fetches each person once, up to the cap; `id IN (the period's people)` would first
+    # collect every one of them (the admissions of a year at a million, SQLite: 80 → 41 ms).
+    period = reached_period(f) if cap is not None else []
+    rest = replace(f, reached=None) if period else f
+    conditions = filter_conditions(rest, with_stage=False, user=user)
     if cap is None:
         group = Unindexed(Candidate.stage) if replace(f, stage=None).active else Candidate.stage
         stmt = (
@@ -86,28 +91,19 @@ def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None)
             .where(scope_filter(user, Candidate), *conditions)
             .group_by(group)
         )
-    elif period := reached_period(f):
-        # The period's events are read in their index's order and each person fetched by
-        # id, up to the cap; `id IN (the period's people)` would first collect every one
-        # of them (the admissions of a year at a million: 80 ms on SQLite, against 25).
-        others = filter_conditions(replace(f, reached=None), with_stage=False, user=user)
-        rows = (
+        return dict(session.execute(stmt).tuples().all())
+    people: Select
+    if period:
+        people = (
             select(Candidate.id, Candidate.stage)
             .distinct()
             .join_from(StageEvent, Candidate, Candidate.id == StageEvent.candidate_id)
-            .where(*period, scope_filter(user, Candidate), *others)
-            .limit(cap + 1)
-            .subquery()
+            .where(*period)
         )
-        stmt = select(rows.c.stage, func.count()).group_by(rows.c.stage)
     else:
-        rows = (
-            select(Candidate.stage)
-            .where(scope_filter(user, Candidate), *conditions)
-            .limit(cap + 1)
-            .subquery()
-        )
-        stmt = select(rows.c.stage, func.count()).group_by(rows.c.stage)
+        people = select(Candidate.stage)
+    rows = people.where(scope_filter(user, Candidate), *conditions).limit(cap + 1).subquery()
+    stmt = select(rows.c.stage, func.count()).group_by(rows.c.stage)
     return dict(session.execute(stmt).tuples().all())
 
 
