@@ -87,19 +87,30 @@ def configure_logging(app: Flask) -> None:
     app.logger.propagate = False
 
 
+# The largest database file read through mmap (see _sqlite_pragmas).
+SQLITE_MMAP_BYTES = 4 << 30
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL and foreign keys on every SQLite connection (PostgreSQL needs neither).
 
     temp_store=MEMORY: the triggers on candidate (migration 0005) make SQLite keep a
     statement journal for every INSERT, a temporary file by default; in memory, 100,000
-    imported rows take 14 s instead of 20 s."""
+    imported rows take 14 s instead of 20 s.
+
+    mmap_size: the database file is read through the operating system's page cache
+    mapped into the process, not copied page by page into each connection's own cache
+    of 2 MB, which a list filter over a million candidates overflows at once (bench,
+    filters at 1,000,000: median 87 → 42 ms). SQLite caps the size at its build's
+    limit; a smaller file maps only what it has."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
 

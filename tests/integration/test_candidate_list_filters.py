@@ -235,3 +235,51 @@ def test_the_counts_of_a_period_are_its_people_in_scope_once(world, monkeypatch)
     # Two people in the north: at the cap, not past it, however many events they have.
     north = counting.list_counts(db.session, users["north"], CandidateFilters(**period))
     assert north.exact and north.total == 2
+    # Over the whole province, four events of three people: at a cap of three, not past it.
+    monkeypatch.setattr(counting, "COUNT_CAP", 3)
+    whole = counting.list_counts(db.session, users["admin"], CandidateFilters(**period))
+    assert whole.exact and whole.total == 3
+
+
+@pytest.mark.parametrize("sort", ["name", "birth", "last_event"])
+def test_a_dense_or_a_sparse_period_lists_the_same_people(world, monkeypatch, sort):
+    """However the page tests the period (each entry's own events when the period is
+    dense, the period's people collected first when sparse), every scope sees the same
+    people in the same order, page after page."""
+    from registry.services.candidates import paging
+    from registry.services.candidates.filtering import CandidateFilters
+
+    db.session.add(
+        StageEvent(candidate=world["binh"], stage="trained", event_date=date(2024, 6, 10),
+                   unit_id=world["centre"].id)
+    )  # fmt: skip
+    db.session.flush()
+    users = [
+        UserFactory(role="admin"),
+        UserFactory(role="area", area=world["north"]),
+        UserFactory(role="area", area=world["south"]),
+    ]
+    filters = CandidateFilters(
+        reached="trained", reached_from=date(2023, 1, 1), reached_to=date(2024, 12, 31),
+        sort=sort, per_page=1,
+    )  # fmt: skip
+
+    def pages(user) -> list[str]:
+        names, cursor = [], None
+        for _ in range(5):
+            page = paging.fetch_page(db.session, user, filters, cursor)
+            names += [c.full_name for c in page.rows]
+            if page.next_cursor is None:
+                return names
+            cursor = page.next_cursor
+        raise AssertionError(names)
+
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    seen = {}
+    for share, dense in ((1, False), (10**9, sqlite)):
+        monkeypatch.setattr(paging, "DENSE_SHARE", share)
+        assert paging.dense_period(db.session, filters) is dense
+        seen[dense] = [pages(user) for user in users]
+    assert sorted(seen[False][0]) == ["Giàng Thị Bình", "Nguyễn Văn An"]
+    assert seen[False][2] == []
+    assert seen[False] == seen[sqlite]

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from registry.models import Candidate, CandidateTally, StageEvent, User
-from registry.scoping import scope_filter
+from registry.scoping import full_scope, restriction_of, scope_filter
 from registry.services.candidates.filtering import ALL_STAGES, STATUS_STAGES, CandidateFilters
 from registry.services.candidates.keyset import Page
 from registry.services.candidates.selection import (
@@ -107,6 +107,20 @@ def _counted(session: Session, user: User, f: CandidateFilters, cap: int | None)
     return dict(session.execute(stmt).tuples().all())
 
 
+def _period_past_cap(session: Session, user: User, f: CandidateFilters, cap: int) -> bool:
+    """Whether the "reached within a period" filter alone, for a user who sees every
+    candidate, selects more than `cap` people: counted off the events' index, no
+    candidate read (the admissions of a year at a million, SQLite: 21 → 3 ms). False
+    when anything else narrows the list (the period's people must then be read)."""
+    period = reached_period(f)
+    if not period or not full_scope(user) or restriction_of(user):
+        return False
+    if filter_conditions(replace(f, reached=None), with_stage=False, user=user):
+        return False
+    people = select(StageEvent.candidate_id).distinct().where(*period).limit(cap + 1)
+    return (session.scalar(select(func.count()).select_from(people.subquery())) or 0) > cap
+
+
 def _word_counted(
     session: Session, user: User, f: CandidateFilters, cap: int
 ) -> StageCounts | None:
@@ -166,6 +180,8 @@ def list_counts(
         walked = _word_counted(session, user, filters, cap) if cap else None
         if walked is not None:
             return walked
+        if cap is not None and _period_past_cap(session, user, filters, cap):
+            return StageCounts({}, cap, exact=False)
         found = _counted(session, user, filters, cap)
         if cap is not None and sum(found.values()) > cap:
             return StageCounts({}, cap, exact=False)
