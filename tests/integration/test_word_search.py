@@ -194,11 +194,13 @@ def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypa
     # A budget of 2 entries sends most searches back to the name index half-way, one of
     # 60 only those whose spellings share it out thinly; FEW 1 counts every word up to
     # PROBE before choosing the one to walk.
+    full_budget = word_search.BUDGET
     monkeypatch.setattr(word_search, "BUDGET", budget)
     monkeypatch.setattr(word_search, "FEW", few)
     monkeypatch.setattr(word_search, "FULL_NAME", 3)
     users = crowd["users"]
     area_a = crowd["areas"]["a"].id
+    stopped = 0
     for q in QUERIES:
         for user, extra in (
             (users["province"], {}),
@@ -213,6 +215,14 @@ def test_the_search_finds_what_it_found_before_in_the_same_order(crowd, monkeypa
             assert every_page(user, filters) == expected, (q, extra)
             counted = counting.list_counts(db.session, user, filters)
             assert counted.exact and counted.total == len(expected), (q, extra)
+            # As the list page counts: after its first page, which may have seen its walk
+            # stop short (the count then asks the name index at once).
+            first = paging.fetch_page(db.session, user, filters)
+            stopped += first.walk_stopped
+            after_page = counting.list_counts(db.session, user, filters, page=first)
+            assert after_page == counted, (q, extra)
+    # A small budget stops some first pages short; the full budget stops none here.
+    assert (stopped > 0) == (budget < full_budget), stopped
 
 
 def test_a_restricted_user_searches_their_subgroups_only(crowd):

@@ -177,7 +177,11 @@ def list_counts(
     if tally:
         found = _tally_counts(session, user, filters)
     else:
-        walked = _word_counted(session, user, filters, cap) if cap else None
+        # A first page whose walk stopped short (`Page.walk_stopped`): the count's walk,
+        # over the same entries, would find as few and hand back too (7.5 ms on PostgreSQL
+        # for an area officer's "luong thanh").
+        skip_walk = page is not None and page.walk_stopped
+        walked = _word_counted(session, user, filters, cap) if cap and not skip_walk else None
         if walked is not None:
             return walked
         if cap is not None and _period_past_cap(session, user, filters, cap):

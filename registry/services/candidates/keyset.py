@@ -24,6 +24,9 @@ class Page:
     prev_cursor: str | None
     # Every row of the statement: a first page (no cursor) with no row after it.
     whole: bool = False
+    # A first page in name order whose walk through the word table stopped at its budget
+    # short of a page (`paging._word_page`): a count walked the same way stops there too.
+    walk_stopped: bool = False
 
 
 def _encode(tag: str, values: list[Any], before: bool) -> str:

@@ -9,6 +9,7 @@ database takes its quick plan.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -47,10 +48,12 @@ def fetch_page(
 ) -> Page:
     """One page of the list in the chosen order, after (or before) the cursor's row, with
     the relations in `load` (the list page shows only the unit)."""
+    stopped = False
     if filters.sort == "name":
-        page = _word_page(session, user, filters, cursor, load)
-        if page is not None:
-            return page
+        walked = _word_page(session, user, filters, cursor, load)
+        if walked is not None and not walked.walk_stopped:
+            return walked
+        stopped = walked is not None
     spec = SORTS[filters.sort]
     keys = spec.keys()
     if (
@@ -72,7 +75,7 @@ def fetch_page(
     if spec.joins_unit:
         stmt = stmt.join(Unit, Unit.id == Candidate.unit_id)
     tag = f"{filters.sort}{'-' if filters.desc else ''}"
-    return keyset_page(
+    page = keyset_page(
         session,
         stmt,
         (*keys, Candidate.id),
@@ -83,6 +86,7 @@ def fetch_page(
         desc=filters.desc,
         load=load,
     )
+    return replace(page, walk_stopped=True) if stopped else page
 
 
 def dense_period(session: Session, filters: CandidateFilters) -> bool:
@@ -108,8 +112,10 @@ def _word_page(
     load: Relations,
 ) -> Page | None:
     """A page in name order of a name search, through the word table; None when the
-    table does not answer it (`word_walk`, or a walk that stopped at its budget short
-    of a page)."""
+    table does not answer it (`word_walk`). A walk that stopped at its budget short of a
+    page answers an empty page marked `walk_stopped` when it was the first page walked
+    forwards without a stage filter (the count then knows its own walk would stop with
+    fewer matches than its cap), else None: the caller asks the name index."""
     spec, tag = SORTS["name"], f"name{'-' if filters.desc else ''}"
     after, backwards = cursor_position(cursor, tag, spec.decoders, desc=filters.desc)
     walked = word_walk(
@@ -138,7 +144,10 @@ def _word_page(
     )
     before = backwards != filters.desc
     short = (page.prev_cursor if before else page.next_cursor) is None
-    return None if walked.bounded and short else page
+    if not (walked.bounded and short):
+        return page
+    counted_alike = cursor is None and not filters.desc and not filters.stage
+    return Page([], None, None, walk_stopped=True) if counted_alike else None
 
 
 # --- display helpers ----------------------------------------------------------------------
