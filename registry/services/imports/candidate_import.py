@@ -32,7 +32,7 @@ from registry.services.imports.match import (
     new_row_events,
     scope_of,
 )
-from registry.services.imports.writer import lock_imports, write_batch
+from registry.services.imports.writer import lock_imports, unmapped, write_batch
 from registry.services.rounds.locks import PeriodLocked, active_locks, check_unlocked
 from registry.settings import rule_settings
 from registry.spreadsheet import (
@@ -269,6 +269,22 @@ def classify(
     ok = [r for r in parsed.rows if not r.errors]
     for row in ok:
         _fit(row)
+    with unmapped(session.connection()):
+        plans = _plans(session, user, parsed, ok, explicit, today, progress)
+    _refuse_locked(session, plans)
+    return ImportResult(parsed, plans)
+
+
+def _plans(
+    session: Session,
+    user: User | None,
+    parsed: ParseResult,
+    ok: list,
+    explicit: set[tuple[str, int]],
+    today: date | None,
+    progress: Progress,
+) -> list[RowPlan]:
+    """What each row does, the valid ones (`ok`) matched against the stored records."""
     matcher = Matcher(session, user)
     matched = matcher.match(ok)
     classifier = Classifier(
@@ -292,8 +308,7 @@ def classify(
                 plan.candidate_id = ident
                 classifier.update(plan, stored[ident])
         progress(len(chunk))
-    _refuse_locked(session, plans)
-    return ImportResult(parsed, plans)
+    return plans
 
 
 def _refuse_locked(session: Session, plans: list[RowPlan]) -> None:
@@ -373,41 +388,46 @@ def commit(
     can't both add its people. `batch` is the previewed batch (web); without it one is
     made from `data` (CLI).
     """
-    lock_imports(session.connection())
-    if batch is not None:
-        _claim(session, batch)
-    result = classify(session, user, parsed, progress=progress)
-    if result.counts["errors"]:
-        raise ImportRefused(result)
-    if batch is None:
-        batch = new_batch(session, user, data or b"", filename, status="committed")
-    now = utcnow()
-    store_counts(batch, result)
-    batch.status, batch.committed_at = "committed", now
-    session.flush()
-    write_batch(
-        session.connection(),
-        result.plans,
-        batch.id,
-        user.id if user is not None else None,
-        now,
-        progress,
-    )
-    _check_scope(session, user, batch, result)
-    counts = result.counts
-    progress(counts["unchanged"])  # nothing to write for them: the bar still fills
-    audit.record(
-        session,
-        user if user is not None else audit.COMMAND_LINE,
-        "import",
-        "import_batch",
-        batch.id,
-        None,
-        {"file": batch.filename, **{k: counts[k] for k in ("rows", "new", "updated", "unchanged")}},
-    )
-    session.flush()
-    result.batch = batch
-    return result
+    # Read and written without mmap on SQLite, as while matching (`unmapped`).
+    with unmapped(session.connection()):
+        lock_imports(session.connection())
+        if batch is not None:
+            _claim(session, batch)
+        result = classify(session, user, parsed, progress=progress)
+        if result.counts["errors"]:
+            raise ImportRefused(result)
+        if batch is None:
+            batch = new_batch(session, user, data or b"", filename, status="committed")
+        now = utcnow()
+        store_counts(batch, result)
+        batch.status, batch.committed_at = "committed", now
+        session.flush()
+        write_batch(
+            session.connection(),
+            result.plans,
+            batch.id,
+            user.id if user is not None else None,
+            now,
+            progress,
+        )
+        _check_scope(session, user, batch, result)
+        counts = result.counts
+        progress(counts["unchanged"])  # nothing to write for them: the bar still fills
+        audit.record(
+            session,
+            user if user is not None else audit.COMMAND_LINE,
+            "import",
+            "import_batch",
+            batch.id,
+            None,
+            {
+                "file": batch.filename,
+                **{k: counts[k] for k in ("rows", "new", "updated", "unchanged")},
+            },
+        )
+        session.flush()
+        result.batch = batch
+        return result
 
 
 def _claim(session: Session, batch: ImportBatch) -> None:
