@@ -105,6 +105,15 @@ def app(database_url):
 
 
 @pytest.fixture(autouse=True)
+def _forget_search_sizes():
+    """The word search keeps the sizes of searched words per process for a few minutes
+    (they only choose its plan): each test counts its own data's."""
+    from registry.services.candidates import word_search
+
+    word_search.forget_sizes()
+
+
+@pytest.fixture(autouse=True)
 def _keep_the_rate_limit_storage():
     """Flask-Limiter keeps one storage for every application of the process, the last one
     built deciding. A test that builds another application (production settings count in
